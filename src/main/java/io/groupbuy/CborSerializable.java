@@ -1,0 +1,4 @@
+package io.groupbuy;
+
+/** Marker for commands, replies and other cluster messages serialized with Jackson CBOR. */
+public interface CborSerializable {}

@@ -1,0 +1,387 @@
+package io.groupbuy.order;
+
+import io.groupbuy.CborSerializable;
+import io.groupbuy.platform.ProtoPersisted;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One customer order for next-day pickup at a pickup point; entity id is the order id.
+ *
+ * <p>A saga over {@code ProductInventory}: {@code PLACING} reserves every line in parallel, then the order is
+ * {@code CONFIRMED}, or {@code REJECTED} as soon as one line cannot be had, in which case every line is released
+ * (releasing a line that was never reserved also stops a late reservation from landing). A confirmed order may be
+ * cancelled ({@code CANCELLING} releases each line, then {@code CANCELLED}). Every step is an event, so a restart
+ * mid-saga resumes it: unfinished reservations are retried (idempotent per order id at the inventory) and unfinished
+ * releases are completed. A retried placement with the same request returns the first outcome.
+ */
+public final class Order
+    extends EventSourcedBehaviorWithEnforcedReplies<Order.Command, Order.Event, Order.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Order");
+  public static final int TAG_COUNT = 5;
+  static final int MAX_RESERVE_ATTEMPTS = 5;
+  static final Duration RETRY_BACKOFF = Duration.ofMillis(300);
+
+  /** Error codes at the start of error replies, mapped to HTTP statuses by the routes. */
+  public static final String NOT_FOUND = "not-found";
+  public static final String CONFLICT = "conflict";
+  public static final String INVALID = "invalid";
+
+  public enum Status { NEW, PLACING, CONFIRMED, REJECTED, CANCELLING, CANCELLED }
+
+  public record Line(String sku, int quantity) implements CborSerializable {}
+
+  /** What a placement asked for; equal details mean a retry of the same request. */
+  public record Details(String customerId, String pickupPointId, String warehouseId, List<Line> lines,
+                        long placedAtEpochMs, long cutoffEpochMs, String idempotencyKey)
+      implements CborSerializable {
+    public Details {
+      lines = List.copyOf(lines);
+    }
+
+    boolean sameRequestAs(Details other) {
+      return customerId.equals(other.customerId) && pickupPointId.equals(other.pickupPointId)
+          && warehouseId.equals(other.warehouseId) && lines.equals(other.lines)
+          && idempotencyKey.equals(other.idempotencyKey);
+    }
+  }
+
+  // ---- commands ----
+  public sealed interface Command extends CborSerializable {}
+
+  /** Places the order; replies with the {@link Summary} once it is confirmed or rejected. */
+  public record Place(Details details, ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+
+  /** Replies with the {@link Summary}; {@code requesterId} empty means an operator, else it must own the order. */
+  public record Get(String requesterId, ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+
+  /** Cancels a confirmed order; replies with the {@link Summary} once its stock is released. */
+  public record Cancel(String requesterId, String reason, ActorRef<StatusReply<Summary>> replyTo)
+      implements Command {}
+
+  /** Internal: outcome of one reservation. */
+  record ReservationResult(String sku, boolean reserved, boolean definitive, String error, int attempt)
+      implements Command {}
+
+  /** Internal: outcome of one release. */
+  record ReleaseResult(String sku, boolean released, String error) implements Command {}
+
+  /** Internal: try a step again after a transient failure. */
+  record RetryReserve(String sku, int attempt) implements Command {}
+
+  record RetryRelease(String sku) implements Command {}
+
+  // ---- reply ----
+  public record Summary(String orderId, String customerId, String pickupPointId, String warehouseId,
+                        List<Line> lines, Status status, String reason, long placedAtEpochMs, long cutoffEpochMs)
+      implements CborSerializable {}
+
+  // ---- events ----
+  public sealed interface Event extends ProtoPersisted {}
+
+  public record OrderPlaced(Details details) implements Event {}
+
+  public record LineReserved(String sku) implements Event {}
+
+  public record OrderConfirmed() implements Event {}
+
+  public record OrderRejected(String reason, String sku) implements Event {}
+
+  public record CancellationRequested(String reason) implements Event {}
+
+  public record LineReleased(String sku) implements Event {}
+
+  public record OrderCancelled(String reason) implements Event {}
+
+  public record State(Status status, Details details, Set<String> reservedSkus, Set<String> releasedSkus,
+                      String reason) implements ProtoPersisted {
+    public static final State EMPTY = new State(Status.NEW, null, Set.of(), Set.of(), "");
+
+    public State {
+      reservedSkus = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(reservedSkus));
+      releasedSkus = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(releasedSkus));
+    }
+
+    State apply(Event event) {
+      if (event instanceof OrderPlaced e) {
+        return new State(Status.PLACING, e.details(), Set.of(), Set.of(), "");
+      } else if (event instanceof LineReserved e) {
+        return new State(status, details, plus(reservedSkus, e.sku()), releasedSkus, reason);
+      } else if (event instanceof OrderConfirmed) {
+        return new State(Status.CONFIRMED, details, reservedSkus, releasedSkus, reason);
+      } else if (event instanceof OrderRejected e) {
+        return new State(Status.REJECTED, details, reservedSkus, releasedSkus, e.reason());
+      } else if (event instanceof CancellationRequested e) {
+        return new State(Status.CANCELLING, details, reservedSkus, releasedSkus, e.reason());
+      } else if (event instanceof LineReleased e) {
+        return new State(status, details, reservedSkus, plus(releasedSkus, e.sku()), reason);
+      } else if (event instanceof OrderCancelled e) {
+        return new State(Status.CANCELLED, details, reservedSkus, releasedSkus, e.reason());
+      }
+      throw new IllegalArgumentException("unknown event " + event);
+    }
+
+    Set<String> skus() {
+      Set<String> skus = new LinkedHashSet<>();
+      details.lines().forEach(l -> skus.add(l.sku()));
+      return skus;
+    }
+
+    boolean allReserved() {
+      return reservedSkus.containsAll(skus());
+    }
+
+    boolean allReleased() {
+      return releasedSkus.containsAll(skus());
+    }
+
+    int quantityOf(String sku) {
+      return details.lines().stream().filter(l -> l.sku().equals(sku)).mapToInt(Line::quantity).sum();
+    }
+
+    private static Set<String> plus(Set<String> s, String v) {
+      var copy = new LinkedHashSet<>(s);
+      copy.add(v);
+      return copy;
+    }
+  }
+
+  /** How the saga reaches inventory; the cluster uses sharding, unit tests may use local actors. */
+  public interface InventoryGateway {
+    java.util.concurrent.CompletionStage<?> reserve(String sku, String warehouseId, String orderId, int quantity);
+
+    java.util.concurrent.CompletionStage<?> release(String sku, String warehouseId, String orderId);
+  }
+
+  public static void init(ActorSystem<?> system, InventoryGateway inventory) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), inventory)));
+  }
+
+  public static Behavior<Command> create(String orderId, InventoryGateway inventory) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Order(orderId, ctx, timers, inventory)));
+  }
+
+  private final String orderId;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final InventoryGateway inventory;
+  private final String tag;
+  // Not state: who waits for the saga's outcome in this incarnation. After a restart, clients retry.
+  private final List<ActorRef<StatusReply<Summary>>> placeWaiters = new ArrayList<>();
+  private final List<ActorRef<StatusReply<Summary>>> cancelWaiters = new ArrayList<>();
+
+  private Order(String orderId, ActorContext<Command> context, TimerScheduler<Command> timers,
+                InventoryGateway inventory) {
+    super(PersistenceId.of(ENTITY_KEY.name(), orderId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.orderId = orderId;
+    this.context = context;
+    this.timers = timers;
+    this.inventory = inventory;
+    this.tag = "order-" + Math.floorMod(orderId.hashCode(), TAG_COUNT);
+  }
+
+  @Override
+  public State emptyState() {
+    return State.EMPTY;
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(tag);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(50, 2);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::resume).build();
+  }
+
+  /** Finishes whatever the saga was doing when the entity stopped. */
+  private void resume(State s) {
+    switch (s.status()) {
+      case PLACING -> s.skus().stream().filter(sku -> !s.reservedSkus().contains(sku))
+          .forEach(sku -> reserve(s, sku, 1));
+      case REJECTED, CANCELLING -> s.skus().stream().filter(sku -> !s.releasedSkus().contains(sku))
+          .forEach(sku -> release(s, sku));
+      default -> { }
+    }
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(Place.class, this::onPlace)
+        .onCommand(Get.class, this::onGet)
+        .onCommand(Cancel.class, this::onCancel)
+        .onCommand(ReservationResult.class, this::onReservationResult)
+        .onCommand(ReleaseResult.class, this::onReleaseResult)
+        .onCommand(RetryReserve.class, (s, c) -> {
+          if (s.status() == Status.PLACING && !s.reservedSkus().contains(c.sku())) reserve(s, c.sku(), c.attempt());
+          return Effect().noReply();
+        })
+        .onCommand(RetryRelease.class, (s, c) -> {
+          if (!s.releasedSkus().contains(c.sku())) release(s, c.sku());
+          return Effect().noReply();
+        })
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onPlace(State s, Place c) {
+    if (s.status() == Status.NEW) {
+      placeWaiters.add(c.replyTo());
+      return Effect().persist(new OrderPlaced(c.details()))
+          .thenRun(next -> next.skus().forEach(sku -> reserve(next, sku, 1)))
+          .thenNoReply();
+    }
+    if (!s.details().sameRequestAs(c.details())) {
+      return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT
+          + ": idempotency key already used for a different order; use a new key for a new order"));
+    }
+    if (s.status() == Status.PLACING) {
+      placeWaiters.add(c.replyTo());
+      return Effect().noReply();
+    }
+    return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
+  }
+
+  private ReplyEffect<Event, State> onGet(State s, Get c) {
+    if (s.status() == Status.NEW || !mayAccess(s, c.requesterId())) {
+      return Effect().reply(c.replyTo(), StatusReply.error(NOT_FOUND + ": no order " + orderId));
+    }
+    return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
+  }
+
+  private ReplyEffect<Event, State> onCancel(State s, Cancel c) {
+    if (s.status() == Status.NEW || !mayAccess(s, c.requesterId())) {
+      return Effect().reply(c.replyTo(), StatusReply.error(NOT_FOUND + ": no order " + orderId));
+    }
+    switch (s.status()) {
+      case PLACING:
+        return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT
+            + ": order is still being placed; retry the cancellation in a moment"));
+      case REJECTED:
+        return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT + ": order was rejected; nothing to cancel"));
+      case CANCELLED:
+        return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
+      case CANCELLING:
+        cancelWaiters.add(c.replyTo());
+        return Effect().noReply();
+      default:
+        cancelWaiters.add(c.replyTo());
+        String reason = c.reason() == null || c.reason().isBlank() ? "cancelled by customer" : c.reason();
+        return Effect().persist(new CancellationRequested(reason))
+            .thenRun(next -> next.skus().forEach(sku -> release(next, sku)))
+            .thenNoReply();
+    }
+  }
+
+  private ReplyEffect<Event, State> onReservationResult(State s, ReservationResult r) {
+    if (s.status() != Status.PLACING) {
+      // A late answer after rejection: the release sent to every line takes care of it.
+      return Effect().noReply();
+    }
+    if (r.reserved()) {
+      if (s.reservedSkus().contains(r.sku())) return Effect().noReply();
+      List<Event> events = new ArrayList<>(List.of(new LineReserved(r.sku())));
+      if (s.apply(events.get(0)).allReserved()) events.add(new OrderConfirmed());
+      return Effect().persist(events).thenRun(this::answerPlaceWaiters).thenNoReply();
+    }
+    if (!r.definitive() && r.attempt() < MAX_RESERVE_ATTEMPTS) {
+      timers.startSingleTimer(new RetryReserve(r.sku(), r.attempt() + 1), RETRY_BACKOFF.multipliedBy(r.attempt()));
+      return Effect().noReply();
+    }
+    String reason = r.definitive() ? r.sku() + ": " + r.error()
+        : r.sku() + ": inventory did not answer after " + r.attempt() + " attempts";
+    return Effect().persist(new OrderRejected(reason, r.sku()))
+        .thenRun(next -> {
+          answerPlaceWaiters(next);
+          next.skus().forEach(sku -> release(next, sku));
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onReleaseResult(State s, ReleaseResult r) {
+    if (!r.released()) {
+      context.getLog().warn("order {}: release of {} failed ({}); retrying", orderId, r.sku(), r.error());
+      timers.startSingleTimer("release-" + r.sku(), new RetryRelease(r.sku()), RETRY_BACKOFF);
+      return Effect().noReply();
+    }
+    if (s.releasedSkus().contains(r.sku())) return Effect().noReply();
+    List<Event> events = new ArrayList<>(List.of(new LineReleased(r.sku())));
+    if (s.status() == Status.CANCELLING && s.apply(events.get(0)).allReleased()) {
+      events.add(new OrderCancelled(s.reason()));
+    }
+    return Effect().persist(events).thenRun(next -> {
+      if (next.status() == Status.CANCELLED) {
+        cancelWaiters.forEach(w -> w.tell(StatusReply.success(summary(next))));
+        cancelWaiters.clear();
+      }
+    }).thenNoReply();
+  }
+
+  private void answerPlaceWaiters(State s) {
+    if (s.status() == Status.PLACING) return;
+    placeWaiters.forEach(w -> w.tell(StatusReply.success(summary(s))));
+    placeWaiters.clear();
+  }
+
+  private void reserve(State s, String sku, int attempt) {
+    context.pipeToSelf(inventory.reserve(sku, s.details().warehouseId(), orderId, s.quantityOf(sku)),
+        (ok, failure) -> {
+          if (failure == null) return new ReservationResult(sku, true, false, "", attempt);
+          boolean definitive = !(failure instanceof TimeoutException
+              || failure.getCause() instanceof TimeoutException);
+          return new ReservationResult(sku, false, definitive, failure.getMessage(), attempt);
+        });
+  }
+
+  private void release(State s, String sku) {
+    context.pipeToSelf(inventory.release(sku, s.details().warehouseId(), orderId),
+        (ok, failure) -> new ReleaseResult(sku, failure == null, failure == null ? "" : failure.getMessage()));
+  }
+
+  private static boolean mayAccess(State s, String requesterId) {
+    return requesterId == null || requesterId.isEmpty() || Objects.equals(s.details().customerId(), requesterId);
+  }
+
+  private Summary summary(State s) {
+    Details d = s.details();
+    return new Summary(orderId, d.customerId(), d.pickupPointId(), d.warehouseId(), d.lines(), s.status(),
+        s.reason(), d.placedAtEpochMs(), d.cutoffEpochMs());
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+}

@@ -1,0 +1,82 @@
+package io.groupbuy.order;
+
+import io.groupbuy.order.Order.CancellationRequested;
+import io.groupbuy.order.Order.Details;
+import io.groupbuy.order.Order.Line;
+import io.groupbuy.order.Order.LineReleased;
+import io.groupbuy.order.Order.LineReserved;
+import io.groupbuy.order.Order.OrderCancelled;
+import io.groupbuy.order.Order.OrderConfirmed;
+import io.groupbuy.order.Order.OrderPlaced;
+import io.groupbuy.order.Order.OrderRejected;
+import io.groupbuy.order.Order.State;
+import io.groupbuy.order.Order.Status;
+import io.groupbuy.order.proto.OrderDetails;
+import io.groupbuy.order.proto.OrderLine;
+import io.groupbuy.order.proto.OrderSnapshot;
+import io.groupbuy.platform.ProtoCodec;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/** Protobuf forms of {@link Order}'s events and snapshot ({@code protobuf/order.proto}). */
+public final class OrderProtobuf {
+  private OrderProtobuf() {}
+
+  public static final List<ProtoCodec<?>> CODECS = List.of(
+      ProtoCodec.of(OrderPlaced.class, "order.OrderPlaced",
+          e -> io.groupbuy.order.proto.OrderPlaced.newBuilder().setDetails(details(e.details())).build(),
+          b -> new OrderPlaced(details(io.groupbuy.order.proto.OrderPlaced.parseFrom(b).getDetails()))),
+      ProtoCodec.of(LineReserved.class, "order.LineReserved",
+          e -> io.groupbuy.order.proto.LineReserved.newBuilder().setSku(e.sku()).build(),
+          b -> new LineReserved(io.groupbuy.order.proto.LineReserved.parseFrom(b).getSku())),
+      ProtoCodec.of(OrderConfirmed.class, "order.OrderConfirmed",
+          e -> io.groupbuy.order.proto.OrderConfirmed.getDefaultInstance(),
+          b -> {
+            io.groupbuy.order.proto.OrderConfirmed.parseFrom(b);
+            return new OrderConfirmed();
+          }),
+      ProtoCodec.of(OrderRejected.class, "order.OrderRejected",
+          e -> io.groupbuy.order.proto.OrderRejected.newBuilder().setReason(e.reason()).setSku(e.sku()).build(),
+          b -> {
+            var p = io.groupbuy.order.proto.OrderRejected.parseFrom(b);
+            return new OrderRejected(p.getReason(), p.getSku());
+          }),
+      ProtoCodec.of(CancellationRequested.class, "order.CancellationRequested",
+          e -> io.groupbuy.order.proto.CancellationRequested.newBuilder().setReason(e.reason()).build(),
+          b -> new CancellationRequested(io.groupbuy.order.proto.CancellationRequested.parseFrom(b).getReason())),
+      ProtoCodec.of(LineReleased.class, "order.LineReleased",
+          e -> io.groupbuy.order.proto.LineReleased.newBuilder().setSku(e.sku()).build(),
+          b -> new LineReleased(io.groupbuy.order.proto.LineReleased.parseFrom(b).getSku())),
+      ProtoCodec.of(OrderCancelled.class, "order.OrderCancelled",
+          e -> io.groupbuy.order.proto.OrderCancelled.newBuilder().setReason(e.reason()).build(),
+          b -> new OrderCancelled(io.groupbuy.order.proto.OrderCancelled.parseFrom(b).getReason())),
+      ProtoCodec.of(State.class, "order.Snapshot", OrderProtobuf::snapshot, OrderProtobuf::state));
+
+  private static OrderDetails details(Details d) {
+    var b = OrderDetails.newBuilder()
+        .setCustomerId(d.customerId()).setPickupPointId(d.pickupPointId()).setWarehouseId(d.warehouseId())
+        .setPlacedAtEpochMs(d.placedAtEpochMs()).setCutoffEpochMs(d.cutoffEpochMs())
+        .setIdempotencyKey(d.idempotencyKey());
+    d.lines().forEach(l -> b.addLines(OrderLine.newBuilder().setSku(l.sku()).setQuantity(l.quantity())));
+    return b.build();
+  }
+
+  private static Details details(OrderDetails p) {
+    return new Details(p.getCustomerId(), p.getPickupPointId(), p.getWarehouseId(),
+        p.getLinesList().stream().map(l -> new Line(l.getSku(), l.getQuantity())).toList(),
+        p.getPlacedAtEpochMs(), p.getCutoffEpochMs(), p.getIdempotencyKey());
+  }
+
+  private static OrderSnapshot snapshot(State s) {
+    var b = OrderSnapshot.newBuilder().setStatus(s.status().name()).setReason(s.reason())
+        .addAllReservedSkus(s.reservedSkus()).addAllReleasedSkus(s.releasedSkus());
+    if (s.details() != null) b.setDetails(details(s.details()));
+    return b.build();
+  }
+
+  private static State state(byte[] bytes) throws com.google.protobuf.InvalidProtocolBufferException {
+    OrderSnapshot p = OrderSnapshot.parseFrom(bytes);
+    return new State(Status.valueOf(p.getStatus()), p.hasDetails() ? details(p.getDetails()) : null,
+        new LinkedHashSet<>(p.getReservedSkusList()), new LinkedHashSet<>(p.getReleasedSkusList()), p.getReason());
+  }
+}
