@@ -1,0 +1,195 @@
+package io.groupbuy.inventory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.groupbuy.UnitTestConfig;
+import io.groupbuy.inventory.ProductInventory.Command;
+import io.groupbuy.inventory.ProductInventory.Event;
+import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
+import io.groupbuy.inventory.ProductInventory.State;
+import io.groupbuy.inventory.ProductInventory.Stock;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProductInventoryTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
+  private EventSourcedBehaviorTestKit<Command, Event, State> kit;
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void fresh() {
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), ProductInventory.create("apple@wh1"));
+  }
+
+  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> receive(String receipt, int qty) {
+    return kit.runCommand(r -> new ProductInventory.ReceiveStock(receipt, qty, r));
+  }
+
+  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> reserve(String order, int qty) {
+    return kit.runCommand(r -> new ProductInventory.Reserve(order, qty, r));
+  }
+
+  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> release(String order) {
+    return kit.runCommand(r -> new ProductInventory.Release(order, r));
+  }
+
+  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> commit(String order) {
+    return kit.runCommand(r -> new ProductInventory.Commit(order, r));
+  }
+
+  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> bounds(int min, int max, int reorder) {
+    return kit.runCommand(r -> new ProductInventory.SetBounds(min, max, reorder, r));
+  }
+
+  @Test
+  void receivesStockOncePerReceipt() {
+    var first = receive("rcpt-1", 10);
+    assertEquals(new ProductInventory.StockReceived("rcpt-1", 10), first.event());
+    assertEquals(10, first.reply().getValue().available());
+    var again = receive("rcpt-1", 10);
+    assertTrue(again.hasNoEvents());
+    assertEquals(10, again.reply().getValue().available());
+    assertEquals("apple", again.reply().getValue().sku());
+    assertEquals("wh1", again.reply().getValue().warehouseId());
+  }
+
+  @Test
+  void rejectsNonPositiveQuantities() {
+    assertTrue(receive("r", 0).reply().isError());
+    assertTrue(receive("r", -3).reply().isError());
+    receive("r", 5);
+    var negative = reserve("o1", -1);
+    assertTrue(negative.reply().isError());
+    assertTrue(negative.hasNoEvents());
+  }
+
+  @Test
+  void reservesUntilSoldOutAndNeverBelowZero() {
+    receive("r", 5);
+    assertEquals(2, reserve("o1", 3).reply().getValue().available());
+    var tooMuch = reserve("o2", 3);
+    assertTrue(tooMuch.reply().isError());
+    assertTrue(tooMuch.reply().getError().getMessage().startsWith("sold out"));
+    assertTrue(tooMuch.hasNoEvents());
+    assertEquals(0, reserve("o3", 2).reply().getValue().available());
+    assertEquals(0, kit.getState().available());
+  }
+
+  @Test
+  void reserveIsIdempotentPerOrder() {
+    receive("r", 5);
+    reserve("o1", 3);
+    var retry = reserve("o1", 3);
+    assertTrue(retry.hasNoEvents());
+    assertEquals(2, retry.reply().getValue().available());
+    var different = reserve("o1", 4);
+    assertTrue(different.reply().isError());
+  }
+
+  @Test
+  void releaseReturnsStockAndIsIdempotent() {
+    receive("r", 5);
+    reserve("o1", 3);
+    var released = release("o1");
+    assertEquals(new ProductInventory.ReservationReleased("o1", 3), released.event());
+    assertEquals(5, released.reply().getValue().available());
+    var again = release("o1");
+    assertTrue(again.hasNoEvents());
+    assertEquals(5, again.reply().getValue().available());
+  }
+
+  @Test
+  void reservationAfterReleaseIsRefused() {
+    receive("r", 5);
+    // the release overtakes a delayed reservation of the same order
+    release("o1");
+    var late = reserve("o1", 2);
+    assertTrue(late.reply().isError());
+    assertEquals(5, kit.getState().available());
+  }
+
+  @Test
+  void commitMovesReservationOutOfTheWarehouse() {
+    receive("r", 5);
+    reserve("o1", 3);
+    var committed = commit("o1");
+    Stock stock = committed.reply().getValue();
+    assertEquals(2, stock.onHand());
+    assertEquals(2, stock.available());
+    assertEquals(3, stock.committed());
+    assertEquals(0, stock.reserved());
+    assertTrue(commit("o1").hasNoEvents());
+    assertTrue(commit("o1").reply().isSuccess());
+    assertTrue(release("o1").reply().isError());
+    assertTrue(commit("never-reserved").reply().isError());
+    // a retried reservation of a committed order is answered, not applied twice
+    var retry = reserve("o1", 3);
+    assertTrue(retry.reply().isSuccess());
+    assertTrue(retry.hasNoEvents());
+  }
+
+  @Test
+  void boundsAreValidated() {
+    assertTrue(bounds(-1, 10, 5).reply().isError());
+    assertTrue(bounds(20, 10, 5).reply().isError());
+    assertTrue(bounds(1, 10, 50).reply().isError());
+    assertEquals(40, bounds(2, 40, 10).reply().getValue().maxStock());
+  }
+
+  @Test
+  void requestsOneReplenishmentUnderTheReorderPoint() {
+    receive("r1", 30);
+    bounds(5, 40, 10);
+    assertEquals(1, reserve("o1", 15).events().size());
+    var crossing = reserve("o2", 6); // available 9 < reorder point 10
+    assertEquals(2, crossing.events().size());
+    var request = (ReplenishmentRequested) crossing.events().get(1);
+    assertEquals(31, request.quantity()); // up to max: 40 - 9
+    assertEquals(31, crossing.reply().getValue().replenishmentOpen());
+    // still under the reorder point but a request is open: no second one
+    assertEquals(1, reserve("o3", 5).events().size());
+    // stock arrives: the request closes; the next shortfall opens a new one
+    receive("r2", 31);
+    var next = reserve("o4", 30);
+    assertEquals(2, next.events().size());
+    assertTrue(((ReplenishmentRequested) next.events().get(1)).requestId().endsWith("#r2"));
+  }
+
+  @Test
+  void recoversStateAfterRestart() {
+    receive("r", 10);
+    reserve("o1", 3);
+    reserve("o2", 2);
+    commit("o2");
+    release("o1");
+    State before = kit.getState();
+    kit.restart();
+    assertEquals(before, kit.getState());
+    assertEquals(8, kit.getState().available());
+    var stock = kit.<Stock>runCommand(ProductInventory.GetStock::new).reply();
+    assertEquals(8, stock.onHand());
+    assertEquals(2, stock.committed());
+    assertEquals(10, stock.received());
+  }
+
+  @Test
+  void rememberedIdsAreBounded() {
+    receive("r", 1_000_000);
+    for (int i = 0; i < ProductInventory.ID_MEMORY + 10; i++) {
+      reserve("o" + i, 1);
+      release("o" + i);
+    }
+    assertEquals(ProductInventory.ID_MEMORY, kit.getState().closedOrders().size());
+    assertEquals(1_000_000, kit.getState().available());
+  }
+}
