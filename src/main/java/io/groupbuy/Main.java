@@ -1,0 +1,156 @@
+package io.groupbuy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.groupbuy.catalog.Catalog;
+import io.groupbuy.catalog.CatalogRoutes;
+import io.groupbuy.http.Auth;
+import io.groupbuy.http.HttpServer;
+import io.groupbuy.http.OpsRoutes;
+import io.groupbuy.inventory.InventoryRoutes;
+import io.groupbuy.inventory.ProductInventory;
+import io.groupbuy.inventory.ShardedInventory;
+import io.groupbuy.order.Order;
+import io.groupbuy.order.OrderRoutes;
+import io.groupbuy.platform.CassandraLauncher;
+import io.groupbuy.platform.CassandraSchema;
+import io.groupbuy.platform.Metrics;
+import io.groupbuy.sim.OrderGenerator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+
+/** Starts a groupbuy node: (dev Cassandra) -> management -> cluster -> sharded entities -> schema -> HTTP. */
+public final class Main {
+  private Main() {}
+
+  /** What a started node exposes to callers such as tests and the simulator. */
+  public record Node(ActorSystem<?> system, ServerBinding binding, Catalog catalog, Metrics metrics, Auth auth) {
+    public String baseUrl() {
+      return "http://" + binding.localAddress().getHostString() + ":" + binding.localAddress().getPort();
+    }
+  }
+
+  public static void main(String[] args) {
+    Config config = ConfigFactory.load();
+    CassandraLauncher.Node cassandra = null;
+    if (config.getBoolean("groupbuy.dev-cassandra.enabled")) {
+      cassandra = startDevCassandra(config);
+      config = ConfigFactory.parseString("datastax-java-driver.basic.contact-points = [\""
+          + cassandra.contactPoint() + "\"]").withFallback(config);
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "groupbuy", config);
+    GroupbuySettings settings = GroupbuySettings.from(config);
+    CassandraLauncher.Node devCassandra = cassandra;
+    init(system, settings).whenComplete((node, failure) -> {
+      if (failure != null) {
+        system.log().error("groupbuy node failed to start: {}", failure.toString());
+        system.terminate();
+        return;
+      }
+      if (settings.printDevTokens()) printDevTokens(node);
+      if (system.settings().config().getBoolean("groupbuy.sim.enabled")) {
+        OrderGenerator.startInBackground(node, system.settings().config());
+      }
+    });
+    system.getWhenTerminated().thenRun(() -> {
+      if (devCassandra != null) devCassandra.close();
+    });
+  }
+
+  private static CassandraLauncher.Node startDevCassandra(Config config) {
+    Config c = config.getConfig("groupbuy.dev-cassandra");
+    Path dataDir = Path.of(c.getString("data-dir"));
+    var options = CassandraLauncher.Options.forDataDir(dataDir, CassandraLauncher.defaultLibDir())
+        .withPorts(c.getInt("cql-port"), c.getInt("storage-port"));
+    System.out.println("Starting the dev Cassandra node (data in " + dataDir + ", CQL on port "
+        + options.cqlPort() + ") ...");
+    CassandraLauncher.Node node = CassandraLauncher.start(options);
+    System.out.printf("Cassandra is up after %.1f s (pid %d, log %s)%n", node.startMillis() / 1000.0, node.pid(),
+        node.logFile());
+    return node;
+  }
+
+  /** Wires a node on an existing actor system; tests call it once per cluster member. */
+  public static CompletionStage<Node> init(ActorSystem<?> system, GroupbuySettings settings) {
+    Config config = system.settings().config();
+    PekkoManagement.get(system).start();
+    if (config.hasPath("groupbuy.cluster.bootstrap") && config.getBoolean("groupbuy.cluster.bootstrap")) {
+      ClusterBootstrap.get(system).start();
+    } else if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+
+    Metrics metrics = new Metrics();
+    Auth auth = new Auth(settings.authSecret(), settings.authIssuer());
+    ShardedInventory inventory = new ShardedInventory(system, settings.askTimeout(), metrics);
+    ProductInventory.init(system);
+    Order.init(system, inventory);
+    pollShardState(system, metrics, List.of(ProductInventory.ENTITY_KEY, Order.ENTITY_KEY));
+
+    Catalog catalog = new Catalog(system, settings.defaultWarehouse());
+    CompletionStage<?> schema = config.getBoolean("groupbuy.cassandra.create-schema")
+        ? CassandraSchema.create(system)
+        : java.util.concurrent.CompletableFuture.completedFuture(null);
+    return schema.thenCompose(done -> catalog.createTables()).thenCompose(done -> {
+      AllDirectives d = new AllDirectives() { };
+      var routes = d.concat(
+          new OrderRoutes(system, settings, catalog, auth, metrics).routes(),
+          new InventoryRoutes(inventory, settings, catalog, auth, metrics).routes(),
+          new CatalogRoutes(catalog, auth, metrics).routes(),
+          new OpsRoutes(auth, metrics).routes());
+      return HttpServer.start(system, settings, metrics, routes)
+          .thenApply(binding -> new Node(system, binding, catalog, metrics, auth));
+    });
+  }
+
+  private static void pollShardState(ActorSystem<?> system, Metrics metrics, List<EntityTypeKey<?>> keys) {
+    system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(2), Duration.ofSeconds(10), () -> {
+      for (EntityTypeKey<?> key : keys) {
+        AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+                org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState>ask(
+                ClusterSharding.get(system).shardState(), r -> new GetShardRegionState(key, r),
+                Duration.ofSeconds(5), system.scheduler())
+            .thenAccept(state -> metrics.setShardState(key.name(), state.getShards().size(),
+                state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum()));
+      }
+    }, system.executionContext());
+  }
+
+  private static void printDevTokens(Node node) {
+    Duration week = Duration.ofDays(7);
+    String operator = node.auth().issue("dev-operator", Auth.Role.OPERATOR, week);
+    String customer = node.auth().issue("customer-1", Auth.Role.CUSTOMER, week);
+    String url = node.baseUrl();
+    System.out.println();
+    System.out.println("groupbuy is running at " + url + "  (API description: " + url + "/openapi.yaml)");
+    System.out.println("Dev tokens (valid 7 days):");
+    System.out.println("  export OP=" + operator);
+    System.out.println("  export CUST=" + customer + "   # customer-1");
+    System.out.println("Try:");
+    System.out.println("  curl -s " + url + "/catalog/skus | head -c 300");
+    System.out.println("  curl -s " + url + "/catalog/pickup-points | head -c 300");
+    System.out.println("  curl -s -H \"Authorization: Bearer $CUST\" -H 'Content-Type: application/json' -d "
+        + "'{\"idempotencyKey\":\"my-first-order\",\"pickupPointId\":\"<id from pickup-points>\","
+        + "\"lines\":[{\"sku\":\"<sku from skus>\",\"quantity\":2}]}' " + url + "/orders");
+    System.out.println("  curl -s -H \"Authorization: Bearer $OP\" " + url
+        + "/inventory/<warehouseId>/<sku>");
+    System.out.println("  curl -s " + url + "/metrics | grep groupbuy_");
+    System.out.println("  curl -s http://127.0.0.1:8558/ready ; curl -s http://127.0.0.1:8558/cluster/members");
+    System.out.println();
+  }
+}

@@ -1,0 +1,136 @@
+package io.groupbuy.catalog;
+
+import io.groupbuy.catalog.CatalogData.PickupPoint;
+import io.groupbuy.catalog.CatalogData.Sku;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+
+/**
+ * SKUs and pickup points, stored in Cassandra and cached on every node. Lookups are served from memory; a miss
+ * reloads from Cassandra (at most every two seconds) so a catalog loaded through another node is seen at once.
+ */
+public final class Catalog {
+  private static final long MISS_RELOAD_INTERVAL_MS = 2000;
+
+  private final CassandraSession session;
+  private final String keyspace;
+  private volatile Map<String, Sku> skus = Map.of();
+  private volatile Map<String, PickupPoint> pickupPoints = Map.of();
+  private volatile java.util.Set<String> warehouses;
+  private final String defaultWarehouse;
+  private final AtomicLong lastReload = new AtomicLong();
+
+  public Catalog(ActorSystem<?> system, String defaultWarehouse) {
+    this.defaultWarehouse = defaultWarehouse;
+    this.warehouses = java.util.Set.of(defaultWarehouse);
+    this.session = CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra");
+    this.keyspace = system.settings().config().getString("pekko.persistence.cassandra.journal.keyspace");
+    system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(30), Duration.ofSeconds(30),
+        () -> reload(), system.executionContext());
+  }
+
+  /** Creates the catalog tables if missing (the keyspace must exist: the journal's). */
+  public CompletionStage<Void> createTables() {
+    return session.executeDDL("CREATE TABLE IF NOT EXISTS " + keyspace + ".catalog_sku ("
+            + "sku text PRIMARY KEY, name text, category text, cost double)")
+        .thenCompose(d -> session.executeDDL("CREATE TABLE IF NOT EXISTS " + keyspace + ".pickup_point ("
+            + "id text PRIMARY KEY, name text, city text, lat double, lng double, warehouse_id text)"))
+        .thenCompose(d -> reload())
+        .thenApply(d -> null);
+  }
+
+  public CompletionStage<Integer> putSkus(List<Sku> list) {
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    for (Sku s : list) {
+      writes.add(session.executeWrite("INSERT INTO " + keyspace + ".catalog_sku (sku, name, category, cost) "
+          + "VALUES (?, ?, ?, ?)", s.sku(), s.name(), s.category(), s.cost()).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+        .thenCompose(d -> reload()).thenApply(d -> list.size());
+  }
+
+  public CompletionStage<Integer> putPickupPoints(List<PickupPoint> list) {
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    for (PickupPoint p : list) {
+      writes.add(session.executeWrite("INSERT INTO " + keyspace + ".pickup_point "
+              + "(id, name, city, lat, lng, warehouse_id) VALUES (?, ?, ?, ?, ?, ?)",
+          p.id(), p.name(), p.city(), p.lat(), p.lng(), p.warehouseId()).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+        .thenCompose(d -> reload()).thenApply(d -> list.size());
+  }
+
+  public CompletionStage<Void> reload() {
+    lastReload.set(System.currentTimeMillis());
+    CompletionStage<Map<String, Sku>> s = session.selectAll("SELECT sku, name, category, cost FROM " + keyspace
+        + ".catalog_sku").thenApply(rows -> {
+          Map<String, Sku> m = new HashMap<>();
+          rows.forEach(r -> m.put(r.getString("sku"),
+              new Sku(r.getString("sku"), r.getString("name"), r.getString("category"), r.getDouble("cost"))));
+          return m;
+        });
+    CompletionStage<Map<String, PickupPoint>> p = session.selectAll("SELECT id, name, city, lat, lng, warehouse_id "
+        + "FROM " + keyspace + ".pickup_point").thenApply(rows -> {
+          Map<String, PickupPoint> m = new HashMap<>();
+          rows.forEach(r -> m.put(r.getString("id"), new PickupPoint(r.getString("id"), r.getString("name"),
+              r.getString("city"), r.getDouble("lat"), r.getDouble("lng"), r.getString("warehouse_id"))));
+          return m;
+        });
+    return s.thenCombine(p, (sm, pm) -> {
+      skus = Map.copyOf(sm);
+      pickupPoints = Map.copyOf(pm);
+      var ws = new java.util.HashSet<String>();
+      ws.add(defaultWarehouse);
+      pm.values().forEach(pp -> ws.add(pp.warehouseId()));
+      warehouses = java.util.Set.copyOf(ws);
+      return null;
+    });
+  }
+
+  public CompletionStage<Optional<Sku>> sku(String id) {
+    Sku hit = skus.get(id);
+    if (hit != null || !reloadAfterMiss()) return CompletableFuture.completedFuture(Optional.ofNullable(hit));
+    return reload().thenApply(d -> Optional.ofNullable(skus.get(id)));
+  }
+
+  public CompletionStage<Optional<PickupPoint>> pickupPoint(String id) {
+    PickupPoint hit = pickupPoints.get(id);
+    if (hit != null || !reloadAfterMiss()) return CompletableFuture.completedFuture(Optional.ofNullable(hit));
+    return reload().thenApply(d -> Optional.ofNullable(pickupPoints.get(id)));
+  }
+
+  /** Snapshot of what this node knows, without a reload (for validation of many ids at once). */
+  public Map<String, Sku> skusNow() {
+    return skus;
+  }
+
+  /** Warehouses that serve at least one pickup point, plus the configured default. */
+  public java.util.Set<String> warehouses() {
+    return warehouses;
+  }
+
+  public List<Sku> skuList() {
+    return skus.values().stream().sorted(Comparator.comparing(Sku::sku)).toList();
+  }
+
+  public List<PickupPoint> pickupPointList() {
+    return pickupPoints.values().stream().sorted(Comparator.comparing(PickupPoint::id)).toList();
+  }
+
+  private boolean reloadAfterMiss() {
+    long last = lastReload.get();
+    long now = System.currentTimeMillis();
+    return now - last > MISS_RELOAD_INTERVAL_MS && lastReload.compareAndSet(last, now);
+  }
+}

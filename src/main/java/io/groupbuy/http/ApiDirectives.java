@@ -1,0 +1,181 @@
+package io.groupbuy.http;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import io.groupbuy.http.Auth.Principal;
+import io.groupbuy.platform.Metrics;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.AuthorizationFailedRejection;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedQueryParamRejection;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.MethodRejection;
+import org.apache.pekko.http.javadsl.server.MissingQueryParamRejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.RequestEntityExpectedRejection;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+
+/** Shared pieces of every route class: credentials, JSON errors, and mapping of failures to statuses. */
+public abstract class ApiDirectives extends AllDirectives {
+  protected final Auth auth;
+  protected final Metrics metrics;
+
+  protected ApiDirectives(Auth auth, Metrics metrics) {
+    this.auth = auth;
+    this.metrics = metrics;
+  }
+
+  /** Runs {@code inner} with the caller's principal, or answers 401. */
+  protected Route authenticated(Function<Principal, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header -> auth.verifyHeader(header.orElse(null))
+        .map(inner)
+        .orElseGet(() -> respondWithHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "groupbuy")),
+            () -> error(StatusCodes.UNAUTHORIZED, header.isPresent() ? "invalid-credentials" : "missing-credentials",
+                header.isPresent() ? "the bearer token is invalid or expired; ask for a new one"
+                    : "send an Authorization: Bearer <token> header", "Authorization"))));
+  }
+
+  /** Runs {@code inner} for operators only: 401 without credentials, 403 for other roles. */
+  protected Route operator(Function<Principal, Route> inner) {
+    return authenticated(p -> p.isOperator() ? inner.apply(p)
+        : error(StatusCodes.FORBIDDEN, "forbidden", "this operation needs an operator token", "Authorization"));
+  }
+
+  protected Route error(StatusCode status, String code, String message, String field) {
+    metrics.httpErrors.labelValues(String.valueOf(status.intValue())).inc();
+    return complete(status, new ApiError(code, message, field), JsonSupport.json());
+  }
+
+  protected <T> Route json(StatusCode status, T body) {
+    return complete(status, body, JsonSupport.json());
+  }
+
+  /** Completes with the value, or maps the failure (validation, entity error, timeout) to its status. */
+  protected <T> Route onResult(CompletionStage<T> result, Function<T, Route> success) {
+    return onComplete(result, attempt -> attempt.isSuccess() ? success.apply(attempt.get())
+        : failure(attempt.failed().get()));
+  }
+
+  protected Route failure(Throwable t) {
+    Throwable cause = unwrap(t);
+    if (cause instanceof ApiError.Failure f) {
+      return error(StatusCodes.get(f.status), f.error.code(), f.error.message(), f.error.field());
+    }
+    if (cause instanceof TimeoutException) {
+      return error(StatusCodes.SERVICE_UNAVAILABLE, "timeout",
+          "no answer in time; retry the same request (it is idempotent)", null);
+    }
+    if (cause instanceof org.apache.pekko.pattern.StatusReply.ErrorMessage e) {
+      return entityError(e.getMessage());
+    }
+    return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal-error", "unexpected failure: " + cause, null);
+  }
+
+  /** Entity replies start with a code ("not-found: …"); plain messages are business rule violations. */
+  protected Route entityError(String message) {
+    int colon = message.indexOf(": ");
+    String code = colon > 0 ? message.substring(0, colon) : "";
+    String text = colon > 0 ? message.substring(colon + 2) : message;
+    return switch (code) {
+      case "not-found" -> error(StatusCodes.NOT_FOUND, "not-found", text, null);
+      case "conflict" -> error(StatusCodes.CONFLICT, "conflict", text, null);
+      case "invalid" -> error(StatusCodes.UNPROCESSABLE_ENTITY, "invalid", text, null);
+      default -> error(StatusCodes.CONFLICT, "rejected", message, null);
+    };
+  }
+
+  static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof java.util.concurrent.ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  /** Bad input at the protocol level (not JSON, wrong type, too large, unknown route) as JSON errors. */
+  public static RejectionHandler rejectionHandler(Metrics metrics) {
+    return RejectionHandler.newBuilder()
+        .handle(MalformedRequestContentRejection.class, r -> {
+          Throwable cause = r.getCause();
+          for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof EntityStreamSizeException size) {
+              return plain(metrics, StatusCodes.PAYLOAD_TOO_LARGE, "payload-too-large",
+                  "request body larger than " + size.limit() + " bytes", null);
+            }
+          }
+          String field = null;
+          for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+              field = m.getPath().stream()
+                  .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                  .collect(Collectors.joining(".")).replace(".[", "[");
+              break;
+            }
+          }
+          String detail = cause == null ? r.message() : rootMessage(cause);
+          return plain(metrics, StatusCodes.BAD_REQUEST, "malformed-json", "request body is not valid: " + detail,
+              field);
+        })
+        .handle(RequestEntityExpectedRejection.class, r -> plain(metrics, StatusCodes.BAD_REQUEST, "missing-body",
+            "this request needs a JSON body", null))
+        .handle(UnsupportedRequestContentTypeRejection.class, r -> plain(metrics,
+            StatusCodes.UNSUPPORTED_MEDIA_TYPE, "unsupported-content-type",
+            "send the body as application/json", "Content-Type"))
+        .handle(MissingQueryParamRejection.class, r -> plain(metrics, StatusCodes.BAD_REQUEST,
+            "missing-parameter", "query parameter " + r.parameterName() + " is required", r.parameterName()))
+        .handle(MalformedQueryParamRejection.class, r -> plain(metrics, StatusCodes.BAD_REQUEST,
+            "malformed-parameter", r.errorMsg(), r.parameterName()))
+        .handle(AuthorizationFailedRejection.class, r -> plain(metrics, StatusCodes.FORBIDDEN, "forbidden",
+            "not allowed", null))
+        .handleAll(MethodRejection.class, rs -> plain(metrics, StatusCodes.METHOD_NOT_ALLOWED,
+            "method-not-allowed", "use one of " + rs.stream().map(m -> m.supported().name())
+                .collect(Collectors.joining(", ")), null))
+        .handleNotFound(plain(metrics, StatusCodes.NOT_FOUND, "no-such-route",
+            "no such endpoint; see GET /openapi.yaml", null))
+        .build();
+  }
+
+  public static ExceptionHandler exceptionHandler(Metrics metrics) {
+    return ExceptionHandler.newBuilder()
+        .match(ApiError.Failure.class, f -> plain(metrics, StatusCodes.get(f.status), f.error.code(),
+            f.error.message(), f.error.field()))
+        .match(EntityStreamSizeException.class, e -> plain(metrics, StatusCodes.PAYLOAD_TOO_LARGE,
+            "payload-too-large", "request body larger than " + e.limit() + " bytes", null))
+        .matchAny(e -> plain(metrics, StatusCodes.INTERNAL_SERVER_ERROR, "internal-error",
+            "unexpected failure: " + e, null))
+        .build();
+  }
+
+  private static Route plain(Metrics metrics, StatusCode status, String code, String message, String field) {
+    if (status.intValue() < 500) metrics.httpErrors.labelValues(String.valueOf(status.intValue())).inc();
+    try {
+      byte[] body = JsonSupport.MAPPER.writeValueAsBytes(new ApiError(code, message, field));
+      return new AllDirectives() { }.complete(HttpResponse.create().withStatus(status)
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+    String m = c.getMessage() == null ? c.toString() : c.getMessage();
+    int nl = m.indexOf('\n');
+    return nl > 0 ? m.substring(0, nl) : m;
+  }
+}

@@ -1,0 +1,37 @@
+package io.groupbuy.http;
+
+import io.groupbuy.GroupbuySettings;
+import io.groupbuy.platform.Metrics;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** Binds the public API with size limits and JSON error handling, and unbinds on coordinated shutdown. */
+public final class HttpServer {
+  private HttpServer() {}
+
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, GroupbuySettings settings,
+                                                     Metrics metrics, Route routes) {
+    AllDirectives d = new AllDirectives() { };
+    Route guarded = d.handleExceptions(ApiDirectives.exceptionHandler(metrics), () ->
+        d.handleRejections(ApiDirectives.rejectionHandler(metrics), () ->
+            d.withSizeLimit(settings.maxBodyBytes(), () -> routes)));
+    return Http.get(system).newServerAt(settings.httpInterface(), settings.httpPort()).bind(guarded)
+        .whenComplete((binding, failure) -> {
+          if (failure != null) {
+            system.log().error("HTTP server could not bind {}:{}: {}", settings.httpInterface(),
+                settings.httpPort(), failure.getMessage());
+            system.terminate();
+          } else {
+            binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+            InetSocketAddress a = binding.localAddress();
+            system.log().info("groupbuy API at http://{}:{}/", a.getHostString(), a.getPort());
+          }
+        });
+  }
+}

@@ -1,0 +1,32 @@
+package io.groupbuy.http;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.marshalling.Marshaller;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+
+/** One JSON mapper for the public API: strict on input (unknown fields are errors), plain on output. */
+public final class JsonSupport {
+  public static final ObjectMapper MAPPER = JsonMapper.builder()
+      .addModule(new JavaTimeModule())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .build();
+
+  private JsonSupport() {}
+
+  public static <T> Unmarshaller<HttpEntity, T> body(Class<T> type) {
+    return Jackson.unmarshaller(MAPPER, type);
+  }
+
+  public static <T> Marshaller<T, RequestEntity> json() {
+    return Jackson.marshaller(MAPPER);
+  }
+}

@@ -1,0 +1,196 @@
+package io.groupbuy.order;
+
+import io.groupbuy.GroupbuySettings;
+import io.groupbuy.catalog.Catalog;
+import io.groupbuy.catalog.CatalogData.PickupPoint;
+import io.groupbuy.http.ApiDirectives;
+import io.groupbuy.http.ApiError;
+import io.groupbuy.http.Auth;
+import io.groupbuy.http.Auth.Principal;
+import io.groupbuy.http.JsonSupport;
+import io.groupbuy.order.Order.Line;
+import io.groupbuy.order.Order.Summary;
+import io.groupbuy.platform.Metrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** {@code /orders}: place, read and cancel orders. Customers act on their own orders; operators on any. */
+public final class OrderRoutes extends ApiDirectives {
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+  private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+  /** Body of {@code POST /orders}. */
+  public record PlaceOrderRequest(String idempotencyKey, String pickupPointId, List<LineRequest> lines) {}
+
+  public record LineRequest(String sku, Integer quantity) {}
+
+  public record CancelRequest(String reason) {}
+
+  private final ClusterSharding sharding;
+  private final GroupbuySettings settings;
+  private final Catalog catalog;
+  private final Clock clock;
+
+  public OrderRoutes(ActorSystem<?> system, GroupbuySettings settings, Catalog catalog, Auth auth, Metrics metrics) {
+    super(auth, metrics);
+    this.sharding = ClusterSharding.get(system);
+    this.settings = settings;
+    this.catalog = catalog;
+    this.clock = Clock.system(settings.timeZone());
+  }
+
+  /** Order ids are derived from the customer and the idempotency key, so a retry reaches the same entity. */
+  public static String orderIdFor(String customerId, String idempotencyKey) {
+    return "o-" + UUID.nameUUIDFromBytes((customerId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public Route routes() {
+    return pathPrefix("orders", () -> concat(
+        pathEndOrSingleSlash(() -> post(() -> authenticated(principal ->
+            optionalHeaderValueByName("Idempotency-Key", headerKey ->
+                entity(JsonSupport.body(PlaceOrderRequest.class), req ->
+                    place(principal, req, headerKey.orElse(null))))))),
+        pathPrefix(PathMatchers.segment(), orderId -> concat(
+            pathEnd(() -> get(() -> authenticated(principal -> withOrderId(orderId, () ->
+                onResult(order(orderId).<Summary>askWithStatus(
+                        r -> new Order.Get(requester(principal), r), settings.askTimeout()),
+                    s -> json(StatusCodes.OK, s)))))),
+            path("cancel", () -> post(() -> authenticated(principal -> withOrderId(orderId, () ->
+                optionalEntity(reason -> cancel(principal, orderId, reason))))))))));
+  }
+
+  private Route optionalEntity(java.util.function.Function<String, Route> inner) {
+    return extractRequestEntity(e -> e.isKnownEmpty() ? inner.apply("")
+        : entity(JsonSupport.body(CancelRequest.class), req -> inner.apply(req.reason() == null ? "" : req.reason())));
+  }
+
+  private Route cancel(Principal principal, String orderId, String reason) {
+    if (reason.length() > 500) {
+      return error(StatusCodes.UNPROCESSABLE_ENTITY, "invalid", "reason is longer than 500 characters", "reason");
+    }
+    return onResult(order(orderId).<Summary>askWithStatus(
+            r -> new Order.Cancel(requester(principal), reason, r), settings.askTimeout()),
+        s -> {
+          metrics.ordersCancelled.inc();
+          return json(StatusCodes.OK, s);
+        });
+  }
+
+  private Route withOrderId(String orderId, java.util.function.Supplier<Route> inner) {
+    return ORDER_ID.matcher(orderId).matches() ? inner.get()
+        : error(StatusCodes.NOT_FOUND, "not-found", "no order " + orderId, "orderId");
+  }
+
+  private static String requester(Principal p) {
+    return p.isOperator() ? "" : p.subject();
+  }
+
+  private EntityRef<Order.Command> order(String orderId) {
+    return sharding.entityRefFor(Order.ENTITY_KEY, orderId);
+  }
+
+  private Route place(Principal principal, PlaceOrderRequest req, String headerKey) {
+    if (principal.role() != Auth.Role.CUSTOMER) {
+      return error(StatusCodes.FORBIDDEN, "forbidden", "orders are placed with a customer token", "Authorization");
+    }
+    long start = System.nanoTime();
+    CompletionStage<Summary> result = validate(principal, req, headerKey).thenCompose(details ->
+        order(orderIdFor(principal.subject(), details.idempotencyKey())).askWithStatus(
+            r -> new Order.Place(details, r), settings.askTimeout()));
+    return onResult(result, s -> {
+      metrics.placementSeconds.observe((System.nanoTime() - start) / 1e9);
+      if (s.status() == Order.Status.REJECTED) {
+        metrics.ordersRejected.inc();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", "order-rejected");
+        body.put("message", s.reason());
+        body.put("field", "lines");
+        body.put("order", s);
+        return json(StatusCodes.CONFLICT, body);
+      }
+      metrics.ordersPlaced.inc();
+      return json(StatusCodes.CREATED, s);
+    });
+  }
+
+  private CompletionStage<Order.Details> validate(Principal principal, PlaceOrderRequest req, String headerKey) {
+    String key = req.idempotencyKey() != null ? req.idempotencyKey() : headerKey;
+    if (key == null) key = UUID.randomUUID().toString(); // no key: the client opts out of safe retries
+    if (!KEY.matcher(key).matches()) {
+      throw new ApiError.Failure(400, "invalid", "idempotencyKey must be 1-100 characters of A-Z a-z 0-9 . _ : -",
+          "idempotencyKey");
+    }
+    if (req.pickupPointId() == null || req.pickupPointId().isBlank()) {
+      throw new ApiError.Failure(400, "missing-field", "pickupPointId is required", "pickupPointId");
+    }
+    List<LineRequest> lines = req.lines();
+    if (lines == null || lines.isEmpty()) {
+      throw new ApiError.Failure(400, "missing-field", "an order needs at least one line", "lines");
+    }
+    if (lines.size() > settings.maxOrderLines()) {
+      throw new ApiError.Failure(422, "too-many-lines", "an order has at most " + settings.maxOrderLines()
+          + " lines", "lines");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < lines.size(); i++) {
+      LineRequest l = lines.get(i);
+      String field = "lines[" + i + "]";
+      if (l == null || l.sku() == null || l.sku().isBlank()) {
+        throw new ApiError.Failure(400, "missing-field", "sku is required", field + ".sku");
+      }
+      if (l.quantity() == null) {
+        throw new ApiError.Failure(400, "missing-field", "quantity is required", field + ".quantity");
+      }
+      if (l.quantity() <= 0) {
+        throw new ApiError.Failure(422, "invalid-quantity", "quantity must be at least 1, got " + l.quantity(),
+            field + ".quantity");
+      }
+      if (l.quantity() > settings.maxLineQuantity()) {
+        throw new ApiError.Failure(422, "invalid-quantity", "quantity must be at most "
+            + settings.maxLineQuantity() + ", got " + l.quantity(), field + ".quantity");
+      }
+      if (!seen.add(l.sku())) {
+        throw new ApiError.Failure(422, "duplicate-sku", "sku " + l.sku() + " appears twice; merge the lines",
+            field + ".sku");
+      }
+    }
+    final String idempotencyKey = key;
+    return catalog.pickupPoint(req.pickupPointId()).thenCompose(point -> {
+      PickupPoint pp = point.orElseThrow(() -> new ApiError.Failure(422, "unknown-pickup-point",
+          "no pickup point " + req.pickupPointId() + "; see GET /catalog/pickup-points", "pickupPointId"));
+      CompletionStage<Void> checks = java.util.concurrent.CompletableFuture.completedFuture(null);
+      for (int i = 0; i < lines.size(); i++) {
+        String sku = lines.get(i).sku();
+        String field = "lines[" + i + "].sku";
+        checks = checks.thenCompose(v -> catalog.sku(sku).thenAccept(found -> {
+          if (found.isEmpty()) {
+            throw new ApiError.Failure(422, "unknown-sku", "no SKU " + sku + "; see GET /catalog/skus", field);
+          }
+        }));
+      }
+      return checks.thenApply(v -> {
+        ZonedDateTime now = ZonedDateTime.now(clock);
+        ZonedDateTime cutoff = now.with(settings.cutoffTime()).withSecond(0).withNano(0);
+        if (!now.isBefore(cutoff)) cutoff = cutoff.plusDays(1);
+        return new Order.Details(principal.subject(), pp.id(), pp.warehouseId(),
+            lines.stream().map(l -> new Line(l.sku(), l.quantity())).toList(),
+            now.toInstant().toEpochMilli(), cutoff.toInstant().toEpochMilli(), idempotencyKey);
+      });
+    });
+  }
+}

@@ -1,0 +1,66 @@
+package io.groupbuy.platform;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The node's Prometheus metrics; one instance per actor system, served at {@code GET /metrics}. */
+public final class Metrics {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  public final Counter ordersPlaced;
+  public final Counter ordersRejected;
+  public final Counter ordersCancelled;
+  public final Counter httpErrors;
+  public final Histogram reservationSeconds;
+  public final Histogram placementSeconds;
+  private final Map<String, AtomicLong> shardCounts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> entityCounts = new ConcurrentHashMap<>();
+
+  public Metrics() {
+    ordersPlaced = Counter.builder().name("groupbuy_orders_placed_total")
+        .help("Orders confirmed (stock reserved for every line)").register(registry);
+    ordersRejected = Counter.builder().name("groupbuy_orders_rejected_total")
+        .help("Orders rejected by inventory (sold out or unavailable)").register(registry);
+    ordersCancelled = Counter.builder().name("groupbuy_orders_cancelled_total")
+        .help("Orders cancelled").register(registry);
+    httpErrors = Counter.builder().name("groupbuy_http_client_errors_total")
+        .help("Requests answered with a 4xx error").labelNames("code").register(registry);
+    reservationSeconds = Histogram.builder().name("groupbuy_inventory_reservation_seconds")
+        .help("Time for one inventory reservation, ask to reply")
+        .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+        .register(registry);
+    placementSeconds = Histogram.builder().name("groupbuy_order_placement_seconds")
+        .help("Time to place an order over HTTP, request to outcome")
+        .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+        .register(registry);
+    GaugeWithCallback.builder().name("groupbuy_shards").help("Shards hosted by this node, per entity type")
+        .labelNames("entity_type")
+        .callback(cb -> shardCounts.forEach((type, n) -> cb.call(n.get(), type))).register(registry);
+    GaugeWithCallback.builder().name("groupbuy_entities").help("Live entities on this node, per entity type")
+        .labelNames("entity_type")
+        .callback(cb -> entityCounts.forEach((type, n) -> cb.call(n.get(), type))).register(registry);
+  }
+
+  public void setShardState(String entityType, int shards, int entities) {
+    shardCounts.computeIfAbsent(entityType, t -> new AtomicLong()).set(shards);
+    entityCounts.computeIfAbsent(entityType, t -> new AtomicLong()).set(entities);
+  }
+
+  public String scrape() {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+      return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
