@@ -45,6 +45,8 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // Set by launchers that start nodes as child processes (tests, cluster-config scripts).
+    if (Boolean.getBoolean("groupbuy.exit-with-parent")) io.groupbuy.platform.ParentWatchdog.start();
     Config config = ConfigFactory.load();
     CassandraLauncher.Node cassandra = null;
     if (config.getBoolean("groupbuy.dev-cassandra.enabled")) {

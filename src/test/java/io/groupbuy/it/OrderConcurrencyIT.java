@@ -1,0 +1,115 @@
+package io.groupbuy.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.groupbuy.sim.ApiClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 200 customers race for 50 units of one SKU over real HTTP, against a real node and Cassandra, while a quarter of
+ * them retry their placement with the same idempotency key, some during and some after the first attempt.
+ */
+class OrderConcurrencyIT {
+  private static NodeProcess node;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    node = NodeProcess.start("n1", TestCassandra.shared(), ItSupport.uniqueKeyspace("it_conc"), null, Map.of());
+    api = node.client();
+    ItSupport.loadCatalog(api, List.of("hot-sku"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) node.close();
+  }
+
+  @Test
+  void sellsExactlyTheStockAndAnswersRetriesWithTheFirstResult() throws Exception {
+    ItSupport.receive(api, "hot-sku", 50);
+    AtomicBoolean loadRunning = new AtomicBoolean(true);
+    AtomicInteger lowestAvailable = new AtomicInteger(Integer.MAX_VALUE);
+    Thread watcher = new Thread(() -> {
+      while (loadRunning.get()) {
+        int available = ItSupport.stock(api, "hot-sku").path("available").asInt();
+        lowestAvailable.accumulateAndGet(available, Math::min);
+      }
+    });
+    watcher.start();
+
+    Map<String, List<ApiClient.Reply>> repliesByCustomer = new ConcurrentHashMap<>();
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String customer = "c" + i;
+      String token = ItSupport.customer(customer);
+      Map<String, Object> body = ItSupport.order("key-" + i, "hot-sku", 1);
+      int attempts = i % 4 == 0 ? 3 : 1;
+      CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+      // first attempt and a concurrent duplicate, then one more retry after the first answer
+      for (int a = 0; a < attempts; a++) {
+        boolean concurrent = a == 1;
+        CompletableFuture<ApiClient.Reply> send = concurrent
+            ? api.send("POST", "/orders", token, body)
+            : chain.thenCompose(x -> api.send("POST", "/orders", token, body));
+        send = send.whenComplete((r, e) -> {
+          if (r != null) repliesByCustomer.computeIfAbsent(customer, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(r);
+        });
+        chain = concurrent ? CompletableFuture.allOf(chain, send) : send;
+      }
+      all.add(chain);
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+    loadRunning.set(false);
+    watcher.join();
+
+    int confirmed = 0;
+    int rejected = 0;
+    Map<String, String> orderIds = new HashMap<>();
+    for (var entry : repliesByCustomer.entrySet()) {
+      List<ApiClient.Reply> replies = entry.getValue();
+      ApiClient.Reply first = replies.get(0);
+      assertTrue(first.status() == 201 || first.status() == 409, first.raw());
+      JsonNode order = first.status() == 201 ? first.body() : first.body().path("order");
+      for (ApiClient.Reply again : replies) {
+        assertEquals(first.status(), again.status(), entry.getKey() + ": " + again.raw());
+        JsonNode o = again.status() == 201 ? again.body() : again.body().path("order");
+        assertEquals(order.path("orderId").asText(), o.path("orderId").asText());
+        assertEquals(order.path("status").asText(), o.path("status").asText());
+      }
+      orderIds.put(entry.getKey(), order.path("orderId").asText());
+      if (first.status() == 201) confirmed++; else rejected++;
+    }
+    assertEquals(200, repliesByCustomer.size());
+    assertEquals(50 * 3 + 150, repliesByCustomer.values().stream().mapToInt(List::size).sum());
+    assertEquals(50, confirmed, "exactly the stock is sold");
+    assertEquals(150, rejected);
+
+    JsonNode stock = ItSupport.stock(api, "hot-sku");
+    assertEquals(0, stock.path("available").asInt());
+    assertEquals(50, stock.path("reserved").asInt());
+    assertEquals(50, stock.path("received").asInt());
+    assertTrue(lowestAvailable.get() >= 0, "available went negative: " + lowestAvailable.get());
+
+    // the journal agrees with the answers: every confirmed order reads back as confirmed
+    int confirmedOnRead = 0;
+    for (var e : orderIds.entrySet()) {
+      var r = api.call("GET", "/orders/" + e.getValue(), ItSupport.customer(e.getKey()), null);
+      assertEquals(200, r.status(), r.raw());
+      if (r.body().path("status").asText().equals("CONFIRMED")) confirmedOnRead++;
+    }
+    assertEquals(50, confirmedOnRead);
+  }
+}
