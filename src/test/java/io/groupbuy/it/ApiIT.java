@@ -1,0 +1,233 @@
+package io.groupbuy.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.groupbuy.catalog.LoadCatalog;
+import io.groupbuy.http.Auth;
+import io.groupbuy.sim.ApiClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every bad input and access case of the public API gets its 4xx with a JSON error, and the node keeps serving. */
+class ApiIT {
+  private static NodeProcess node;
+  private static ApiClient api;
+  private static final String ALICE = ItSupport.customer("alice");
+  private static final String BOB = ItSupport.customer("bob");
+
+  @BeforeAll
+  static void start() {
+    node = NodeProcess.start("n1", TestCassandra.shared(), ItSupport.uniqueKeyspace("it_api"), null, Map.of());
+    api = node.client();
+    ItSupport.loadCatalog(api, List.of("apple", "pear"));
+    ItSupport.receive(api, "apple", 100);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) node.close();
+  }
+
+  /** Sends raw bytes with a chosen content type, for bodies the JSON client would never produce. */
+  private static ApiClient.Reply raw(String method, String path, String token, String contentType, byte[] body)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.url() + path))
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    if (contentType != null) b.header("Content-Type", contentType);
+    HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode json = null;
+    try {
+      json = io.groupbuy.http.JsonSupport.MAPPER.readTree(r.body());
+    } catch (Exception notJson) {
+      // asserted below
+    }
+    return new ApiClient.Reply(r.statusCode(), json, r.body());
+  }
+
+  private static void assertError(ApiClient.Reply r, int status, String code, String field) {
+    assertEquals(status, r.status(), r.raw());
+    assertTrue(r.body() != null && r.body().has("message"), "JSON error body expected: " + r.raw());
+    assertEquals(code, r.body().path("code").asText(), r.raw());
+    if (field != null) assertEquals(field, r.body().path("field").asText(), r.raw());
+    assertFalse(r.body().path("message").asText().isBlank());
+  }
+
+  private static void assertStillServing() {
+    var ok = api.call("POST", "/orders", ALICE, ItSupport.order("alive-" + System.nanoTime(), "apple", 1));
+    assertEquals(201, ok.status(), ok.raw());
+  }
+
+  @Test
+  void malformedJsonIs400() throws Exception {
+    assertError(raw("POST", "/orders", ALICE, "application/json", "{\"pickupPointId\": ".getBytes()), 400,
+        "malformed-json", null);
+    assertError(raw("POST", "/orders", ALICE, "application/json",
+        "{\"pickupPointId\":\"pp-it-1\",\"lines\":[{\"sku\":\"apple\",\"quantity\":\"two\"}]}".getBytes()), 400,
+        "malformed-json", "lines[0].quantity");
+    assertError(raw("POST", "/orders", ALICE, "application/json",
+        "{\"pickupPointId\":\"pp-it-1\",\"lines\":[],\"colour\":\"red\"}".getBytes()), 400, "malformed-json",
+        "colour");
+    assertError(raw("POST", "/orders", ALICE, "application/json", new byte[0]), 400, "malformed-json", null);
+    assertStillServing();
+  }
+
+  @Test
+  void missingFieldsAre400() {
+    assertError(api.call("POST", "/orders", ALICE, Map.of("lines", List.of(Map.of("sku", "apple", "quantity", 1)))),
+        400, "missing-field", "pickupPointId");
+    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1", "lines", List.of())),
+        400, "missing-field", "lines");
+    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1",
+        "lines", List.of(Map.of("sku", "apple")))), 400, "missing-field", "lines[0].quantity");
+  }
+
+  @Test
+  void unknownIdsAre422or404() {
+    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-nowhere",
+        "lines", List.of(Map.of("sku", "apple", "quantity", 1)))), 422, "unknown-pickup-point", "pickupPointId");
+    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1",
+        "lines", List.of(Map.of("sku", "apple", "quantity", 1), Map.of("sku", "durian", "quantity", 1)))),
+        422, "unknown-sku", "lines[1].sku");
+    assertError(api.call("GET", "/orders/o-does-not-exist", ALICE, null), 404, "not-found", null);
+    assertError(api.call("GET", "/inventory/" + ItSupport.WAREHOUSE + "/durian", ItSupport.OPERATOR, null), 404,
+        "unknown-sku", "sku");
+    assertError(api.call("GET", "/inventory/wh-atlantis/apple", ItSupport.OPERATOR, null), 404,
+        "unknown-warehouse", "warehouseId");
+    assertError(api.call("GET", "/no/such/thing", null, null), 404, "no-such-route", null);
+  }
+
+  @Test
+  void quantitiesOutOfRangeAre422() {
+    for (int q : new int[] {0, -5, 1001, Integer.MAX_VALUE}) {
+      assertError(api.call("POST", "/orders", ALICE, ItSupport.order("q" + q, "apple", q)), 422, "invalid-quantity",
+          "lines[0].quantity");
+    }
+    assertError(api.call("POST", "/inventory/" + ItSupport.WAREHOUSE + "/apple/receipts", ItSupport.OPERATOR,
+        Map.of("receiptId", "r-neg", "quantity", -1)), 422, "invalid-quantity", "quantity");
+    assertError(api.call("PUT", "/inventory/" + ItSupport.WAREHOUSE + "/apple/bounds", ItSupport.OPERATOR,
+        Map.of("minStock", 10, "maxStock", 5, "reorderPoint", 1)), 409, "rejected", null);
+    assertError(api.call("PUT", "/catalog/pickup-points", ItSupport.OPERATOR, Map.of("pickupPoints", List.of(
+        Map.of("id", "pp-x", "name", "x", "city", "x", "lat", 91.0, "lng", 10.0, "warehouseId", "wh-x")))),
+        422, "invalid-coordinate", "pickupPoints[0].lat");
+    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1", "lines", List.of(
+        Map.of("sku", "apple", "quantity", 1), Map.of("sku", "apple", "quantity", 2)))), 422, "duplicate-sku",
+        "lines[1].sku");
+    assertStillServing();
+  }
+
+  @Test
+  void oversizedBodyIs413AndWrongContentTypeIs415() throws Exception {
+    byte[] big = ("{\"pickupPointId\":\"" + "x".repeat(70_000) + "\"}").getBytes();
+    assertError(raw("POST", "/orders", ALICE, "application/json", big), 413, "payload-too-large", null);
+    assertError(raw("POST", "/orders", ALICE, "text/plain", "{}".getBytes()), 415, "unsupported-content-type",
+        "Content-Type");
+    assertError(raw("POST", "/orders", ALICE, "application/x-protobuf", new byte[] {8, 1, 16, 2}), 415,
+        "unsupported-content-type", "Content-Type");
+    assertStillServing();
+  }
+
+  @Test
+  void credentialsAreChecked() throws Exception {
+    var body = ItSupport.order("auth-1", "apple", 1);
+    assertError(api.call("POST", "/orders", null, body), 401, "missing-credentials", "Authorization");
+    assertError(api.call("POST", "/orders", "not-a-jwt", body), 401, "invalid-credentials", "Authorization");
+    Auth forged = new Auth("another-secret-that-is-at-least-32-chars", "groupbuy");
+    assertError(api.call("POST", "/orders", forged.issue("alice", Auth.Role.CUSTOMER, Duration.ofHours(1)), body),
+        401, "invalid-credentials", "Authorization");
+    String expired = ItSupport.AUTH.issue("alice", Auth.Role.CUSTOMER, Duration.ofSeconds(-60));
+    assertError(api.call("POST", "/orders", expired, body), 401, "invalid-credentials", "Authorization");
+    // operator-only endpoints
+    assertError(api.call("POST", "/inventory/" + ItSupport.WAREHOUSE + "/apple/receipts", ALICE,
+        Map.of("receiptId", "r1", "quantity", 5)), 403, "forbidden", "Authorization");
+    assertError(api.call("PUT", "/inventory/" + ItSupport.WAREHOUSE + "/apple/bounds", ALICE,
+        Map.of("minStock", 1, "maxStock", 5, "reorderPoint", 1)), 403, "forbidden", "Authorization");
+    assertError(api.call("PUT", "/catalog/skus", ALICE, Map.of("skus", List.of(
+        Map.of("sku", "x", "name", "x", "category", "x", "cost", 1.0)))), 403, "forbidden", "Authorization");
+    assertError(api.call("GET", "/inventory/" + ItSupport.WAREHOUSE + "/apple", null, null), 401,
+        "missing-credentials", "Authorization");
+    // customers see and cancel only their own orders
+    var placed = api.call("POST", "/orders", ALICE, body);
+    assertEquals(201, placed.status(), placed.raw());
+    String orderId = placed.body().path("orderId").asText();
+    assertError(api.call("GET", "/orders/" + orderId, BOB, null), 404, "not-found", null);
+    assertError(api.call("POST", "/orders/" + orderId + "/cancel", BOB, null), 404, "not-found", null);
+    assertEquals("CONFIRMED", api.call("GET", "/orders/" + orderId, ALICE, null).body().path("status").asText());
+    assertEquals("CONFIRMED", api.call("GET", "/orders/" + orderId, ItSupport.OPERATOR, null).body()
+        .path("status").asText());
+    var cancelled = api.call("POST", "/orders/" + orderId + "/cancel", ALICE, Map.of("reason", "wrong item"));
+    assertEquals(200, cancelled.status(), cancelled.raw());
+    assertEquals("CANCELLED", cancelled.body().path("status").asText());
+    assertStillServing();
+  }
+
+  @Test
+  void placementIsIdempotentAndCancellationReleasesStock() {
+    int before = ItSupport.stock(api, "pear").path("available").asInt();
+    ItSupport.receive(api, "pear", 10);
+    var first = api.call("POST", "/orders", BOB, ItSupport.order("bob-pears", "pear", 4));
+    var retry = api.call("POST", "/orders", BOB, ItSupport.order("bob-pears", "pear", 4));
+    assertEquals(201, first.status(), first.raw());
+    assertEquals(first.raw(), retry.raw());
+    assertEquals(before + 6, ItSupport.stock(api, "pear").path("available").asInt());
+    assertError(api.call("POST", "/orders", BOB, ItSupport.order("bob-pears", "pear", 5)), 409, "conflict", null);
+    String id = first.body().path("orderId").asText();
+    assertEquals(200, api.call("POST", "/orders/" + id + "/cancel", BOB, null).status());
+    assertEquals(200, api.call("POST", "/orders/" + id + "/cancel", BOB, null).status());
+    assertEquals(before + 10, ItSupport.stock(api, "pear").path("available").asInt());
+    // sold out: 409 with the rejected order
+    var soldOut = api.call("POST", "/orders", BOB, ItSupport.order("bob-too-many", "pear", 1000));
+    assertEquals(409, soldOut.status(), soldOut.raw());
+    assertEquals("order-rejected", soldOut.body().path("code").asText());
+    assertEquals("REJECTED", soldOut.body().path("order").path("status").asText());
+  }
+
+  @Test
+  void replenishmentIsRequestedUnderTheReorderPoint() {
+    ItSupport.receive(api, "pear", 20);
+    int available = ItSupport.stock(api, "pear").path("available").asInt();
+    var bounds = api.call("PUT", "/inventory/" + ItSupport.WAREHOUSE + "/pear/bounds", ItSupport.OPERATOR,
+        Map.of("minStock", 5, "maxStock", available + 100, "reorderPoint", available - 1));
+    assertEquals(200, bounds.status(), bounds.raw());
+    assertEquals(0, bounds.body().path("replenishmentOpen").asInt());
+    assertEquals(201, api.call("POST", "/orders", ALICE, ItSupport.order("repl-1", "pear", 2)).status());
+    assertEquals(102, ItSupport.stock(api, "pear").path("replenishmentOpen").asInt());
+  }
+
+  @Test
+  void loadsTheRealCatalogThroughTheCommand() {
+    Path data = Path.of(System.getProperty("groupbuy.data.dir", "../shared/data"));
+    var loaded = LoadCatalog.load(data, api, ItSupport.OPERATOR);
+    assertEquals(251, loaded.skus());
+    assertTrue(loaded.pickupPoints() > 1000, "pickup points: " + loaded.pickupPoints());
+    var skus = api.call("GET", "/catalog/skus", null, null).body().path("skus");
+    assertTrue(skus.size() >= 251);
+    var points = api.call("GET", "/catalog/pickup-points", null, null).body().path("pickupPoints");
+    assertTrue(points.size() >= loaded.pickupPoints());
+    JsonNode p = points.get(0);
+    assertTrue(p.path("lat").asDouble() > 20 && p.path("lat").asDouble() < 50, p.toString());
+  }
+
+  @Test
+  void servesOpenApiAndMetrics() {
+    var doc = api.call("GET", "/openapi.yaml", null, null);
+    assertEquals(200, doc.status());
+    assertTrue(doc.raw().startsWith("openapi: 3"));
+    assertTrue(doc.raw().contains("/orders/{orderId}/cancel"));
+    var metrics = api.call("GET", "/metrics", null, null);
+    assertTrue(metrics.raw().contains("groupbuy_orders_placed_total"), metrics.raw());
+    assertTrue(metrics.raw().contains("groupbuy_inventory_reservation_seconds"));
+  }
+}
