@@ -1,0 +1,111 @@
+package io.groupbuy.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.groupbuy.UnitTestConfig;
+import io.groupbuy.inventory.ProductInventory;
+import io.groupbuy.order.Order;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every persisted type and every cluster message round-trips through the serializer the configuration binds it to:
+ * protobuf for events and snapshots, Jackson CBOR for commands and replies. Java serialization is off.
+ */
+class SerializationTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
+  private static final Serialization serialization =
+      SerializationExtension.get(Adapter.toClassic(testKit.system()));
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static Object roundTrip(Object value) {
+    var serializer = serialization.findSerializerFor(value);
+    byte[] bytes = serialization.serialize(value).get();
+    String manifest = Serializers.manifestFor(serializer, value);
+    return serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+  }
+
+  static final Order.Details DETAILS = new Order.Details("c1", "pp-1", "wh-1",
+      List.of(new Order.Line("apple", 2), new Order.Line("pear", 1)), 1L, 2L, "key-1");
+
+  static final List<Object> PERSISTED = List.of(
+      new ProductInventory.StockReceived("r1", 10),
+      new ProductInventory.StockReserved("o1", 2),
+      new ProductInventory.ReservationReleased("o1", 2),
+      new ProductInventory.ReservationCommitted("o2", 3),
+      new ProductInventory.BoundsSet(1, 100, 20),
+      new ProductInventory.ReplenishmentRequested("apple@wh#r1", 80, 19),
+      new ProductInventory.State(10, 3, new LinkedHashMap<>(Map.of("o3", 1)),
+          new LinkedHashMap<>(Map.of("o1", "released", "o2", "committed")), new LinkedHashSet<>(Set.of("r1")),
+          new ProductInventory.Bounds(1, 100, 20), "apple@wh#r1", 80, 1),
+      ProductInventory.State.EMPTY,
+      new Order.OrderPlaced(DETAILS),
+      new Order.LineReserved("apple"),
+      new Order.OrderConfirmed(),
+      new Order.OrderRejected("pear: sold out", "pear"),
+      new Order.CancellationRequested("changed mind"),
+      new Order.LineReleased("apple"),
+      new Order.OrderCancelled("changed mind"),
+      new Order.State(Order.Status.CANCELLING, DETAILS, Set.of("apple", "pear"), Set.of("apple"), "x"),
+      Order.State.EMPTY);
+
+  @Test
+  void eventsAndSnapshotsRoundTripAsProtobuf() {
+    for (Object value : PERSISTED) {
+      assertEquals(ProtobufEventSerializer.class, serialization.findSerializerFor(value).getClass(),
+          value.getClass().getName());
+      assertEquals(value, roundTrip(value));
+    }
+  }
+
+  @Test
+  void clusterMessagesRoundTripAsCbor() {
+    TestProbe<StatusReply<ProductInventory.Stock>> stockProbe = testKit.createTestProbe();
+    TestProbe<StatusReply<Order.Summary>> orderProbe = testKit.createTestProbe();
+    TestProbe<ProductInventory.Stock> plainStock = testKit.createTestProbe();
+    List<Object> messages = List.of(
+        new ProductInventory.ReceiveStock("r1", 5, stockProbe.getRef()),
+        new ProductInventory.Reserve("o1", 2, stockProbe.getRef()),
+        new ProductInventory.Release("o1", stockProbe.getRef()),
+        new ProductInventory.Commit("o1", stockProbe.getRef()),
+        new ProductInventory.SetBounds(1, 2, 1, stockProbe.getRef()),
+        new ProductInventory.GetStock(plainStock.getRef()),
+        new ProductInventory.Stock("apple", "wh", 1, 1, 0, 0, 1, 0, 0, 0, 0),
+        new Order.Place(DETAILS, orderProbe.getRef()),
+        new Order.Get("c1", orderProbe.getRef()),
+        new Order.Cancel("c1", "why", orderProbe.getRef()),
+        new Order.Summary("o1", "c1", "pp", "wh", DETAILS.lines(), Order.Status.CONFIRMED, "", 1, 2));
+    for (Object message : messages) {
+      assertEquals("jackson-cbor", serializerName(message), message.getClass().getName());
+      assertEquals(message, roundTrip(message));
+    }
+  }
+
+  @Test
+  void javaSerializationIsOff() {
+    assertThrows(Exception.class, () -> serialization.serialize(new java.util.ArrayList<>(List.of("x"))).get());
+  }
+
+  private static String serializerName(Object o) {
+    return o instanceof io.groupbuy.CborSerializable
+        && serialization.findSerializerFor(o).getClass().getSimpleName().equals("JacksonCborSerializer")
+        ? "jackson-cbor" : serialization.findSerializerFor(o).getClass().getSimpleName();
+  }
+}
