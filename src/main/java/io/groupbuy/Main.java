@@ -47,7 +47,7 @@ public final class Main {
   public static void main(String[] args) {
     // Set by launchers that start nodes as child processes (tests, cluster-config scripts).
     if (Boolean.getBoolean("groupbuy.exit-with-parent")) io.groupbuy.platform.ParentWatchdog.start();
-    Config config = ConfigFactory.load();
+    Config config = withEnvironment(ConfigFactory.load(), System.getenv());
     CassandraLauncher.Node cassandra = null;
     if (config.getBoolean("groupbuy.dev-cassandra.enabled")) {
       cassandra = startDevCassandra(config);
@@ -73,6 +73,26 @@ public final class Main {
     });
   }
 
+  /**
+   * Applies {@code GROUPBUY_CASSANDRA_CONTACT_POINTS} (comma-separated host:port list) and {@code GROUPBUY_CASSANDRA_DC},
+   * which HOCON cannot split into a list by itself.
+   */
+  static Config withEnvironment(Config config, java.util.Map<String, String> env) {
+    String points = env.get("GROUPBUY_CASSANDRA_CONTACT_POINTS");
+    if (points != null && !points.isBlank()) {
+      List<String> list = java.util.Arrays.stream(points.split(",")).map(String::trim).filter(p -> !p.isEmpty())
+          .toList();
+      config = config.withValue("datastax-java-driver.basic.contact-points",
+          com.typesafe.config.ConfigValueFactory.fromIterable(list));
+    }
+    String dc = env.get("GROUPBUY_CASSANDRA_DC");
+    if (dc != null && !dc.isBlank()) {
+      config = config.withValue("datastax-java-driver.basic.load-balancing-policy.local-datacenter",
+          com.typesafe.config.ConfigValueFactory.fromAnyRef(dc));
+    }
+    return config;
+  }
+
   private static CassandraLauncher.Node startDevCassandra(Config config) {
     Config c = config.getConfig("groupbuy.dev-cassandra");
     Path dataDir = Path.of(c.getString("data-dir"));
@@ -90,7 +110,7 @@ public final class Main {
   public static CompletionStage<Node> init(ActorSystem<?> system, GroupbuySettings settings) {
     Config config = system.settings().config();
     PekkoManagement.get(system).start();
-    if (config.hasPath("groupbuy.cluster.bootstrap") && config.getBoolean("groupbuy.cluster.bootstrap")) {
+    if (config.getBoolean("groupbuy.cluster.bootstrap")) {
       ClusterBootstrap.get(system).start();
     } else if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       Cluster cluster = Cluster.get(system);

@@ -86,6 +86,38 @@ public final class CassandraLauncher {
 
   private CassandraLauncher() {}
 
+  /**
+   * Runs a dev node in the foreground until Ctrl-C:
+   * {@code CassandraLauncher [--data-dir DIR] [--cql-port 9042] [--storage-port 7000] [--heap 512m]}.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    String dir = System.getProperty("user.home") + "/.groupbuy/cassandra";
+    int cql = 9042;
+    int storage = 7000;
+    String heap = "512m";
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--data-dir" -> dir = args[i + 1];
+        case "--cql-port" -> cql = Integer.parseInt(args[i + 1]);
+        case "--storage-port" -> storage = Integer.parseInt(args[i + 1]);
+        case "--heap" -> heap = args[i + 1];
+        default -> {
+          System.err.println("unknown option " + args[i]
+              + "; usage: CassandraLauncher [--data-dir DIR] [--cql-port N] [--storage-port N] [--heap 512m]");
+          System.exit(2);
+        }
+      }
+    }
+    Options base = Options.forDataDir(Path.of(dir), defaultLibDir());
+    Options options = new Options(base.dataDir(), base.libDir(), base.host(), cql, storage, heap,
+        base.startTimeout());
+    System.out.println("Starting Cassandra (data in " + dir + ") ...");
+    Node node = start(options);
+    System.out.printf("Cassandra ready on %s after %.1f s (pid %d, log %s). Ctrl-C stops it.%n",
+        node.contactPoint(), node.startMillis() / 1000.0, node.pid(), node.logFile());
+    Thread.currentThread().join();
+  }
+
   /** Default location of the jars copied by the build; override with {@code -Dgroupbuy.cassandra.lib}. */
   public static Path defaultLibDir() {
     return Path.of(System.getProperty("groupbuy.cassandra.lib", "target/cassandra-lib")).toAbsolutePath();

@@ -1,0 +1,210 @@
+package io.groupbuy.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.groupbuy.catalog.CatalogData.PickupPoint;
+import io.groupbuy.catalog.CatalogData.PickupPointList;
+import io.groupbuy.catalog.CatalogData.Sku;
+import io.groupbuy.catalog.CatalogData.SkuList;
+import io.groupbuy.it.ItSupport;
+import io.groupbuy.it.NodeProcess;
+import io.groupbuy.it.TestCassandra;
+import io.groupbuy.platform.CassandraLauncher;
+import io.groupbuy.sim.ApiClient;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Orders placed and persisted per second, end to end over HTTP, against the same Cassandra's raw write rate.
+ *
+ * <p>(a) N concurrent HTTP clients place one-line orders on one node (child JVM) until the time is up; each 201 means
+ * the order, the inventory reservation and the confirmation are all in the journal. (b) Baseline, same run, same
+ * Cassandra: N concurrent asynchronous inserts of event-sized rows into a table shaped like the journal's, through
+ * the Java driver. Prints both rates, latency percentiles and the ratio a/b.
+ *
+ * <p>Run with {@code bench/order-throughput [--clients N] [--seconds S] [--warmup S]}.
+ */
+public final class OrderThroughputBench {
+  private OrderThroughputBench() {}
+
+  record Rate(String name, long count, double seconds, long[] latenciesMicros) {
+    double perSecond() {
+      return count / seconds;
+    }
+
+    String line() {
+      long[] l = latenciesMicros.clone();
+      Arrays.sort(l);
+      return String.format("%-42s %9.0f /s   (%d in %.1f s; latency p50 %.1f ms, p99 %.1f ms)", name, perSecond(),
+          count, seconds, pct(l, 0.50) / 1000.0, pct(l, 0.99) / 1000.0);
+    }
+
+    static double pct(long[] sorted, double p) {
+      return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int clients = 64;
+    int seconds = 30;
+    int warmup = 10;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--clients" -> clients = Integer.parseInt(args[i + 1]);
+        case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; use --clients N --seconds S --warmup S");
+      }
+    }
+    System.out.printf("order throughput benchmark: %d concurrent clients, %d s measured after %d s warm-up, %d cores%n",
+        clients, seconds, warmup, Runtime.getRuntime().availableProcessors());
+    System.out.println("[1/4] starting Cassandra ...");
+    CassandraLauncher.Node cassandra = TestCassandra.start("bench");
+    NodeProcess node = null;
+    try {
+      System.out.println("[2/4] baseline: raw async inserts of event-sized rows through the Java driver ...");
+      Rate baseline = rawInserts(cassandra, clients, seconds, warmup);
+      System.out.println("      " + baseline.line());
+
+      System.out.println("[3/4] starting a groupbuy node and stocking 200 SKUs ...");
+      node = NodeProcess.start("bench", cassandra, "bench_orders", null, Map.of());
+      ApiClient api = node.client();
+      List<String> skus = stock(api, 200);
+
+      System.out.println("[4/4] placing orders over HTTP ...");
+      String token = ItSupport.customer("bench-customer");
+      AtomicLong seq = new AtomicLong();
+      Random random = new Random(7);
+      Rate orders = measure("orders placed + persisted (HTTP, end to end)", clients, seconds, warmup, () -> {
+        long n = seq.incrementAndGet();
+        String sku = skus.get((int) (n * 7919 % skus.size()));
+        return api.send("POST", "/orders", token, Map.of("idempotencyKey", "bench-" + n,
+            "pickupPointId", "pp-bench", "lines", List.of(Map.of("sku", sku, "quantity", 1 + (int) (n % 2)))))
+            .thenApply(r -> {
+              if (r.status() != 201) throw new IllegalStateException("order failed: " + r.status() + " " + r.raw());
+              return r;
+            });
+      });
+      System.out.println();
+      System.out.println("      " + baseline.line());
+      System.out.println("      " + orders.line());
+      System.out.printf("      ratio orders/s : raw inserts/s = %.2f  (each order writes 3 journal events: "
+          + "placed, reserved, confirmed)%n", orders.perSecond() / baseline.perSecond());
+    } finally {
+      if (node != null) node.close();
+      cassandra.close();
+    }
+  }
+
+  private static List<String> stock(ApiClient api, int count) {
+    List<Sku> skus = new ArrayList<>();
+    for (int i = 0; i < count; i++) skus.add(new Sku("bench-" + i, "bench item " + i, "bench", 2.0));
+    check(api.call("PUT", "/catalog/skus", ItSupport.OPERATOR, new SkuList(skus)));
+    check(api.call("PUT", "/catalog/pickup-points", ItSupport.OPERATOR, new PickupPointList(List.of(
+        new PickupPoint("pp-bench", "bench point", "Benchcity", 30.0, 120.0, "wh-bench")))));
+    List<CompletableFuture<ApiClient.Reply>> receipts = new ArrayList<>();
+    for (Sku s : skus) {
+      receipts.add(api.send("POST", "/inventory/wh-bench/" + s.sku() + "/receipts", ItSupport.OPERATOR,
+          Map.of("receiptId", "bench-stock", "quantity", 1_000_000)));
+    }
+    receipts.forEach(r -> check(r.join()));
+    return skus.stream().map(Sku::sku).toList();
+  }
+
+  private static void check(ApiClient.Reply r) {
+    if (!r.ok()) throw new IllegalStateException("setup call failed: " + r.status() + " " + r.raw());
+  }
+
+  private static Rate rawInserts(CassandraLauncher.Node cassandra, int clients, int seconds, int warmup)
+      throws Exception {
+    try (CqlSession session = CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
+        .withLocalDatacenter("datacenter1").build()) {
+      session.execute("CREATE KEYSPACE IF NOT EXISTS bench_raw WITH replication = "
+          + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+      // the shape of the journal's messages table
+      session.execute("CREATE TABLE IF NOT EXISTS bench_raw.messages (persistence_id text, partition_nr bigint, "
+          + "sequence_nr bigint, timestamp timeuuid, timebucket text, writer_uuid text, ser_id int, "
+          + "ser_manifest text, event_manifest text, event blob, tags set<text>, "
+          + "PRIMARY KEY ((persistence_id, partition_nr), sequence_nr, timestamp))");
+      PreparedStatement insert = session.prepare("INSERT INTO bench_raw.messages (persistence_id, partition_nr, "
+          + "sequence_nr, timestamp, timebucket, writer_uuid, ser_id, ser_manifest, event_manifest, event, tags) "
+          + "VALUES (?, 0, ?, ?, '20261126T10', 'bench-writer', 9701, 'order.OrderPlaced', '', ?, ?)");
+      byte[] payload = new byte[96]; // about an OrderPlaced event with one line
+      new Random(1).nextBytes(payload);
+      AtomicLong seq = new AtomicLong();
+      return measure("raw event-sized inserts (Java driver)", clients, seconds, warmup, () -> {
+        long n = seq.incrementAndGet();
+        return session.executeAsync(insert.bind("Order|o-" + n, 1L, Uuids.timeBased(), ByteBuffer.wrap(payload),
+            java.util.Set.of("order-" + (n % 5)))).toCompletableFuture();
+      });
+    }
+  }
+
+  /** Keeps {@code clients} operations in flight; counts those that complete inside the measured window. */
+  private static Rate measure(String name, int clients, int seconds, int warmup,
+                              Supplier<CompletionStage<?>> operation) throws Exception {
+    long start = System.nanoTime();
+    long measureFrom = start + warmup * 1_000_000_000L;
+    long measureTo = measureFrom + seconds * 1_000_000_000L;
+    AtomicLong count = new AtomicLong();
+    AtomicBoolean failed = new AtomicBoolean();
+    long[] latencies = new long[5_000_000];
+    AtomicLong latencyIndex = new AtomicLong();
+    List<CompletableFuture<Void>> loops = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      loops.add(done);
+      runLoop(operation, measureFrom, measureTo, count, latencies, latencyIndex, failed, done);
+    }
+    long lastPrint = System.nanoTime();
+    while (!loops.stream().allMatch(CompletableFuture::isDone)) {
+      Thread.sleep(200);
+      if (System.nanoTime() - lastPrint > 5_000_000_000L) {
+        lastPrint = System.nanoTime();
+        long elapsed = (lastPrint - start) / 1_000_000_000L;
+        System.out.printf("      ... %ds of %ds, %d completed in the measured window%n", elapsed,
+            warmup + seconds, count.get());
+      }
+    }
+    for (CompletableFuture<Void> loop : loops) loop.join();
+    int n = (int) Math.min(latencyIndex.get(), latencies.length);
+    return new Rate(name, count.get(), seconds, Arrays.copyOf(latencies, n));
+  }
+
+  private static void runLoop(Supplier<CompletionStage<?>> operation, long from, long to, AtomicLong count,
+                              long[] latencies, AtomicLong latencyIndex, AtomicBoolean failed,
+                              CompletableFuture<Void> done) {
+    long t0 = System.nanoTime();
+    if (t0 >= to || failed.get()) {
+      done.complete(null);
+      return;
+    }
+    operation.get().whenComplete((r, e) -> {
+      long t1 = System.nanoTime();
+      if (e != null) {
+        failed.set(true);
+        done.completeExceptionally(e);
+        return;
+      }
+      if (t0 >= from && t1 <= to) {
+        count.incrementAndGet();
+        long i = latencyIndex.getAndIncrement();
+        if (i < latencies.length) latencies[(int) i] = (t1 - t0) / 1000;
+      }
+      runLoop(operation, from, to, count, latencies, latencyIndex, failed, done);
+    });
+  }
+}
