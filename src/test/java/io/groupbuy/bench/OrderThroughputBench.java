@@ -79,7 +79,7 @@ public final class OrderThroughputBench {
       System.out.println("      " + baseline.line());
 
       System.out.println("[3/4] starting a groupbuy node and stocking 200 SKUs ...");
-      node = NodeProcess.start("bench", cassandra, "bench_orders", null, Map.of());
+      node = NodeProcess.start("bench", cassandra, "bench_orders", null, nodeSettings());
       ApiClient api = node.client();
       List<String> skus = stock(api, 200);
 
@@ -106,6 +106,16 @@ public final class OrderThroughputBench {
       if (node != null) node.close();
       cassandra.close();
     }
+  }
+
+  /** Node settings under test: any -Dbench.node.KEY=VALUE given to the benchmark is passed to the node as KEY. */
+  private static Map<String, String> nodeSettings() {
+    Map<String, String> settings = new java.util.TreeMap<>();
+    System.getProperties().forEach((k, v) -> {
+      if (k.toString().startsWith("bench.node.")) settings.put(k.toString().substring(11), v.toString());
+    });
+    if (!settings.isEmpty()) System.out.println("      node settings: " + settings);
+    return settings;
   }
 
   private static List<String> stock(ApiClient api, int count) {

@@ -59,6 +59,9 @@ public final class NodeProcess implements AutoCloseable {
         "-Dgroupbuy.cassandra.create-schema=true",
         "-Dpekko.loglevel=INFO"));
     extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    // e.g. -Dgroupbuy.it.node-jvm-args="-XX:StartFlightRecording=filename=node.jfr" to profile a node
+    String jvmArgs = System.getProperty("groupbuy.it.node-jvm-args", "").trim();
+    if (!jvmArgs.isEmpty()) cmd.addAll(List.of(jvmArgs.split("\\s+")));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.groupbuy.Main"));
     try {
       Path dir = Files.createDirectories(Path.of("target", "it-nodes"));

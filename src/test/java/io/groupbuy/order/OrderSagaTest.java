@@ -1,0 +1,202 @@
+package io.groupbuy.order;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.groupbuy.UnitTestConfig;
+import io.groupbuy.order.Order.Command;
+import io.groupbuy.order.Order.Details;
+import io.groupbuy.order.Order.Event;
+import io.groupbuy.order.Order.Line;
+import io.groupbuy.order.Order.State;
+import io.groupbuy.order.Order.Status;
+import io.groupbuy.order.Order.Summary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every command and rejection path of the Order saga, step by step with the behaviour testkit: the inventory never
+ * answers on its own here, so the test feeds each reservation and release outcome and checks the events.
+ */
+class OrderSagaTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  /** Records what the saga asks of inventory; the futures never complete, outcomes are sent by the test. */
+  static final class RecordingInventory implements Order.InventoryGateway {
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public synchronized CompletionStage<?> reserve(String sku, String warehouseId, String orderId, int quantity) {
+      calls.add("reserve " + sku + " " + quantity);
+      return new CompletableFuture<>();
+    }
+
+    @Override
+    public synchronized CompletionStage<?> release(String sku, String warehouseId, String orderId) {
+      calls.add("release " + sku);
+      return new CompletableFuture<>();
+    }
+
+    synchronized List<String> calls() {
+      return List.copyOf(calls);
+    }
+  }
+
+  private RecordingInventory inventory;
+  private EventSourcedBehaviorTestKit<Command, Event, State> kit;
+  private static final Details DETAILS = new Details("c1", "pp-1", "wh-1",
+      List.of(new Line("apple", 2), new Line("pear", 1)), 10L, 20L, "key-1");
+
+  @BeforeEach
+  void fresh() {
+    inventory = new RecordingInventory();
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), Order.create("o-1", inventory));
+  }
+
+  private TestProbe<StatusReply<Summary>> place(Details details) {
+    TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+    kit.runCommand(new Order.Place(details, probe.getRef()));
+    return probe;
+  }
+
+  private void awaitCalls(String... expected) {
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertEquals(List.of(expected), inventory.calls());
+      return null;
+    });
+  }
+
+  @Test
+  void placingPersistsThenReservesEveryLine() {
+    var result = kit.runCommand(new Order.Place(DETAILS, testKit.<StatusReply<Summary>>createTestProbe().getRef()));
+    assertEquals(List.of(new Order.OrderPlaced(DETAILS)), result.events());
+    assertEquals(Status.PLACING, result.state().status());
+    awaitCalls("reserve apple 2", "reserve pear 1");
+  }
+
+  @Test
+  void confirmsWhenTheLastLineIsReservedAndAnswersEveryWaiter() {
+    var first = place(DETAILS);
+    var retry = place(DETAILS); // a retry while placing waits for the same outcome
+    var one = kit.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
+    assertEquals(List.of(new Order.LineReserved("apple")), one.events());
+    first.expectNoMessage();
+    var two = kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1));
+    assertEquals(List.of(new Order.LineReserved("pear"), new Order.OrderConfirmed()), two.events());
+    assertEquals(Status.CONFIRMED, first.receiveMessage().getValue().status());
+    assertEquals(Status.CONFIRMED, retry.receiveMessage().getValue().status());
+    // a duplicate reservation answer changes nothing
+    assertTrue(kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1)).hasNoEvents());
+  }
+
+  @Test
+  void rejectsOnASoldOutLineAndReleasesEveryLine() {
+    var waiter = place(DETAILS);
+    kit.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
+    var rejected = kit.runCommand(new Order.ReservationResult("pear", false, true, "sold out: 0 available", 1));
+    assertEquals(List.of(new Order.OrderRejected("pear: sold out: 0 available", "pear")), rejected.events());
+    Summary s = waiter.receiveMessage().getValue();
+    assertEquals(Status.REJECTED, s.status());
+    awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear");
+    assertEquals(List.of(new Order.LineReleased("apple")),
+        kit.runCommand(new Order.ReleaseResult("apple", true, "")).events());
+    // a late reservation answer after rejection is ignored: the release covers it
+    assertTrue(kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1)).hasNoEvents());
+    assertEquals(Status.REJECTED, kit.getState().status());
+  }
+
+  @Test
+  void retriesATimedOutReservationThenGivesUp() {
+    place(DETAILS);
+    assertTrue(kit.runCommand(new Order.ReservationResult("apple", false, false, "timeout", 1)).hasNoEvents());
+    awaitCalls("reserve apple 2", "reserve pear 1", "reserve apple 2"); // retried after a back-off
+    var last = kit.runCommand(new Order.ReservationResult("apple", false, false, "timeout",
+        Order.MAX_RESERVE_ATTEMPTS));
+    assertEquals(Status.REJECTED, last.state().status());
+    assertTrue(last.state().reason().contains("did not answer"), last.state().reason());
+  }
+
+  @Test
+  void aDifferentRequestWithTheSameKeyIsAConflict() {
+    place(DETAILS);
+    var other = place(new Details("c1", "pp-1", "wh-1", List.of(new Line("apple", 9)), 11L, 20L, "key-1"));
+    assertTrue(other.receiveMessage().getError().getMessage().startsWith(Order.CONFLICT));
+    // the same request at another time is a retry, not a conflict
+    var same = place(new Details("c1", "pp-1", "wh-1", DETAILS.lines(), 99L, 20L, "key-1"));
+    same.expectNoMessage();
+  }
+
+  @Test
+  void cancellationOnlyFromConfirmedAndOnlyByTheOwner() {
+    TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+    kit.runCommand(new Order.Cancel("c1", "", probe.getRef()));
+    assertTrue(probe.receiveMessage().getError().getMessage().startsWith(Order.NOT_FOUND));
+    place(DETAILS);
+    kit.runCommand(new Order.Cancel("c1", "", probe.getRef()));
+    assertTrue(probe.receiveMessage().getError().getMessage().startsWith(Order.CONFLICT)); // still placing
+    kit.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
+    kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1));
+    kit.runCommand(new Order.Cancel("intruder", "", probe.getRef()));
+    assertTrue(probe.receiveMessage().getError().getMessage().startsWith(Order.NOT_FOUND));
+
+    var cancelling = kit.runCommand(new Order.Cancel("c1", "", probe.getRef()));
+    assertEquals(List.of(new Order.CancellationRequested("cancelled by customer")), cancelling.events());
+    awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear");
+    kit.runCommand(new Order.ReleaseResult("apple", true, ""));
+    probe.expectNoMessage();
+    var done = kit.runCommand(new Order.ReleaseResult("pear", true, ""));
+    assertEquals(List.of(new Order.LineReleased("pear"), new Order.OrderCancelled("cancelled by customer")),
+        done.events());
+    assertEquals(Status.CANCELLED, probe.receiveMessage().getValue().status());
+    kit.runCommand(new Order.Cancel("", "", probe.getRef())); // operator, idempotent
+    assertEquals(Status.CANCELLED, probe.receiveMessage().getValue().status());
+  }
+
+  @Test
+  void aFailedReleaseIsRetried() {
+    place(DETAILS);
+    kit.runCommand(new Order.ReservationResult("apple", false, true, "sold out", 1));
+    awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear");
+    assertTrue(kit.runCommand(new Order.ReleaseResult("apple", false, "timeout")).hasNoEvents());
+    awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear", "release apple");
+  }
+
+  @Test
+  void recoveryResumesUnfinishedReservations() {
+    place(DETAILS);
+    kit.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
+    awaitCalls("reserve apple 2", "reserve pear 1");
+    kit.restart();
+    assertEquals(Status.PLACING, kit.getState().status());
+    awaitCalls("reserve apple 2", "reserve pear 1", "reserve pear 1"); // only the unreserved line
+  }
+
+  @Test
+  void recoveryResumesUnfinishedReleases() {
+    place(DETAILS);
+    kit.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
+    kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1));
+    TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+    kit.runCommand(new Order.Cancel("c1", "", probe.getRef()));
+    kit.runCommand(new Order.ReleaseResult("pear", true, ""));
+    kit.restart();
+    assertEquals(Status.CANCELLING, kit.getState().status());
+    awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear", "release apple");
+    var done = kit.runCommand(new Order.ReleaseResult("apple", true, ""));
+    assertEquals(Status.CANCELLED, done.state().status());
+  }
+}
