@@ -160,15 +160,20 @@ public abstract class ApiDirectives extends AllDirectives {
         .build();
   }
 
+  /** A fixed JSON error route; the error is counted each time the route runs, not when it is built. */
   private static Route plain(Metrics metrics, StatusCode status, String code, String message, String field) {
-    if (status.intValue() < 500) metrics.httpErrors.labelValues(String.valueOf(status.intValue())).inc();
+    final byte[] body;
     try {
-      byte[] body = JsonSupport.MAPPER.writeValueAsBytes(new ApiError(code, message, field));
-      return new AllDirectives() { }.complete(HttpResponse.create().withStatus(status)
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
+      body = JsonSupport.MAPPER.writeValueAsBytes(new ApiError(code, message, field));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+    AllDirectives d = new AllDirectives() { };
+    return d.extractRequestContext(ctx -> {
+      if (status.intValue() < 500) metrics.httpErrors.labelValues(String.valueOf(status.intValue())).inc();
+      return d.complete(HttpResponse.create().withStatus(status)
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
+    });
   }
 
   private static String rootMessage(Throwable t) {

@@ -18,8 +18,11 @@ public final class HttpServer {
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, GroupbuySettings settings,
                                                      Metrics metrics, Route routes) {
     AllDirectives d = new AllDirectives() { };
-    Route guarded = d.handleExceptions(ApiDirectives.exceptionHandler(metrics), () ->
-        d.handleRejections(ApiDirectives.rejectionHandler(metrics), () ->
+    // Built once: the Java DSL calls these suppliers for every request.
+    var exceptions = ApiDirectives.exceptionHandler(metrics);
+    var rejections = ApiDirectives.rejectionHandler(metrics);
+    Route guarded = d.handleExceptions(exceptions, () ->
+        d.handleRejections(rejections, () ->
             d.withSizeLimit(settings.maxBodyBytes(), () -> routes)));
     return Http.get(system).newServerAt(settings.httpInterface(), settings.httpPort()).bind(guarded)
         .whenComplete((binding, failure) -> {

@@ -229,5 +229,20 @@ class ApiIT {
     var metrics = api.call("GET", "/metrics", null, null);
     assertTrue(metrics.raw().contains("groupbuy_orders_placed_total"), metrics.raw());
     assertTrue(metrics.raw().contains("groupbuy_inventory_reservation_seconds"));
+    // successful requests do not count as client errors; a 404 counts once
+    double before = clientErrors("404");
+    for (int i = 0; i < 3; i++) assertEquals(200, api.call("GET", "/catalog/skus", null, null).status());
+    assertEquals(before, clientErrors("404"));
+    assertEquals(404, api.call("GET", "/nowhere", null, null).status());
+    assertEquals(before + 1, clientErrors("404"));
+  }
+
+  private static double clientErrors(String code) {
+    for (String line : api.call("GET", "/metrics", null, null).raw().split("\n")) {
+      if (line.startsWith("groupbuy_http_client_errors_total{code=\"" + code + "\"}")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
   }
 }
