@@ -12,18 +12,23 @@ echo "Building ..."
 ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null
 cp="target/classes:$(cat target/classpath.txt)"
 mkdir -p target/cluster
-pids=()
+node_pids=()
+cassandra_pid=""
 cleanup() {
-  echo "Stopping ..."
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  trap - EXIT INT TERM
+  echo "Stopping the nodes, then Cassandra ..."
+  # nodes first, so they leave the cluster and hand over shards while the journal is still there
+  for pid in "${node_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${node_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$cassandra_pid" ]; then kill "$cassandra_pid" 2>/dev/null || true; wait "$cassandra_pid" 2>/dev/null || true; fi
+  echo "Stopped."
 }
 trap cleanup EXIT INT TERM
 
 if ! (exec 3<>/dev/tcp/127.0.0.1/"$cql_port") 2>/dev/null; then
   java -Xmx256m -Dgroupbuy.cassandra.lib="$PWD/target/cassandra-lib" -cp "$cp" \
     io.groupbuy.platform.CassandraLauncher --cql-port "$cql_port" > target/cluster/cassandra.log 2>&1 &
-  pids+=($!)
+  cassandra_pid=$!
   echo -n "Waiting for Cassandra on port $cql_port "
   until (exec 3<>/dev/tcp/127.0.0.1/"$cql_port") 2>/dev/null; do echo -n .; sleep 1; done
   echo " up"
@@ -40,7 +45,7 @@ for i in $(seq 1 "$n"); do
     -Ddatastax-java-driver.basic.contact-points.0=127.0.0.1:"$cql_port" \
     -Dgroupbuy.cassandra.create-schema=true \
     -cp "$cp" io.groupbuy.Main > target/cluster/node$i.log 2>&1 &
-  pids+=($!)
+  node_pids+=($!)
   echo "node $i: http://127.0.0.1:$((8080 + i - 1))  management http://127.0.0.1:$((8558 + i - 1))  log target/cluster/node$i.log"
   # let the first node create the schema before the others start
   if [ "$i" = 1 ]; then

@@ -57,6 +57,18 @@ public final class Main {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "groupbuy", config);
     GroupbuySettings settings = GroupbuySettings.from(config);
     CassandraLauncher.Node devCassandra = cassandra;
+    if (devCassandra != null) {
+      // On Ctrl-C the node shuts down first (leaving the cluster, finishing writes), then its Cassandra.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        system.terminate();
+        try {
+          system.getWhenTerminated().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception timeoutOrInterrupt) {
+          // stop Cassandra anyway
+        }
+        devCassandra.close();
+      }, "stop-node-then-cassandra"));
+    }
     init(system, settings).whenComplete((node, failure) -> {
       if (failure != null) {
         system.log().error("groupbuy node failed to start: {}", failure.toString());
@@ -69,7 +81,7 @@ public final class Main {
       }
     });
     system.getWhenTerminated().thenRun(() -> {
-      if (devCassandra != null) devCassandra.close();
+      if (devCassandra != null) devCassandra.close(); // the node stopped by itself (e.g. downed)
     });
   }
 
@@ -100,7 +112,7 @@ public final class Main {
         .withPorts(c.getInt("cql-port"), c.getInt("storage-port"));
     System.out.println("Starting the dev Cassandra node (data in " + dataDir + ", CQL on port "
         + options.cqlPort() + ") ...");
-    CassandraLauncher.Node node = CassandraLauncher.start(options);
+    CassandraLauncher.Node node = CassandraLauncher.start(options, false);
     System.out.printf("Cassandra is up after %.1f s (pid %d, log %s)%n", node.startMillis() / 1000.0, node.pid(),
         node.logFile());
     return node;

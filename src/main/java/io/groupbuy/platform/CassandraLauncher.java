@@ -44,12 +44,12 @@ public final class CassandraLauncher {
     private final Thread shutdownHook;
     private final long startMillis;
 
-    private Node(Process process, Options options, long startMillis) {
+    private Node(Process process, Options options, long startMillis, boolean stopOnJvmExit) {
       this.process = process;
       this.options = options;
       this.startMillis = startMillis;
-      this.shutdownHook = new Thread(this::stopProcess, "stop-cassandra");
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
+      this.shutdownHook = stopOnJvmExit ? new Thread(this::stopProcess, "stop-cassandra") : null;
+      if (shutdownHook != null) Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     public String host() { return options.host(); }
@@ -63,6 +63,7 @@ public final class CassandraLauncher {
     @Override
     public void close() {
       stopProcess();
+      if (shutdownHook == null) return;
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
       } catch (IllegalStateException alreadyShuttingDown) {
@@ -123,7 +124,16 @@ public final class CassandraLauncher {
     return Path.of(System.getProperty("groupbuy.cassandra.lib", "target/cassandra-lib")).toAbsolutePath();
   }
 
+  /** Starts a node that is stopped by {@link Node#close()} or, at the latest, when this JVM exits. */
   public static Node start(Options options) {
+    return start(options, true);
+  }
+
+  /**
+   * Starts a node; with {@code stopOnJvmExit} false the caller stops it on exit itself (to stop its own users first).
+   * Either way the node also stops if this JVM dies without running hooks.
+   */
+  public static Node start(Options options, boolean stopOnJvmExit) {
     long t0 = System.nanoTime();
     try {
       Path data = options.dataDir().toAbsolutePath();
@@ -136,7 +146,7 @@ public final class CassandraLauncher {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();
       waitForCql(process, options, log);
-      return new Node(process, options, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      return new Node(process, options, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), stopOnJvmExit);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start Cassandra in " + options.dataDir(), e);
     }
