@@ -92,7 +92,7 @@ public final class InventoryProtobuf {
     Map<String, String> closed = new LinkedHashMap<>();
     p.getClosedOrdersList().forEach(c -> closed.put(c.getOrderId(), c.getOutcome()));
     var b = p.getBounds();
-    return new State(p.getReceived(), p.getCommittedTotal(), reserved, closed,
+    return State.of(p.getReceived(), p.getCommittedTotal(), reserved, closed,
         new LinkedHashSet<>(p.getReceiptIdsList()), new Bounds(b.getMinStock(), b.getMaxStock(), b.getReorderPoint()),
         p.getOpenReplenishmentId(), p.getOpenReplenishmentQuantity(), p.getReplenishmentCounter());
   }

@@ -4,12 +4,12 @@ import io.groupbuy.CborSerializable;
 import io.groupbuy.platform.ProtoPersisted;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.pcollections.OrderedPMap;
+import org.pcollections.OrderedPSet;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -97,24 +97,30 @@ public final class ProductInventory
   }
 
   /**
-   * Immutable state. {@code receipts} and {@code closedOrders} are bounded memories of settled ids (insertion order,
-   * oldest dropped first); {@code closedOrders} maps order id to the outcome, "released" or "committed".
+   * Immutable state on persistent collections, so an event costs O(log n) however many reservations are open.
+   * {@code reservedTotal} is the sum of {@code reserved}, kept with it. {@code receipts} and {@code closedOrders} are
+   * bounded memories of settled ids in insertion order, oldest dropped first; {@code closedOrders} maps an order id
+   * to its outcome, "released" or "committed".
    */
-  public record State(long received, long committedTotal, Map<String, Integer> reserved,
+  public record State(long received, long committedTotal, Map<String, Integer> reserved, int reservedTotal,
                       Map<String, String> closedOrders, Set<String> receipts, Bounds bounds,
                       String openReplenishmentId, int openReplenishmentQuantity, long replenishmentCounter)
       implements ProtoPersisted {
-    public static final State EMPTY =
-        new State(0, 0, Map.of(), Map.of(), Set.of(), Bounds.NONE, "", 0, 0);
+    public static final State EMPTY = of(0, 0, Map.of(), Map.of(), Set.of(), Bounds.NONE, "", 0, 0);
 
     public State {
-      reserved = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reserved));
-      closedOrders = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(closedOrders));
-      receipts = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(receipts));
+      reserved = reserved instanceof OrderedPMap<String, Integer> p ? p : OrderedPMap.from(reserved);
+      closedOrders = closedOrders instanceof OrderedPMap<String, String> p ? p : OrderedPMap.from(closedOrders);
+      receipts = receipts instanceof OrderedPSet<String> p ? p : OrderedPSet.from(receipts);
     }
 
-    public int reservedTotal() {
-      return reserved.values().stream().mapToInt(Integer::intValue).sum();
+    /** A state from its collections (snapshots, tests): computes the reserved total. */
+    public static State of(long received, long committedTotal, Map<String, Integer> reserved,
+                           Map<String, String> closedOrders, Set<String> receipts, Bounds bounds,
+                           String openReplenishmentId, int openReplenishmentQuantity, long replenishmentCounter) {
+      int total = reserved.values().stream().mapToInt(Integer::intValue).sum();
+      return new State(received, committedTotal, reserved, total, closedOrders, receipts, bounds,
+          openReplenishmentId, openReplenishmentQuantity, replenishmentCounter);
     }
 
     public int onHand() {
@@ -122,60 +128,52 @@ public final class ProductInventory
     }
 
     public int available() {
-      return onHand() - reservedTotal();
+      return onHand() - reservedTotal;
     }
 
     State apply(Event event) {
       if (event instanceof StockReceived e) {
-        return new State(received + e.quantity(), committedTotal, reserved, closedOrders,
+        return new State(received + e.quantity(), committedTotal, reserved, reservedTotal, closedOrders,
             remember(receipts, e.receiptId()), bounds, "", 0, replenishmentCounter);
       } else if (event instanceof StockReserved e) {
-        return new State(received, committedTotal, with(reserved, e.orderId(), e.quantity()), closedOrders,
-            receipts, bounds, openReplenishmentId, openReplenishmentQuantity, replenishmentCounter);
+        Integer before = reserved.get(e.orderId());
+        return new State(received, committedTotal, pmap(reserved).plus(e.orderId(), e.quantity()),
+            reservedTotal - (before == null ? 0 : before) + e.quantity(), closedOrders, receipts, bounds,
+            openReplenishmentId, openReplenishmentQuantity, replenishmentCounter);
       } else if (event instanceof ReservationReleased e) {
-        return new State(received, committedTotal, without(reserved, e.orderId()),
-            close(closedOrders, e.orderId(), "released"), receipts, bounds, openReplenishmentId,
-            openReplenishmentQuantity, replenishmentCounter);
+        return new State(received, committedTotal, pmap(reserved).minus(e.orderId()),
+            reservedTotal - reserved.getOrDefault(e.orderId(), 0), close(closedOrders, e.orderId(), "released"),
+            receipts, bounds, openReplenishmentId, openReplenishmentQuantity, replenishmentCounter);
       } else if (event instanceof ReservationCommitted e) {
-        return new State(received, committedTotal + e.quantity(), without(reserved, e.orderId()),
-            close(closedOrders, e.orderId(), "committed"), receipts, bounds, openReplenishmentId,
-            openReplenishmentQuantity, replenishmentCounter);
+        return new State(received, committedTotal + e.quantity(), pmap(reserved).minus(e.orderId()),
+            reservedTotal - reserved.getOrDefault(e.orderId(), 0), close(closedOrders, e.orderId(), "committed"),
+            receipts, bounds, openReplenishmentId, openReplenishmentQuantity, replenishmentCounter);
       } else if (event instanceof BoundsSet e) {
-        return new State(received, committedTotal, reserved, closedOrders, receipts,
+        return new State(received, committedTotal, reserved, reservedTotal, closedOrders, receipts,
             new Bounds(e.minStock(), e.maxStock(), e.reorderPoint()), openReplenishmentId,
             openReplenishmentQuantity, replenishmentCounter);
       } else if (event instanceof ReplenishmentRequested e) {
-        return new State(received, committedTotal, reserved, closedOrders, receipts, bounds, e.requestId(),
-            e.quantity(), replenishmentCounter + 1);
+        return new State(received, committedTotal, reserved, reservedTotal, closedOrders, receipts, bounds,
+            e.requestId(), e.quantity(), replenishmentCounter + 1);
       }
       throw new IllegalArgumentException("unknown event " + event);
     }
 
-    private static Map<String, Integer> with(Map<String, Integer> m, String k, int v) {
-      var copy = new LinkedHashMap<>(m);
-      copy.put(k, v);
-      return copy;
+    @SuppressWarnings("unchecked")
+    private static <K, V> OrderedPMap<K, V> pmap(Map<K, V> m) {
+      return (OrderedPMap<K, V>) m; // the compact constructor guarantees it
     }
 
-    private static Map<String, Integer> without(Map<String, Integer> m, String k) {
-      var copy = new LinkedHashMap<>(m);
-      copy.remove(k);
-      return copy;
-    }
-
-    private static Map<String, String> close(Map<String, String> m, String k, String outcome) {
-      var copy = new LinkedHashMap<>(m);
-      copy.remove(k);
-      copy.put(k, outcome);
-      while (copy.size() > ID_MEMORY) copy.remove(copy.keySet().iterator().next());
-      return copy;
+    private static Map<String, String> close(Map<String, String> m, String id, String outcome) {
+      OrderedPMap<String, String> next = pmap(m).minus(id).plus(id, outcome);
+      while (next.size() > ID_MEMORY) next = next.minus(next.keySet().iterator().next());
+      return next;
     }
 
     private static Set<String> remember(Set<String> s, String id) {
-      var copy = new LinkedHashSet<>(s);
-      copy.add(id);
-      while (copy.size() > ID_MEMORY) copy.remove(copy.iterator().next());
-      return copy;
+      OrderedPSet<String> next = ((OrderedPSet<String>) s).plus(id);
+      while (next.size() > ID_MEMORY) next = next.minus(next.iterator().next());
+      return next;
     }
   }
 

@@ -183,6 +183,27 @@ class ProductInventoryTest {
   }
 
   @Test
+  void randomCommandsKeepTheInvariants() {
+    java.util.Random random = new java.util.Random(11);
+    for (int i = 0; i < 600; i++) {
+      String order = "o" + random.nextInt(80);
+      switch (random.nextInt(5)) {
+        case 0 -> receive("r" + random.nextInt(40), 1 + random.nextInt(5));
+        case 1, 2 -> reserve(order, 1 + random.nextInt(4));
+        case 3 -> release(order);
+        default -> commit(order);
+      }
+      State s = kit.getState();
+      assertEquals(s.reserved().values().stream().mapToInt(Integer::intValue).sum(), s.reservedTotal());
+      assertTrue(s.available() >= 0, "available " + s.available() + " after step " + i);
+      assertEquals(s.received(), s.available() + s.reservedTotal() + s.committedTotal());
+    }
+    State before = kit.getState();
+    kit.restart();
+    assertEquals(before, kit.getState());
+  }
+
+  @Test
   void rememberedIdsAreBounded() {
     receive("r", 1_000_000);
     for (int i = 0; i < ProductInventory.ID_MEMORY + 10; i++) {

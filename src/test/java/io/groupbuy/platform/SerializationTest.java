@@ -52,7 +52,7 @@ class SerializationTest {
       new ProductInventory.ReservationCommitted("o2", 3),
       new ProductInventory.BoundsSet(1, 100, 20),
       new ProductInventory.ReplenishmentRequested("apple@wh#r1", 80, 19),
-      new ProductInventory.State(10, 3, new LinkedHashMap<>(Map.of("o3", 1)),
+      ProductInventory.State.of(10, 3, new LinkedHashMap<>(Map.of("o3", 1)),
           new LinkedHashMap<>(Map.of("o1", "released", "o2", "committed")), new LinkedHashSet<>(Set.of("r1")),
           new ProductInventory.Bounds(1, 100, 20), "apple@wh#r1", 80, 1),
       ProductInventory.State.EMPTY,
