@@ -78,6 +78,14 @@ public final class InventoryRoutes extends ApiDirectives {
             (String) f[0]);
       }
     }
+    if (req.minStock() > req.maxStock()) {
+      throw new ApiError.Failure(422, "invalid-bounds", "minStock (" + req.minStock() + ") must not exceed maxStock ("
+          + req.maxStock() + ")", "minStock");
+    }
+    if (req.reorderPoint() > req.maxStock()) {
+      throw new ApiError.Failure(422, "invalid-bounds", "reorderPoint (" + req.reorderPoint()
+          + ") must not exceed maxStock (" + req.maxStock() + ")", "reorderPoint");
+    }
     return inventory.entity(sku, warehouse).askWithStatus(
         r -> new ProductInventory.SetBounds(req.minStock(), req.maxStock(), req.reorderPoint(), r),
         settings.askTimeout());

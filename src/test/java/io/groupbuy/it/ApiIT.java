@@ -118,7 +118,9 @@ class ApiIT {
     assertError(api.call("POST", "/inventory/" + ItSupport.WAREHOUSE + "/apple/receipts", ItSupport.OPERATOR,
         Map.of("receiptId", "r-neg", "quantity", -1)), 422, "invalid-quantity", "quantity");
     assertError(api.call("PUT", "/inventory/" + ItSupport.WAREHOUSE + "/apple/bounds", ItSupport.OPERATOR,
-        Map.of("minStock", 10, "maxStock", 5, "reorderPoint", 1)), 409, "rejected", null);
+        Map.of("minStock", 10, "maxStock", 5, "reorderPoint", 1)), 422, "invalid-bounds", "minStock");
+    assertError(api.call("PUT", "/inventory/" + ItSupport.WAREHOUSE + "/apple/bounds", ItSupport.OPERATOR,
+        Map.of("minStock", 1, "maxStock", 5, "reorderPoint", 9)), 422, "invalid-bounds", "reorderPoint");
     assertError(api.call("PUT", "/catalog/pickup-points", ItSupport.OPERATOR, Map.of("pickupPoints", List.of(
         Map.of("id", "pp-x", "name", "x", "city", "x", "lat", 91.0, "lng", 10.0, "warehouseId", "wh-x")))),
         422, "invalid-coordinate", "pickupPoints[0].lat");
