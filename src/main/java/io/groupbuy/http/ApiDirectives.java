@@ -26,6 +26,7 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.RequestEntityExpectedRejection;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
+import org.apache.pekko.http.javadsl.server.ValidationRejection;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /** Shared pieces of every route class: credentials, JSON errors, and mapping of failures to statuses. */
@@ -77,6 +78,10 @@ public abstract class ApiDirectives extends AllDirectives {
     if (cause instanceof TimeoutException) {
       return error(StatusCodes.SERVICE_UNAVAILABLE, "timeout",
           "no answer in time; retry the same request (it is idempotent)", null);
+    }
+    if (cause instanceof com.datastax.oss.driver.api.core.DriverException) {
+      return error(StatusCodes.SERVICE_UNAVAILABLE, "storage-unavailable",
+          "the database did not answer; retry the same request shortly", null);
     }
     if (cause instanceof org.apache.pekko.pattern.StatusReply.ErrorMessage e) {
       return entityError(e.getMessage());
@@ -130,6 +135,8 @@ public abstract class ApiDirectives extends AllDirectives {
           return plain(metrics, StatusCodes.BAD_REQUEST, "malformed-json", "request body is not valid: " + detail,
               field);
         })
+        .handle(ValidationRejection.class, r -> plain(metrics, StatusCodes.BAD_REQUEST, "invalid", r.message(),
+            null))
         .handle(RequestEntityExpectedRejection.class, r -> plain(metrics, StatusCodes.BAD_REQUEST, "missing-body",
             "this request needs a JSON body", null))
         .handle(UnsupportedRequestContentTypeRejection.class, r -> plain(metrics,

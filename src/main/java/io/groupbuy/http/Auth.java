@@ -33,12 +33,13 @@ public final class Auth {
     }
     this.algorithm = Algorithm.HMAC256(secret);
     this.issuer = issuer;
-    this.verifier = JWT.require(algorithm).withIssuer(issuer).acceptLeeway(5).build();
+    this.verifier = JWT.require(algorithm).withIssuer(issuer).withClaimPresence("exp").acceptLeeway(5).build();
   }
 
   public String issue(String subject, Role role, Duration validFor) {
     Instant now = Instant.now();
-    return JWT.create().withIssuer(issuer).withSubject(subject).withClaim("role", role.name().toLowerCase())
+    return JWT.create().withIssuer(issuer).withSubject(subject)
+        .withClaim("role", role.name().toLowerCase(java.util.Locale.ROOT))
         .withIssuedAt(now).withExpiresAt(now.plus(validFor)).sign(algorithm);
   }
 
@@ -53,7 +54,7 @@ public final class Auth {
       DecodedJWT jwt = verifier.verify(token);
       String role = jwt.getClaim("role").asString();
       if (jwt.getSubject() == null || jwt.getSubject().isBlank() || role == null) return Optional.empty();
-      return Optional.of(new Principal(jwt.getSubject(), Role.valueOf(role.toUpperCase())));
+      return Optional.of(new Principal(jwt.getSubject(), Role.valueOf(role.toUpperCase(java.util.Locale.ROOT))));
     } catch (JWTVerificationException | IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -22,8 +22,13 @@ public final class JsonSupport {
 
   private JsonSupport() {}
 
+  /** Reads a JSON object of {@code type}; {@code null} or a non-object is a malformed body (400). */
   public static <T> Unmarshaller<HttpEntity, T> body(Class<T> type) {
-    return Jackson.unmarshaller(MAPPER, type);
+    return Jackson.unmarshaller(MAPPER, type).thenApply(value -> {
+      if (value == null) // not IllegalArgumentException: pekko-http would turn that into a ValidationRejection
+      throw new IllegalStateException("the body must be a JSON object, not null");
+      return value;
+    });
   }
 
   public static <T> Marshaller<T, RequestEntity> json() {

@@ -312,7 +312,9 @@ public final class Order
 
   private ReplyEffect<Event, State> onReservationResult(State s, ReservationResult r) {
     if (s.status() != Status.PLACING) {
-      // A late answer after rejection: the release sent to every line takes care of it.
+      // A late success after rejection or cancellation: release that line again (idempotent at the inventory),
+      // in case the earlier release was processed first and its marker has since been forgotten.
+      if (r.reserved() && s.status() != Status.CONFIRMED) release(s, r.sku());
       return Effect().noReply();
     }
     if (r.reserved()) {
@@ -364,15 +366,22 @@ public final class Order
     context.pipeToSelf(inventory.reserve(sku, s.details().warehouseId(), orderId, s.quantityOf(sku)),
         (ok, failure) -> {
           if (failure == null) return new ReservationResult(sku, true, false, "", attempt);
-          boolean definitive = !(failure instanceof TimeoutException
-              || failure.getCause() instanceof TimeoutException);
-          return new ReservationResult(sku, false, definitive, failure.getMessage(), attempt);
+          Throwable cause = unwrap(failure);
+          boolean definitive = !(cause instanceof TimeoutException);
+          return new ReservationResult(sku, false, definitive, String.valueOf(cause.getMessage()), attempt);
         });
   }
 
   private void release(State s, String sku) {
     context.pipeToSelf(inventory.release(sku, s.details().warehouseId(), orderId),
-        (ok, failure) -> new ReleaseResult(sku, failure == null, failure == null ? "" : failure.getMessage()));
+        (ok, failure) -> new ReleaseResult(sku, failure == null,
+            failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) c = c.getCause();
+    return c;
   }
 
   private static boolean mayAccess(State s, String requesterId) {

@@ -32,7 +32,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 /** {@code /orders}: place, read and cancel orders. Customers act on their own orders; operators on any. */
 public final class OrderRoutes extends ApiDirectives {
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
-  private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+  /** Order ids are {@link #orderIdFor} results; anything else is unknown without waking an entity. */
+  private static final Pattern ORDER_ID =
+      Pattern.compile("o-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   /** Body of {@code POST /orders}. */
   public record PlaceOrderRequest(String idempotencyKey, String pickupPointId, List<LineRequest> lines) {}
@@ -66,12 +68,18 @@ public final class OrderRoutes extends ApiDirectives {
                 entity(JsonSupport.body(PlaceOrderRequest.class), req ->
                     place(principal, req, headerKey.orElse(null))))))),
         pathPrefix(PathMatchers.segment(), orderId -> concat(
-            pathEnd(() -> get(() -> authenticated(principal -> withOrderId(orderId, () ->
+            pathEnd(() -> get(() -> customerOrOperator(principal -> withOrderId(orderId, () ->
                 onResult(order(orderId).<Summary>askWithStatus(
                         r -> new Order.Get(requester(principal), r), settings.askTimeout()),
                     s -> json(StatusCodes.OK, s)))))),
-            path("cancel", () -> post(() -> authenticated(principal -> withOrderId(orderId, () ->
+            path("cancel", () -> post(() -> customerOrOperator(principal -> withOrderId(orderId, () ->
                 optionalEntity(reason -> cancel(principal, orderId, reason))))))))));
+  }
+
+  private Route customerOrOperator(java.util.function.Function<Principal, Route> inner) {
+    return authenticated(p -> p.role() == Auth.Role.DRIVER
+        ? error(StatusCodes.FORBIDDEN, "forbidden", "orders are read with a customer or operator token", "Authorization")
+        : inner.apply(p));
   }
 
   private Route optionalEntity(java.util.function.Function<String, Route> inner) {
@@ -130,11 +138,6 @@ public final class OrderRoutes extends ApiDirectives {
 
   private CompletionStage<Order.Details> validate(Principal principal, PlaceOrderRequest req, String headerKey) {
     String key = req.idempotencyKey() != null ? req.idempotencyKey() : headerKey;
-    if (key == null) key = UUID.randomUUID().toString(); // no key: the client opts out of safe retries
-    if (!KEY.matcher(key).matches()) {
-      throw new ApiError.Failure(400, "invalid", "idempotencyKey must be 1-100 characters of A-Z a-z 0-9 . _ : -",
-          "idempotencyKey");
-    }
     if (req.pickupPointId() == null || req.pickupPointId().isBlank()) {
       throw new ApiError.Failure(400, "missing-field", "pickupPointId is required", "pickupPointId");
     }
@@ -168,6 +171,15 @@ public final class OrderRoutes extends ApiDirectives {
         throw new ApiError.Failure(422, "duplicate-sku", "sku " + l.sku() + " appears twice; merge the lines",
             field + ".sku");
       }
+    }
+    // Required: without it a client cannot retry a timed-out placement without risking a second order.
+    if (key == null) {
+      throw new ApiError.Failure(400, "missing-field", "idempotencyKey is required (in the body or the "
+          + "Idempotency-Key header): retries with the same key return the first result", "idempotencyKey");
+    }
+    if (!KEY.matcher(key).matches()) {
+      throw new ApiError.Failure(400, "invalid", "idempotencyKey must be 1-100 characters of A-Z a-z 0-9 . _ : -",
+          "idempotencyKey");
     }
     final String idempotencyKey = key;
     return catalog.pickupPoint(req.pickupPointId()).thenCompose(point -> {

@@ -81,6 +81,10 @@ class ApiIT {
         "{\"pickupPointId\":\"pp-it-1\",\"lines\":[],\"colour\":\"red\"}".getBytes()), 400, "malformed-json",
         "colour");
     assertError(raw("POST", "/orders", ALICE, "application/json", new byte[0]), 400, "malformed-json", null);
+    assertError(raw("POST", "/orders", ALICE, "application/json", "null".getBytes()), 400, "malformed-json", null);
+    assertError(raw("POST", "/orders", ALICE, "application/json", "[1,2]".getBytes()), 400, "malformed-json", null);
+    assertError(raw("PUT", "/catalog/skus", ItSupport.OPERATOR, "application/json", "null".getBytes()), 400,
+        "malformed-json", null);
     assertStillServing();
   }
 
@@ -92,16 +96,20 @@ class ApiIT {
         400, "missing-field", "lines");
     assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1",
         "lines", List.of(Map.of("sku", "apple")))), 400, "missing-field", "lines[0].quantity");
+    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1",
+        "lines", List.of(Map.of("sku", "apple", "quantity", 1)))), 400, "missing-field", "idempotencyKey");
   }
 
   @Test
   void unknownIdsAre422or404() {
-    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-nowhere",
+    assertError(api.call("POST", "/orders", ALICE, Map.of("idempotencyKey", "u1", "pickupPointId", "pp-nowhere",
         "lines", List.of(Map.of("sku", "apple", "quantity", 1)))), 422, "unknown-pickup-point", "pickupPointId");
-    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1",
+    assertError(api.call("POST", "/orders", ALICE, Map.of("idempotencyKey", "u2", "pickupPointId", "pp-it-1",
         "lines", List.of(Map.of("sku", "apple", "quantity", 1), Map.of("sku", "durian", "quantity", 1)))),
         422, "unknown-sku", "lines[1].sku");
     assertError(api.call("GET", "/orders/o-does-not-exist", ALICE, null), 404, "not-found", null);
+    assertError(api.call("GET", "/orders/o-00000000-0000-3000-8000-000000000000", ALICE, null), 404, "not-found",
+        null);
     assertError(api.call("GET", "/inventory/" + ItSupport.WAREHOUSE + "/durian", ItSupport.OPERATOR, null), 404,
         "unknown-sku", "sku");
     assertError(api.call("GET", "/inventory/wh-atlantis/apple", ItSupport.OPERATOR, null), 404,
@@ -151,6 +159,10 @@ class ApiIT {
         401, "invalid-credentials", "Authorization");
     String expired = ItSupport.AUTH.issue("alice", Auth.Role.CUSTOMER, Duration.ofSeconds(-60));
     assertError(api.call("POST", "/orders", expired, body), 401, "invalid-credentials", "Authorization");
+    String neverExpires = com.auth0.jwt.JWT.create().withIssuer("groupbuy").withSubject("alice")
+        .withClaim("role", "customer").sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(
+            com.typesafe.config.ConfigFactory.load().getString("groupbuy.auth.secret")));
+    assertError(api.call("POST", "/orders", neverExpires, body), 401, "invalid-credentials", "Authorization");
     // operator-only endpoints
     assertError(api.call("POST", "/inventory/" + ItSupport.WAREHOUSE + "/apple/receipts", ALICE,
         Map.of("receiptId", "r1", "quantity", 5)), 403, "forbidden", "Authorization");
@@ -165,6 +177,10 @@ class ApiIT {
     assertEquals(201, placed.status(), placed.raw());
     String orderId = placed.body().path("orderId").asText();
     assertError(api.call("GET", "/orders/" + orderId, BOB, null), 404, "not-found", null);
+    String driverNamedAlice = ItSupport.AUTH.issue("alice", Auth.Role.DRIVER, Duration.ofHours(1));
+    assertError(api.call("GET", "/orders/" + orderId, driverNamedAlice, null), 403, "forbidden", "Authorization");
+    assertError(api.call("POST", "/orders/" + orderId + "/cancel", driverNamedAlice, null), 403, "forbidden",
+        "Authorization");
     assertError(api.call("POST", "/orders/" + orderId + "/cancel", BOB, null), 404, "not-found", null);
     assertEquals("CONFIRMED", api.call("GET", "/orders/" + orderId, ALICE, null).body().path("status").asText());
     assertEquals("CONFIRMED", api.call("GET", "/orders/" + orderId, ItSupport.OPERATOR, null).body()
@@ -194,6 +210,7 @@ class ApiIT {
     assertEquals(409, soldOut.status(), soldOut.raw());
     assertEquals("order-rejected", soldOut.body().path("code").asText());
     assertEquals("REJECTED", soldOut.body().path("order").path("status").asText());
+    assertTrue(soldOut.body().path("message").asText().startsWith("pear: sold out"), soldOut.raw());
   }
 
   @Test
