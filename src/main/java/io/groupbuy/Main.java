@@ -133,7 +133,7 @@ public final class Main {
     Auth auth = new Auth(settings.authSecret(), settings.authIssuer());
     ShardedInventory inventory = new ShardedInventory(system, settings.askTimeout(), metrics);
     ProductInventory.init(system);
-    Order.init(system, inventory);
+    Order.init(system, inventory, config.getDuration("groupbuy.order.passivate-when-settled-after"));
     pollShardState(system, metrics, List.of(ProductInventory.ENTITY_KEY, Order.ENTITY_KEY));
 
     Catalog catalog = new Catalog(system, settings.defaultWarehouse());

@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -96,6 +97,9 @@ public final class Order
   record RetryReserve(String sku, int attempt) implements Command {}
 
   record RetryRelease(String sku) implements Command {}
+
+  /** Internal: the settled order has been idle long enough to leave memory. */
+  enum PassivateIfSettled implements Command { INSTANCE }
 
   // ---- reply ----
   public record Summary(String orderId, String customerId, String pickupPointId, String warehouseId,
@@ -179,31 +183,49 @@ public final class Order
     java.util.concurrent.CompletionStage<?> release(String sku, String warehouseId, String orderId);
   }
 
-  public static void init(ActorSystem<?> system, InventoryGateway inventory) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), inventory)));
+  /**
+   * Orders are remembered entities: after a node crash or rebalance, every order that was alive restarts on its new
+   * node and its recovery finishes the saga, whether or not a client asks again. A settled order passivates itself
+   * (and so is forgotten) after {@code settledIdle}.
+   */
+  public static void init(ActorSystem<?> system, InventoryGateway inventory, Duration settledIdle) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+            ctx -> create(ctx.getEntityId(), inventory, ctx.getShard(), settledIdle))
+        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
 
+  /** An order outside sharding (tests): it never passivates. */
   public static Behavior<Command> create(String orderId, InventoryGateway inventory) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Order(orderId, ctx, timers, inventory)));
+    return create(orderId, inventory, null, Duration.ZERO);
+  }
+
+  static Behavior<Command> create(String orderId, InventoryGateway inventory,
+                                  ActorRef<ClusterSharding.ShardCommand> shard, Duration settledIdle) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new Order(orderId, ctx, timers, inventory, shard, settledIdle)));
   }
 
   private final String orderId;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final InventoryGateway inventory;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final Duration settledIdle;
   private final String tag;
   // Not state: who waits for the saga's outcome in this incarnation. After a restart, clients retry.
   private final List<ActorRef<StatusReply<Summary>>> placeWaiters = new ArrayList<>();
   private final List<ActorRef<StatusReply<Summary>>> cancelWaiters = new ArrayList<>();
 
   private Order(String orderId, ActorContext<Command> context, TimerScheduler<Command> timers,
-                InventoryGateway inventory) {
+                InventoryGateway inventory, ActorRef<ClusterSharding.ShardCommand> shard, Duration settledIdle) {
     super(PersistenceId.of(ENTITY_KEY.name(), orderId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.orderId = orderId;
     this.context = context;
     this.timers = timers;
     this.inventory = inventory;
+    this.shard = shard;
+    this.settledIdle = settledIdle;
     this.tag = "order-" + Math.floorMod(orderId.hashCode(), TAG_COUNT);
   }
 
@@ -233,6 +255,7 @@ public final class Order
 
   /** Finishes whatever the saga was doing when the entity stopped. */
   private void resume(State s) {
+    schedulePassivationIfSettled(s);
     switch (s.status()) {
       case PLACING -> s.skus().stream().filter(sku -> !s.reservedSkus().contains(sku))
           .forEach(sku -> reserve(s, sku, 1));
@@ -258,6 +281,10 @@ public final class Order
           if (!s.releasedSkus().contains(c.sku())) release(s, c.sku());
           return Effect().noReply();
         })
+        .onCommand(PassivateIfSettled.class, (s, c) -> {
+          if (shard != null && settled(s)) shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+          return Effect().noReply();
+        })
         .build();
   }
 
@@ -280,6 +307,7 @@ public final class Order
   }
 
   private ReplyEffect<Event, State> onGet(State s, Get c) {
+    schedulePassivationIfSettled(s); // restarts the idle period
     if (s.status() == Status.NEW || !mayAccess(s, c.requesterId())) {
       return Effect().reply(c.replyTo(), StatusReply.error(NOT_FOUND + ": no order " + orderId));
     }
@@ -349,6 +377,7 @@ public final class Order
       events.add(new OrderCancelled(s.reason()));
     }
     return Effect().persist(events).thenRun(next -> {
+      schedulePassivationIfSettled(next);
       if (next.status() == Status.CANCELLED) {
         cancelWaiters.forEach(w -> w.tell(StatusReply.success(summary(next))));
         cancelWaiters.clear();
@@ -356,7 +385,23 @@ public final class Order
     }).thenNoReply();
   }
 
+  /** Settled: nothing left to do until someone asks (confirmed, cancelled, or rejected with every line released). */
+  private static boolean settled(State s) {
+    return switch (s.status()) {
+      case CONFIRMED, CANCELLED -> true;
+      case REJECTED -> s.allReleased();
+      default -> false;
+    };
+  }
+
+  private void schedulePassivationIfSettled(State s) {
+    if (shard != null && !settledIdle.isZero() && settled(s)) {
+      timers.startSingleTimer("passivate", PassivateIfSettled.INSTANCE, settledIdle);
+    }
+  }
+
   private void answerPlaceWaiters(State s) {
+    schedulePassivationIfSettled(s);
     if (s.status() == Status.PLACING) return;
     placeWaiters.forEach(w -> w.tell(StatusReply.success(summary(s))));
     placeWaiters.clear();

@@ -177,6 +177,21 @@ class OrderSagaTest {
   }
 
   @Test
+  void aSettledOrderAsksItsShardToPassivateIt() {
+    TestProbe<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard =
+        testKit.createTestProbe();
+    var sharded = EventSourcedBehaviorTestKit.<Command, Event, State>create(testKit.system(),
+        Order.create("o-2", inventory, shard.getRef(), java.time.Duration.ofMillis(200)));
+    sharded.runCommand(new Order.Place(DETAILS, testKit.<StatusReply<Summary>>createTestProbe().getRef()));
+    shard.expectNoMessage(java.time.Duration.ofMillis(400)); // placing: stays in memory
+    sharded.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
+    sharded.runCommand(new Order.ReservationResult("pear", true, false, "", 1));
+    var passivate = shard.expectMessageClass(
+        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.Passivate.class);
+    assertTrue(passivate != null);
+  }
+
+  @Test
   void recoveryResumesUnfinishedReservations() {
     place(DETAILS);
     kit.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
