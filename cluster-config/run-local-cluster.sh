@@ -44,6 +44,7 @@ for i in $(seq 1 "$n"); do
     -Dpekko.cluster.seed-nodes.0=pekko://groupbuy@127.0.0.1:25520 \
     -Ddatastax-java-driver.basic.contact-points.0=127.0.0.1:"$cql_port" \
     -Dgroupbuy.cassandra.create-schema=true \
+    -Dgroupbuy.auth.allow-dev-secret=on \
     -cp "$cp" io.groupbuy.Main > target/cluster/node$i.log 2>&1 &
   node_pids+=($!)
   echo "node $i: http://127.0.0.1:$((8080 + i - 1))  management http://127.0.0.1:$((8558 + i - 1))  log target/cluster/node$i.log"

@@ -37,6 +37,9 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
 public final class Main {
   private Main() {}
 
+  /** The secret in application.conf: fine on a laptop, never in production. */
+  static final String DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef";
+
   /** What a started node exposes to callers such as tests and the simulator. */
   public record Node(ActorSystem<?> system, ServerBinding binding, Catalog catalog, Metrics metrics, Auth auth) {
     public String baseUrl() {
@@ -69,7 +72,13 @@ public final class Main {
         devCassandra.close();
       }, "stop-node-then-cassandra"));
     }
-    init(system, settings).whenComplete((node, failure) -> {
+    CompletionStage<Node> started;
+    try {
+      started = init(system, settings);
+    } catch (RuntimeException e) {
+      started = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    started.whenComplete((node, failure) -> {
       if (failure != null) {
         system.log().error("groupbuy node failed to start: {}", failure.toString());
         system.terminate();
@@ -108,8 +117,9 @@ public final class Main {
   private static CassandraLauncher.Node startDevCassandra(Config config) {
     Config c = config.getConfig("groupbuy.dev-cassandra");
     Path dataDir = Path.of(c.getString("data-dir"));
-    var options = CassandraLauncher.Options.forDataDir(dataDir, CassandraLauncher.defaultLibDir())
-        .withPorts(c.getInt("cql-port"), c.getInt("storage-port"));
+    var base = CassandraLauncher.Options.forDataDir(dataDir, CassandraLauncher.defaultLibDir());
+    var options = new CassandraLauncher.Options(base.dataDir(), base.libDir(), base.host(), c.getInt("cql-port"),
+        c.getInt("storage-port"), c.getString("heap"), base.startTimeout());
     System.out.println("Starting the dev Cassandra node (data in " + dataDir + ", CQL on port "
         + options.cqlPort() + ") ...");
     CassandraLauncher.Node node = CassandraLauncher.start(options, false);
@@ -129,18 +139,24 @@ public final class Main {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
 
+    if (settings.authSecret().equals(DEV_SECRET) && !config.getBoolean("groupbuy.auth.allow-dev-secret")) {
+      throw new IllegalStateException("groupbuy.auth.secret is the built-in development secret, with which anyone "
+          + "can sign operator tokens: set GROUPBUY_AUTH_SECRET (or groupbuy.auth.allow-dev-secret = on for dev)");
+    }
     Metrics metrics = new Metrics();
     Auth auth = new Auth(settings.authSecret(), settings.authIssuer());
     ShardedInventory inventory = new ShardedInventory(system, settings.askTimeout(), metrics);
-    ProductInventory.init(system);
-    Order.init(system, inventory, config.getDuration("groupbuy.order.passivate-when-settled-after"));
-    pollShardState(system, metrics, List.of(ProductInventory.ENTITY_KEY, Order.ENTITY_KEY));
-
     Catalog catalog = new Catalog(system, settings.defaultWarehouse());
+    // The schema comes first: sharding's remembered-entity stores replay from the journal as soon as they start.
     CompletionStage<?> schema = config.getBoolean("groupbuy.cassandra.create-schema")
         ? CassandraSchema.create(system)
         : java.util.concurrent.CompletableFuture.completedFuture(null);
-    return schema.thenCompose(done -> catalog.createTables()).thenCompose(done -> {
+    return schema.thenCompose(done -> {
+      ProductInventory.init(system);
+      Order.init(system, inventory, config.getDuration("groupbuy.order.passivate-when-settled-after"));
+      pollShardState(system, metrics, List.of(ProductInventory.ENTITY_KEY, Order.ENTITY_KEY));
+      return catalog.createTables();
+    }).thenCompose(done -> {
       AllDirectives d = new AllDirectives() { };
       var routes = d.concat(
           new OrderRoutes(system, settings, catalog, auth, metrics).routes(),

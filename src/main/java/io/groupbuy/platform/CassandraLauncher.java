@@ -138,14 +138,25 @@ public final class CassandraLauncher {
     try {
       Path data = options.dataDir().toAbsolutePath();
       Files.createDirectories(data);
-      Path yaml = writeConfig(options.withPorts(options.cqlPort(), options.storagePort()), data);
+      for (int port : new int[] {options.cqlPort(), options.storagePort()}) {
+        if (inUse(options.host(), port)) {
+          throw new IllegalStateException("port " + port + " on " + options.host() + " is already in use (another "
+              + "Cassandra?); stop it or choose other ports (groupbuy.dev-cassandra.cql-port / storage-port)");
+        }
+      }
+      Path yaml = writeConfig(options, data);
       List<String> command = command(options, data, yaml);
       Path log = data.resolve("cassandra.log");
       Process process = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();
-      waitForCql(process, options, log);
+      try {
+        waitForCql(process, options, log);
+      } catch (RuntimeException | Error e) {
+        process.destroyForcibly();
+        throw e;
+      }
       return new Node(process, options, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), stopOnJvmExit);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start Cassandra in " + options.dataDir(), e);
@@ -271,6 +282,15 @@ public final class CassandraLauncher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for Cassandra", e);
+    }
+  }
+
+  private static boolean inUse(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 300);
+      return true;
+    } catch (IOException free) {
+      return false;
     }
   }
 

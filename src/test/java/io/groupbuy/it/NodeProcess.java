@@ -57,6 +57,7 @@ public final class NodeProcess implements AutoCloseable {
         "-Dpekko.persistence.cassandra.journal.keyspace=" + keyspace,
         "-Dpekko.persistence.cassandra.snapshot.keyspace=" + keyspace + "_snapshot",
         "-Dgroupbuy.cassandra.create-schema=true",
+        "-Dgroupbuy.auth.allow-dev-secret=on",
         "-Dpekko.loglevel=INFO"));
     extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     // e.g. -Dgroupbuy.it.node-jvm-args="-XX:StartFlightRecording=filename=node.jfr" to profile a node

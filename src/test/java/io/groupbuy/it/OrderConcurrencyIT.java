@@ -37,6 +37,18 @@ class OrderConcurrencyIT {
     if (node != null) node.close();
   }
 
+  private final AtomicInteger unavailable = new AtomicInteger();
+
+  /** A 503 (no answer in time) is not a result: a client retries it with the same key, as the API says. */
+  private CompletableFuture<ApiClient.Reply> untilAnswered(String token, Map<String, Object> body, int attempt) {
+    return api.send("POST", "/orders", token, body).thenCompose(r -> {
+      if (r.status() != 503 || attempt >= 20) return CompletableFuture.completedFuture(r);
+      unavailable.incrementAndGet();
+      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(200,
+          java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(x -> untilAnswered(token, body, attempt + 1));
+    });
+  }
+
   @Test
   void sellsExactlyTheStockAndAnswersRetriesWithTheFirstResult() throws Exception {
     ItSupport.receive(api, "hot-sku", 50);
@@ -62,8 +74,8 @@ class OrderConcurrencyIT {
       for (int a = 0; a < attempts; a++) {
         boolean concurrent = a == 1;
         CompletableFuture<ApiClient.Reply> send = concurrent
-            ? api.send("POST", "/orders", token, body)
-            : chain.thenCompose(x -> api.send("POST", "/orders", token, body));
+            ? untilAnswered(token, body, 0)
+            : chain.thenCompose(x -> untilAnswered(token, body, 0));
         send = send.whenComplete((r, e) -> {
           if (r != null) repliesByCustomer.computeIfAbsent(customer, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(r);
         });
@@ -73,6 +85,7 @@ class OrderConcurrencyIT {
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
     loadRunning.set(false);
+    System.out.println("[it] 503 answers retried: " + unavailable.get());
     watcher.join();
 
     int confirmed = 0;
