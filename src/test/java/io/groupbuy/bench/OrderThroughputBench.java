@@ -141,6 +141,9 @@ public final class OrderThroughputBench {
   private static Rate rawInserts(CassandraLauncher.Node cassandra, int clients, int seconds, int warmup)
       throws Exception {
     try (CqlSession session = CqlSession.builder()
+        // driver defaults only: application.conf's contact points (a dev Cassandra on 9042?) must not be merged in
+        .withConfigLoader(com.datastax.oss.driver.api.core.config.DriverConfigLoader.fromMap(
+            com.datastax.oss.driver.api.core.config.OptionsMap.driverDefaults()))
         .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
         .withLocalDatacenter("datacenter1").build()) {
       session.execute("CREATE KEYSPACE IF NOT EXISTS bench_raw WITH replication = "

@@ -72,6 +72,8 @@ public final class RoutingBench {
     Map<String, Function<VrptwProblem, VrptwSolution>> solvers = new LinkedHashMap<>();
     solvers.put("groupbuy", p -> VrptwSolver.solve(p, VrptwSolver.Options.hierarchical(limit)));
     solvers.put("ortools-plain", p -> VrptwSolver.solve(p, VrptwSolver.Options.plain(limit)));
+    double fixedCost = VrptwSolver.Options.hierarchical(limit).vehicleFixedCost();
+    solvers.put("jsprit", p -> JspritSolver.solve(p, limit, fixedCost));
 
     System.out.printf("VRPTW benchmark: %d instance(s), %.1f s per instance per solver, BKS from %s%n", files.size(),
         seconds, bksFile == null ? "(none)" : bksFile);

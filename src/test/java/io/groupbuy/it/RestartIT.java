@@ -55,6 +55,9 @@ class RestartIT {
       for (String sku : skus) stockBefore.put(sku, ItSupport.stock(api, sku).toString());
     }
     try (var session = com.datastax.oss.driver.api.core.CqlSession.builder()
+        // driver defaults only: application.conf's contact points must not be merged in
+        .withConfigLoader(com.datastax.oss.driver.api.core.config.DriverConfigLoader.fromMap(
+            com.datastax.oss.driver.api.core.config.OptionsMap.driverDefaults()))
         .addContactPoint(new java.net.InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
         .withLocalDatacenter("datacenter1").build()) {
       long snapshots = session.execute("SELECT count(*) FROM " + keyspace + "_snapshot.snapshots "
