@@ -28,9 +28,4 @@ public record GroupbuySettings(Duration askTimeout, String defaultWarehouse, Loc
         c.getInt("http.port"),
         c.getBytes("http.max-body-bytes"));
   }
-
-  public GroupbuySettings withHttpPort(int port) {
-    return new GroupbuySettings(askTimeout, defaultWarehouse, cutoffTime, timeZone, maxLineQuantity, maxOrderLines,
-        maxReceiptQuantity, authSecret, authIssuer, printDevTokens, httpInterface, port, maxBodyBytes);
-  }
 }

@@ -117,9 +117,8 @@ public final class Main {
   private static CassandraLauncher.Node startDevCassandra(Config config) {
     Config c = config.getConfig("groupbuy.dev-cassandra");
     Path dataDir = Path.of(c.getString("data-dir"));
-    var base = CassandraLauncher.Options.forDataDir(dataDir, CassandraLauncher.defaultLibDir());
-    var options = new CassandraLauncher.Options(base.dataDir(), base.libDir(), base.host(), c.getInt("cql-port"),
-        c.getInt("storage-port"), c.getString("heap"), base.startTimeout());
+    var options = CassandraLauncher.Options.forDataDir(dataDir, CassandraLauncher.defaultLibDir())
+        .with(c.getInt("cql-port"), c.getInt("storage-port"), c.getString("heap"));
     System.out.println("Starting the dev Cassandra node (data in " + dataDir + ", CQL on port "
         + options.cqlPort() + ") ...");
     CassandraLauncher.Node node = CassandraLauncher.start(options, false);

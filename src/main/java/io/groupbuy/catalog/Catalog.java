@@ -110,11 +110,6 @@ public final class Catalog {
     return reload().thenApply(d -> Optional.ofNullable(pickupPoints.get(id)));
   }
 
-  /** Snapshot of what this node knows, without a reload (for validation of many ids at once). */
-  public Map<String, Sku> skusNow() {
-    return skus;
-  }
-
   /** Warehouses that serve at least one pickup point, plus the configured default. */
   public java.util.Set<String> warehouses() {
     return warehouses;

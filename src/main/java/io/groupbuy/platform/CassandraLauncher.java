@@ -32,8 +32,8 @@ public final class CassandraLauncher {
       return new Options(dataDir, libDir, "127.0.0.1", freePort(), freePort(), "512m", Duration.ofMinutes(3));
     }
 
-    public Options withPorts(int cql, int storage) {
-      return new Options(dataDir, libDir, host, cql, storage, heap, startTimeout);
+    public Options with(int cql, int storage, String heapSize) {
+      return new Options(dataDir, libDir, host, cql, storage, heapSize, startTimeout);
     }
   }
 
@@ -109,9 +109,7 @@ public final class CassandraLauncher {
         }
       }
     }
-    Options base = Options.forDataDir(Path.of(dir), defaultLibDir());
-    Options options = new Options(base.dataDir(), base.libDir(), base.host(), cql, storage, heap,
-        base.startTimeout());
+    Options options = Options.forDataDir(Path.of(dir), defaultLibDir()).with(cql, storage, heap);
     System.out.println("Starting Cassandra (data in " + dir + ") ...");
     Node node = start(options);
     System.out.printf("Cassandra ready on %s after %.1f s (pid %d, log %s). Ctrl-C stops it.%n",

@@ -146,13 +146,11 @@ public final class OrderGenerator {
   }
 
   private void stock(List<String> skus, List<String> warehouses) {
-    Map<String, Integer> bounds = new HashMap<>();
     List<java.util.concurrent.CompletableFuture<?>> calls = new ArrayList<>();
     Semaphore limit = new Semaphore(32);
     for (String wh : warehouses) {
       for (String sku : skus) {
         int daily = 50 + random.nextInt(150);
-        bounds.put(sku, daily);
         limit.acquireUninterruptibly();
         calls.add(api.send("POST", "/inventory/" + wh + "/" + sku + "/receipts", operatorToken,
                 Map.of("receiptId", "sim-initial-" + wh + "-" + sku, "quantity", daily * 2))
