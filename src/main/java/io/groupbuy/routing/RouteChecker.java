@@ -82,4 +82,68 @@ public final class RouteChecker {
     }
     return total;
   }
+
+  /**
+   * What is wrong with a dispatch plan, recomputed from the problem alone: each stop served once or reported dropped,
+   * only by a vehicle that may serve it (a vehicle on the road only its onboard stops), committed stops first and in
+   * order, capacity, and (when {@code hardWindows}) service inside each window and back at the depot by its due time.
+   */
+  public static List<String> violations(FleetProblem p, FleetPlan plan, boolean hardWindows) {
+    List<String> problems = new ArrayList<>();
+    Map<Integer, Stop> byId = new HashMap<>();
+    for (Stop s : p.stops()) byId.put(s.id(), s);
+    if (plan.routes().size() != p.vehicles().size()) {
+      problems.add(plan.routes().size() + " routes for " + p.vehicles().size() + " vehicles");
+      return problems;
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (int v = 0; v < p.vehicles().size(); v++) {
+      FleetProblem.Vehicle vehicle = p.vehicles().get(v);
+      List<Integer> route = plan.routes().get(v).stopIds();
+      if (!plan.routes().get(v).vehicleId().equals(vehicle.id())) {
+        problems.add("route " + (v + 1) + " is labelled " + plan.routes().get(v).vehicleId() + ", not " + vehicle.id());
+      }
+      if (route.size() < vehicle.committed()
+          || !route.subList(0, vehicle.committed()).equals(vehicle.onboard().subList(0, vehicle.committed()))) {
+        problems.add("vehicle " + vehicle.id() + " does not start with its committed stops "
+            + vehicle.onboard().subList(0, vehicle.committed()));
+      }
+      Stop at = new Stop(0, vehicle.x(), vehicle.y(), 0, 0, 0, 0);
+      double time = vehicle.readyTime();
+      int load = 0;
+      for (int id : route) {
+        Stop s = byId.get(id);
+        if (s == null) {
+          problems.add("vehicle " + vehicle.id() + ": unknown stop " + id);
+          continue;
+        }
+        if (!seen.add(id)) problems.add("stop " + id + " visited twice");
+        if (!p.mayServe(vehicle, id)) problems.add("vehicle " + vehicle.id() + " serves stop " + id + " it does not carry");
+        time += p.travelTime(p.distance().between(at, s));
+        if (hardWindows && time > s.dueTime() + EPS) {
+          problems.add(String.format("vehicle %s: stop %d reached at %.3f after its due time %.3f", vehicle.id(), id,
+              time, s.dueTime()));
+        }
+        time = Math.max(time, s.readyTime()) + s.serviceTime();
+        load += s.demand();
+        at = s;
+      }
+      time += p.travelTime(p.distance().between(at, p.depot()));
+      if (hardWindows && !route.isEmpty() && time > p.depot().dueTime() + EPS) {
+        problems.add(String.format("vehicle %s: back at the depot at %.3f after %.3f", vehicle.id(), time,
+            p.depot().dueTime()));
+      }
+      if (load > vehicle.capacity()) {
+        problems.add("vehicle " + vehicle.id() + ": load " + load + " over capacity " + vehicle.capacity());
+      }
+    }
+    for (int d : plan.dropped()) {
+      if (!byId.containsKey(d)) problems.add("dropped unknown stop " + d);
+      if (!seen.add(d)) problems.add("stop " + d + " both routed and dropped, or dropped twice");
+    }
+    for (Stop s : p.stops()) {
+      if (!seen.contains(s.id())) problems.add("stop " + s.id() + " neither routed nor reported dropped");
+    }
+    return problems;
+  }
 }

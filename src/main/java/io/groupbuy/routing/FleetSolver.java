@@ -1,0 +1,231 @@
+package io.groupbuy.routing;
+
+import com.google.ortools.Loader;
+import com.google.ortools.constraintsolver.Assignment;
+import com.google.ortools.constraintsolver.RoutingDimension;
+import com.google.ortools.constraintsolver.RoutingIndexManager;
+import com.google.ortools.constraintsolver.RoutingModel;
+import com.google.ortools.constraintsolver.RoutingSearchParameters;
+import com.google.ortools.constraintsolver.main;
+import com.google.protobuf.Duration;
+import io.groupbuy.routing.FleetPlan.VehicleRoute;
+import io.groupbuy.routing.FleetPlan.Visit;
+import io.groupbuy.routing.FleetProblem.Vehicle;
+import io.groupbuy.routing.VrptwProblem.Stop;
+import io.groupbuy.routing.VrptwSolver.Options;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Solves a {@link FleetProblem} with OR-Tools routing: capacity, time windows (hard, or soft with a lateness cost
+ * when {@link Options#latePenalty()} is positive, because during the day a late delivery beats none), a fixed cost per
+ * vehicle used, every stop optional at a large drop penalty so a first solution always exists and unserved stops are
+ * reported, guided local search (or another metaheuristic) within a time limit, and an optional warm start.
+ *
+ * <p>Distances are scaled to integers; travel times are rounded up, so every plan the solver finds is feasible with
+ * exact times. Visit times in the returned plan are recomputed exactly from each vehicle's ready time.
+ */
+public final class FleetSolver {
+  static {
+    Loader.loadNativeLibraries();
+  }
+
+  /** Integer scale of distances and times inside the solver. */
+  static final double SCALE = 1000;
+
+  private FleetSolver() {}
+
+  public static FleetPlan solve(FleetProblem p, Options options) {
+    return new Model(p, options).solve(null);
+  }
+
+  /**
+   * Starts from {@code routes} (stop ids per vehicle, in the problem's vehicle order) and improves them; falls back
+   * to a cold solve when they no longer fit the problem (e.g. a stop was cancelled and the route is now invalid).
+   */
+  public static FleetPlan resolve(FleetProblem p, Options options, List<List<Integer>> routes) {
+    return new Model(p, options).solve(routes);
+  }
+
+  /** One OR-Tools model of a problem; used once. */
+  private static final class Model {
+    final FleetProblem p;
+    final Options options;
+    final List<Stop> nodes = new ArrayList<>();
+    final Map<Integer, Integer> nodeOfStop = new HashMap<>();
+    final RoutingIndexManager manager;
+    final RoutingModel routing;
+
+    Model(FleetProblem p, Options options) {
+      this.p = p;
+      this.options = options;
+      int vehicles = p.vehicles().size();
+      // node 0 depot, 1..n stops, then one start node per vehicle
+      nodes.add(p.depot());
+      for (Stop s : p.stops()) {
+        nodeOfStop.put(s.id(), nodes.size());
+        nodes.add(s);
+      }
+      int[] starts = new int[vehicles];
+      int[] ends = new int[vehicles];
+      double latest = p.depot().dueTime();
+      for (int v = 0; v < vehicles; v++) {
+        Vehicle vehicle = p.vehicles().get(v);
+        starts[v] = nodes.size();
+        nodes.add(new Stop(Integer.MIN_VALUE + v, vehicle.x(), vehicle.y(), 0, vehicle.readyTime(),
+            vehicle.readyTime(), 0));
+        latest = Math.max(latest, vehicle.readyTime());
+      }
+      for (Stop s : p.stops()) latest = Math.max(latest, s.dueTime());
+      boolean soft = options.latePenalty() > 0;
+      // with soft windows a vehicle may run past the shift end rather than make the model infeasible
+      long horizon = Math.round((soft ? 2 * latest + 1 : p.depot().dueTime()) * SCALE);
+
+      int n = nodes.size();
+      manager = new RoutingIndexManager(n, vehicles, starts, ends);
+      routing = new RoutingModel(manager);
+      long[][] cost = new long[n][n];
+      long[][] time = new long[n][n];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          double d = i == j ? 0 : p.distance().between(nodes.get(i), nodes.get(j));
+          cost[i][j] = Math.round(d * SCALE);
+          time[i][j] = (long) Math.ceil(p.travelTime(d) * SCALE - 1e-9) + Math.round(nodes.get(i).serviceTime() * SCALE);
+        }
+      }
+      routing.setArcCostEvaluatorOfAllVehicles(routing.registerTransitMatrix(cost));
+      // a vehicle already on the road is in use anyway; only sending out another one costs a vehicle
+      for (int v = 0; v < vehicles; v++) {
+        if (p.vehicles().get(v).atDepot()) routing.setFixedCostOfVehicle(Math.round(options.vehicleFixedCost() * SCALE), v);
+      }
+
+      long[] demand = new long[n];
+      for (int node = 1; node <= p.stops().size(); node++) demand[node] = nodes.get(node).demand();
+      long[] capacities = p.vehicles().stream().mapToLong(Vehicle::capacity).toArray();
+      routing.addDimensionWithVehicleCapacity(routing.registerUnaryTransitVector(demand), 0, capacities, true,
+          "Capacity");
+
+      routing.addDimension(routing.registerTransitMatrix(time), horizon, horizon, false, "Time");
+      RoutingDimension timeDim = routing.getMutableDimension("Time");
+      long dropPenalty = Math.round(options.dropPenalty() * SCALE);
+      Map<Integer, Integer> carrier = new HashMap<>();
+      for (int v = 0; v < vehicles; v++) {
+        for (int id : p.vehicles().get(v).onboard()) carrier.put(id, v);
+      }
+      for (Stop s : p.stops()) {
+        long index = manager.nodeToIndex(nodeOfStop.get(s.id()));
+        long ready = Math.round(s.readyTime() * SCALE);
+        long due = Math.round(s.dueTime() * SCALE);
+        if (soft) {
+          timeDim.cumulVar(index).setRange(Math.min(ready, horizon), horizon);
+          timeDim.setCumulVarSoftUpperBound(index, due, Math.round(options.latePenalty()));
+        } else {
+          timeDim.cumulVar(index).setRange(ready, due);
+        }
+        routing.addDisjunction(new long[] {index}, dropPenalty);
+        // only vehicles that have (or can load) the stop's goods; an inactive stop keeps vehicle -1, so it stays droppable
+        Integer on = carrier.get(s.id());
+        long[] forbidden = java.util.stream.IntStream.range(0, vehicles)
+            .filter(v -> !p.vehicles().get(v).atDepot() && (on == null || v != on)).asLongStream().toArray();
+        if (forbidden.length > 0) routing.vehicleVar(index).removeValues(forbidden);
+      }
+      long shiftEnd = Math.round(p.depot().dueTime() * SCALE);
+      for (int v = 0; v < vehicles; v++) {
+        Vehicle vehicle = p.vehicles().get(v);
+        long ready = Math.round(vehicle.readyTime() * SCALE);
+        timeDim.cumulVar(routing.start(v)).setRange(Math.min(ready, horizon), horizon);
+        timeDim.cumulVar(routing.end(v)).setRange(Math.min(ready, horizon), horizon);
+        if (soft) timeDim.setCumulVarSoftUpperBound(routing.end(v), shiftEnd, Math.round(options.latePenalty()));
+        long previous = routing.start(v);
+        for (int k = 0; k < vehicle.committed(); k++) {
+          long next = manager.nodeToIndex(nodeOfStop.get(vehicle.onboard().get(k)));
+          routing.nextVar(previous).setValue(next);
+          previous = next;
+        }
+      }
+    }
+
+    FleetPlan solve(List<List<Integer>> initialRoutes) {
+      long started = System.nanoTime();
+      RoutingSearchParameters.Builder params = main.defaultRoutingSearchParameters().toBuilder()
+          .setFirstSolutionStrategy(options.firstSolution())
+          .setLocalSearchMetaheuristic(options.metaheuristic())
+          .setTimeLimit(Duration.newBuilder().setSeconds(options.timeLimit().getSeconds())
+              .setNanos(options.timeLimit().getNano()).build());
+      Assignment solution;
+      if (initialRoutes == null) {
+        solution = routing.solveWithParameters(params.build());
+      } else {
+        routing.closeModelWithParameters(params.build());
+        Assignment initial = routing.readAssignmentFromRoutes(toIndexRoutes(initialRoutes), true);
+        solution = initial == null ? routing.solveWithParameters(params.build())
+            : routing.solveFromAssignmentWithParameters(initial, params.build());
+      }
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      List<List<Integer>> routes = new ArrayList<>();
+      Set<Integer> served = new HashSet<>();
+      for (int v = 0; v < p.vehicles().size(); v++) {
+        List<Integer> route = new ArrayList<>();
+        if (solution != null) {
+          long index = solution.value(routing.nextVar(routing.start(v)));
+          while (!routing.isEnd(index)) {
+            int id = nodes.get(manager.indexToNode(index)).id();
+            route.add(id);
+            served.add(id);
+            index = solution.value(routing.nextVar(index));
+          }
+        }
+        routes.add(route);
+      }
+      List<Integer> dropped = p.stops().stream().map(Stop::id).filter(id -> !served.contains(id)).toList();
+      return timed(p, routes, dropped, millis);
+    }
+
+    private long[][] toIndexRoutes(List<List<Integer>> routes) {
+      long[][] out = new long[p.vehicles().size()][];
+      for (int v = 0; v < out.length; v++) {
+        List<Integer> r = v < routes.size() ? routes.get(v) : List.of();
+        out[v] = r.stream().filter(nodeOfStop::containsKey)
+            .mapToLong(id -> manager.nodeToIndex(nodeOfStop.get(id))).toArray();
+      }
+      return out;
+    }
+  }
+
+  /** Exact visit times of routes (stop ids per vehicle), starting each vehicle at its position and ready time. */
+  public static FleetPlan timed(FleetProblem p, List<List<Integer>> routes, List<Integer> dropped, long millis) {
+    Map<Integer, Stop> byId = new HashMap<>();
+    for (Stop s : p.stops()) byId.put(s.id(), s);
+    List<VehicleRoute> out = new ArrayList<>();
+    double distance = 0;
+    for (int v = 0; v < p.vehicles().size(); v++) {
+      Vehicle vehicle = p.vehicles().get(v);
+      List<Integer> route = v < routes.size() ? routes.get(v) : List.of();
+      Stop at = new Stop(0, vehicle.x(), vehicle.y(), 0, 0, 0, 0);
+      double clock = vehicle.readyTime();
+      List<Visit> visits = new ArrayList<>();
+      for (int id : route) {
+        Stop s = byId.get(id);
+        if (s == null) throw new IllegalArgumentException("route of vehicle " + vehicle.id() + ": unknown stop " + id);
+        double d = p.distance().between(at, s);
+        distance += d;
+        clock += p.travelTime(d);
+        double start = Math.max(clock, s.readyTime());
+        visits.add(new Visit(id, clock, start, Math.max(0, start - s.dueTime())));
+        clock = start + s.serviceTime();
+        at = s;
+      }
+      double back = p.distance().between(at, p.depot());
+      if (!route.isEmpty() || !vehicle.atDepot()) {
+        distance += back;
+        clock += p.travelTime(back);
+      }
+      out.add(new VehicleRoute(vehicle.id(), visits, clock));
+    }
+    return new FleetPlan(out, dropped, distance, millis);
+  }
+}
