@@ -1,6 +1,7 @@
 package io.groupbuy.platform;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.groupbuy.dispatch.DispatchProtobuf;
 import io.groupbuy.inventory.InventoryProtobuf;
 import io.groupbuy.order.OrderProtobuf;
 import java.io.NotSerializableException;
@@ -18,7 +19,7 @@ public final class ProtobufEventSerializer extends SerializerWithStringManifest 
   private final Map<String, ProtoCodec<?>> byManifest = new HashMap<>();
 
   public ProtobufEventSerializer(ExtendedActorSystem system) {
-    for (List<ProtoCodec<?>> codecs : List.of(InventoryProtobuf.CODECS, OrderProtobuf.CODECS)) {
+    for (List<ProtoCodec<?>> codecs : List.of(InventoryProtobuf.CODECS, OrderProtobuf.CODECS, DispatchProtobuf.CODECS)) {
       for (ProtoCodec<?> codec : codecs) {
         if (byManifest.put(codec.manifest(), codec) != null) {
           throw new IllegalStateException("duplicate manifest " + codec.manifest());

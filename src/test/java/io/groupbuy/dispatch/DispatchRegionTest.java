@@ -1,0 +1,183 @@
+package io.groupbuy.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.groupbuy.UnitTestConfig;
+import io.groupbuy.dispatch.DispatchRegion.Command;
+import io.groupbuy.dispatch.DispatchRegion.Event;
+import io.groupbuy.dispatch.DispatchRegion.PlanView;
+import io.groupbuy.dispatch.DispatchRegion.State;
+import io.groupbuy.dispatch.DispatchRegion.VehicleRouteView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** DispatchRegion with the behaviour testkit: cutoff plan, hand-over to vehicles and orders, reroute on delay. */
+class DispatchRegionTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
+  static final DispatchRegion.Settings SETTINGS = DispatchRegion.Settings.fromConfig(
+      ConfigFactory.parseResources("dispatch.conf").getConfig("groupbuy.dispatch.region"));
+  static final double LAT = 30.25;
+  static final double LNG = 120.15;
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  /** Records what the region hands to vehicles and orders; every hand-over succeeds at once. */
+  static final class RecordingLinks implements DispatchRegion.Links {
+    record Sent(String vehicleId, long version) {}
+
+    final List<Sent> routes = new ArrayList<>();
+    final List<String> statuses = new ArrayList<>();
+
+    @Override
+    public synchronized CompletionStage<Long> assignRoute(String vehicleId, Vehicle.AssignRoute command) {
+      routes.add(new Sent(vehicleId, command.version()));
+      return CompletableFuture.completedFuture(command.version());
+    }
+
+    @Override
+    public synchronized CompletionStage<?> deliveryStatus(String orderId, String status, String regionId,
+                                                          String vehicleId, String stopId) {
+      statuses.add(orderId + " " + status + " " + vehicleId + " " + stopId);
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+
+    synchronized List<Sent> routes() {
+      return List.copyOf(routes);
+    }
+
+    synchronized List<String> statuses() {
+      return List.copyOf(statuses);
+    }
+  }
+
+  private RecordingLinks links;
+  private EventSourcedBehaviorTestKit<Command, Event, State> kit;
+
+  @BeforeEach
+  void fresh() {
+    links = new RecordingLinks();
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), DispatchRegion.create("r1", SETTINGS, links));
+  }
+
+  private void setUp(int vehicles) {
+    assertTrue(kit.<StatusReply<PlanView>>runCommand(r -> new DispatchRegion.Configure(LAT, LNG, 30, 300, r))
+        .reply().isSuccess());
+    for (int v = 1; v <= vehicles; v++) {
+      int id = v;
+      kit.<StatusReply<PlanView>>runCommand(r -> new DispatchRegion.JoinVehicle("v" + id, 100, r));
+    }
+    // three pickup points 2-4 km north-east of the warehouse, two orders each
+    for (int p = 1; p <= 3; p++) {
+      for (int o = 1; o <= 2; o++) {
+        int pp = p;
+        int oo = o;
+        var r = kit.<StatusReply<Done>>runCommand(reply -> new DispatchRegion.AddOrder("o-" + pp + "-" + oo,
+            "pp-" + pp, LAT + 0.01 * pp, LNG + 0.01 * pp, 5, reply));
+        assertTrue(r.reply().isSuccess());
+      }
+    }
+  }
+
+  private PlanView cutoff(String id, long depart, long windowEnd) {
+    TestProbe<StatusReply<PlanView>> probe = testKit.createTestProbe();
+    kit.runCommand(new DispatchRegion.Cutoff(id, depart, depart, windowEnd, probe.getRef()));
+    StatusReply<PlanView> reply = probe.receiveMessage(Duration.ofSeconds(15));
+    assertTrue(reply.isSuccess(), () -> reply.getError().getMessage());
+    return reply.getValue();
+  }
+
+  @Test
+  void cutoffPlansEveryPickupPointAndHandsRoutesToVehiclesAndStatusesToOrders() {
+    setUp(2);
+    long now = System.currentTimeMillis();
+    PlanView plan = cutoff("day-1", now, now + 3_600_000);
+    assertEquals(1, plan.planVersion());
+    assertEquals(List.of(), plan.droppedStopIds());
+    assertEquals(0, plan.undispatchedOrders());
+    List<String> planned = plan.vehicles().stream().flatMap(v -> v.stops().stream()).map(RouteStop::stopId)
+        .sorted().toList();
+    assertEquals(List.of("pp-1", "pp-2", "pp-3"), planned);
+    for (VehicleRouteView v : plan.vehicles()) {
+      for (RouteStop s : v.stops()) assertTrue(s.plannedEtaMs() > now && s.plannedEtaMs() < now + 3_600_000);
+    }
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertEquals(plan.vehicles().stream().filter(v -> !v.stops().isEmpty()).count(), links.routes().size());
+      assertEquals(6, links.statuses().stream().filter(s -> s.contains(" WAVED ")).count());
+      return null;
+    });
+    // the same cutoff again changes nothing
+    PlanView again = cutoff("day-1", now, now + 3_600_000);
+    assertEquals(1, again.planVersion());
+    // an order added twice counts once
+    kit.<StatusReply<Done>>runCommand(reply -> new DispatchRegion.AddOrder("o-1-1", "pp-1", LAT, LNG, 5, reply));
+    assertEquals(6, kit.getState().orders().size());
+  }
+
+  @Test
+  void aDelayedVehicleHandsItsLateStopsToTheIdleOne() {
+    setUp(2);
+    long now = System.currentTimeMillis();
+    PlanView plan = cutoff("day-1", now, now + 3_600_000);
+    VehicleRouteView busy = plan.vehicles().stream().max((a, b) -> a.stops().size() - b.stops().size()).orElseThrow();
+    assertEquals(3, busy.stops().size(), "one vehicle is enough for 30 units close by: " + plan);
+    String idle = busy.vehicleId().equals("v1") ? "v2" : "v1";
+    List<String> remaining = busy.stops().stream().map(RouteStop::stopId).toList();
+    // the busy vehicle is on its way to its first stop, then stuck in a jam for 90 minutes
+    kit.runCommand(new DispatchRegion.VehicleUpdate(busy.vehicleId(), "EN_ROUTE", busy.routeVersion(), LAT + 0.005,
+        LNG + 0.005, now + 90 * 60_000, remaining, 1, Map.of(), remaining.get(1), 3600));
+    kit.runCommand(new DispatchRegion.VehicleUpdate(idle, "IDLE", 0, LAT, LNG, now, List.of(), 0, Map.of(), "", 0));
+    TestProbe<Object> waiter = testKit.createTestProbe();
+    waiter.awaitAssert(Duration.ofSeconds(15), () -> {
+      assertEquals(2, kit.getState().planVersion());
+      return null;
+    });
+    State s = kit.getState();
+    assertEquals(List.of(remaining.get(0)), s.planOf(busy.vehicleId()).stops().stream().map(RouteStop::stopId)
+        .toList(), "the jammed vehicle keeps only the stop it is heading to");
+    assertEquals(remaining.subList(1, 3).stream().sorted().toList(),
+        s.planOf(idle).stops().stream().map(RouteStop::stopId).sorted().toList());
+    assertTrue(s.plan().cause().startsWith("delay of " + busy.vehicleId()), s.plan().cause());
+    waiter.awaitAssert(() -> {
+      assertTrue(links.routes().stream().anyMatch(r -> r.vehicleId().equals(idle) && r.version() == 2));
+      assertTrue(links.routes().stream().anyMatch(r -> r.vehicleId().equals(busy.vehicleId()) && r.version() == 2));
+      return null;
+    });
+    kit.restart();
+    assertEquals(2, kit.getState().planVersion());
+    assertEquals(6, kit.getState().orders().size());
+  }
+
+  @Test
+  void refusesCutoffWithoutDepotOrVehiclesAndBadInput() {
+    TestProbe<StatusReply<PlanView>> probe = testKit.createTestProbe();
+    long now = System.currentTimeMillis();
+    kit.runCommand(new DispatchRegion.Cutoff("c", now, now, now + 1000, probe.getRef()));
+    assertTrue(probe.receiveMessage().getError().getMessage().contains("configure it first"));
+    var bad = kit.<StatusReply<PlanView>>runCommand(r -> new DispatchRegion.Configure(95, LNG, 30, 300, r)).reply();
+    assertTrue(bad.getError().getMessage().startsWith("invalid: depot coordinates"));
+    kit.<StatusReply<PlanView>>runCommand(r -> new DispatchRegion.Configure(LAT, LNG, 30, 300, r));
+    kit.runCommand(new DispatchRegion.Cutoff("c", now, now, now + 1000, probe.getRef()));
+    assertTrue(probe.receiveMessage().getError().getMessage().contains("no vehicles"));
+    var negative = kit.<StatusReply<Done>>runCommand(r -> new DispatchRegion.AddOrder("o", "pp", LAT, LNG, -1, r));
+    assertTrue(negative.reply().getError().getMessage().startsWith("invalid"));
+    assertFalse(kit.getState().orders().containsKey("o"));
+  }
+}
