@@ -3,6 +3,9 @@ package io.groupbuy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.groupbuy.catalog.Catalog;
+import io.groupbuy.dispatch.DispatchRegion;
+import io.groupbuy.dispatch.ShardedDispatch;
+import io.groupbuy.dispatch.Vehicle;
 import io.groupbuy.catalog.CatalogRoutes;
 import io.groupbuy.http.Auth;
 import io.groupbuy.http.HttpServer;
@@ -146,14 +149,19 @@ public final class Main {
     Auth auth = new Auth(settings.authSecret(), settings.authIssuer());
     ShardedInventory inventory = new ShardedInventory(system, settings.askTimeout(), metrics);
     Catalog catalog = new Catalog(system, settings.defaultWarehouse());
+    ShardedDispatch dispatch = new ShardedDispatch(system, catalog, settings.askTimeout());
     // The schema comes first: sharding's remembered-entity stores replay from the journal as soon as they start.
     CompletionStage<?> schema = config.getBoolean("groupbuy.cassandra.create-schema")
         ? CassandraSchema.create(system)
         : java.util.concurrent.CompletableFuture.completedFuture(null);
     return schema.thenCompose(done -> {
       ProductInventory.init(system);
-      Order.init(system, inventory, config.getDuration("groupbuy.order.passivate-when-settled-after"));
-      pollShardState(system, metrics, List.of(ProductInventory.ENTITY_KEY, Order.ENTITY_KEY));
+      Order.init(system, inventory, dispatch, config.getDuration("groupbuy.order.passivate-when-settled-after"));
+      Vehicle.init(system, Vehicle.Settings.fromConfig(config.getConfig("groupbuy.dispatch.vehicle")), dispatch);
+      DispatchRegion.init(system, DispatchRegion.Settings.fromConfig(config.getConfig("groupbuy.dispatch.region")),
+          dispatch);
+      pollShardState(system, metrics, List.of(ProductInventory.ENTITY_KEY, Order.ENTITY_KEY, Vehicle.ENTITY_KEY,
+          DispatchRegion.ENTITY_KEY));
       return catalog.createTables();
     }).thenCompose(done -> {
       AllDirectives d = new AllDirectives() { };

@@ -65,6 +65,8 @@ public final class DispatchRegion
   public static final String CONFLICT = "conflict";
   public static final String INVALID = "invalid";
   static final Duration RESEND_INTERVAL = Duration.ofSeconds(2);
+  static final Duration ORDER_BATCH_WINDOW = Duration.ofMillis(20);
+  static final int ORDER_BATCH_MAX = 500;
 
   public record Settings(Duration cutoffTimeLimit, Duration rerouteTimeLimit, double vehicleFixedCostKm,
                          double latePenaltyKmPerMinute, double roadFactor, Duration shiftAfterWindow) {
@@ -121,6 +123,8 @@ public final class DispatchRegion
       implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
   record Resend() implements Command {}
+
+  record FlushOrders() implements Command {}
 
   record RouteAcked(String vehicleId, long version) implements Command {}
 
@@ -265,6 +269,9 @@ public final class DispatchRegion
   private final Map<String, Long> unackedRoutes = new HashMap<>();
   private final Map<String, String> unackedOrders = new HashMap<>();
   private final Map<String, String> orderStatusSent = new HashMap<>();
+  // Orders arrive at the rate customers order: they are journalled in batches, each acknowledged once written.
+  private final Map<String, OrderAdded> orderBatch = new LinkedHashMap<>();
+  private final Map<String, List<ActorRef<StatusReply<Done>>>> orderBatchWaiters = new HashMap<>();
   private boolean solving;
   private String pendingCause;
   private long revision;
@@ -315,6 +322,7 @@ public final class DispatchRegion
         .onCommand(Configure.class, this::onConfigure)
         .onCommand(JoinVehicle.class, this::onJoin)
         .onCommand(AddOrder.class, this::onAddOrder)
+        .onCommand(FlushOrders.class, this::onFlushOrders)
         .onCommand(RemoveOrder.class, this::onRemoveOrder)
         .onCommand(Cutoff.class, this::onCutoff)
         .onCommand(VehicleUpdate.class, this::onVehicleUpdate)
@@ -364,8 +372,29 @@ public final class DispatchRegion
       return Effect().reply(c.replyTo(), StatusReply.error(INVALID + ": order " + c.orderId()
           + " needs positive units and valid coordinates"));
     }
-    return Effect().persist(new OrderAdded(c.orderId(), c.pickupPointId(), c.lat(), c.lng(), c.units()))
-        .thenReply(c.replyTo(), next -> StatusReply.success(Done.getInstance()));
+    orderBatch.putIfAbsent(c.orderId(), new OrderAdded(c.orderId(), c.pickupPointId(), c.lat(), c.lng(), c.units()));
+    orderBatchWaiters.computeIfAbsent(c.orderId(), k -> new ArrayList<>()).add(c.replyTo());
+    if (orderBatch.size() >= ORDER_BATCH_MAX) return onFlushOrders(s, new FlushOrders());
+    if (!timers.isTimerActive("flush-orders")) timers.startSingleTimer("flush-orders", new FlushOrders(),
+        ORDER_BATCH_WINDOW);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onFlushOrders(State s, FlushOrders c) {
+    return flushOrdersThen(next -> { });
+  }
+
+  /** Journals the batched orders, acknowledges them, then continues (e.g. with a cutoff that must see them). */
+  private ReplyEffect<Event, State> flushOrdersThen(java.util.function.Consumer<State> then) {
+    timers.cancel("flush-orders");
+    List<Event> events = new ArrayList<>(orderBatch.values());
+    Map<String, List<ActorRef<StatusReply<Done>>>> waiters = new HashMap<>(orderBatchWaiters);
+    orderBatch.clear();
+    orderBatchWaiters.clear();
+    return Effect().persist(events).thenRun(next -> {
+      waiters.values().forEach(list -> list.forEach(w -> w.tell(StatusReply.success(Done.getInstance()))));
+      then.accept(next);
+    }).thenNoReply();
   }
 
   private ReplyEffect<Event, State> onRemoveOrder(State s, RemoveOrder c) {
@@ -398,8 +427,8 @@ public final class DispatchRegion
     if (solving) {
       return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT + ": a plan is being solved; retry shortly"));
     }
-    startSolve(s, "cutoff " + c.cutoffId(), c.cutoffId(), c, c.replyTo());
-    return Effect().noReply();
+    solving = true; // orders batched so far are part of this cutoff
+    return flushOrdersThen(next -> startSolve(next, "cutoff " + c.cutoffId(), c.cutoffId(), c, c.replyTo()));
   }
 
   private ReplyEffect<Event, State> onVehicleUpdate(State s, VehicleUpdate u) {

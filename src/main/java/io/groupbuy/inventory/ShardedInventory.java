@@ -38,4 +38,10 @@ public final class ShardedInventory implements Order.InventoryGateway {
     return entity(sku, warehouseId)
         .askWithStatus(r -> new ProductInventory.Release(orderId, r), timeout);
   }
+
+  @Override
+  public CompletionStage<ProductInventory.Stock> commit(String sku, String warehouseId, String orderId) {
+    return entity(sku, warehouseId)
+        .askWithStatus(r -> new ProductInventory.Commit(orderId, r), timeout);
+  }
 }

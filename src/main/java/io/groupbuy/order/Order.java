@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -54,7 +55,12 @@ public final class Order
   public static final String CONFLICT = "conflict";
   public static final String INVALID = "invalid";
 
-  public enum Status { NEW, PLACING, CONFIRMED, REJECTED, CANCELLING, CANCELLED }
+  /**
+   * After {@code CONFIRMED} the order is handed to its region's dispatch, which moves it on: {@code WAVED} (in a
+   * delivery plan), {@code OUT_FOR_DELIVERY} (its vehicle has left; the stock is committed), {@code AT_PICKUP_POINT}.
+   */
+  public enum Status { NEW, PLACING, CONFIRMED, REJECTED, CANCELLING, CANCELLED, WAVED, OUT_FOR_DELIVERY,
+    AT_PICKUP_POINT }
 
   public record Line(String sku, int quantity) implements CborSerializable {}
 
@@ -98,13 +104,27 @@ public final class Order
 
   record RetryRelease(String sku) implements Command {}
 
+  /** From dispatch: the order's delivery moved on (status, and the vehicle and stop now carrying it). */
+  public record UpdateDelivery(Status status, String vehicleId, String stopId, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** Internal: outcome of handing the order to dispatch, or of withdrawing it. */
+  record DispatchResult(boolean added, boolean ok, String error) implements Command {}
+
+  record RetryDispatch(boolean add) implements Command {}
+
+  /** Internal: outcome of committing one line's reservation when the order leaves the warehouse. */
+  record CommitResult(String sku, boolean committed, boolean definitive, String error) implements Command {}
+
+  record RetryCommit(String sku) implements Command {}
+
   /** Internal: the settled order has been idle long enough to leave memory. */
   enum PassivateIfSettled implements Command { INSTANCE }
 
   // ---- reply ----
   public record Summary(String orderId, String customerId, String pickupPointId, String warehouseId,
-                        List<Line> lines, Status status, String reason, long placedAtEpochMs, long cutoffEpochMs)
-      implements CborSerializable {}
+                        List<Line> lines, Status status, String reason, long placedAtEpochMs, long cutoffEpochMs,
+                        String vehicleId) implements CborSerializable {}
 
   // ---- events ----
   public sealed interface Event extends ProtoPersisted {}
@@ -123,30 +143,54 @@ public final class Order
 
   public record OrderCancelled(String reason) implements Event {}
 
+  public record HandedToDispatch() implements Event {}
+
+  public record DeliveryUpdated(Status status, String vehicleId, String stopId) implements Event {}
+
+  public record LineCommitted(String sku) implements Event {}
+
   public record State(Status status, Details details, Set<String> reservedSkus, Set<String> releasedSkus,
-                      String reason) implements ProtoPersisted {
-    public static final State EMPTY = new State(Status.NEW, null, Set.of(), Set.of(), "");
+                      String reason, boolean handedToDispatch, String vehicleId, Set<String> committedSkus)
+      implements ProtoPersisted {
+    public static final State EMPTY = new State(Status.NEW, null, Set.of(), Set.of(), "", false, "", Set.of());
 
     public State {
       reservedSkus = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(reservedSkus));
       releasedSkus = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(releasedSkus));
+      committedSkus = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(committedSkus));
+    }
+
+    public State(Status status, Details details, Set<String> reservedSkus, Set<String> releasedSkus, String reason) {
+      this(status, details, reservedSkus, releasedSkus, reason, false, "", Set.of());
+    }
+
+    private State with(Status newStatus, Set<String> reserved, Set<String> released, String newReason) {
+      return new State(newStatus, details, reserved, released, newReason, handedToDispatch, vehicleId, committedSkus);
     }
 
     State apply(Event event) {
       if (event instanceof OrderPlaced e) {
         return new State(Status.PLACING, e.details(), Set.of(), Set.of(), "");
       } else if (event instanceof LineReserved e) {
-        return new State(status, details, plus(reservedSkus, e.sku()), releasedSkus, reason);
+        return with(status, plus(reservedSkus, e.sku()), releasedSkus, reason);
       } else if (event instanceof OrderConfirmed) {
-        return new State(Status.CONFIRMED, details, reservedSkus, releasedSkus, reason);
+        return with(Status.CONFIRMED, reservedSkus, releasedSkus, reason);
       } else if (event instanceof OrderRejected e) {
-        return new State(Status.REJECTED, details, reservedSkus, releasedSkus, e.reason());
+        return with(Status.REJECTED, reservedSkus, releasedSkus, e.reason());
       } else if (event instanceof CancellationRequested e) {
-        return new State(Status.CANCELLING, details, reservedSkus, releasedSkus, e.reason());
+        return with(Status.CANCELLING, reservedSkus, releasedSkus, e.reason());
       } else if (event instanceof LineReleased e) {
-        return new State(status, details, reservedSkus, plus(releasedSkus, e.sku()), reason);
+        return with(status, reservedSkus, plus(releasedSkus, e.sku()), reason);
       } else if (event instanceof OrderCancelled e) {
-        return new State(Status.CANCELLED, details, reservedSkus, releasedSkus, e.reason());
+        return with(Status.CANCELLED, reservedSkus, releasedSkus, e.reason());
+      } else if (event instanceof HandedToDispatch) {
+        return new State(status, details, reservedSkus, releasedSkus, reason, true, vehicleId, committedSkus);
+      } else if (event instanceof DeliveryUpdated e) {
+        return new State(e.status(), details, reservedSkus, releasedSkus, reason, handedToDispatch, e.vehicleId(),
+            committedSkus);
+      } else if (event instanceof LineCommitted e) {
+        return new State(status, details, reservedSkus, releasedSkus, reason, handedToDispatch, vehicleId,
+            plus(committedSkus, e.sku()));
       }
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -165,6 +209,14 @@ public final class Order
       return releasedSkus.containsAll(skus());
     }
 
+    boolean allCommitted() {
+      return committedSkus.containsAll(skus());
+    }
+
+    boolean leftWarehouse() {
+      return status == Status.OUT_FOR_DELIVERY || status == Status.AT_PICKUP_POINT;
+    }
+
     int quantityOf(String sku) {
       return details.lines().stream().filter(l -> l.sku().equals(sku)).mapToInt(Line::quantity).sum();
     }
@@ -181,6 +233,16 @@ public final class Order
     java.util.concurrent.CompletionStage<?> reserve(String sku, String warehouseId, String orderId, int quantity);
 
     java.util.concurrent.CompletionStage<?> release(String sku, String warehouseId, String orderId);
+
+    /** Turns the order's reservation of the sku into a sale: the goods leave the warehouse. */
+    java.util.concurrent.CompletionStage<?> commit(String sku, String warehouseId, String orderId);
+  }
+
+  /** How a confirmed order reaches its region's dispatch (the region is the order's warehouse). */
+  public interface DispatchGateway {
+    java.util.concurrent.CompletionStage<?> add(String orderId, Details details, int units);
+
+    java.util.concurrent.CompletionStage<?> remove(String orderId, String warehouseId, String reason);
   }
 
   /**
@@ -188,27 +250,29 @@ public final class Order
    * node and its recovery finishes the saga, whether or not a client asks again. A settled order passivates itself
    * (and so is forgotten) after {@code settledIdle}.
    */
-  public static void init(ActorSystem<?> system, InventoryGateway inventory, Duration settledIdle) {
+  public static void init(ActorSystem<?> system, InventoryGateway inventory, DispatchGateway dispatch,
+                          Duration settledIdle) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-            ctx -> create(ctx.getEntityId(), inventory, ctx.getShard(), settledIdle))
+            ctx -> create(ctx.getEntityId(), inventory, dispatch, ctx.getShard(), settledIdle))
         .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
 
   /** An order outside sharding (tests): it never passivates. */
-  public static Behavior<Command> create(String orderId, InventoryGateway inventory) {
-    return create(orderId, inventory, null, Duration.ZERO);
+  public static Behavior<Command> create(String orderId, InventoryGateway inventory, DispatchGateway dispatch) {
+    return create(orderId, inventory, dispatch, null, Duration.ZERO);
   }
 
-  static Behavior<Command> create(String orderId, InventoryGateway inventory,
+  static Behavior<Command> create(String orderId, InventoryGateway inventory, DispatchGateway dispatch,
                                   ActorRef<ClusterSharding.ShardCommand> shard, Duration settledIdle) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Order(orderId, ctx, timers, inventory, shard, settledIdle)));
+        new Order(orderId, ctx, timers, inventory, dispatch, shard, settledIdle)));
   }
 
   private final String orderId;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final InventoryGateway inventory;
+  private final DispatchGateway dispatch;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Duration settledIdle;
   private final String tag;
@@ -217,13 +281,15 @@ public final class Order
   private final List<ActorRef<StatusReply<Summary>>> cancelWaiters = new ArrayList<>();
 
   private Order(String orderId, ActorContext<Command> context, TimerScheduler<Command> timers,
-                InventoryGateway inventory, ActorRef<ClusterSharding.ShardCommand> shard, Duration settledIdle) {
+                InventoryGateway inventory, DispatchGateway dispatch, ActorRef<ClusterSharding.ShardCommand> shard,
+                Duration settledIdle) {
     super(PersistenceId.of(ENTITY_KEY.name(), orderId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.orderId = orderId;
     this.context = context;
     this.timers = timers;
     this.inventory = inventory;
+    this.dispatch = dispatch;
     this.shard = shard;
     this.settledIdle = settledIdle;
     this.tag = "order-" + Math.floorMod(orderId.hashCode(), TAG_COUNT);
@@ -259,8 +325,14 @@ public final class Order
     switch (s.status()) {
       case PLACING -> s.skus().stream().filter(sku -> !s.reservedSkus().contains(sku))
           .forEach(sku -> reserve(s, sku, 1));
-      case REJECTED, CANCELLING -> s.skus().stream().filter(sku -> !s.releasedSkus().contains(sku))
-          .forEach(sku -> release(s, sku));
+      case REJECTED, CANCELLING -> {
+        s.skus().stream().filter(sku -> !s.releasedSkus().contains(sku)).forEach(sku -> release(s, sku));
+        if (s.status() == Status.CANCELLING && s.handedToDispatch()) withdrawFromDispatch(s);
+      }
+      case CONFIRMED -> {
+        if (!s.handedToDispatch()) handToDispatch(s);
+      }
+      case OUT_FOR_DELIVERY, AT_PICKUP_POINT -> commitRemaining(s);
       default -> { }
     }
   }
@@ -279,6 +351,18 @@ public final class Order
         })
         .onCommand(RetryRelease.class, (s, c) -> {
           if (!s.releasedSkus().contains(c.sku())) release(s, c.sku());
+          return Effect().noReply();
+        })
+        .onCommand(UpdateDelivery.class, this::onUpdateDelivery)
+        .onCommand(DispatchResult.class, this::onDispatchResult)
+        .onCommand(RetryDispatch.class, (s, c) -> {
+          if (c.add() && s.status() == Status.CONFIRMED && !s.handedToDispatch()) handToDispatch(s);
+          if (!c.add() && (s.status() == Status.CANCELLING || s.status() == Status.CANCELLED)) withdrawFromDispatch(s);
+          return Effect().noReply();
+        })
+        .onCommand(CommitResult.class, this::onCommitResult)
+        .onCommand(RetryCommit.class, (s, c) -> {
+          if (s.leftWarehouse() && !s.committedSkus().contains(c.sku())) commit(s, c.sku());
           return Effect().noReply();
         })
         .onCommand(PassivateIfSettled.class, (s, c) -> {
@@ -329,11 +413,18 @@ public final class Order
       case CANCELLING:
         cancelWaiters.add(c.replyTo());
         return Effect().noReply();
+      case OUT_FOR_DELIVERY:
+      case AT_PICKUP_POINT:
+        return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT + ": order is already out for delivery ("
+            + s.status() + "); it can no longer be cancelled"));
       default:
         cancelWaiters.add(c.replyTo());
         String reason = c.reason() == null || c.reason().isBlank() ? "cancelled by customer" : c.reason();
         return Effect().persist(new CancellationRequested(reason))
-            .thenRun(next -> next.skus().forEach(sku -> release(next, sku)))
+            .thenRun(next -> {
+              next.skus().forEach(sku -> release(next, sku));
+              if (next.handedToDispatch()) withdrawFromDispatch(next);
+            })
             .thenNoReply();
     }
   }
@@ -342,14 +433,20 @@ public final class Order
     if (s.status() != Status.PLACING) {
       // A late success after rejection or cancellation: release that line again (idempotent at the inventory),
       // in case the earlier release was processed first and its marker has since been forgotten.
-      if (r.reserved() && s.status() != Status.CONFIRMED) release(s, r.sku());
+      if (r.reserved() && (s.status() == Status.REJECTED || s.status() == Status.CANCELLING
+          || s.status() == Status.CANCELLED)) {
+        release(s, r.sku());
+      }
       return Effect().noReply();
     }
     if (r.reserved()) {
       if (s.reservedSkus().contains(r.sku())) return Effect().noReply();
       List<Event> events = new ArrayList<>(List.of(new LineReserved(r.sku())));
       if (s.apply(events.get(0)).allReserved()) events.add(new OrderConfirmed());
-      return Effect().persist(events).thenRun(this::answerPlaceWaiters).thenNoReply();
+      return Effect().persist(events).thenRun(next -> {
+        answerPlaceWaiters(next);
+        if (next.status() == Status.CONFIRMED) handToDispatch(next);
+      }).thenNoReply();
     }
     if (!r.definitive() && r.attempt() < MAX_RESERVE_ATTEMPTS) {
       timers.startSingleTimer(new RetryReserve(r.sku(), r.attempt() + 1), RETRY_BACKOFF.multipliedBy(r.attempt()));
@@ -385,13 +482,88 @@ public final class Order
     }).thenNoReply();
   }
 
-  /** Settled: nothing left to do until someone asks (confirmed, cancelled, or rejected with every line released). */
+  /**
+   * Settled: nothing left to do until someone asks (confirmed and handed to dispatch, waved, out with its stock
+   * committed, cancelled, or rejected with every line released).
+   */
   private static boolean settled(State s) {
     return switch (s.status()) {
-      case CONFIRMED, CANCELLED -> true;
+      case CONFIRMED -> s.handedToDispatch();
+      case WAVED, CANCELLED -> true;
+      // a commit still in flight is redone by recovery if the order passivates first
+      case OUT_FOR_DELIVERY, AT_PICKUP_POINT -> true;
       case REJECTED -> s.allReleased();
       default -> false;
     };
+  }
+
+  private ReplyEffect<Event, State> onUpdateDelivery(State s, UpdateDelivery c) {
+    boolean deliverable = s.status() == Status.CONFIRMED || s.status() == Status.WAVED || s.leftWarehouse();
+    boolean forward = c.status() == Status.WAVED || c.status() == Status.OUT_FOR_DELIVERY
+        || c.status() == Status.AT_PICKUP_POINT;
+    if (!forward) {
+      return Effect().reply(c.replyTo(), StatusReply.error(INVALID + ": " + c.status() + " is not a delivery status"));
+    }
+    // cancelled orders and statuses that would move backwards are acknowledged and ignored: dispatch retries
+    if (!deliverable || c.status().ordinal() < (s.status() == Status.CONFIRMED ? 0 : s.status().ordinal())
+        || (c.status() == s.status() && c.vehicleId().equals(s.vehicleId()))) {
+      return Effect().reply(c.replyTo(), StatusReply.success(Done.getInstance()));
+    }
+    List<Event> events = new ArrayList<>();
+    if (!s.handedToDispatch()) events.add(new HandedToDispatch());
+    events.add(new DeliveryUpdated(c.status(), c.vehicleId(), c.stopId()));
+    return Effect().persist(events).thenRun(next -> {
+      if (next.leftWarehouse()) commitRemaining(next);
+      schedulePassivationIfSettled(next);
+    }).thenReply(c.replyTo(), next -> StatusReply.success(Done.getInstance()));
+  }
+
+  private ReplyEffect<Event, State> onDispatchResult(State s, DispatchResult r) {
+    if (!r.ok()) {
+      context.getLog().warn("order {}: dispatch did not take the {} ({}); retrying", orderId,
+          r.added() ? "order" : "withdrawal", r.error());
+      timers.startSingleTimer("dispatch", new RetryDispatch(r.added()), RETRY_BACKOFF.multipliedBy(3));
+      return Effect().noReply();
+    }
+    if (!r.added() || s.handedToDispatch()) return Effect().noReply();
+    return Effect().persist(new HandedToDispatch()).thenRun(this::schedulePassivationIfSettled).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onCommitResult(State s, CommitResult r) {
+    if (!r.committed() && r.definitive()) {
+      // inventory refuses (e.g. the reservation is gone): retrying cannot help; an operator must look
+      context.getLog().error("order {}: inventory refused to commit {}: {}", orderId, r.sku(), r.error());
+      return Effect().noReply();
+    }
+    if (!r.committed()) {
+      context.getLog().warn("order {}: commit of {} failed ({}); retrying", orderId, r.sku(), r.error());
+      timers.startSingleTimer("commit-" + r.sku(), new RetryCommit(r.sku()), RETRY_BACKOFF);
+      return Effect().noReply();
+    }
+    if (s.committedSkus().contains(r.sku())) return Effect().noReply();
+    return Effect().persist(new LineCommitted(r.sku())).thenRun(this::schedulePassivationIfSettled).thenNoReply();
+  }
+
+  private void handToDispatch(State s) {
+    int units = s.details().lines().stream().mapToInt(Line::quantity).sum();
+    context.pipeToSelf(dispatch.add(orderId, s.details(), units), (ok, failure) -> new DispatchResult(true,
+        failure == null, failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
+  }
+
+  private void withdrawFromDispatch(State s) {
+    context.pipeToSelf(dispatch.remove(orderId, s.details().warehouseId(), s.reason()), (ok, failure) ->
+        new DispatchResult(false, failure == null, failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
+  }
+
+  private void commitRemaining(State s) {
+    s.skus().stream().filter(sku -> !s.committedSkus().contains(sku)).forEach(sku -> commit(s, sku));
+  }
+
+  private void commit(State s, String sku) {
+    context.pipeToSelf(inventory.commit(sku, s.details().warehouseId(), orderId),
+        (ok, failure) -> new CommitResult(sku, failure == null,
+            failure != null && !(unwrap(failure) instanceof TimeoutException),
+            failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
   }
 
   private void schedulePassivationIfSettled(State s) {
@@ -436,7 +608,7 @@ public final class Order
   private Summary summary(State s) {
     Details d = s.details();
     return new Summary(orderId, d.customerId(), d.pickupPointId(), d.warehouseId(), d.lines(), s.status(),
-        s.reason(), d.placedAtEpochMs(), d.cutoffEpochMs());
+        s.reason(), d.placedAtEpochMs(), d.cutoffEpochMs(), s.vehicleId());
   }
 
   @Override

@@ -50,6 +50,22 @@ public final class OrderProtobuf {
       ProtoCodec.of(OrderCancelled.class, "order.OrderCancelled",
           e -> io.groupbuy.order.proto.OrderCancelled.newBuilder().setReason(e.reason()).build(),
           b -> new OrderCancelled(io.groupbuy.order.proto.OrderCancelled.parseFrom(b).getReason())),
+      ProtoCodec.of(Order.HandedToDispatch.class, "order.HandedToDispatch",
+          e -> io.groupbuy.order.proto.HandedToDispatch.getDefaultInstance(),
+          b -> {
+            io.groupbuy.order.proto.HandedToDispatch.parseFrom(b);
+            return new Order.HandedToDispatch();
+          }),
+      ProtoCodec.of(Order.DeliveryUpdated.class, "order.DeliveryUpdated",
+          e -> io.groupbuy.order.proto.DeliveryUpdated.newBuilder().setStatus(e.status().name())
+              .setVehicleId(e.vehicleId()).setStopId(e.stopId()).build(),
+          b -> {
+            var p = io.groupbuy.order.proto.DeliveryUpdated.parseFrom(b);
+            return new Order.DeliveryUpdated(Status.valueOf(p.getStatus()), p.getVehicleId(), p.getStopId());
+          }),
+      ProtoCodec.of(Order.LineCommitted.class, "order.LineCommitted",
+          e -> io.groupbuy.order.proto.LineCommitted.newBuilder().setSku(e.sku()).build(),
+          b -> new Order.LineCommitted(io.groupbuy.order.proto.LineCommitted.parseFrom(b).getSku())),
       ProtoCodec.of(State.class, "order.Snapshot", OrderProtobuf::snapshot, OrderProtobuf::state));
 
   private static OrderDetails details(Details d) {
@@ -69,7 +85,8 @@ public final class OrderProtobuf {
 
   private static OrderSnapshot snapshot(State s) {
     var b = OrderSnapshot.newBuilder().setStatus(s.status().name()).setReason(s.reason())
-        .addAllReservedSkus(s.reservedSkus()).addAllReleasedSkus(s.releasedSkus());
+        .addAllReservedSkus(s.reservedSkus()).addAllReleasedSkus(s.releasedSkus())
+        .setHandedToDispatch(s.handedToDispatch()).setVehicleId(s.vehicleId()).addAllCommittedSkus(s.committedSkus());
     if (s.details() != null) b.setDetails(details(s.details()));
     return b.build();
   }
@@ -77,6 +94,7 @@ public final class OrderProtobuf {
   private static State state(byte[] bytes) throws com.google.protobuf.InvalidProtocolBufferException {
     OrderSnapshot p = OrderSnapshot.parseFrom(bytes);
     return new State(Status.valueOf(p.getStatus()), p.hasDetails() ? details(p.getDetails()) : null,
-        new LinkedHashSet<>(p.getReservedSkusList()), new LinkedHashSet<>(p.getReleasedSkusList()), p.getReason());
+        new LinkedHashSet<>(p.getReservedSkusList()), new LinkedHashSet<>(p.getReleasedSkusList()), p.getReason(),
+        p.getHandedToDispatch(), p.getVehicleId(), new LinkedHashSet<>(p.getCommittedSkusList()));
   }
 }

@@ -51,11 +51,39 @@ class OrderSagaTest {
       return new CompletableFuture<>();
     }
 
+    @Override
+    public synchronized CompletionStage<?> commit(String sku, String warehouseId, String orderId) {
+      calls.add("commit " + sku);
+      return CompletableFuture.completedFuture(null);
+    }
+
     synchronized List<String> calls() {
       return List.copyOf(calls);
     }
   }
 
+  /** Records hand-overs to dispatch; each succeeds at once. */
+  static final class RecordingDispatch implements Order.DispatchGateway {
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public synchronized CompletionStage<?> add(String orderId, Details details, int units) {
+      calls.add("add " + orderId + " " + details.pickupPointId() + " " + units);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public synchronized CompletionStage<?> remove(String orderId, String warehouseId, String reason) {
+      calls.add("remove " + orderId + " " + warehouseId);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    synchronized List<String> calls() {
+      return List.copyOf(calls);
+    }
+  }
+
+  private RecordingDispatch dispatch;
   private RecordingInventory inventory;
   private EventSourcedBehaviorTestKit<Command, Event, State> kit;
   private static final Details DETAILS = new Details("c1", "pp-1", "wh-1",
@@ -64,7 +92,8 @@ class OrderSagaTest {
   @BeforeEach
   void fresh() {
     inventory = new RecordingInventory();
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), Order.create("o-1", inventory));
+    dispatch = new RecordingDispatch();
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), Order.create("o-1", inventory, dispatch));
   }
 
   private TestProbe<StatusReply<Summary>> place(Details details) {
@@ -167,6 +196,64 @@ class OrderSagaTest {
     assertEquals(Status.CANCELLED, probe.receiveMessage().getValue().status());
   }
 
+  private void confirm() {
+    place(DETAILS);
+    kit.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
+    kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1));
+  }
+
+  private StatusReply<org.apache.pekko.Done> deliver(Status status, String vehicle) {
+    return kit.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Order.UpdateDelivery(status, vehicle, "pp-1",
+        r)).reply();
+  }
+
+  @Test
+  void aConfirmedOrderGoesToDispatchThenCommitsItsStockWhenItLeavesTheWarehouse() {
+    confirm();
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertEquals(List.of("add o-1 pp-1 3"), dispatch.calls());
+      assertTrue(kit.getState().handedToDispatch());
+      return null;
+    });
+    assertTrue(deliver(Status.WAVED, "v1").isSuccess());
+    assertEquals(Status.WAVED, kit.getState().status());
+    assertTrue(deliver(Status.WAVED, "v1").isSuccess());
+    assertTrue(kit.runCommand(new Order.RetryDispatch(true)).hasNoEvents(), "handed over once");
+    // rerouted to another vehicle, then out for delivery: the reservations become sales
+    assertTrue(deliver(Status.WAVED, "v2").isSuccess());
+    assertEquals("v2", kit.getState().vehicleId());
+    assertTrue(deliver(Status.OUT_FOR_DELIVERY, "v2").isSuccess());
+    awaitCalls("reserve apple 2", "reserve pear 1", "commit apple", "commit pear");
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertTrue(kit.getState().allCommitted());
+      return null;
+    });
+    // a late, older status does not move the order back
+    assertTrue(deliver(Status.WAVED, "v1").isSuccess());
+    assertEquals(Status.OUT_FOR_DELIVERY, kit.getState().status());
+    TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+    kit.runCommand(new Order.Cancel("c1", "changed my mind", probe.getRef()));
+    assertTrue(probe.receiveMessage().getError().getMessage().contains("already out for delivery"));
+    assertTrue(deliver(Status.AT_PICKUP_POINT, "v2").isSuccess());
+    kit.restart();
+    assertEquals(Status.AT_PICKUP_POINT, kit.getState().status());
+    assertEquals("v2", kit.getState().vehicleId());
+  }
+
+  @Test
+  void cancellingAWavedOrderWithdrawsItFromDispatch() {
+    confirm();
+    deliver(Status.WAVED, "v1");
+    TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+    kit.runCommand(new Order.Cancel("c1", "", probe.getRef()));
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertEquals(List.of("add o-1 pp-1 3", "remove o-1 wh-1"), dispatch.calls());
+      return null;
+    });
+    assertTrue(deliver(Status.OUT_FOR_DELIVERY, "v1").isSuccess(), "acknowledged, so dispatch stops retrying");
+    assertEquals(Status.CANCELLING, kit.getState().status());
+  }
+
   @Test
   void aFailedReleaseIsRetried() {
     place(DETAILS);
@@ -181,7 +268,7 @@ class OrderSagaTest {
     TestProbe<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard =
         testKit.createTestProbe();
     var sharded = EventSourcedBehaviorTestKit.<Command, Event, State>create(testKit.system(),
-        Order.create("o-2", inventory, shard.getRef(), java.time.Duration.ofMillis(200)));
+        Order.create("o-2", inventory, dispatch, shard.getRef(), java.time.Duration.ofMillis(200)));
     sharded.runCommand(new Order.Place(DETAILS, testKit.<StatusReply<Summary>>createTestProbe().getRef()));
     shard.expectNoMessage(java.time.Duration.ofMillis(400)); // placing: stays in memory
     sharded.runCommand(new Order.ReservationResult("apple", true, false, "", 1));

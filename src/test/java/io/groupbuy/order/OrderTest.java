@@ -38,6 +38,19 @@ class OrderTest {
     testKit.shutdownTestKit();
   }
 
+  /** Dispatch is not under test here: it takes every order at once. */
+  static final Order.DispatchGateway DISPATCH = new Order.DispatchGateway() {
+    @Override
+    public CompletionStage<?> add(String orderId, Order.Details details, int units) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<?> remove(String orderId, String warehouseId, String reason) {
+      return CompletableFuture.completedFuture(null);
+    }
+  };
+
   /** Inventory actors spawned on demand; "hanging" makes reservations never answer, as a partitioned node would. */
   static final class LocalInventory implements Order.InventoryGateway {
     final Map<String, ActorRef<ProductInventory.Command>> entities = new ConcurrentHashMap<>();
@@ -60,6 +73,12 @@ class OrderTest {
     public CompletionStage<?> release(String sku, String warehouseId, String orderId) {
       return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(entity(sku, warehouseId),
           r -> new ProductInventory.Release(orderId, r), TIMEOUT, testKit.scheduler());
+    }
+
+    @Override
+    public CompletionStage<?> commit(String sku, String warehouseId, String orderId) {
+      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(entity(sku, warehouseId),
+          r -> new ProductInventory.Commit(orderId, r), TIMEOUT, testKit.scheduler());
     }
 
     void receive(String sku, String warehouse, int qty) {
@@ -105,7 +124,7 @@ class OrderTest {
     LocalInventory inv = new LocalInventory();
     inv.receive("apple", "wh1", 10);
     inv.receive("pear", "wh1", 10);
-    var order = testKit.spawn(Order.create(newId(), inv));
+    var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
     Details d = details("c1", "k1", new Line("apple", 3), new Line("pear", 4));
     Summary s = place(order, d).getValue();
     assertEquals(Status.CONFIRMED, s.status());
@@ -125,7 +144,7 @@ class OrderTest {
     LocalInventory inv = new LocalInventory();
     inv.receive("apple", "wh1", 10);
     inv.receive("pear", "wh1", 1);
-    var order = testKit.spawn(Order.create(newId(), inv));
+    var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
     Summary s = place(order, details("c1", "k1", new Line("apple", 3), new Line("pear", 4))).getValue();
     assertEquals(Status.REJECTED, s.status());
     assertTrue(s.reason().contains("pear"), s.reason());
@@ -142,7 +161,7 @@ class OrderTest {
   void cancellationReleasesStockAndIsIdempotent() {
     LocalInventory inv = new LocalInventory();
     inv.receive("apple", "wh1", 10);
-    var order = testKit.spawn(Order.create(newId(), inv));
+    var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
     place(order, details("c1", "k1", new Line("apple", 3)));
     assertTrue(cancel(order, "someone-else").isError());
     assertEquals(7, inv.stock("apple", "wh1").available());
@@ -156,7 +175,7 @@ class OrderTest {
   void onlyTheOwnerOrAnOperatorSeesTheOrder() {
     LocalInventory inv = new LocalInventory();
     inv.receive("apple", "wh1", 10);
-    var order = testKit.spawn(Order.create(newId(), inv));
+    var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
     assertTrue(get(order, "").getError().getMessage().startsWith(Order.NOT_FOUND));
     place(order, details("c1", "k1", new Line("apple", 1)));
     assertEquals("c1", get(order, "c1").getValue().customerId());
@@ -167,7 +186,7 @@ class OrderTest {
   @Test
   void cannotCancelUnknownOrRejectedOrders() {
     LocalInventory inv = new LocalInventory();
-    var order = testKit.spawn(Order.create(newId(), inv));
+    var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
     assertTrue(cancel(order, "c1").getError().getMessage().startsWith(Order.NOT_FOUND));
     place(order, details("c1", "k1", new Line("ghost", 1)));
     assertTrue(cancel(order, "c1").getError().getMessage().startsWith(Order.CONFLICT));
@@ -179,7 +198,7 @@ class OrderTest {
     inv.receive("apple", "wh1", 10);
     String id = newId();
     inv.hanging.set(true);
-    var first = testKit.spawn(Order.create(id, inv));
+    var first = testKit.spawn(Order.create(id, inv, DISPATCH));
     TestProbe<StatusReply<Summary>> abandoned = testKit.createTestProbe();
     first.tell(new Order.Place(details("c1", "k1", new Line("apple", 2)), abandoned.getRef()));
     TestProbe<Object> waiter = testKit.createTestProbe();
@@ -190,7 +209,7 @@ class OrderTest {
     testKit.stop(first);
     // the node comes back and inventory answers again: recovery resumes the reservation
     inv.hanging.set(false);
-    var second = testKit.spawn(Order.create(id, inv));
+    var second = testKit.spawn(Order.create(id, inv, DISPATCH));
     waiter.awaitAssert(TIMEOUT, () -> {
       assertEquals(Status.CONFIRMED, get(second, "c1").getValue().status());
       return null;

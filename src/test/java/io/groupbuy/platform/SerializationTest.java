@@ -8,7 +8,11 @@ import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.order.Order;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import io.groupbuy.dispatch.DispatchRegion;
+import io.groupbuy.dispatch.RouteStop;
+import io.groupbuy.dispatch.Vehicle;
 import java.util.List;
+import java.util.Map;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -45,6 +49,7 @@ class SerializationTest {
   static final Order.Details DETAILS = new Order.Details("c1", "pp-1", "wh-1",
       List.of(new Order.Line("apple", 2), new Order.Line("pear", 1)), 1L, 2L, "key-1");
 
+  static final RouteStop STOP = new RouteStop("pp", 30.21, 120.11, 3, 1000, 2000, 300, List.of("o1"), 1500);
   static final List<Object> PERSISTED = List.of(
       new ProductInventory.StockReceived("r1", 10),
       new ProductInventory.StockReserved("o1", 2),
@@ -64,7 +69,35 @@ class SerializationTest {
       new Order.LineReleased("apple"),
       new Order.OrderCancelled("changed mind"),
       new Order.State(Order.Status.CANCELLING, DETAILS, Set.of("apple", "pear"), Set.of("apple"), "x"),
-      Order.State.EMPTY);
+      new Order.HandedToDispatch(),
+      new Order.DeliveryUpdated(Order.Status.OUT_FOR_DELIVERY, "v1", "pp"),
+      new Order.LineCommitted("apple"),
+      new Order.State(Order.Status.OUT_FOR_DELIVERY, DETAILS, Set.of("apple"), Set.of(), "", true, "v1",
+          Set.of("apple")),
+      Order.State.EMPTY,
+      new Vehicle.VehicleRegistered("d1", 100, "r1", 30.2, 120.1),
+      new Vehicle.RouteAssigned(3, "r1", List.of(STOP), 42),
+      new Vehicle.RouteAcknowledged(3),
+      new Vehicle.StopReported(Vehicle.StopEventKind.ARRIVED, "pp", 43),
+      new Vehicle.TrackSampled(new Vehicle.Fix(30.2, 120.1, 25.5, 44)),
+      new Vehicle.IncidentReported("JAM", 40, "accident", 45),
+      new Vehicle.DelayPredicted("pp", 3, 46, 1800),
+      new Vehicle.State("d1", 100, "r1", 30.2, 120.1, Vehicle.Status.EN_ROUTE, 3, List.of(STOP),
+          Map.of("pp", new Vehicle.Progress(43, 0)), 2, new Vehicle.Fix(30.2, 120.1, 25.5, 44), "JAM", 99),
+      Vehicle.State.EMPTY,
+      new DispatchRegion.RegionConfigured(30.2, 120.1, 30, 300),
+      new DispatchRegion.OrderAdded("o1", "pp", 30.21, 120.11, 3),
+      new DispatchRegion.OrderRemoved("o1", "cancelled"),
+      new DispatchRegion.VehicleJoined("v1", 100),
+      new DispatchRegion.PlanCommitted(2, List.of(new DispatchRegion.VehiclePlan("v1", 2, List.of(STOP), 1)),
+          List.of("pp-9"), "delay", 47, "day-1"),
+      new DispatchRegion.StopServed("pp", "v1"),
+      new DispatchRegion.VehicleUnavailable("v2", "breakdown"),
+      new DispatchRegion.State(new DispatchRegion.RegionConfigured(30.2, 120.1, 30, 300),
+          Map.of("o1", new DispatchRegion.RegionOrder("o1", "pp", 30.21, 120.11, 3, true)), Map.of("v1", 100),
+          new DispatchRegion.PlanCommitted(1, List.of(), List.of(), "cutoff", 1, "day-1"), Set.of("pp"),
+          Set.of("v2"), Set.of("day-1")),
+      DispatchRegion.State.EMPTY);
 
   @Test
   void eventsAndSnapshotsRoundTripAsProtobuf() {
@@ -91,7 +124,18 @@ class SerializationTest {
         new Order.Place(DETAILS, orderProbe.getRef()),
         new Order.Get("c1", orderProbe.getRef()),
         new Order.Cancel("c1", "why", orderProbe.getRef()),
-        new Order.Summary("o1", "c1", "pp", "wh", DETAILS.lines(), Order.Status.CONFIRMED, "", 1, 2));
+        new Order.Summary("o1", "c1", "pp", "wh", DETAILS.lines(), Order.Status.CONFIRMED, "", 1, 2, "v1"),
+        new Order.UpdateDelivery(Order.Status.WAVED, "v1", "pp",
+            testKit.<StatusReply<org.apache.pekko.Done>>createTestProbe().getRef()),
+        new Vehicle.AssignRoute("r1", 2, List.of(STOP), "delay",
+            testKit.<StatusReply<Long>>createTestProbe().getRef()),
+        new Vehicle.Gps(new Vehicle.Fix(30.2, 120.1, 25.5, 44)),
+        new Vehicle.RoutePush("v1", 2, "delay", List.of(new Vehicle.StopView("pp", 30.2, 120.1, 3, 1, 2,
+            List.of("o1"), 3, 4, 0, "PENDING"))),
+        new DispatchRegion.VehicleUpdate("v1", "EN_ROUTE", 2, 30.2, 120.1, 50, List.of("pp"), 1,
+            Map.of("pp", 60L), "pp", 1800),
+        new DispatchRegion.AddOrder("o1", "pp", 30.2, 120.1, 3,
+            testKit.<StatusReply<org.apache.pekko.Done>>createTestProbe().getRef()));
     for (Object message : messages) {
       assertEquals("jackson-cbor", serializerName(message), message.getClass().getName());
       assertEquals(message, roundTrip(message));
