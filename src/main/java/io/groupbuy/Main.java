@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.dispatch.DispatchRegion;
+import io.groupbuy.dispatch.DispatchRoutes;
+import io.groupbuy.dispatch.DriverSocket;
+import io.groupbuy.dispatch.GpsGate;
 import io.groupbuy.dispatch.ShardedDispatch;
 import io.groupbuy.dispatch.Vehicle;
 import io.groupbuy.catalog.CatalogRoutes;
@@ -150,6 +153,8 @@ public final class Main {
     ShardedInventory inventory = new ShardedInventory(system, settings.askTimeout(), metrics);
     Catalog catalog = new Catalog(system, settings.defaultWarehouse());
     ShardedDispatch dispatch = new ShardedDispatch(system, catalog, settings.askTimeout());
+    GpsGate gps = new GpsGate(GpsGate.Settings.fromConfig(config.getConfig("groupbuy.dispatch.gps")), metrics,
+        dispatch);
     // The schema comes first: sharding's remembered-entity stores replay from the journal as soon as they start.
     CompletionStage<?> schema = config.getBoolean("groupbuy.cassandra.create-schema")
         ? CassandraSchema.create(system)
@@ -157,7 +162,8 @@ public final class Main {
     return schema.thenCompose(done -> {
       ProductInventory.init(system);
       Order.init(system, inventory, dispatch, config.getDuration("groupbuy.order.passivate-when-settled-after"));
-      Vehicle.init(system, Vehicle.Settings.fromConfig(config.getConfig("groupbuy.dispatch.vehicle")), dispatch);
+      Vehicle.init(system, Vehicle.Settings.fromConfig(config.getConfig("groupbuy.dispatch.vehicle")), dispatch,
+          metrics.gpsFixToVehicleSeconds::observe);
       DispatchRegion.init(system, DispatchRegion.Settings.fromConfig(config.getConfig("groupbuy.dispatch.region")),
           dispatch);
       pollShardState(system, metrics, List.of(ProductInventory.ENTITY_KEY, Order.ENTITY_KEY, Vehicle.ENTITY_KEY,
@@ -166,7 +172,10 @@ public final class Main {
     }).thenCompose(done -> {
       AllDirectives d = new AllDirectives() { };
       var routes = d.concat(
-          new OrderRoutes(system, settings, catalog, auth, metrics).routes(),
+          new OrderRoutes(system, settings, catalog, dispatch, auth, metrics).routes(),
+          new DispatchRoutes(dispatch, gps, new DriverSocket(system, dispatch, gps, metrics,
+              DriverSocket.Settings.fromConfig(config.getConfig("groupbuy.dispatch.websocket")),
+              settings.askTimeout()), settings, auth, metrics).routes(),
           new InventoryRoutes(inventory, settings, catalog, auth, metrics).routes(),
           new CatalogRoutes(catalog, auth, metrics).routes(),
           new OpsRoutes(auth, metrics).routes());

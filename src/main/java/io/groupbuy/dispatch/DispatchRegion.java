@@ -134,7 +134,8 @@ public final class DispatchRegion
   public record VehicleRouteView(String vehicleId, long routeVersion, int wave, List<RouteStop> stops,
                                  String status, double lat, double lng) implements CborSerializable {}
 
-  public record PlanView(String regionId, long planVersion, String cause, List<VehicleRouteView> vehicles,
+  public record PlanView(String regionId, boolean configured, double depotLat, double depotLng, long planVersion,
+                         String cause, List<VehicleRouteView> vehicles,
                          List<String> droppedStopIds, int undispatchedOrders, List<String> servedStopIds,
                          long solveMillis) implements CborSerializable {}
 
@@ -712,7 +713,9 @@ public final class DispatchRegion
           p == null ? List.of() : p.stops(), status, u == null ? 0 : u.lat(), u == null ? 0 : u.lng()));
     }
     int undispatched = (int) s.orders().values().stream().filter(o -> !o.dispatched()).count();
-    return new PlanView(regionId, s.planVersion(), s.plan() == null ? "" : s.plan().cause(), vehicles,
+    return new PlanView(regionId, s.config() != null, s.config() == null ? 0 : s.config().depotLat(),
+        s.config() == null ? 0 : s.config().depotLng(), s.planVersion(), s.plan() == null ? "" : s.plan().cause(),
+        vehicles,
         s.plan() == null ? List.of() : s.plan().droppedStopIds(), undispatched, List.copyOf(s.served()),
         lastSolveMillis);
   }

@@ -81,8 +81,15 @@ public final class Vehicle
   public record AssignRoute(String regionId, long version, List<RouteStop> stops, String reason,
                             ActorRef<StatusReply<Long>> replyTo) implements Command {}
 
-  /** A GPS fix, already validated at the edge; older or duplicate fixes are ignored. */
-  public record Gps(Fix fix) implements Command {}
+  /**
+   * A GPS fix, already validated at the edge ({@code receivedAtMicros}: when, in epoch microseconds); older or
+   * duplicate fixes are ignored.
+   */
+  public record Gps(Fix fix, long receivedAtMicros) implements Command {
+    public Gps(Fix fix) {
+      this(fix, 0);
+    }
+  }
 
   public record ReportStop(String driverId, StopEventKind kind, String stopId, long atMs,
                            ActorRef<StatusReply<Summary>> replyTo) implements Command {}
@@ -234,12 +241,20 @@ public final class Vehicle
     }
   }
 
-  public static void init(ActorSystem<?> system, Settings settings, RegionLink region) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, region)));
+  public static void init(ActorSystem<?> system, Settings settings, RegionLink region,
+                          java.util.function.DoubleConsumer fixLatencySeconds) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, region,
+        fixLatencySeconds)));
   }
 
   public static Behavior<Command> create(String vehicleId, Settings settings, RegionLink region) {
-    return Behaviors.setup(ctx -> new Vehicle(vehicleId, ctx, settings, region));
+    return create(vehicleId, settings, region, seconds -> { });
+  }
+
+  /** {@code fixLatencySeconds} hears how long each fix took from the edge to this entity. */
+  public static Behavior<Command> create(String vehicleId, Settings settings, RegionLink region,
+                                         java.util.function.DoubleConsumer fixLatencySeconds) {
+    return Behaviors.setup(ctx -> new Vehicle(vehicleId, ctx, settings, region, fixLatencySeconds));
   }
 
   private final String vehicleId;
@@ -247,6 +262,7 @@ public final class Vehicle
   private final Settings settings;
   private final RegionLink region;
   private final DelayPredictor predictor;
+  private final java.util.function.DoubleConsumer fixLatencySeconds;
   // Memory only: full-rate GPS, the speed the vehicle manages, attached drivers' apps, what was already reported.
   private Fix lastFix;
   private double speedEwma = Double.NaN;
@@ -254,7 +270,8 @@ public final class Vehicle
   private final Set<String> delaysPredicted = new HashSet<>();
   private final List<ActorRef<Push>> drivers = new ArrayList<>();
 
-  private Vehicle(String vehicleId, ActorContext<Command> context, Settings settings, RegionLink region) {
+  private Vehicle(String vehicleId, ActorContext<Command> context, Settings settings, RegionLink region,
+                  java.util.function.DoubleConsumer fixLatencySeconds) {
     super(PersistenceId.of(ENTITY_KEY.name(), vehicleId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.vehicleId = vehicleId;
@@ -262,6 +279,7 @@ public final class Vehicle
     this.settings = settings;
     this.region = region;
     this.predictor = new DelayPredictor(settings.roadFactor());
+    this.fixLatencySeconds = fixLatencySeconds;
   }
 
   @Override
@@ -335,6 +353,11 @@ public final class Vehicle
 
   private ReplyEffect<Event, State> onGps(State s, Gps c) {
     Fix fix = c.fix();
+    if (c.receivedAtMicros() > 0) {
+      java.time.Instant t = java.time.Instant.now();
+      long micros = t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+      fixLatencySeconds.accept(Math.max(0, micros - c.receivedAtMicros()) / 1e6);
+    }
     if (!s.registered() || (lastFix != null && fix.atMs() <= lastFix.atMs())) return Effect().noReply();
     double speed = fix.speedKmh();
     if (speed < 0 && lastFix != null) {
@@ -423,7 +446,7 @@ public final class Vehicle
     long at = c.atMs() > 0 ? c.atMs() : System.currentTimeMillis();
     return Effect().persist(new StopReported(c.kind(), c.stopId(), at))
         .thenRun(next -> {
-          if (c.kind() == StopEventKind.DEPARTED || c.kind() == StopEventKind.RETURNED) sendUpdate(next, at, null);
+          sendUpdate(next, at, null); // the region learns departures, visits and returns at once
         })
         .thenReply(c.replyTo(), next -> StatusReply.success(summary(next)));
   }

@@ -418,6 +418,10 @@ public final class Order
         return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT + ": order is already out for delivery ("
             + s.status() + "); it can no longer be cancelled"));
       default:
+        if (!s.committedSkus().isEmpty()) { // goods have left the warehouse once: the stock is sold
+          return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT
+              + ": order has already been out for delivery; it can no longer be cancelled"));
+        }
         cancelWaiters.add(c.replyTo());
         String reason = c.reason() == null || c.reason().isBlank() ? "cancelled by customer" : c.reason();
         return Effect().persist(new CancellationRequested(reason))
@@ -504,9 +508,13 @@ public final class Order
     if (!forward) {
       return Effect().reply(c.replyTo(), StatusReply.error(INVALID + ": " + c.status() + " is not a delivery status"));
     }
-    // cancelled orders and statuses that would move backwards are acknowledged and ignored: dispatch retries
-    if (!deliverable || c.status().ordinal() < (s.status() == Status.CONFIRMED ? 0 : s.status().ordinal())
-        || (c.status() == s.status() && c.vehicleId().equals(s.vehicleId()))) {
+    // A stop moved from a vehicle on the road to one still at the warehouse is waved again on the new vehicle (which
+    // loads the goods afresh). Otherwise statuses only move forward; cancelled orders and stale statuses are
+    // acknowledged and ignored, so dispatch stops retrying.
+    boolean rewaved = c.status() == Status.WAVED && s.status() == Status.OUT_FOR_DELIVERY
+        && !c.vehicleId().equals(s.vehicleId());
+    if (!deliverable || (!rewaved && c.status().ordinal() < (s.status() == Status.CONFIRMED ? 0
+        : s.status().ordinal())) || (c.status() == s.status() && c.vehicleId().equals(s.vehicleId()))) {
       return Effect().reply(c.replyTo(), StatusReply.success(Done.getInstance()));
     }
     List<Event> events = new ArrayList<>();

@@ -3,6 +3,8 @@ package io.groupbuy.order;
 import io.groupbuy.GroupbuySettings;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.catalog.CatalogData.PickupPoint;
+import io.groupbuy.dispatch.DispatchRegion;
+import io.groupbuy.dispatch.ShardedDispatch;
 import io.groupbuy.http.ApiDirectives;
 import io.groupbuy.http.ApiError;
 import io.groupbuy.http.Auth;
@@ -46,10 +48,13 @@ public final class OrderRoutes extends ApiDirectives {
   private final ClusterSharding sharding;
   private final GroupbuySettings settings;
   private final Catalog catalog;
+  private final ShardedDispatch dispatch;
   private final Clock clock;
 
-  public OrderRoutes(ActorSystem<?> system, GroupbuySettings settings, Catalog catalog, Auth auth, Metrics metrics) {
+  public OrderRoutes(ActorSystem<?> system, GroupbuySettings settings, Catalog catalog, ShardedDispatch dispatch,
+                     Auth auth, Metrics metrics) {
     super(auth, metrics);
+    this.dispatch = dispatch;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.catalog = catalog;
@@ -70,10 +75,39 @@ public final class OrderRoutes extends ApiDirectives {
         pathPrefix(PathMatchers.segment(), orderId -> concat(
             pathEnd(() -> get(() -> customerOrOperator(principal -> withOrderId(orderId, () ->
                 onResult(order(orderId).<Summary>askWithStatus(
-                        r -> new Order.Get(requester(principal), r), settings.askTimeout()),
+                        r -> new Order.Get(requester(principal), r), settings.askTimeout())
+                        .thenCompose(this::withDelivery),
                     s -> json(StatusCodes.OK, s)))))),
             path("cancel", () -> post(() -> customerOrOperator(principal -> withOrderId(orderId, () ->
                 optionalEntity(reason -> cancel(principal, orderId, reason))))))))));
+  }
+
+  /**
+   * The order with, once it is on a route, its delivery: vehicle, current ETA at the pickup point (updated as the
+   * vehicle moves or is rerouted) and the window's end. Without an answer from dispatch the order is shown without it.
+   */
+  private CompletionStage<Map<String, Object>> withDelivery(Summary s) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = io.groupbuy.http.JsonSupport.MAPPER.convertValue(s, Map.class);
+    if (s.status() != Order.Status.WAVED && s.status() != Order.Status.OUT_FOR_DELIVERY) {
+      return java.util.concurrent.CompletableFuture.completedFuture(body);
+    }
+    return dispatch.region(s.warehouseId()).<DispatchRegion.StopEta>askWithStatus(
+            r -> new DispatchRegion.GetStopEta(s.pickupPointId(), r), settings.askTimeout())
+        .handle((eta, failure) -> {
+          if (eta != null) {
+            Map<String, Object> delivery = new LinkedHashMap<>();
+            delivery.put("vehicleId", eta.vehicleId());
+            delivery.put("etaEpochMs", eta.etaMs());
+            delivery.put("eta", java.time.Instant.ofEpochMilli(eta.etaMs()).atZone(settings.timeZone())
+                .toOffsetDateTime().toString());
+            delivery.put("windowEndEpochMs", eta.windowEndMs());
+            delivery.put("late", eta.etaMs() > eta.windowEndMs());
+            delivery.put("vehicleStatus", eta.status());
+            body.put("delivery", delivery);
+          }
+          return body;
+        });
   }
 
   private Route customerOrOperator(java.util.function.Function<Principal, Route> inner) {

@@ -21,6 +21,11 @@ public final class Metrics {
   public final Counter httpErrors;
   public final Histogram reservationSeconds;
   public final Histogram placementSeconds;
+  public final Counter gpsAccepted;
+  public final Counter gpsDropped;
+  public final Histogram gpsFixToVehicleSeconds;
+  public final Counter driverBadFrames;
+  public final java.util.concurrent.atomic.AtomicLong driversConnected = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, AtomicLong> shardCounts = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> entityCounts = new ConcurrentHashMap<>();
 
@@ -41,6 +46,18 @@ public final class Metrics {
         .help("Time to place an order over HTTP, request to outcome")
         .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
         .register(registry);
+    gpsAccepted = Counter.builder().name("groupbuy_gps_fixes_accepted_total")
+        .help("GPS fixes passed on to their vehicle (WebSocket and batch upload)").register(registry);
+    gpsDropped = Counter.builder().name("groupbuy_gps_fixes_dropped_total")
+        .help("GPS fixes dropped at the edge, by reason").labelNames("reason").register(registry);
+    gpsFixToVehicleSeconds = Histogram.builder().name("groupbuy_gps_fix_to_vehicle_seconds")
+        .help("Time from receiving a GPS fix at the edge to the Vehicle entity handling it")
+        .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
+        .register(registry);
+    driverBadFrames = Counter.builder().name("groupbuy_driver_bad_frames_total")
+        .help("Malformed, oversized or refused frames from drivers' apps").labelNames("code").register(registry);
+    GaugeWithCallback.builder().name("groupbuy_drivers_connected").help("Drivers' apps connected to this node")
+        .callback(cb -> cb.call(driversConnected.get())).register(registry);
     GaugeWithCallback.builder().name("groupbuy_shards").help("Shards hosted by this node, per entity type")
         .labelNames("entity_type")
         .callback(cb -> shardCounts.forEach((type, n) -> cb.call(n.get(), type))).register(registry);

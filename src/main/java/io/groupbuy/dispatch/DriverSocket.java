@@ -1,0 +1,255 @@
+package io.groupbuy.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.groupbuy.http.JsonSupport;
+import io.groupbuy.platform.Metrics;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * One driver's app on one WebSocket: JSON text frames both ways.
+ *
+ * <p>Up: {@code gps} {lat, lng, speedKmh?, at}; {@code arrived}/{@code departed} {stopId, at?};
+ * {@code departedDepot}/{@code returned}; {@code ack} {version}; {@code incident} {kind: JAM|BREAKDOWN,
+ * delayMinutes, note}; {@code ping}. Any frame may carry an {@code id}, echoed in its {@code ok} or {@code error}
+ * answer (GPS fixes are answered only when refused, to keep the rate up).
+ *
+ * <p>Down: {@code route} {version, reason, stops} on connect and on every change (the app acknowledges with
+ * {@code ack}; after a reconnect the current route comes first, so nothing unacknowledged is lost); {@code ok};
+ * {@code error} {code, message, id}. Pushes wait in a small buffer; a slow app that falls behind loses the oldest
+ * pushes first, which is safe because each route push carries the whole route. Frames over the size limit, binary
+ * frames, malformed JSON and refused commands get an error frame; after too many bad frames in a row the server sends
+ * a final {@code error} frame with code {@code too-many-bad-frames} and closes the socket.
+ */
+public final class DriverSocket {
+  public record Settings(int maxFrameBytes, int maxBadFrames, int pushBuffer) {
+    public static Settings fromConfig(com.typesafe.config.Config c) {
+      return new Settings(c.getInt("max-frame-bytes"), c.getInt("max-bad-frames"), c.getInt("push-buffer"));
+    }
+  }
+
+  /** Marks the end of the outgoing stream. */
+  private enum Close { INSTANCE }
+
+  private final ActorSystem<?> system;
+  private final ShardedDispatch dispatch;
+  private final GpsGate gps;
+  private final Metrics metrics;
+  private final Settings settings;
+  private final Duration timeout;
+
+  public DriverSocket(ActorSystem<?> system, ShardedDispatch dispatch, GpsGate gps, Metrics metrics,
+                      Settings settings, Duration timeout) {
+    this.system = system;
+    this.dispatch = dispatch;
+    this.gps = gps;
+    this.metrics = metrics;
+    this.settings = settings;
+    this.timeout = timeout;
+  }
+
+  /** The message flow of one connection of {@code driverId}, already authorised to drive {@code vehicleId}. */
+  public Flow<Message, Message, NotUsed> flow(String vehicleId, String driverId) {
+    Pair<ActorRef<Object>, Source<Object, NotUsed>> out = ActorSource.<Object>actorRef(
+            m -> m == Close.INSTANCE, m -> Optional.empty(), settings.pushBuffer(), OverflowStrategy.dropHead())
+        .preMaterialize(system);
+    ActorRef<Object> outRef = out.first();
+    Connection connection = new Connection(vehicleId, driverId, outRef);
+    Source<Message, NotUsed> down = out.second()
+        .map(m -> (Message) TextMessage.create(m instanceof String text ? text : render(m)))
+        .watchTermination((mat, done) -> {
+          done.whenComplete((d, f) -> metrics.driversConnected.decrementAndGet());
+          return mat;
+        });
+    Sink<Message, NotUsed> up = Flow.<Message>create()
+        .mapAsync(1, connection::handle)
+        .to(Sink.ignore());
+    metrics.driversConnected.incrementAndGet();
+    dispatch.vehicle(vehicleId).<Vehicle.Summary>askWithStatus(r -> new Vehicle.Connect(driverId,
+            outRef.<Vehicle.Push>narrow(), r), timeout)
+        .whenComplete((summary, failure) -> {
+          if (failure != null) {
+            outRef.tell(error("unavailable", "could not attach to vehicle " + vehicleId + ": "
+                + rootMessage(failure) + "; reconnect", null));
+            outRef.tell(Close.INSTANCE);
+          }
+        });
+    return Flow.fromSinkAndSourceCoupled(up, down);
+  }
+
+  private final class Connection {
+    final String vehicleId;
+    final String driverId;
+    final ActorRef<Object> out;
+    int badInARow;
+
+    Connection(String vehicleId, String driverId, ActorRef<Object> out) {
+      this.vehicleId = vehicleId;
+      this.driverId = driverId;
+      this.out = out;
+    }
+
+    CompletionStage<NotUsed> handle(Message message) {
+      CompletionStage<String> text;
+      if (message.isText()) {
+        TextMessage t = message.asTextMessage();
+        text = t.isStrict() ? CompletableFuture.completedFuture(t.getStrictText())
+            : t.getStreamedText().limitWeighted(settings.maxFrameBytes(), s -> (long) s.length())
+                .runFold("", String::concat, system);
+      } else {
+        message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), system);
+        return bad("binary-frame", "send JSON text frames, not binary", null);
+      }
+      return text.handle((frame, failure) -> {
+        if (failure != null) {
+          return bad("frame-too-large", "frames are limited to " + settings.maxFrameBytes() + " bytes", null);
+        }
+        if (frame.length() > settings.maxFrameBytes()) {
+          return bad("frame-too-large", "frames are limited to " + settings.maxFrameBytes() + " bytes", null);
+        }
+        return onFrame(frame);
+      }).thenCompose(x -> x);
+    }
+
+    CompletionStage<NotUsed> onFrame(String frame) {
+      JsonNode json;
+      try {
+        json = JsonSupport.MAPPER.readTree(frame);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        return bad("malformed-json", "the frame is not JSON: " + e.getOriginalMessage(), null);
+      }
+      if (json == null || !json.isObject() || !json.path("type").isTextual()) {
+        return bad("missing-type", "a frame is a JSON object with a \"type\"", null);
+      }
+      String id = json.path("id").isValueNode() ? json.path("id").asText() : null;
+      String type = json.get("type").asText();
+      switch (type) {
+        case "gps":
+          return onGps(json, id);
+        case "arrived":
+        case "departed":
+          if (!json.path("stopId").isTextual()) return bad("missing-field", "stopId is required", id);
+          return ask(id, r -> new Vehicle.ReportStop(driverId, type.equals("arrived") ? Vehicle.StopEventKind.ARRIVED
+              : Vehicle.StopEventKind.DEPARTED, json.get("stopId").asText(), json.path("at").asLong(0), r));
+        case "departedDepot":
+          return ask(id, r -> new Vehicle.ReportStop(driverId, Vehicle.StopEventKind.DEPARTED_DEPOT, Vehicle.DEPOT,
+              json.path("at").asLong(0), r));
+        case "returned":
+          return ask(id, r -> new Vehicle.ReportStop(driverId, Vehicle.StopEventKind.RETURNED, Vehicle.DEPOT,
+              json.path("at").asLong(0), r));
+        case "ack":
+          if (!json.path("version").canConvertToLong()) return bad("missing-field", "version is required", id);
+          return ask(id, r -> new Vehicle.Acknowledge(driverId, json.get("version").asLong(), r));
+        case "incident":
+          if (!json.path("kind").isTextual()) return bad("missing-field", "kind (JAM or BREAKDOWN) is required", id);
+          return ask(id, r -> new Vehicle.ReportIncident(driverId, json.get("kind").asText(),
+              json.path("delayMinutes").asInt(0), json.path("note").asText(""), json.path("at").asLong(0), r));
+        case "ping":
+          badInARow = 0;
+          out.tell(ok(id, "pong"));
+          return done();
+        default:
+          return bad("unknown-type", "unknown frame type " + type
+              + "; use gps, arrived, departed, departedDepot, returned, ack, incident or ping", id);
+      }
+    }
+
+    CompletionStage<NotUsed> onGps(JsonNode json, String id) {
+      if (!json.path("lat").isNumber() || !json.path("lng").isNumber() || !json.path("at").canConvertToLong()) {
+        return bad("missing-field", "a gps frame needs numeric lat, lng and at (epoch ms)", id);
+      }
+      String problem = gps.offer(vehicleId, json.get("lat").asDouble(), json.get("lng").asDouble(),
+          json.path("speedKmh").isNumber() ? json.get("speedKmh").asDouble() : -1, json.get("at").asLong());
+      if (problem == null || problem.equals("duplicate")) { // a repeated fix is harmless: dropped, counted, not bad
+        badInARow = 0;
+        return done();
+      }
+      return bad(problem, switch (problem) {
+        case "out-of-range" -> "lat must be within ±90, lng within ±180, speedKmh within 0..300";
+        case "stale" -> "the fix is older than " + gps.settings().maxAge().toMinutes() + " minutes";
+        case "future" -> "the fix is in the future; check the device clock";
+        default -> "refused: " + problem;
+      }, id);
+    }
+
+    CompletionStage<NotUsed> ask(String id, java.util.function.Function<ActorRef<StatusReply<Vehicle.Summary>>,
+        Vehicle.Command> command) {
+      return dispatch.vehicle(vehicleId).<Vehicle.Summary>askWithStatus(command::apply, timeout)
+          .handle((summary, failure) -> {
+            if (failure == null) {
+              badInARow = 0;
+              out.tell(ok(id, summary.status().name()));
+              return NotUsed.getInstance();
+            }
+            String message = rootMessage(failure);
+            int colon = message.indexOf(": ");
+            boolean coded = colon > 0 && message.substring(0, colon).matches("[a-z-]+");
+            if (!coded) {
+              out.tell(error("unavailable", message + "; retry the same frame", id));
+              return NotUsed.getInstance();
+            }
+            bad(message.substring(0, colon), message.substring(colon + 2), id);
+            return NotUsed.getInstance();
+          });
+    }
+
+    CompletionStage<NotUsed> bad(String code, String message, String id) {
+      metrics.driverBadFrames.labelValues(code).inc();
+      out.tell(error(code, message, id));
+      if (++badInARow >= settings.maxBadFrames()) {
+        out.tell(error("too-many-bad-frames", badInARow + " bad frames in a row; closing", null));
+        out.tell(Close.INSTANCE);
+      }
+      return done();
+    }
+  }
+
+  private static CompletionStage<NotUsed> done() {
+    return CompletableFuture.completedFuture(NotUsed.getInstance());
+  }
+
+  private static String ok(String id, String status) {
+    ObjectNode n = JsonSupport.MAPPER.createObjectNode().put("type", "ok");
+    if (id != null) n.put("id", id);
+    n.put("status", status);
+    return n.toString();
+  }
+
+  static String error(String code, String message, String id) {
+    ObjectNode n = JsonSupport.MAPPER.createObjectNode().put("type", "error").put("code", code)
+        .put("message", message);
+    if (id != null) n.put("id", id);
+    return n.toString();
+  }
+
+  private static String render(Object push) {
+    if (push instanceof Vehicle.RoutePush p) {
+      ObjectNode n = JsonSupport.MAPPER.valueToTree(p);
+      ObjectNode framed = JsonSupport.MAPPER.createObjectNode().put("type", "route");
+      framed.setAll(n);
+      return framed.toString();
+    }
+    return error("internal", "unexpected push " + push.getClass().getSimpleName(), null);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof java.util.concurrent.CompletionException) && c.getCause() != null) c = c.getCause();
+    return String.valueOf(c.getMessage());
+  }
+}

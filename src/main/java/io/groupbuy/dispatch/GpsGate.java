@@ -1,0 +1,78 @@
+package io.groupbuy.dispatch;
+
+import io.groupbuy.platform.Metrics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The edge check of every GPS fix, from the drivers' WebSocket or a fleet gateway's batch: fixes with an unknown-looking
+ * vehicle id, coordinates out of range, a timestamp too far in the past or future, or a timestamp not newer than the
+ * last one seen for the vehicle on this node are dropped and counted by reason; the rest go to the Vehicle entity
+ * (which ignores stale fixes again, so a fix that reaches it through two nodes still counts once).
+ */
+public final class GpsGate {
+  public static final Pattern VEHICLE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  public record Settings(Duration maxAge, Duration maxFuture, int maxBatch) {
+    public static Settings fromConfig(com.typesafe.config.Config c) {
+      return new Settings(c.getDuration("max-age"), c.getDuration("max-future"), c.getInt("max-batch"));
+    }
+  }
+
+  private final Settings settings;
+  private final Metrics metrics;
+  private final ShardedDispatch dispatch;
+  private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+
+  public GpsGate(Settings settings, Metrics metrics, ShardedDispatch dispatch) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.dispatch = dispatch;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Why a fix is refused ({@code out-of-range}, {@code stale}, {@code future}, {@code bad-vehicle-id}), or null. */
+  public String problem(String vehicleId, double lat, double lng, double speedKmh, long atMs, long nowMs) {
+    if (vehicleId == null || !VEHICLE_ID.matcher(vehicleId).matches()) return "bad-vehicle-id";
+    if (!(Math.abs(lat) <= 90) || !(Math.abs(lng) <= 180) || !(speedKmh >= -1 && speedKmh <= 300)) {
+      return "out-of-range";
+    }
+    if (atMs < nowMs - settings.maxAge().toMillis()) return "stale";
+    if (atMs > nowMs + settings.maxFuture().toMillis()) return "future";
+    return null;
+  }
+
+  /**
+   * Checks a fix and passes it on; returns the reason it was dropped ({@link #problem} or {@code duplicate}), or
+   * null when it went to the vehicle. A negative speed means unknown (the vehicle derives it from its track).
+   */
+  public String offer(String vehicleId, double lat, double lng, double speedKmh, long atMs) {
+    long now = System.currentTimeMillis();
+    String problem = problem(vehicleId, lat, lng, speedKmh, atMs, now);
+    if (problem == null) {
+      boolean[] newer = {false};
+      lastSeen.compute(vehicleId, (id, last) -> {
+        newer[0] = last == null || atMs > last;
+        return newer[0] ? atMs : last;
+      });
+      if (!newer[0]) problem = "duplicate";
+    }
+    if (problem != null) {
+      metrics.gpsDropped.labelValues(problem).inc();
+      return problem;
+    }
+    metrics.gpsAccepted.inc();
+    dispatch.vehicle(vehicleId).tell(new Vehicle.Gps(new Vehicle.Fix(lat, lng, speedKmh, atMs), nowMicros()));
+    return null;
+  }
+
+  static long nowMicros() {
+    java.time.Instant t = java.time.Instant.now();
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+  }
+}
