@@ -37,9 +37,10 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  * a final {@code error} frame with code {@code too-many-bad-frames} and closes the socket.
  */
 public final class DriverSocket {
-  public record Settings(int maxFrameBytes, int maxBadFrames, int pushBuffer) {
+  public record Settings(int maxFrameBytes, int maxBadFrames, int pushBuffer, Duration reattachInterval) {
     public static Settings fromConfig(com.typesafe.config.Config c) {
-      return new Settings(c.getInt("max-frame-bytes"), c.getInt("max-bad-frames"), c.getInt("push-buffer"));
+      return new Settings(c.getInt("max-frame-bytes"), c.getInt("max-bad-frames"), c.getInt("push-buffer"),
+          c.getDuration("reattach-interval"));
     }
   }
 
@@ -89,7 +90,15 @@ public final class DriverSocket {
             outRef.tell(Close.INSTANCE);
           }
         });
-    return Flow.fromSinkAndSourceCoupled(up, down);
+    // If the vehicle's node dies, the entity restarts elsewhere without this socket: attaching again finds it.
+    org.apache.pekko.actor.Cancellable reattach = system.scheduler().scheduleWithFixedDelay(
+        settings.reattachInterval(), settings.reattachInterval(),
+        () -> dispatch.vehicle(vehicleId).tell(new Vehicle.Connect(driverId, outRef.<Vehicle.Push>narrow(),
+            system.ignoreRef())), system.executionContext());
+    return Flow.fromSinkAndSourceCoupled(up, down.watchTermination((mat, done) -> {
+      done.whenComplete((d, f) -> reattach.cancel());
+      return mat;
+    }));
   }
 
   private final class Connection {

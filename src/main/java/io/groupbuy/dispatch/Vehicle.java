@@ -101,7 +101,10 @@ public final class Vehicle
   public record ReportIncident(String driverId, String kind, int delayMinutes, String note, long atMs,
                                ActorRef<StatusReply<Summary>> replyTo) implements Command {}
 
-  /** The driver's app attaches; it receives the current route at once and every new version after. */
+  /**
+   * The driver's app attaches; it receives the current route at once and every new version after. Attaching again
+   * with the same app changes nothing.
+   */
   public record Connect(String driverId, ActorRef<Push> driver, ActorRef<StatusReply<Summary>> replyTo)
       implements Command {}
 
@@ -487,11 +490,12 @@ public final class Vehicle
   private ReplyEffect<Event, State> onConnect(State s, Connect c) {
     String problem = driverProblem(s, c.driverId());
     if (problem != null) return Effect().reply(c.replyTo(), StatusReply.error(problem));
+    // the socket re-attaches periodically, so an entity restarted on another node finds its driver again
     if (!drivers.contains(c.driver())) {
       drivers.add(c.driver());
       context.watchWith(c.driver(), new DriverGone(c.driver()));
+      c.driver().tell(routePush(s, "current route"));
     }
-    c.driver().tell(routePush(s, "current route"));
     return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
   }
 

@@ -260,7 +260,11 @@ class DispatchIT {
   }
 
   static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.currentTimeMillis() + WAIT.toMillis();
+    awaitTrue(condition, what, WAIT);
+  }
+
+  static void awaitTrue(java.util.function.BooleanSupplier condition, String what, Duration wait) {
+    long deadline = System.currentTimeMillis() + wait.toMillis();
     while (!condition.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out waiting: " + what);
       NodeProcess.sleep(200);
