@@ -154,7 +154,7 @@ public final class Main {
     Catalog catalog = new Catalog(system, settings.defaultWarehouse());
     ShardedDispatch dispatch = new ShardedDispatch(system, catalog, settings.askTimeout());
     GpsGate gps = new GpsGate(GpsGate.Settings.fromConfig(config.getConfig("groupbuy.dispatch.gps")), metrics,
-        dispatch);
+        dispatch, settings.askTimeout());
     // The schema comes first: sharding's remembered-entity stores replay from the journal as soon as they start.
     CompletionStage<?> schema = config.getBoolean("groupbuy.cassandra.create-schema")
         ? CassandraSchema.create(system)

@@ -154,15 +154,36 @@ public final class DispatchRoutes extends ApiDirectives {
   private Route gpsJson(GpsRequest req) {
     if (req.fixes() == null) return error(StatusCodes.BAD_REQUEST, "missing-field", "fixes is required", "fixes");
     if (req.fixes().size() > gps.settings().maxBatch()) return tooMany(req.fixes().size());
+    return ingest(req.fixes().stream().map(f -> f == null ? null : new FixRequest(f.vehicleId(), f.lat(), f.lng(),
+        f.speedKmh(), f.at())).toList());
+  }
+
+  /** Checks every fix, sends the good ones (one message per vehicle), answers once they reached their vehicles. */
+  private Route ingest(List<FixRequest> fixes) {
     Map<String, Integer> dropped = new TreeMap<>();
-    int accepted = 0;
-    for (FixRequest f : req.fixes()) {
+    Map<String, List<GpsGate.CheckedFix>> byVehicle = new LinkedHashMap<>();
+    for (FixRequest f : fixes) {
       String problem = f == null || f.lat() == null || f.lng() == null || f.at() == null ? "missing-field"
-          : gps.offer(f.vehicleId(), f.lat(), f.lng(), f.speedKmh() == null ? -1 : f.speedKmh(), f.at());
-      if (problem == null) accepted++;
-      else dropped.merge(problem, 1, Integer::sum);
+          : gps.check(f.vehicleId(), f.lat(), f.lng(), f.speedKmh() == null ? -1 : f.speedKmh(), f.at());
+      if (problem != null) {
+        dropped.merge(problem, 1, Integer::sum);
+      } else {
+        byVehicle.computeIfAbsent(f.vehicleId(), v -> new java.util.ArrayList<>())
+            .add(gps.checked(f.lat(), f.lng(), f.speedKmh() == null ? -1 : f.speedKmh(), f.at()));
+      }
     }
-    return json(StatusCodes.OK, new GpsResult(accepted, dropped));
+    List<java.util.concurrent.CompletableFuture<Integer>> sent = new java.util.ArrayList<>();
+    byVehicle.forEach((vehicle, list) -> sent.add(gps.send(vehicle, list)
+        .handle((done, failure) -> failure == null ? list.size() : -list.size()).toCompletableFuture()));
+    CompletionStage<GpsResult> result = java.util.concurrent.CompletableFuture
+        .allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .thenApply(all -> {
+          int accepted = sent.stream().mapToInt(java.util.concurrent.CompletableFuture::join).filter(n -> n > 0).sum();
+          int timedOut = -sent.stream().mapToInt(java.util.concurrent.CompletableFuture::join).filter(n -> n < 0).sum();
+          if (timedOut > 0) dropped.merge("timeout", timedOut, Integer::sum);
+          return new GpsResult(accepted, dropped);
+        });
+    return onResult(result, r -> json(StatusCodes.OK, r));
   }
 
   private Route gpsProtobuf(ByteString bytes) {
@@ -174,14 +195,8 @@ public final class DispatchRoutes extends ApiDirectives {
           + e.getMessage(), null);
     }
     if (batch.getFixesCount() > gps.settings().maxBatch()) return tooMany(batch.getFixesCount());
-    Map<String, Integer> dropped = new TreeMap<>();
-    int accepted = 0;
-    for (GpsFix f : batch.getFixesList()) {
-      String problem = gps.offer(f.getVehicleId(), f.getLat(), f.getLng(), f.getSpeedKmh(), f.getAtMs());
-      if (problem == null) accepted++;
-      else dropped.merge(problem, 1, Integer::sum);
-    }
-    return json(StatusCodes.OK, new GpsResult(accepted, dropped));
+    return ingest(batch.getFixesList().stream().map(f -> new FixRequest(f.getVehicleId(), f.getLat(), f.getLng(),
+        f.getSpeedKmh(), f.getAtMs())).toList());
   }
 
   private Route tooMany(int n) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.groupbuy.http.JsonSupport;
 import io.groupbuy.platform.Metrics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -37,10 +39,11 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  * a final {@code error} frame with code {@code too-many-bad-frames} and closes the socket.
  */
 public final class DriverSocket {
-  public record Settings(int maxFrameBytes, int maxBadFrames, int pushBuffer, Duration reattachInterval) {
+  public record Settings(int maxFrameBytes, int maxBadFrames, int pushBuffer, Duration reattachInterval,
+                         int chunk) {
     public static Settings fromConfig(com.typesafe.config.Config c) {
       return new Settings(c.getInt("max-frame-bytes"), c.getInt("max-bad-frames"), c.getInt("push-buffer"),
-          c.getDuration("reattach-interval"));
+          c.getDuration("reattach-interval"), c.getInt("max-frames-per-chunk"));
     }
   }
 
@@ -77,8 +80,13 @@ public final class DriverSocket {
           done.whenComplete((d, f) -> metrics.driversConnected.decrementAndGet());
           return mat;
         });
+    // Frames are read and checked one by one; while the vehicle is taking the last chunk, the next frames gather into
+    // one chunk (all its fixes go in one message), and the socket reads no further once a chunk is full.
     Sink<Message, NotUsed> up = Flow.<Message>create()
-        .mapAsync(1, connection::handle)
+        .mapAsync(1, connection::read)
+        .batch(settings.chunk(), first -> { List<Object> l = new ArrayList<>(); l.add(first); return l; },
+            (list, next) -> { list.add(next); return list; })
+        .mapAsync(1, connection::handleChunk)
         .to(Sink.ignore());
     metrics.driversConnected.incrementAndGet();
     dispatch.vehicle(vehicleId).<Vehicle.Summary>askWithStatus(r -> new Vehicle.Connect(driverId,
@@ -105,7 +113,7 @@ public final class DriverSocket {
     final String vehicleId;
     final String driverId;
     final ActorRef<Object> out;
-    int badInARow;
+    final java.util.concurrent.atomic.AtomicInteger badInARow = new java.util.concurrent.atomic.AtomicInteger();
 
     Connection(String vehicleId, String driverId, ActorRef<Object> out) {
       this.vehicleId = vehicleId;
@@ -113,7 +121,22 @@ public final class DriverSocket {
       this.out = out;
     }
 
-    CompletionStage<NotUsed> handle(Message message) {
+    /**
+     * Runs a chunk of read frames: every checked fix in one message to the vehicle, then the other commands in order.
+     */
+    CompletionStage<NotUsed> handleChunk(List<Object> chunk) {
+      List<GpsGate.CheckedFix> fixes = new ArrayList<>();
+      for (Object o : chunk) if (o instanceof GpsGate.CheckedFix f) fixes.add(f);
+      CompletionStage<NotUsed> stage = fixes.isEmpty() ? done()
+          : gps.send(vehicleId, fixes).handle((d, failure) -> NotUsed.getInstance());
+      for (Object o : chunk) {
+        if (o instanceof Deferred d) stage = stage.thenCompose(x -> d.run());
+      }
+      return stage;
+    }
+
+    /** Reads a frame: a checked fix, a command to run in order ({@link Deferred}), or a frame already answered. */
+    CompletionStage<Object> read(Message message) {
       CompletionStage<String> text;
       if (message.isText()) {
         TextMessage t = message.asTextMessage();
@@ -122,20 +145,18 @@ public final class DriverSocket {
                 .runFold("", String::concat, system);
       } else {
         message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), system);
-        return bad("binary-frame", "send JSON text frames, not binary", null);
+        return answered(bad("binary-frame", "send JSON text frames, not binary", null));
       }
       return text.handle((frame, failure) -> {
-        if (failure != null) {
-          return bad("frame-too-large", "frames are limited to " + settings.maxFrameBytes() + " bytes", null);
-        }
-        if (frame.length() > settings.maxFrameBytes()) {
-          return bad("frame-too-large", "frames are limited to " + settings.maxFrameBytes() + " bytes", null);
+        if (failure != null || frame.length() > settings.maxFrameBytes()) {
+          bad("frame-too-large", "frames are limited to " + settings.maxFrameBytes() + " bytes", null);
+          return (Object) NotUsed.getInstance();
         }
         return onFrame(frame);
-      }).thenCompose(x -> x);
+      });
     }
 
-    CompletionStage<NotUsed> onFrame(String frame) {
+    Object onFrame(String frame) {
       JsonNode json;
       try {
         json = JsonSupport.MAPPER.readTree(frame);
@@ -169,24 +190,31 @@ public final class DriverSocket {
           return ask(id, r -> new Vehicle.ReportIncident(driverId, json.get("kind").asText(),
               json.path("delayMinutes").asInt(0), json.path("note").asText(""), json.path("at").asLong(0), r));
         case "ping":
-          badInARow = 0;
+          badInARow.set(0);
           out.tell(ok(id, "pong"));
-          return done();
+          return NotUsed.getInstance();
         default:
           return bad("unknown-type", "unknown frame type " + type
               + "; use gps, arrived, departed, departedDepot, returned, ack, incident or ping", id);
       }
     }
 
-    CompletionStage<NotUsed> onGps(JsonNode json, String id) {
+    Object onGps(JsonNode json, String id) {
       if (!json.path("lat").isNumber() || !json.path("lng").isNumber() || !json.path("at").canConvertToLong()) {
         return bad("missing-field", "a gps frame needs numeric lat, lng and at (epoch ms)", id);
       }
-      String problem = gps.offer(vehicleId, json.get("lat").asDouble(), json.get("lng").asDouble(),
-          json.path("speedKmh").isNumber() ? json.get("speedKmh").asDouble() : -1, json.get("at").asLong());
-      if (problem == null || problem.equals("duplicate")) { // a repeated fix is harmless: dropped, counted, not bad
-        badInARow = 0;
-        return done();
+      double lat = json.get("lat").asDouble();
+      double lng = json.get("lng").asDouble();
+      double speed = json.path("speedKmh").isNumber() ? json.get("speedKmh").asDouble() : -1;
+      long at = json.get("at").asLong();
+      String problem = gps.check(vehicleId, lat, lng, speed, at);
+      if (problem == null) {
+        badInARow.set(0);
+        return gps.checked(lat, lng, speed, at);
+      }
+      if (problem.equals("duplicate")) { // a repeated fix is harmless: dropped, counted, not a bad frame
+        badInARow.set(0);
+        return NotUsed.getInstance();
       }
       return bad(problem, switch (problem) {
         case "out-of-range" -> "lat must be within ±90, lng within ±180, speedKmh within 0..300";
@@ -196,12 +224,12 @@ public final class DriverSocket {
       }, id);
     }
 
-    CompletionStage<NotUsed> ask(String id, java.util.function.Function<ActorRef<StatusReply<Vehicle.Summary>>,
+    Deferred ask(String id, java.util.function.Function<ActorRef<StatusReply<Vehicle.Summary>>,
         Vehicle.Command> command) {
-      return dispatch.vehicle(vehicleId).<Vehicle.Summary>askWithStatus(command::apply, timeout)
+      return () -> dispatch.vehicle(vehicleId).<Vehicle.Summary>askWithStatus(command::apply, timeout)
           .handle((summary, failure) -> {
             if (failure == null) {
-              badInARow = 0;
+              badInARow.set(0);
               out.tell(ok(id, summary.status().name()));
               return NotUsed.getInstance();
             }
@@ -212,20 +240,31 @@ public final class DriverSocket {
               out.tell(error("unavailable", message + "; retry the same frame", id));
               return NotUsed.getInstance();
             }
-            bad(message.substring(0, colon), message.substring(colon + 2), id);
-            return NotUsed.getInstance();
+            return bad(message.substring(0, colon), message.substring(colon + 2), id);
           });
     }
 
-    CompletionStage<NotUsed> bad(String code, String message, String id) {
+    /** Answers a bad frame with an error frame; too many in a row close the socket. */
+    NotUsed bad(String code, String message, String id) {
       metrics.driverBadFrames.labelValues(code).inc();
       out.tell(error(code, message, id));
-      if (++badInARow >= settings.maxBadFrames()) {
-        out.tell(error("too-many-bad-frames", badInARow + " bad frames in a row; closing", null));
+      int bad = badInARow.incrementAndGet();
+      if (bad == settings.maxBadFrames()) {
+        out.tell(error("too-many-bad-frames", bad + " bad frames in a row; closing", null));
         out.tell(Close.INSTANCE);
       }
-      return done();
+      return NotUsed.getInstance();
     }
+  }
+
+  /** A command frame to run after the fixes read before it. */
+  @FunctionalInterface
+  private interface Deferred {
+    CompletionStage<NotUsed> run();
+  }
+
+  private static CompletionStage<Object> answered(NotUsed n) {
+    return CompletableFuture.completedFuture(n);
   }
 
   private static CompletionStage<NotUsed> done() {

@@ -3,6 +3,8 @@ package io.groupbuy.dispatch;
 import io.groupbuy.platform.Metrics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -10,7 +12,8 @@ import java.util.regex.Pattern;
  * The edge check of every GPS fix, from the drivers' WebSocket or a fleet gateway's batch: fixes with an unknown-looking
  * vehicle id, coordinates out of range, a timestamp too far in the past or future, or a timestamp not newer than the
  * last one seen for the vehicle on this node are dropped and counted by reason; the rest go to the Vehicle entity
- * (which ignores stale fixes again, so a fix that reaches it through two nodes still counts once).
+ * (which ignores stale fixes again, so a fix that reaches it through two nodes still counts once). A fix counts as
+ * accepted once the entity has it.
  */
 public final class GpsGate {
   public static final Pattern VEHICLE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -25,11 +28,13 @@ public final class GpsGate {
   private final Metrics metrics;
   private final ShardedDispatch dispatch;
   private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+  private final Duration timeout;
 
-  public GpsGate(Settings settings, Metrics metrics, ShardedDispatch dispatch) {
+  public GpsGate(Settings settings, Metrics metrics, ShardedDispatch dispatch, Duration timeout) {
     this.settings = settings;
     this.metrics = metrics;
     this.dispatch = dispatch;
+    this.timeout = timeout;
   }
 
   public Settings settings() {
@@ -48,12 +53,11 @@ public final class GpsGate {
   }
 
   /**
-   * Checks a fix and passes it on; returns the reason it was dropped ({@link #problem} or {@code duplicate}), or
-   * null when it went to the vehicle. A negative speed means unknown (the vehicle derives it from its track).
+   * Checks a fix: the reason it is dropped ({@link #problem} or {@code duplicate}, counted), or null when it may go to
+   * its vehicle with {@link #send}. A negative speed means unknown (the vehicle derives it from its track).
    */
-  public String offer(String vehicleId, double lat, double lng, double speedKmh, long atMs) {
-    long now = System.currentTimeMillis();
-    String problem = problem(vehicleId, lat, lng, speedKmh, atMs, now);
+  public String check(String vehicleId, double lat, double lng, double speedKmh, long atMs) {
+    String problem = problem(vehicleId, lat, lng, speedKmh, atMs, System.currentTimeMillis());
     if (problem == null) {
       boolean[] newer = {false};
       lastSeen.compute(vehicleId, (id, last) -> {
@@ -62,13 +66,29 @@ public final class GpsGate {
       });
       if (!newer[0]) problem = "duplicate";
     }
-    if (problem != null) {
-      metrics.gpsDropped.labelValues(problem).inc();
-      return problem;
-    }
-    metrics.gpsAccepted.inc();
-    dispatch.vehicle(vehicleId).tell(new Vehicle.Gps(new Vehicle.Fix(lat, lng, speedKmh, atMs), nowMicros()));
-    return null;
+    if (problem != null) metrics.gpsDropped.labelValues(problem).inc();
+    return problem;
+  }
+
+  /** A fix that passed {@link #check}, with when the edge received it (epoch microseconds). */
+  public record CheckedFix(Vehicle.Fix fix, long receivedAtMicros) {}
+
+  public CheckedFix checked(double lat, double lng, double speedKmh, long atMs) {
+    return new CheckedFix(new Vehicle.Fix(lat, lng, speedKmh, atMs), nowMicros());
+  }
+
+  /**
+   * Hands checked fixes of one vehicle to it in one message; completes when the entity has them (senders wait for
+   * this, which is the backpressure from the entities to the sockets), or fails after the timeout.
+   */
+  public CompletionStage<Done> send(String vehicleId, java.util.List<CheckedFix> fixes) {
+    return dispatch.vehicle(vehicleId).<Done>ask(r -> new Vehicle.GpsFixes(
+            fixes.stream().map(CheckedFix::fix).toList(), fixes.stream().map(CheckedFix::receivedAtMicros).toList(), r),
+            timeout)
+        .whenComplete((done, failure) -> {
+          if (failure == null) metrics.gpsAccepted.inc(fixes.size());
+          else metrics.gpsDropped.labelValues("timeout").inc(fixes.size());
+        });
   }
 
   static long nowMicros() {

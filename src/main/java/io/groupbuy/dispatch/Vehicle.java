@@ -85,11 +85,31 @@ public final class Vehicle
    * A GPS fix, already validated at the edge ({@code receivedAtMicros}: when, in epoch microseconds); older or
    * duplicate fixes are ignored.
    */
-  public record Gps(Fix fix, long receivedAtMicros) implements Command {
+  public record Gps(Fix fix, long receivedAtMicros, ActorRef<Command> handledTo,
+                    ActorRef<org.apache.pekko.Done> reachedTo) implements Command {
     public Gps(Fix fix) {
-      this(fix, 0);
+      this(fix, 0, null, null);
     }
   }
+
+  /**
+   * Fixes of one vehicle that arrived together at the edge (a busy socket or a gateway batch), with when each was
+   * received (epoch microseconds); {@code reachedTo} hears once the entity has them.
+   */
+  public record GpsFixes(List<Fix> fixes, List<Long> receivedAtMicros, ActorRef<org.apache.pekko.Done> reachedTo)
+      implements Command {
+    public GpsFixes {
+      fixes = List.copyOf(fixes);
+      receivedAtMicros = List.copyOf(receivedAtMicros);
+    }
+
+    Fix newest() {
+      return fixes.stream().max(java.util.Comparator.comparingLong(Fix::atMs)).orElseThrow();
+    }
+  }
+
+  /** Internal: the persistent part has handled a fix (and written whatever it wrote); the next may come. */
+  enum GpsHandled implements Command { INSTANCE }
 
   public record ReportStop(String driverId, StopEventKind kind, String stopId, long atMs,
                            ActorRef<StatusReply<Summary>> replyTo) implements Command {}
@@ -246,18 +266,91 @@ public final class Vehicle
 
   public static void init(ActorSystem<?> system, Settings settings, RegionLink region,
                           java.util.function.DoubleConsumer fixLatencySeconds) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, region,
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> entity(ctx.getEntityId(), settings, region,
         fixLatencySeconds)));
   }
 
+  /** The persistent vehicle alone (behaviour tests); the cluster runs it behind {@link #entity}. */
   public static Behavior<Command> create(String vehicleId, Settings settings, RegionLink region) {
-    return create(vehicleId, settings, region, seconds -> { });
+    return Behaviors.setup(ctx -> new Vehicle(vehicleId, ctx, settings, region));
   }
 
-  /** {@code fixLatencySeconds} hears how long each fix took from the edge to this entity. */
-  public static Behavior<Command> create(String vehicleId, Settings settings, RegionLink region,
+  /**
+   * The sharded entity: a small front actor that takes GPS fixes at any rate and hands them to the persistent vehicle
+   * one at a time, keeping only the newest while one is being handled; every other command passes straight through.
+   * Without it, fixes arriving while the vehicle writes an event pile up in its stash, and replaying thousands of
+   * stashed commands that write nothing recurses deep enough to overflow the stack (a known limitation of the
+   * persistence library). {@code fixLatencySeconds} hears how long each fix took from the edge to the entity.
+   */
+  public static Behavior<Command> entity(String vehicleId, Settings settings, RegionLink region,
                                          java.util.function.DoubleConsumer fixLatencySeconds) {
-    return Behaviors.setup(ctx -> new Vehicle(vehicleId, ctx, settings, region, fixLatencySeconds));
+    return Behaviors.setup(ctx -> {
+      ActorRef<Command> vehicle = ctx.spawn(create(vehicleId, settings, region), "state");
+      ctx.watch(vehicle);
+      return new GpsFront(ctx.getSelf(), vehicle, fixLatencySeconds).behavior();
+    });
+  }
+
+  /** See {@link #entity}: at most one fix in flight to the persistent vehicle, newer ones coalesced. */
+  private static final class GpsFront {
+    final ActorRef<Command> self;
+    final ActorRef<Command> vehicle;
+    final java.util.function.DoubleConsumer fixLatencySeconds;
+    boolean inFlight;
+    Gps newest;
+
+    GpsFront(ActorRef<Command> self, ActorRef<Command> vehicle, java.util.function.DoubleConsumer latency) {
+      this.self = self;
+      this.vehicle = vehicle;
+      this.fixLatencySeconds = latency;
+    }
+
+    Behavior<Command> behavior() {
+      return Behaviors.receive(Command.class)
+          .onMessage(Gps.class, g -> {
+            if (g.receivedAtMicros() > 0) {
+              fixLatencySeconds.accept(Math.max(0, GpsGate.nowMicros() - g.receivedAtMicros()) / 1e6);
+            }
+            // the sender waits for this before its next fix: the edge cannot outrun the entities
+            if (g.reachedTo() != null) g.reachedTo().tell(org.apache.pekko.Done.getInstance());
+            if (inFlight) {
+              if (newest == null || g.fix().atMs() > newest.fix().atMs()) newest = g;
+            } else {
+              inFlight = true;
+              vehicle.tell(new Gps(g.fix(), 0, self, null));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(GpsFixes.class, g -> {
+            long now = GpsGate.nowMicros();
+            g.receivedAtMicros().forEach(t -> fixLatencySeconds.accept(Math.max(0, now - t) / 1e6));
+            if (g.reachedTo() != null) g.reachedTo().tell(org.apache.pekko.Done.getInstance());
+            if (g.fixes().isEmpty()) return Behaviors.same();
+            Gps newestOfBatch = new Gps(g.newest(), 0, null, null);
+            if (inFlight) {
+              if (newest == null || newestOfBatch.fix().atMs() > newest.fix().atMs()) newest = newestOfBatch;
+            } else {
+              inFlight = true;
+              vehicle.tell(new Gps(newestOfBatch.fix(), 0, self, null));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(GpsHandled.class, h -> {
+            if (newest != null) {
+              vehicle.tell(new Gps(newest.fix(), 0, self, null));
+              newest = null;
+            } else {
+              inFlight = false;
+            }
+            return Behaviors.same();
+          })
+          .onAnyMessage(c -> {
+            vehicle.tell(c);
+            return Behaviors.same();
+          })
+          .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> Behaviors.stopped())
+          .build();
+    }
   }
 
   private final String vehicleId;
@@ -265,7 +358,6 @@ public final class Vehicle
   private final Settings settings;
   private final RegionLink region;
   private final DelayPredictor predictor;
-  private final java.util.function.DoubleConsumer fixLatencySeconds;
   // Memory only: full-rate GPS, the speed the vehicle manages, attached drivers' apps, what was already reported.
   private Fix lastFix;
   private double speedEwma = Double.NaN;
@@ -273,8 +365,7 @@ public final class Vehicle
   private final Set<String> delaysPredicted = new HashSet<>();
   private final List<ActorRef<Push>> drivers = new ArrayList<>();
 
-  private Vehicle(String vehicleId, ActorContext<Command> context, Settings settings, RegionLink region,
-                  java.util.function.DoubleConsumer fixLatencySeconds) {
+  private Vehicle(String vehicleId, ActorContext<Command> context, Settings settings, RegionLink region) {
     super(PersistenceId.of(ENTITY_KEY.name(), vehicleId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.vehicleId = vehicleId;
@@ -282,7 +373,6 @@ public final class Vehicle
     this.settings = settings;
     this.region = region;
     this.predictor = new DelayPredictor(settings.roadFactor());
-    this.fixLatencySeconds = fixLatencySeconds;
   }
 
   @Override
@@ -320,6 +410,11 @@ public final class Vehicle
         .onCommand(Register.class, this::onRegister)
         .onCommand(AssignRoute.class, this::onAssign)
         .onCommand(Gps.class, this::onGps)
+        .onCommand(GpsHandled.class, (s, c) -> Effect().noReply())
+        .onCommand(GpsFixes.class, (s, c) -> {
+          if (c.reachedTo() != null) c.reachedTo().tell(org.apache.pekko.Done.getInstance());
+          return c.fixes().isEmpty() ? Effect().noReply() : onGps(s, new Gps(c.newest(), 0, null, null));
+        })
         .onCommand(ReportStop.class, this::onReportStop)
         .onCommand(Acknowledge.class, this::onAcknowledge)
         .onCommand(ReportIncident.class, this::onIncident)
@@ -356,12 +451,10 @@ public final class Vehicle
 
   private ReplyEffect<Event, State> onGps(State s, Gps c) {
     Fix fix = c.fix();
-    if (c.receivedAtMicros() > 0) {
-      java.time.Instant t = java.time.Instant.now();
-      long micros = t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
-      fixLatencySeconds.accept(Math.max(0, micros - c.receivedAtMicros()) / 1e6);
+    if (!s.registered() || (lastFix != null && fix.atMs() <= lastFix.atMs())) {
+      if (c.handledTo() != null) c.handledTo().tell(GpsHandled.INSTANCE);
+      return Effect().noReply();
     }
-    if (!s.registered() || (lastFix != null && fix.atMs() <= lastFix.atMs())) return Effect().noReply();
     double speed = fix.speedKmh();
     if (speed < 0 && lastFix != null) {
       double hours = (fix.atMs() - lastFix.atMs()) / 3_600_000.0;
@@ -378,10 +471,12 @@ public final class Vehicle
     boolean progressDue = fix.atMs() - lastProgressSentMs >= settings.progressInterval().toMillis();
     if (events.isEmpty()) {
       if (progressDue) sendUpdate(s, fix.atMs(), null);
+      if (c.handledTo() != null) c.handledTo().tell(GpsHandled.INSTANCE);
       return Effect().noReply();
     }
     return Effect().persist(events).thenRun(next -> {
       if (!delays.isEmpty() || progressDue) sendUpdate(next, fix.atMs(), delays.isEmpty() ? null : delays.get(0));
+      if (c.handledTo() != null) c.handledTo().tell(GpsHandled.INSTANCE);
     }).thenNoReply();
   }
 

@@ -52,7 +52,7 @@ public final class Metrics {
         .help("GPS fixes dropped at the edge, by reason").labelNames("reason").register(registry);
     gpsFixToVehicleSeconds = Histogram.builder().name("groupbuy_gps_fix_to_vehicle_seconds")
         .help("Time from receiving a GPS fix at the edge to the Vehicle entity handling it")
-        .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
+        .classicUpperBounds(0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
         .register(registry);
     driverBadFrames = Counter.builder().name("groupbuy_driver_bad_frames_total")
         .help("Malformed, oversized or refused frames from drivers' apps").labelNames("code").register(registry);

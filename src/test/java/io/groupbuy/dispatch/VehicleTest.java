@@ -189,4 +189,23 @@ class VehicleTest {
     assertEquals(1, kit.getState().routeVersion());
     assertEquals(Status.LOADING, kit.getState().status());
   }
+
+  @Test
+  void theEntityTakesAFloodOfFixesWhileWritingAndKeepsTheNewest() {
+    var vehicle = testKit.spawn(Vehicle.entity("flood", SETTINGS, (region, update) -> { }, seconds -> { }));
+    TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+    vehicle.tell(new Vehicle.Register("d1", 100, "r1", LAT, LNG, probe.getRef()));
+    assertTrue(probe.receiveMessage().isSuccess());
+    // one fix every 100 ms of fix time: a track sample is written every 300 fixes, while fixes keep coming
+    int fixes = 20_000;
+    for (int i = 1; i <= fixes; i++) {
+      vehicle.tell(new Vehicle.Gps(new Vehicle.Fix(LAT + i * 1e-7, LNG, 20, T0 + i * 100L), 1, null, null));
+    }
+    probe.awaitAssert(java.time.Duration.ofSeconds(20), () -> {
+      vehicle.tell(new Vehicle.Get(probe.getRef()));
+      StatusReply<Summary> reply = probe.receiveMessage();
+      assertEquals(T0 + fixes * 100L, reply.getValue().lastFix().atMs(), "the newest fix wins");
+      return null;
+    });
+  }
 }
