@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * Euclidean distances) of a {@code bks.csv} beside the instances, if there is one. Distance gaps are reported only
  * on instances solved with the BKS vehicle count; the distance-only BKS ({@code dist_only_distance}) is shown too.
  *
- * <p>{@code bench/routing [--time-limit SECONDS] [--routes-out DIR] [--bks FILE] FILE_OR_DIR...}
+ * <p>{@code bench/routing [--time-limit SECONDS] [--routes-out DIR] [--bks FILE] [--solvers groupbuy,ortools-plain,jsprit]
+ * FILE_OR_DIR...}
  */
 public final class RoutingBench {
   private RoutingBench() {}
@@ -38,12 +39,14 @@ public final class RoutingBench {
     double seconds = 10;
     Path routesOut = null;
     Path bksFile = null;
+    List<String> only = null;
     List<Path> inputs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--time-limit" -> seconds = Double.parseDouble(args[++i]);
         case "--routes-out" -> routesOut = Path.of(args[++i]);
         case "--bks" -> bksFile = Path.of(args[++i]);
+        case "--solvers" -> only = List.of(args[++i].split(","));
         default -> inputs.add(Path.of(args[i]));
       }
     }
@@ -74,6 +77,7 @@ public final class RoutingBench {
     solvers.put("ortools-plain", p -> VrptwSolver.solve(p, VrptwSolver.Options.plain(limit)));
     double fixedCost = VrptwSolver.Options.hierarchical(limit).vehicleFixedCost();
     solvers.put("jsprit", p -> JspritSolver.solve(p, limit, fixedCost));
+    if (only != null) solvers.keySet().retainAll(only);
 
     System.out.printf("VRPTW benchmark: %d instance(s), %.1f s per instance per solver, BKS from %s%n", files.size(),
         seconds, bksFile == null ? "(none)" : bksFile);

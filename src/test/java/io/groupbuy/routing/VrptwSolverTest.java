@@ -27,7 +27,7 @@ class VrptwSolverTest {
   @Test
   void solvesC101ToTheKnownOptimumFeasibly() {
     VrptwProblem p = SolomonFormat.read(SOLOMON.resolve("C101.txt"));
-    VrptwSolution s = VrptwSolver.solve(p, VrptwSolver.Options.hierarchical(Duration.ofSeconds(3)));
+    VrptwSolution s = VrptwSolver.solve(p, VrptwSolver.Options.hierarchical(Duration.ofSeconds(6)));
     assertEquals(List.of(), RouteChecker.violations(p, s));
     assertEquals(List.of(), s.dropped());
     assertEquals(10, s.vehicles());
