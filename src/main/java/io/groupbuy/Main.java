@@ -21,6 +21,7 @@ import io.groupbuy.order.OrderRoutes;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.platform.CassandraSchema;
 import io.groupbuy.platform.Metrics;
+import io.groupbuy.sim.FleetSimulator;
 import io.groupbuy.sim.OrderGenerator;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,8 +92,12 @@ public final class Main {
         return;
       }
       if (settings.printDevTokens()) printDevTokens(node);
-      if (system.settings().config().getBoolean("groupbuy.sim.enabled")) {
-        OrderGenerator.startInBackground(node, system.settings().config());
+      Config running = system.settings().config();
+      OrderGenerator orders = running.getBoolean("groupbuy.sim.enabled")
+          ? OrderGenerator.startInBackground(node, running) : null;
+      if (running.getBoolean("groupbuy.sim.fleet.enabled")) {
+        FleetSimulator.startInBackground(node, running, orders != null ? orders::customerToken
+            : customer -> node.auth().issue(customer, Auth.Role.CUSTOMER, Duration.ofDays(1)));
       }
     });
     system.getWhenTerminated().thenRun(() -> {

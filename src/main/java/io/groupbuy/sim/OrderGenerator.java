@@ -39,10 +39,10 @@ public final class OrderGenerator {
   }
 
   /** Loads the catalog if the node has none, stocks it, then places orders until the system stops. */
-  public static void startInBackground(Main.Node node, Config config) {
+  public static OrderGenerator startInBackground(Main.Node node, Config config) {
+    OrderGenerator gen = new OrderGenerator(new ApiClient(node.baseUrl()), node.auth());
     Thread t = new Thread(() -> {
       try {
-        OrderGenerator gen = new OrderGenerator(new ApiClient(node.baseUrl()), node.auth());
         Path data = Path.of(config.getString("groupbuy.sim.data-dir"));
         gen.run(data, config.getInt("groupbuy.sim.orders-per-second"), config.getInt("groupbuy.sim.customers"),
             config.getInt("groupbuy.sim.warehouses"), Long.MAX_VALUE);
@@ -52,6 +52,7 @@ public final class OrderGenerator {
     }, "order-generator");
     t.setDaemon(true);
     t.start();
+    return gen;
   }
 
   public void run(Path dataDir, int ordersPerSecond, int customers, int warehouses, long maxOrders)
@@ -139,6 +140,11 @@ public final class OrderGenerator {
       }
       return java.util.concurrent.CompletableFuture.completedFuture(r);
     });
+  }
+
+  /** The token this generator's customer places orders with (the fleet simulator cancels with it). */
+  public String customerToken(String customer) {
+    return tokenFor(customer);
   }
 
   private String tokenFor(String customer) {
