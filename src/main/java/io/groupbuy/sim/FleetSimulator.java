@@ -32,11 +32,12 @@ import java.util.function.Function;
  * straight line, 26 km/h on the road). Vans send a fix every {@link Settings#gpsInterval()} (2 s) while they move.
  * With the pickup points of whole cities in the data, a van needs many minutes to its first stop and hours for its
  * route, so what a short dev run shows comes from the other end: orders are cut off a minute after the simulator
- * starts, vans load for 20 s, and after {@code demo-jam-after} (40 s) of driving one van per region is held up in a
- * jam long enough that a remaining stop will be more than the delay threshold late. Dispatch then re-plans at once
- * and moves late stops to a van still at the depot, about two minutes after the simulator starts. Later jams,
- * breakdowns and cancellations follow their configured rates. A region is cut off again only when all its vans are
- * back, because a cutoff gives every van of the region a new route.
+ * starts, vans load for 20 s, and after {@code demo-jam-after} (40 s) of driving one van per region (of those where
+ * the cutoff left a van at the depot) is held up in a jam long enough that a remaining stop will be more than the
+ * delay threshold late. Dispatch then re-plans at once and moves late stops to the van at the depot, about two
+ * minutes after the simulator starts. Later jams, breakdowns and cancellations follow their configured rates. A
+ * region is cut off again only when all its vans are back, because a cutoff gives every van of the region a new
+ * route.
  */
 public final class FleetSimulator {
   public record Settings(Path dataDir, List<String> speedData, int warehouses, int vehiclesPerWarehouse,
@@ -138,18 +139,24 @@ public final class FleetSimulator {
     }
   }
 
-  /** The same warehouses, in the same order, as the order generator stocks: the catalog's order. */
+  /**
+   * The same warehouses, in the same order, as the order generator stocks: the catalog's order. The generator loads
+   * the catalog in batches, so the list counts once it has stopped growing.
+   */
   private Map<String, List<Point>> awaitPickupPoints() throws InterruptedException {
+    int previous = -1;
     while (true) {
       ApiClient.Reply r = api.send("GET", "/catalog/pickup-points", null, null).exceptionally(e -> null).join();
-      if (r != null && r.ok() && r.body() != null && !r.body().path("pickupPoints").isEmpty()) {
+      int count = r != null && r.ok() && r.body() != null ? r.body().path("pickupPoints").size() : 0;
+      if (count > 0 && count == previous) {
         Map<String, List<Point>> out = new LinkedHashMap<>();
         r.body().path("pickupPoints").forEach(p -> out.computeIfAbsent(p.path("warehouseId").asText(),
             w -> new ArrayList<>()).add(new Point(p.path("id").asText(), p.path("lat").asDouble(),
             p.path("lng").asDouble())));
         return out;
       }
-      Thread.sleep(2000);
+      previous = count;
+      Thread.sleep(3000);
     }
   }
 
@@ -234,6 +241,15 @@ public final class FleetSimulator {
             + "solved in %.1f s; window %s-%s", r.warehouseId, cutoffId, orders, stops, used, r.drivers.size(),
         reply.body().path("droppedStopIds").size(), reply.body().path("solveMillis").asLong() / 1000.0,
         localTime(departAt, HOUR_MINUTE), localTime(windowEnd, HOUR_MINUTE)));
+    if (!r.demoJamDecided && !settings.vehicle().demoJamAfter().isZero()) {
+      r.demoJamDecided = true;
+      if (used < r.drivers.size()) {
+        r.demoJamPending.set(true);
+      } else {
+        say(r.warehouseId + ": every van has a route, so no demonstration jam here (late stops could only move to a "
+            + "van at the depot)");
+      }
+    }
   }
 
   private String progress() {
@@ -267,7 +283,9 @@ public final class FleetSimulator {
     final String warehouseId;
     final Point depot;
     final List<Driver> drivers = new ArrayList<>();
-    final AtomicBoolean demoJamPending = new AtomicBoolean(true);
+    /** Set after the first cutoff, and only if a van stays at the depot: late stops can move only to such a van. */
+    final AtomicBoolean demoJamPending = new AtomicBoolean(false);
+    boolean demoJamDecided;
     long nextCutoffAtMs;
     int cutoffs;
     String lastNote;
@@ -401,18 +419,19 @@ public final class FleetSimulator {
     }
 
     @Override
-    public void cancel(String orderId, String stopId) {
+    public boolean cancel(String orderId, String stopId) {
       ApiClient.Reply order = api.call("GET", "/orders/" + orderId, operatorToken, null);
       String customer = order.ok() ? order.body().path("customerId").asText() : "";
       if (customer.isEmpty()) {
         say("CANCEL of " + orderId + " skipped: GET answered " + order.status());
-        return;
+        return false;
       }
       ApiClient.Reply r = api.call("POST", "/orders/" + orderId + "/cancel", customerTokens.apply(customer),
           Map.of("reason", "changed my mind"));
       say("CANCEL " + orderId + " at " + stopId + " (on " + vehicleId + ", loading) by " + customer + ": "
           + (r.ok() ? r.body().path("status").asText() : "refused " + r.status() + " "
           + r.body().path("message").asText()));
+      return r.ok();
     }
 
     @Override

@@ -52,8 +52,8 @@ final class SimulatedVehicle {
 
     void say(String line);
 
-    /** The customer of {@code orderId} (at {@code stopId}) cancels it. */
-    void cancel(String orderId, String stopId);
+    /** The customer of {@code orderId} (at {@code stopId}) cancels it; false when the order refuses. */
+    boolean cancel(String orderId, String stopId);
 
     /** The van is back at the depot after a breakdown; register it again so dispatch plans with it. */
     void backInService();
@@ -357,8 +357,10 @@ final class SimulatedVehicle {
     Stop stop = pending(route).stream().filter(s -> !s.orderIds().isEmpty())
         .min(java.util.Comparator.comparingInt(s -> s.orderIds().size())).orElse(null);
     if (stop == null) return;
-    tally.cancellations.incrementAndGet();
-    out.cancel(stop.orderIds().get(random.nextInt(stop.orderIds().size())), stop.stopId());
+    // orders that another van already took out for delivery refuse, and are not counted
+    if (out.cancel(stop.orderIds().get(random.nextInt(stop.orderIds().size())), stop.stopId())) {
+      tally.cancellations.incrementAndGet();
+    }
   }
 
   private Stop next() {

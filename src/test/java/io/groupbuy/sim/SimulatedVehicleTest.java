@@ -40,8 +40,9 @@ class SimulatedVehicleTest {
     }
 
     @Override
-    public void cancel(String orderId, String stopId) {
+    public boolean cancel(String orderId, String stopId) {
       cancelled.add(orderId + "@" + stopId);
+      return true;
     }
 
     @Override
