@@ -425,6 +425,10 @@ public final class DispatchRegion
     if (activeVehicles(s).isEmpty()) {
       return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT + ": region " + regionId + " has no vehicles"));
     }
+    if (freeVehicles(s).isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT + ": every vehicle of region " + regionId
+          + " is still delivering; cut off again when one is back"));
+    }
     if (solving) {
       return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT + ": a plan is being solved; retry shortly"));
     }
@@ -478,6 +482,14 @@ public final class DispatchRegion
     return s.vehicles().keySet().stream().filter(v -> !s.unavailable().contains(v)).sorted().toList();
   }
 
+  /** Active vehicles with nothing left to deliver on their current route. */
+  private List<String> freeVehicles(State s) {
+    return activeVehicles(s).stream().filter(v -> {
+      VehiclePlan plan = s.planOf(v);
+      return plan == null || remainingIds(s, plan).isEmpty();
+    }).toList();
+  }
+
   private void requestSolve(State s, String cause) {
     if (s.plan() == null || s.config() == null) return;
     if (solving) {
@@ -492,7 +504,8 @@ public final class DispatchRegion
     solving = true;
     long now = System.currentTimeMillis();
     RegionConfigured cfg = s.config();
-    List<String> vehicleIds = activeVehicles(s);
+    // a cutoff plans the vehicles at the warehouse; those still out keep their routes
+    List<String> vehicleIds = cutoff == null ? activeVehicles(s) : freeVehicles(s);
     Map<String, RouteStop> stops = new LinkedHashMap<>();
     Map<String, Integer> idOf = new HashMap<>();
     Map<Integer, String> stopOf = new HashMap<>();
@@ -607,6 +620,11 @@ public final class DispatchRegion
     lastSolveMillis = r.plan().solveMillis();
     long version = s.planVersion() + 1;
     List<VehiclePlan> vehicles = new ArrayList<>();
+    if (s.plan() != null) { // vehicles left out of this solve (still delivering at a cutoff) keep their routes
+      s.plan().vehicles().stream().filter(v -> !r.vehicleIds().contains(v.vehicleId())
+          && !s.unavailable().contains(v.vehicleId())).forEach(vehicles::add);
+    }
+    boolean changed = !r.cutoffId().isEmpty();
     for (int v = 0; v < r.vehicleIds().size(); v++) {
       String vehicleId = r.vehicleIds().get(v);
       FleetPlan.VehicleRoute route = r.plan().routes().get(v);
@@ -622,6 +640,7 @@ public final class DispatchRegion
         vehicles.add(before);
       } else if (!stops.isEmpty() || before != null) {
         vehicles.add(new VehiclePlan(vehicleId, version, stops, v + 1));
+        changed = true;
       }
     }
     // vehicles out of service keep nothing
@@ -630,6 +649,12 @@ public final class DispatchRegion
         r.cutoffId());
     String pending = pendingCause;
     pendingCause = null;
+    if (!changed && s.plan() != null && dropped.equals(s.plan().droppedStopIds())
+        && vehicles.size() == s.plan().vehicles().size()) {
+      // nothing to tell anyone: no new version
+      if (pending != null) requestSolve(s, pending);
+      return Effect().noReply();
+    }
     return Effect().persist(committed).thenRun(next -> {
       for (VehiclePlan v : next.plan().vehicles()) {
         if (v.routeVersion() == version) {

@@ -460,7 +460,9 @@ public final class Vehicle
       double hours = (fix.atMs() - lastFix.atMs()) / 3_600_000.0;
       speed = predictor.roadKm(lastFix.lat(), lastFix.lng(), fix.lat(), fix.lng()) / hours;
     }
-    if (speed >= 0) speedEwma = Double.isNaN(speedEwma) ? speed : 0.8 * speedEwma + 0.2 * speed;
+    // standing at a stop or at the warehouse is service, not traffic: it must not slow the predicted driving
+    boolean serving = speed >= 0 && speed < 3 && nearStopOrDepot(s, fix);
+    if (speed >= 0 && !serving) speedEwma = Double.isNaN(speedEwma) ? speed : 0.8 * speedEwma + 0.2 * speed;
     lastFix = fix;
     List<Event> events = new ArrayList<>();
     if (s.lastTrack() == null || fix.atMs() - s.lastTrack().atMs() >= settings.trackSampleInterval().toMillis()) {
@@ -478,6 +480,12 @@ public final class Vehicle
       if (!delays.isEmpty() || progressDue) sendUpdate(next, fix.atMs(), delays.isEmpty() ? null : delays.get(0));
       if (c.handledTo() != null) c.handledTo().tell(GpsHandled.INSTANCE);
     }).thenNoReply();
+  }
+
+  private boolean nearStopOrDepot(State s, Fix fix) {
+    if (predictor.roadKm(fix.lat(), fix.lng(), s.depotLat(), s.depotLng()) < 0.3) return true;
+    return s.remaining().stream().limit(1)
+        .anyMatch(r -> predictor.roadKm(fix.lat(), fix.lng(), r.lat(), r.lng()) < 0.3);
   }
 
   /** New delays beyond the threshold on the current route; each stop reported once per route version. */

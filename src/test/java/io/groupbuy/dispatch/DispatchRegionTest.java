@@ -180,4 +180,25 @@ class DispatchRegionTest {
     assertTrue(negative.reply().getError().getMessage().startsWith("invalid"));
     assertFalse(kit.getState().orders().containsKey("o"));
   }
+
+  @Test
+  void aLaterCutoffPlansTheFreeVehiclesAndLeavesRoutesStillBeingDrivenAlone() {
+    setUp(2);
+    long now = System.currentTimeMillis();
+    PlanView first = cutoff("day-1", now, now + 3_600_000);
+    VehicleRouteView busy = first.vehicles().stream().max((a, b) -> a.stops().size() - b.stops().size())
+        .orElseThrow();
+    String idle = busy.vehicleId().equals("v1") ? "v2" : "v1";
+    kit.<StatusReply<Done>>runCommand(reply -> new DispatchRegion.AddOrder("o-late", "pp-9", LAT + 0.02, LNG - 0.01,
+        4, reply));
+    PlanView second = cutoff("day-1b", now, now + 3_600_000);
+    assertEquals(2, second.planVersion());
+    VehicleRouteView kept = second.vehicles().stream().filter(v -> v.vehicleId().equals(busy.vehicleId()))
+        .findFirst().orElseThrow();
+    assertEquals(busy.routeVersion(), kept.routeVersion(), "the route being driven is not replaced");
+    assertEquals(busy.stops(), kept.stops());
+    VehicleRouteView fresh = second.vehicles().stream().filter(v -> v.vehicleId().equals(idle)).findFirst()
+        .orElseThrow();
+    assertEquals(List.of("pp-9"), fresh.stops().stream().map(RouteStop::stopId).toList());
+  }
 }
