@@ -89,10 +89,13 @@ public final class FleetSolver {
       double latest = p.depot().dueTime();
       for (int v = 0; v < vehicles; v++) {
         Vehicle vehicle = p.vehicles().get(v);
+        latest = Math.max(latest, vehicle.readyTime());
+        // Vehicles at the depot start from the depot node itself: separate start nodes at the same place leave the
+        // search measurably worse (guided local search penalises their arcs separately).
+        if (vehicle.atDepot() && vehicle.x() == p.depot().x() && vehicle.y() == p.depot().y()) continue;
         starts[v] = nodes.size();
         nodes.add(new Stop(Integer.MIN_VALUE + v, vehicle.x(), vehicle.y(), 0, vehicle.readyTime(),
             vehicle.readyTime(), 0));
-        latest = Math.max(latest, vehicle.readyTime());
       }
       for (Stop s : p.stops()) latest = Math.max(latest, s.dueTime());
       boolean soft = options.latePenalty() > 0;
