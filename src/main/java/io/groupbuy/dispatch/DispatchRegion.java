@@ -400,7 +400,15 @@ public final class DispatchRegion
 
   private ReplyEffect<Event, State> onRemoveOrder(State s, RemoveOrder c) {
     RegionOrder order = s.orders().get(c.orderId());
-    if (order == null) return Effect().reply(c.replyTo(), StatusReply.success(Done.getInstance()));
+    if (order == null) {
+      // withdrawn before its batch was written: it never enters the region
+      if (orderBatch.remove(c.orderId()) != null) {
+        orderBatchWaiters.getOrDefault(c.orderId(), List.of()).forEach(w -> w.tell(StatusReply.success(
+            Done.getInstance())));
+        orderBatchWaiters.remove(c.orderId());
+      }
+      return Effect().reply(c.replyTo(), StatusReply.success(Done.getInstance()));
+    }
     return Effect().persist(new OrderRemoved(c.orderId(), c.reason() == null ? "" : c.reason()))
         .thenRun(next -> {
           // a dispatched stop whose orders are all gone no longer needs a visit

@@ -201,4 +201,15 @@ class DispatchRegionTest {
         .orElseThrow();
     assertEquals(List.of("pp-9"), fresh.stops().stream().map(RouteStop::stopId).toList());
   }
+
+  @Test
+  void anOrderWithdrawnBeforeItsBatchIsWrittenNeverEntersTheRegion() {
+    TestProbe<StatusReply<Done>> added = testKit.createTestProbe();
+    kit.runCommand(new DispatchRegion.AddOrder("o-gone", "pp-1", LAT, LNG, 2, added.getRef()));
+    var removed = kit.<StatusReply<Done>>runCommand(r -> new DispatchRegion.RemoveOrder("o-gone", "cancelled", r));
+    assertTrue(removed.reply().isSuccess());
+    assertTrue(added.receiveMessage().isSuccess(), "the order's hand-over is answered, so it stops retrying");
+    added.expectNoMessage(Duration.ofMillis(100)); // past the batch window
+    assertFalse(kit.getState().orders().containsKey("o-gone"));
+  }
 }
