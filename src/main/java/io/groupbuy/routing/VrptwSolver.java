@@ -78,11 +78,11 @@ public final class VrptwSolver {
     int totalDemand = p.customers().stream().mapToInt(VrptwProblem.Stop::demand).sum();
     int lowerBound = Math.max(1, (int) Math.ceil(totalDemand / (double) p.capacity()));
     // Guided local search polishes a cold start far better than a warm one, so it gets the first 70%; route
-    // elimination then has until 95% (each attempt at most 15%), and a shorter fleet gets the rest to polish.
+    // elimination then has until 95% (each attempt at most 10%, three failures end it), and a shorter fleet gets the rest.
     long eliminationEnd = started + limit * 95 / 100;
     int failures = 0;
     boolean eliminated = false;
-    while (best.dropped().isEmpty() && best.vehicles() > lowerBound && failures < 2) {
+    while (best.dropped().isEmpty() && best.vehicles() > lowerBound && failures < 3) {
       long left = eliminationEnd - System.nanoTime();
       if (left < limit / 20) break;
       eliminated = true;
@@ -91,7 +91,7 @@ public final class VrptwSolver {
       routes.remove(Math.min(failures, routes.size() - 1)); // the shortest, then the next shortest
       VrptwProblem fewer = withVehicles(p, best.vehicles() - 1);
       VrptwSolution attempt = toSolution(fewer, FleetSolver.resolveInserting(FleetProblem.of(fewer),
-          options.withTimeLimit(java.time.Duration.ofNanos(Math.min(left, limit * 15 / 100))), routes));
+          options.withTimeLimit(java.time.Duration.ofNanos(Math.min(left, limit * 10 / 100))), routes));
       trace(p, "eliminate", attempt, started);
       if (attempt.dropped().isEmpty()) {
         best = attempt;
