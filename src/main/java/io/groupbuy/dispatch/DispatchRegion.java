@@ -118,7 +118,7 @@ public final class DispatchRegion
   public record GetStopEta(String stopId, ActorRef<StatusReply<StopEta>> replyTo) implements Command {}
 
   record Solved(String cause, String cutoffId, FleetPlan plan, List<String> vehicleIds, Map<Integer, String> stopOf,
-                long originMs, Map<String, RouteStop> stops, long stateRevision,
+                long originMs, Map<String, RouteStop> stops,
                 ActorRef<StatusReply<PlanView>> replyTo, Throwable failure)
       implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
@@ -275,7 +275,6 @@ public final class DispatchRegion
   private final Map<String, List<ActorRef<StatusReply<Done>>>> orderBatchWaiters = new HashMap<>();
   private boolean solving;
   private String pendingCause;
-  private long revision;
   private long lastSolveMillis;
 
   private DispatchRegion(String regionId, ActorContext<Command> context, TimerScheduler<Command> timers,
@@ -602,14 +601,13 @@ public final class DispatchRegion
         : VrptwSolver.Options.dispatch(settings.rerouteTimeLimit(), settings.vehicleFixedCostKm(),
             settings.latePenaltyKmPerMinute()).withMetaheuristic(
             com.google.ortools.constraintsolver.LocalSearchMetaheuristic.Value.GREEDY_DESCENT);
-    long rev = ++revision;
     long origin = originMs;
     CompletableFuture.supplyAsync(() -> {
       if (!isCutoff) return FleetSolver.resolve(problem, options, initial);
       List<List<Integer>> waves = KMeansWaves.initialRoutes(problem, 0x5eedL);
       return FleetSolver.resolve(problem, options, waves);
     }, solverPool).whenComplete((plan, failure) -> context.getSelf().tell(new Solved(cause, cutoffId, plan,
-        vehicleIds, stopOf, origin, stops, rev, replyTo, failure)));
+        vehicleIds, stopOf, origin, stops, replyTo, failure)));
   }
 
   private static double minutes(long ms, long originMs) {

@@ -85,10 +85,9 @@ public final class Vehicle
    * A GPS fix, already validated at the edge ({@code receivedAtMicros}: when, in epoch microseconds); older or
    * duplicate fixes are ignored.
    */
-  public record Gps(Fix fix, long receivedAtMicros, ActorRef<Command> handledTo,
-                    ActorRef<org.apache.pekko.Done> reachedTo) implements Command {
+  public record Gps(Fix fix, long receivedAtMicros, ActorRef<Command> handledTo) implements Command {
     public Gps(Fix fix) {
-      this(fix, 0, null, null);
+      this(fix, 0, null);
     }
   }
 
@@ -297,12 +296,22 @@ public final class Vehicle
     final ActorRef<Command> vehicle;
     final java.util.function.DoubleConsumer fixLatencySeconds;
     boolean inFlight;
-    Gps newest;
+    Fix newest;
 
     GpsFront(ActorRef<Command> self, ActorRef<Command> vehicle, java.util.function.DoubleConsumer latency) {
       this.self = self;
       this.vehicle = vehicle;
       this.fixLatencySeconds = latency;
+    }
+
+    /** Hands the fix on now if nothing is in flight, else keeps it if it is the newest waiting. */
+    private void offer(Fix fix) {
+      if (inFlight) {
+        if (newest == null || fix.atMs() > newest.atMs()) newest = fix;
+      } else {
+        inFlight = true;
+        vehicle.tell(new Gps(fix, 0, self));
+      }
     }
 
     Behavior<Command> behavior() {
@@ -311,33 +320,20 @@ public final class Vehicle
             if (g.receivedAtMicros() > 0) {
               fixLatencySeconds.accept(Math.max(0, GpsGate.nowMicros() - g.receivedAtMicros()) / 1e6);
             }
-            // the sender waits for this before its next fix: the edge cannot outrun the entities
-            if (g.reachedTo() != null) g.reachedTo().tell(org.apache.pekko.Done.getInstance());
-            if (inFlight) {
-              if (newest == null || g.fix().atMs() > newest.fix().atMs()) newest = g;
-            } else {
-              inFlight = true;
-              vehicle.tell(new Gps(g.fix(), 0, self, null));
-            }
+            offer(g.fix());
             return Behaviors.same();
           })
           .onMessage(GpsFixes.class, g -> {
             long now = GpsGate.nowMicros();
             g.receivedAtMicros().forEach(t -> fixLatencySeconds.accept(Math.max(0, now - t) / 1e6));
+            // the sender waits for this before its next chunk: the edge cannot outrun the entities
             if (g.reachedTo() != null) g.reachedTo().tell(org.apache.pekko.Done.getInstance());
-            if (g.fixes().isEmpty()) return Behaviors.same();
-            Gps newestOfBatch = new Gps(g.newest(), 0, null, null);
-            if (inFlight) {
-              if (newest == null || newestOfBatch.fix().atMs() > newest.fix().atMs()) newest = newestOfBatch;
-            } else {
-              inFlight = true;
-              vehicle.tell(new Gps(newestOfBatch.fix(), 0, self, null));
-            }
+            if (!g.fixes().isEmpty()) offer(g.newest());
             return Behaviors.same();
           })
           .onMessage(GpsHandled.class, h -> {
             if (newest != null) {
-              vehicle.tell(new Gps(newest.fix(), 0, self, null));
+              vehicle.tell(new Gps(newest, 0, self));
               newest = null;
             } else {
               inFlight = false;
@@ -413,7 +409,7 @@ public final class Vehicle
         .onCommand(GpsHandled.class, (s, c) -> Effect().noReply())
         .onCommand(GpsFixes.class, (s, c) -> {
           if (c.reachedTo() != null) c.reachedTo().tell(org.apache.pekko.Done.getInstance());
-          return c.fixes().isEmpty() ? Effect().noReply() : onGps(s, new Gps(c.newest(), 0, null, null));
+          return c.fixes().isEmpty() ? Effect().noReply() : onGps(s, new Gps(c.newest()));
         })
         .onCommand(ReportStop.class, this::onReportStop)
         .onCommand(Acknowledge.class, this::onAcknowledge)

@@ -199,7 +199,7 @@ class VehicleTest {
     // one fix every 100 ms of fix time: a track sample is written every 300 fixes, while fixes keep coming
     int fixes = 20_000;
     for (int i = 1; i <= fixes; i++) {
-      vehicle.tell(new Vehicle.Gps(new Vehicle.Fix(LAT + i * 1e-7, LNG, 20, T0 + i * 100L), 1, null, null));
+      vehicle.tell(new Vehicle.Gps(new Vehicle.Fix(LAT + i * 1e-7, LNG, 20, T0 + i * 100L), 1, null));
     }
     probe.awaitAssert(java.time.Duration.ofSeconds(20), () -> {
       vehicle.tell(new Vehicle.Get(probe.getRef()));
