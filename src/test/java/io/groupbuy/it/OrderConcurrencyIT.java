@@ -41,8 +41,10 @@ class OrderConcurrencyIT {
 
   /** A 503 (no answer in time) is not a result: a client retries it with the same key, as the API says. */
   private CompletableFuture<ApiClient.Reply> untilAnswered(String token, Map<String, Object> body, int attempt) {
-    return api.send("POST", "/orders", token, body).thenCompose(r -> {
-      if (r.status() != 503 || attempt >= 20) return CompletableFuture.completedFuture(r);
+    // a client retries with the same key on 503 and on a dropped connection, as it would behind a load balancer
+    return api.send("POST", "/orders", token, body).handle((r, failure) -> r).thenCompose(r -> {
+      if (r != null && (r.status() != 503 || attempt >= 20)) return CompletableFuture.completedFuture(r);
+      if (r == null && attempt >= 20) throw new IllegalStateException("no answer after " + attempt + " attempts");
       unavailable.incrementAndGet();
       return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(200,
           java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(x -> untilAnswered(token, body, attempt + 1));
@@ -85,7 +87,7 @@ class OrderConcurrencyIT {
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
     loadRunning.set(false);
-    System.out.println("[it] 503 answers retried: " + unavailable.get());
+    System.out.println("[it] 503 answers and dropped connections retried: " + unavailable.get());
     watcher.join();
 
     int confirmed = 0;
