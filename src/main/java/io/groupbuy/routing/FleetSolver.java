@@ -74,6 +74,9 @@ public final class FleetSolver {
     /** Stop at the first solution that serves every stop (when only the count of vehicles matters). */
     boolean stopWhenAllServed;
 
+    /** When building the model began: the time limit counts from here, as the caller sees it. */
+    final long constructedAt = System.nanoTime();
+
     Model(FleetProblem p, Options options) {
       this.p = p;
       this.options = options;
@@ -167,7 +170,6 @@ public final class FleetSolver {
     }
 
     FleetPlan solve(List<List<Integer>> initialRoutes) {
-      long started = System.nanoTime();
       RoutingSearchParameters.Builder params = main.defaultRoutingSearchParameters().toBuilder()
           .setFirstSolutionStrategy(options.firstSolution())
           .setLocalSearchMetaheuristic(options.metaheuristic())
@@ -187,16 +189,16 @@ public final class FleetSolver {
           if (routing.costVar().value() < dropCost) routing.CancelSearch();
         });
       }
+      routing.closeModelWithParameters(params.build());
+      // building and closing the model take part of the time too (much of it for large problems)
+      long left = Math.max(1_000_000, options.timeLimit().toNanos() - (System.nanoTime() - constructedAt));
+      params.setTimeLimit(Duration.newBuilder().setSeconds(left / 1_000_000_000).setNanos((int) (left % 1_000_000_000)));
       Assignment solution;
-      if (initialRoutes == null) {
-        solution = routing.solveWithParameters(params.build());
-      } else {
-        routing.closeModelWithParameters(params.build());
-        Assignment initial = routing.readAssignmentFromRoutes(toIndexRoutes(initialRoutes), true);
-        solution = initial == null ? routing.solveWithParameters(params.build())
-            : routing.solveFromAssignmentWithParameters(initial, params.build());
-      }
-      long millis = (System.nanoTime() - started) / 1_000_000;
+      Assignment initial = initialRoutes == null ? null
+          : routing.readAssignmentFromRoutes(toIndexRoutes(initialRoutes), true);
+      solution = initial == null ? routing.solveWithParameters(params.build())
+          : routing.solveFromAssignmentWithParameters(initial, params.build());
+      long millis = (System.nanoTime() - constructedAt) / 1_000_000;
       List<List<Integer>> routes = new ArrayList<>();
       Set<Integer> served = new HashSet<>();
       for (int v = 0; v < p.vehicles().size(); v++) {

@@ -61,57 +61,58 @@ public final class VrptwSolver {
   private VrptwSolver() {}
 
   /**
-   * Solves within the options' time limit. With {@code eliminateRoutes}, a third of the time finds a first solution;
-   * then, while time remains, the shortest route is removed and the rest re-solved with one vehicle fewer, warm-started
-   * (its customers start unserved at a high penalty, so local search works to place them); a solution that serves
-   * everyone with fewer vehicles is kept, and after two failed attempts the remaining time polishes the distance. This
-   * is what guided local search alone does poorly: emptying a whole route needs many moves that each cost distance.
+   * Solves within the options' time limit. With {@code eliminateRoutes} it works in three phases: the fewest routes
+   * first ({@link RouteMinimizer}, up to a quarter of the time), then shorter routes with that many vehicles
+   * ({@link StringRemovalSearch}), then guided local search in OR-Tools, warm-started from the result, for the last
+   * tenth. Guided local search alone leaves vehicles to spare: emptying a whole route needs many moves that each
+   * cost distance.
    */
   public static VrptwSolution solve(VrptwProblem p, Options options) {
     if (!options.eliminateRoutes()) return toSolution(p, FleetSolver.solve(FleetProblem.of(p), options));
     long started = System.nanoTime();
     long limit = options.timeLimit().toNanos();
     long deadline = started + limit;
-    VrptwSolution best = toSolution(p, FleetSolver.solve(FleetProblem.of(p), options.withTimeLimit(
-        java.time.Duration.ofNanos(limit * 70 / 100))));
-    trace(p, "first", best, started);
     int totalDemand = p.customers().stream().mapToInt(VrptwProblem.Stop::demand).sum();
     int lowerBound = Math.max(1, (int) Math.ceil(totalDemand / (double) p.capacity()));
-    // Guided local search polishes a cold start far better than a warm one, so it gets the first 70%; route
-    // elimination then has until 95% (each attempt at most 10%, three failures end it), and a shorter fleet gets the rest.
-    long eliminationEnd = started + limit * 95 / 100;
-    int failures = 0;
-    boolean eliminated = false;
-    while (best.dropped().isEmpty() && best.vehicles() > lowerBound && failures < 3) {
-      long left = eliminationEnd - System.nanoTime();
-      if (left < limit / 20) break;
-      eliminated = true;
-      List<List<Integer>> routes = new java.util.ArrayList<>(best.routes());
-      routes.sort(java.util.Comparator.comparingInt(List::size));
-      routes.remove(Math.min(failures, routes.size() - 1)); // the shortest, then the next shortest
-      VrptwProblem fewer = withVehicles(p, best.vehicles() - 1);
-      VrptwSolution attempt = toSolution(fewer, FleetSolver.resolveInserting(FleetProblem.of(fewer),
-          options.withTimeLimit(java.time.Duration.ofNanos(Math.min(left, limit * 10 / 100))), routes));
-      trace(p, "eliminate", attempt, started);
-      if (attempt.dropped().isEmpty()) {
-        best = attempt;
-        failures = 0;
-      } else {
-        failures++;
-      }
+    RouteMinimizer.Result fewest = RouteMinimizer.minimize(p, lowerBound, started + limit * MINIMIZE_SHARE / 100, SEED);
+    List<List<Integer>> routes = fewest.routes();
+    List<Integer> unreachable = fewest.unreachable();
+    VrptwSolution best = new VrptwSolution(routes, unreachable, RouteChecker.distance(p, routes), 0);
+    trace(p, "minimize", best, started);
+    if (best.vehicles() > p.maxVehicles()) {
+      // more routes than vehicles even at their fewest: let OR-Tools decide what to drop
+      return toSolution(p, FleetSolver.solve(FleetProblem.of(p), options.withTimeLimit(
+          java.time.Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))));
     }
+    VrptwProblem served = withoutCustomers(p, unreachable);
+    if (routes.isEmpty()) return new VrptwSolution(routes, unreachable, 0, (System.nanoTime() - started) / 1_000_000);
+    routes = StringRemovalSearch.improve(served, best.routes(), started + limit * SEARCH_END / 100, SEED);
+    best = new VrptwSolution(routes, unreachable, RouteChecker.distance(p, routes), 0);
+    trace(p, "shorten", best, started);
     long left = deadline - System.nanoTime();
     if (left > limit / 50) {
-      VrptwProblem fleet = withVehicles(p, Math.max(1, best.vehicles()));
+      VrptwProblem fleet = withVehicles(served, Math.max(1, best.vehicles()));
       VrptwSolution polished = toSolution(fleet, FleetSolver.resolve(FleetProblem.of(fleet),
           options.withTimeLimit(java.time.Duration.ofNanos(left)), best.routes()));
       trace(p, "polish", polished, started);
-      if (polished.dropped().size() <= best.dropped().size() && (polished.vehicles() < best.vehicles()
-          || (polished.vehicles() == best.vehicles() && polished.distance() < best.distance()))) {
-        best = polished;
+      if (polished.dropped().isEmpty() && polished.vehicles() <= best.vehicles()
+          && polished.distance() < best.distance()) {
+        best = new VrptwSolution(polished.routes(), unreachable, polished.distance(), 0);
       }
     }
     return new VrptwSolution(best.routes(), best.dropped(), best.distance(), (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** Percent of the time limit for route minimisation, and where the string-removal search ends. */
+  private static final int MINIMIZE_SHARE = 25;
+  private static final int SEARCH_END = 90;
+  private static final long SEED = 20_260_101L;
+
+  private static VrptwProblem withoutCustomers(VrptwProblem p, List<Integer> ids) {
+    if (ids.isEmpty()) return p;
+    java.util.Set<Integer> gone = new java.util.HashSet<>(ids);
+    return new VrptwProblem(p.name(), p.depot(), p.customers().stream().filter(c -> !gone.contains(c.id())).toList(),
+        p.maxVehicles(), p.capacity(), p.distance());
   }
 
   private static final boolean TRACE = Boolean.getBoolean("groupbuy.routing.trace");
