@@ -102,11 +102,13 @@ public final class RoutingBench {
         t[0] += s.vehicles();
         String gapHier = "-";
         String gapDist = "-";
-        if (best != null) {
+        if (best != null && !Double.isNaN(best.distanceOnly())) {
           double distGap = 100 * (s.distance() - best.distanceOnly()) / best.distanceOnly();
           gapDist = String.format("%+.2f%%", distGap);
           t[3] += distGap;
           t[4]++;
+        }
+        if (best != null) {
           if (s.vehicles() == best.vehicles()) {
             double g = 100 * (s.distance() - best.distance()) / best.distance();
             gapHier = String.format("%+.2f%%", g);
@@ -144,9 +146,12 @@ public final class RoutingBench {
     Map<String, Bks> out = new HashMap<>();
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",", -1);
-      if (f.length < header.length - 2) continue;
-      out.put(f[col.get("instance")].trim().toUpperCase(), new Bks(Integer.parseInt(f[col.get("bks_vehicles")]),
-          Double.parseDouble(f[col.get("bks_distance")]), Double.parseDouble(f[col.get("dist_only_distance")])));
+      if (f.length < 3 || f[0].isBlank()) continue;
+      // the distance-only column is optional: many published tables give only the hierarchical best
+      Integer distOnly = col.get("dist_only_distance");
+      out.put(f[col.get("instance")].trim().toUpperCase(), new Bks(Integer.parseInt(f[col.get("bks_vehicles")].trim()),
+          Double.parseDouble(f[col.get("bks_distance")].trim()),
+          distOnly == null || f[distOnly].isBlank() ? Double.NaN : Double.parseDouble(f[distOnly].trim())));
     }
     return out;
   }
