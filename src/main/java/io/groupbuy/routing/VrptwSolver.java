@@ -8,6 +8,8 @@ import java.util.List;
  * Solves a {@link VrptwProblem} with OR-Tools' routing library: hard time windows and capacity, a fixed cost per
  * vehicle used (so fewer vehicles come first), every customer optional at a large drop penalty (so a first solution
  * always exists and unserved customers are reported, never silently lost), guided local search within a time limit.
+ * The hierarchical options put two plain-Java phases first ({@link RouteMinimizer}, {@link StringRemovalSearch}),
+ * because guided local search alone leaves vehicles to spare on tight instances.
  *
  * <p>Distances are scaled to integers for the solver; travel times are rounded <em>up</em>, so every route the solver
  * finds is also feasible with exact distances (checked by {@link RouteChecker}). Reported distances are exact.
@@ -18,8 +20,8 @@ public final class VrptwSolver {
                         FirstSolutionStrategy.Value firstSolution, LocalSearchMetaheuristic.Value metaheuristic,
                         double latePenalty, boolean eliminateRoutes) {
     /**
-     * Vehicles first, then distance: a large fixed cost per vehicle, guided local search, and route elimination (see
-     * {@link VrptwSolver#solve}).
+     * Vehicles first, then distance, as VRPTW results are judged: route minimisation, then string-removal search at
+     * that fleet size, then guided local search with a large fixed cost per vehicle (see {@link VrptwSolver#solve}).
      */
     public static Options hierarchical(java.time.Duration timeLimit) {
       return new Options(timeLimit, 10_000, 1_000_000, FirstSolutionStrategy.Value.PARALLEL_CHEAPEST_INSERTION,
