@@ -224,7 +224,7 @@ public final class DispatchRoutes extends ApiDirectives {
         String driver = principal.get().subject();
         return onResult(dispatch.vehicle(vehicleId.get()).<Vehicle.Summary>askWithStatus(Vehicle.Get::new, timeout),
             v -> v.driverId().equals(driver)
-                ? handleWebSocketMessages(sockets.flow(vehicleId.get(), driver))
+                ? extractWebSocketUpgrade(upgrade -> complete(sockets.accept(upgrade, vehicleId.get(), driver)))
                 : error(StatusCodes.FORBIDDEN, "forbidden", "driver " + driver + " does not drive vehicle "
                     + vehicleId.get(), "vehicleId"));
       });

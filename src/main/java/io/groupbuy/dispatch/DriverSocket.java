@@ -3,6 +3,7 @@ package io.groupbuy.dispatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.groupbuy.http.JsonSupport;
+import io.groupbuy.http.PolicyCloseWebSocket;
 import io.groupbuy.platform.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,8 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  * {@code error} {code, message, id}. Pushes wait in a small buffer; a slow app that falls behind loses the oldest
  * pushes first, which is safe because each route push carries the whole route. Frames over the size limit, binary
  * frames, malformed JSON and refused commands get an error frame; after too many bad frames in a row the server sends
- * a final {@code error} frame with code {@code too-many-bad-frames} and closes the socket.
+ * a final {@code error} frame with code {@code too-many-bad-frames} and closes the socket with close code 1008
+ * (policy violation).
  */
 public final class DriverSocket {
   public record Settings(int maxFrameBytes, int maxBadFrames, int pushBuffer, Duration reattachInterval,
@@ -67,13 +69,23 @@ public final class DriverSocket {
     this.timeout = timeout;
   }
 
-  /** The message flow of one connection of {@code driverId}, already authorised to drive {@code vehicleId}. */
-  public Flow<Message, Message, NotUsed> flow(String vehicleId, String driverId) {
+  /** Accepts the upgrade of {@code driverId}'s connection, already authorised to drive {@code vehicleId}. */
+  public org.apache.pekko.http.javadsl.model.HttpResponse accept(
+      org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade upgrade, String vehicleId, String driverId) {
+    var closing = new PolicyCloseWebSocket.Closing();
+    return PolicyCloseWebSocket.accept(upgrade, flow(vehicleId, driverId, closing), closing, system);
+  }
+
+  /**
+   * The message flow of one connection of {@code driverId}, already authorised to drive {@code vehicleId}; a socket
+   * thrown out for abuse is marked on {@code closing}, so it closes with 1008 (policy violation).
+   */
+  public Flow<Message, Message, NotUsed> flow(String vehicleId, String driverId, PolicyCloseWebSocket.Closing closing) {
     Pair<ActorRef<Object>, Source<Object, NotUsed>> out = ActorSource.<Object>actorRef(
             m -> m == Close.INSTANCE, m -> Optional.empty(), settings.pushBuffer(), OverflowStrategy.dropHead())
         .preMaterialize(system);
     ActorRef<Object> outRef = out.first();
-    Connection connection = new Connection(vehicleId, driverId, outRef);
+    Connection connection = new Connection(vehicleId, driverId, outRef, closing);
     Source<Message, NotUsed> down = out.second()
         .map(m -> (Message) TextMessage.create(m instanceof String text ? text : render(m)))
         .watchTermination((mat, done) -> {
@@ -113,12 +125,14 @@ public final class DriverSocket {
     final String vehicleId;
     final String driverId;
     final ActorRef<Object> out;
+    final PolicyCloseWebSocket.Closing closing;
     final java.util.concurrent.atomic.AtomicInteger badInARow = new java.util.concurrent.atomic.AtomicInteger();
 
-    Connection(String vehicleId, String driverId, ActorRef<Object> out) {
+    Connection(String vehicleId, String driverId, ActorRef<Object> out, PolicyCloseWebSocket.Closing closing) {
       this.vehicleId = vehicleId;
       this.driverId = driverId;
       this.out = out;
+      this.closing = closing;
     }
 
     /**
@@ -251,6 +265,7 @@ public final class DriverSocket {
       int bad = badInARow.incrementAndGet();
       if (bad == settings.maxBadFrames()) {
         out.tell(error("too-many-bad-frames", bad + " bad frames in a row; closing", null));
+        closing.policy("too-many-bad-frames");
         out.tell(Close.INSTANCE);
       }
       return NotUsed.getInstance();
