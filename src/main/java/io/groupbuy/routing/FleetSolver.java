@@ -190,12 +190,12 @@ public final class FleetSolver {
         });
       }
       routing.closeModelWithParameters(params.build());
-      // building and closing the model take part of the time too (much of it for large problems)
-      long left = Math.max(1_000_000, options.timeLimit().toNanos() - (System.nanoTime() - constructedAt));
-      params.setTimeLimit(Duration.newBuilder().setSeconds(left / 1_000_000_000).setNanos((int) (left % 1_000_000_000)));
       Assignment solution;
       Assignment initial = initialRoutes == null ? null
           : routing.readAssignmentFromRoutes(toIndexRoutes(initialRoutes), true);
+      // building and closing the model take part of the time too (much of it for large problems)
+      long left = Math.max(1_000_000, options.timeLimit().toNanos() - (System.nanoTime() - constructedAt));
+      params.setTimeLimit(Duration.newBuilder().setSeconds(left / 1_000_000_000).setNanos((int) (left % 1_000_000_000)));
       solution = initial == null ? routing.solveWithParameters(params.build())
           : routing.solveFromAssignmentWithParameters(initial, params.build());
       long millis = (System.nanoTime() - constructedAt) / 1_000_000;

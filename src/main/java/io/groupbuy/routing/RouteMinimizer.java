@@ -113,9 +113,9 @@ public final class RouteMinimizer {
       routeOf[removed.nodes[k]] = null;
     }
     Arrays.fill(ejections, 1);
-    int rounds = 0;
+    this.deadline = deadline;
     while (!pool.isEmpty()) {
-      if ((++rounds & 7) == 0 && System.nanoTime() >= deadline) {
+      if (System.nanoTime() >= deadline) {
         routes.clear();
         for (TimedRoute r : saved) attach(r);
         return false;
@@ -194,7 +194,7 @@ public final class RouteMinimizer {
         search(0, 0, ready[0], 0, 0, 0);
       }
     }
-    if (bestRoute == null) return false;
+    if (bestRoute == null || outOfTime) return false;
     TimedRoute r = bestRoute;
     int[] next = new int[r.size + 1];
     int length = 0;
@@ -225,6 +225,9 @@ public final class RouteMinimizer {
    * once the arrival there is within its latest start, the route is feasible without ejecting more.
    */
   private void search(int j, int last, long lastStart, int count, int cost, int ejectedLoad) {
+    // long routes make this search large; it gives up at the deadline like the rest
+    if ((++searchSteps & 4095) == 0 && System.nanoTime() >= deadline) outOfTime = true;
+    if (outOfTime) return;
     boolean loadFits = searched.load + demand[inserting] - ejectedLoad <= capacity;
     if (j == sequenceLength) {
       if (loadFits && lastStart + time[last][0] <= due[0]) record(count, cost, j);
@@ -242,6 +245,10 @@ public final class RouteMinimizer {
       search(j + 1, last, lastStart, count + 1, cost + ejections[x], ejectedLoad + demand[x]);
     }
   }
+
+  private long deadline;
+  private long searchSteps;
+  private boolean outOfTime;
 
   private void record(int count, int cost, int j) {
     if (count == 0 || cost >= bestCost) return;

@@ -60,6 +60,11 @@ public final class VrptwSolver {
     }
   }
 
+  static {
+    // loading the native solver takes about half a second: not inside the first call's time limit
+    com.google.ortools.Loader.loadNativeLibraries();
+  }
+
   private VrptwSolver() {}
 
   /**
