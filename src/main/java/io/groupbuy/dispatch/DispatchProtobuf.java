@@ -84,10 +84,12 @@ public final class DispatchProtobuf {
           b -> config(io.groupbuy.dispatch.proto.RegionConfigured.parseFrom(b))),
       ProtoCodec.of(OrderAdded.class, "dispatch.RegionOrderAdded",
           e -> io.groupbuy.dispatch.proto.RegionOrderAdded.newBuilder().setOrderId(e.orderId())
-              .setPickupPointId(e.pickupPointId()).setLat(e.lat()).setLng(e.lng()).setUnits(e.units()).build(),
+              .setPickupPointId(e.pickupPointId()).setLat(e.lat()).setLng(e.lng()).setUnits(e.units())
+              .setUrgent(e.urgent()).build(),
           b -> {
             var p = io.groupbuy.dispatch.proto.RegionOrderAdded.parseFrom(b);
-            return new OrderAdded(p.getOrderId(), p.getPickupPointId(), p.getLat(), p.getLng(), p.getUnits());
+            return new OrderAdded(p.getOrderId(), p.getPickupPointId(), p.getLat(), p.getLng(), p.getUnits(),
+                p.getUrgent());
           }),
       ProtoCodec.of(OrderRemoved.class, "dispatch.RegionOrderRemoved",
           e -> io.groupbuy.dispatch.proto.RegionOrderRemoved.newBuilder().setOrderId(e.orderId())
@@ -200,7 +202,7 @@ public final class DispatchProtobuf {
     s.vehicles().forEach((id, capacity) -> b.addVehicles(joined(new VehicleJoined(id, capacity))));
     s.orders().values().forEach(o -> b.addOrders(io.groupbuy.dispatch.proto.RegionOrder.newBuilder()
         .setOrderId(o.orderId()).setPickupPointId(o.pickupPointId()).setLat(o.lat()).setLng(o.lng())
-        .setUnits(o.units()).setDispatched(o.dispatched())));
+        .setUnits(o.units()).setDispatched(o.dispatched()).setUrgent(o.urgent())));
     return b.build();
   }
 
@@ -208,7 +210,7 @@ public final class DispatchProtobuf {
     RegionSnapshot p = RegionSnapshot.parseFrom(bytes);
     Map<String, RegionOrder> orders = new LinkedHashMap<>();
     p.getOrdersList().forEach(o -> orders.put(o.getOrderId(), new RegionOrder(o.getOrderId(), o.getPickupPointId(),
-        o.getLat(), o.getLng(), o.getUnits(), o.getDispatched())));
+        o.getLat(), o.getLng(), o.getUnits(), o.getDispatched(), o.getUrgent())));
     Map<String, Integer> vehicles = new LinkedHashMap<>();
     p.getVehiclesList().forEach(v -> vehicles.put(v.getVehicleId(), v.getCapacity()));
     return new DispatchRegion.State(p.hasConfig() ? config(p.getConfig()) : null, orders, vehicles,

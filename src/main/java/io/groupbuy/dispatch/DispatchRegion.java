@@ -69,11 +69,12 @@ public final class DispatchRegion
   static final int ORDER_BATCH_MAX = 500;
 
   public record Settings(Duration cutoffTimeLimit, Duration rerouteTimeLimit, double vehicleFixedCostKm,
-                         double latePenaltyKmPerMinute, double roadFactor, Duration shiftAfterWindow) {
+                         double latePenaltyKmPerMinute, double roadFactor, Duration shiftAfterWindow,
+                         Duration urgentWindow) {
     public static Settings fromConfig(com.typesafe.config.Config c) {
       return new Settings(c.getDuration("cutoff-time-limit"), c.getDuration("reroute-time-limit"),
           c.getDouble("vehicle-fixed-cost-km"), c.getDouble("late-penalty-km-per-minute"), c.getDouble("road-factor"),
-          c.getDuration("shift-after-window"));
+          c.getDuration("shift-after-window"), c.getDuration("urgent-window"));
     }
   }
 
@@ -93,9 +94,17 @@ public final class DispatchRegion
   public record JoinVehicle(String vehicleId, int capacity, ActorRef<StatusReply<PlanView>> replyTo)
       implements Command {}
 
-  /** A confirmed order to deliver to a pickup point; the same order id twice has one effect. */
-  public record AddOrder(String orderId, String pickupPointId, double lat, double lng, int units,
-                         ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /**
+   * A confirmed order to deliver to a pickup point; the same order id twice has one effect. An urgent order does not
+   * wait for the next cutoff: once a plan exists, a re-plan offers it to the vehicles at the warehouse.
+   */
+  public record AddOrder(String orderId, String pickupPointId, double lat, double lng, int units, boolean urgent,
+                         ActorRef<StatusReply<Done>> replyTo) implements Command {
+    public AddOrder(String orderId, String pickupPointId, double lat, double lng, int units,
+                    ActorRef<StatusReply<Done>> replyTo) {
+      this(orderId, pickupPointId, lat, lng, units, false, replyTo);
+    }
+  }
 
   public record RemoveOrder(String orderId, String reason, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
@@ -148,8 +157,12 @@ public final class DispatchRegion
   public record RegionConfigured(double depotLat, double depotLng, double speedKmh, int serviceSeconds)
       implements Event {}
 
-  public record OrderAdded(String orderId, String pickupPointId, double lat, double lng, int units)
-      implements Event {}
+  public record OrderAdded(String orderId, String pickupPointId, double lat, double lng, int units, boolean urgent)
+      implements Event {
+    public OrderAdded(String orderId, String pickupPointId, double lat, double lng, int units) {
+      this(orderId, pickupPointId, lat, lng, units, false);
+    }
+  }
 
   public record OrderRemoved(String orderId, String reason) implements Event {}
 
@@ -174,7 +187,11 @@ public final class DispatchRegion
   public record VehicleUnavailable(String vehicleId, String reason) implements Event {}
 
   public record RegionOrder(String orderId, String pickupPointId, double lat, double lng, int units,
-                            boolean dispatched) {}
+                            boolean dispatched, boolean urgent) {
+    RegionOrder asDispatched() {
+      return new RegionOrder(orderId, pickupPointId, lat, lng, units, true, urgent);
+    }
+  }
 
   public record State(RegionConfigured config, Map<String, RegionOrder> orders, Map<String, Integer> vehicles,
                       PlanCommitted plan, Set<String> served, Set<String> unavailable, Set<String> cutoffs)
@@ -212,7 +229,8 @@ public final class DispatchRegion
         return new State(e, orders, vehicles, plan, served, unavailable, cutoffs);
       } else if (event instanceof OrderAdded e) {
         Map<String, RegionOrder> o = new LinkedHashMap<>(orders);
-        o.put(e.orderId(), new RegionOrder(e.orderId(), e.pickupPointId(), e.lat(), e.lng(), e.units(), false));
+        o.put(e.orderId(), new RegionOrder(e.orderId(), e.pickupPointId(), e.lat(), e.lng(), e.units(), false,
+            e.urgent()));
         return new State(config, o, vehicles, plan, served, unavailable, cutoffs);
       } else if (event instanceof OrderRemoved e) {
         Map<String, RegionOrder> o = new LinkedHashMap<>(orders);
@@ -230,7 +248,7 @@ public final class DispatchRegion
           for (RouteStop s : v.stops()) {
             for (String id : s.orderIds()) {
               RegionOrder r = o.get(id);
-              if (r != null) o.put(id, new RegionOrder(id, r.pickupPointId(), r.lat(), r.lng(), r.units(), true));
+              if (r != null) o.put(id, r.asDispatched());
             }
           }
         }
@@ -372,7 +390,8 @@ public final class DispatchRegion
       return Effect().reply(c.replyTo(), StatusReply.error(INVALID + ": order " + c.orderId()
           + " needs positive units and valid coordinates"));
     }
-    orderBatch.putIfAbsent(c.orderId(), new OrderAdded(c.orderId(), c.pickupPointId(), c.lat(), c.lng(), c.units()));
+    orderBatch.putIfAbsent(c.orderId(), new OrderAdded(c.orderId(), c.pickupPointId(), c.lat(), c.lng(), c.units(),
+        c.urgent()));
     orderBatchWaiters.computeIfAbsent(c.orderId(), k -> new ArrayList<>()).add(c.replyTo());
     if (orderBatch.size() >= ORDER_BATCH_MAX) return onFlushOrders(s, new FlushOrders());
     if (!timers.isTimerActive("flush-orders")) timers.startSingleTimer("flush-orders", new FlushOrders(),
@@ -391,9 +410,13 @@ public final class DispatchRegion
     Map<String, List<ActorRef<StatusReply<Done>>>> waiters = new HashMap<>(orderBatchWaiters);
     orderBatch.clear();
     orderBatchWaiters.clear();
+    List<String> urgentIds = events.stream().map(e -> (OrderAdded) e).filter(OrderAdded::urgent)
+        .map(OrderAdded::orderId).toList();
     return Effect().persist(events).thenRun(next -> {
       waiters.values().forEach(list -> list.forEach(w -> w.tell(StatusReply.success(Done.getInstance()))));
       then.accept(next);
+      if (!urgentIds.isEmpty()) requestSolve(next, "urgent order" + (urgentIds.size() > 1 ? "s " : " ")
+          + String.join(", ", urgentIds));
     }).thenNoReply();
   }
 
@@ -549,6 +572,21 @@ public final class DispatchRegion
           stops.put(r.stopId(), new RouteStop(r.stopId(), r.lat(), r.lng(), units, r.windowStartMs(),
               r.windowEndMs(), r.serviceSeconds(), orders, r.plannedEtaMs()));
         }
+      }
+      // urgent orders on no route yet: a vehicle at the warehouse may still take them now
+      Map<String, List<RegionOrder>> urgentByPoint = new LinkedHashMap<>();
+      s.orders().values().stream().filter(o -> o.urgent() && !o.dispatched())
+          .forEach(o -> urgentByPoint.computeIfAbsent(o.pickupPointId(), k -> new ArrayList<>()).add(o));
+      long urgentEnd = now + settings.urgentWindow().toMillis();
+      urgentByPoint.forEach((point, orders) -> {
+        // its own stop: the point's regular stop may be on a vehicle that does not carry these goods
+        String stopId = point + "~" + orders.get(0).orderId();
+        stops.put(stopId, new RouteStop(stopId, orders.get(0).lat(), orders.get(0).lng(),
+            orders.stream().mapToInt(RegionOrder::units).sum(), now, urgentEnd, s.config().serviceSeconds(),
+            orders.stream().map(RegionOrder::orderId).toList(), 0));
+      });
+      if (!urgentByPoint.isEmpty()) {
+        shiftEndMs = Math.max(shiftEndMs, urgentEnd + settings.shiftAfterWindow().toMillis());
       }
     }
     int next = 1;

@@ -40,7 +40,7 @@ public final class ShardedDispatch implements Order.DispatchGateway, DispatchReg
       var point = found.orElseThrow(() -> new ApiError.Failure(422, "unknown-pickup-point",
           "no pickup point " + details.pickupPointId(), "pickupPointId"));
       return region(details.warehouseId()).<Done>askWithStatus(r -> new DispatchRegion.AddOrder(orderId, point.id(),
-          point.lat(), point.lng(), units, r), timeout);
+          point.lat(), point.lng(), units, details.urgent(), r), timeout);
     });
   }
 

@@ -65,17 +65,23 @@ public final class Order
   public record Line(String sku, int quantity) implements CborSerializable {}
 
   /** What a placement asked for; equal details mean a retry of the same request. */
+  /** What was ordered; an {@code urgent} order is delivered as soon as a vehicle at the warehouse can take it. */
   public record Details(String customerId, String pickupPointId, String warehouseId, List<Line> lines,
-                        long placedAtEpochMs, long cutoffEpochMs, String idempotencyKey)
+                        long placedAtEpochMs, long cutoffEpochMs, String idempotencyKey, boolean urgent)
       implements CborSerializable {
     public Details {
       lines = List.copyOf(lines);
     }
 
+    public Details(String customerId, String pickupPointId, String warehouseId, List<Line> lines,
+                   long placedAtEpochMs, long cutoffEpochMs, String idempotencyKey) {
+      this(customerId, pickupPointId, warehouseId, lines, placedAtEpochMs, cutoffEpochMs, idempotencyKey, false);
+    }
+
     boolean sameRequestAs(Details other) {
       return customerId.equals(other.customerId) && pickupPointId.equals(other.pickupPointId)
           && warehouseId.equals(other.warehouseId) && lines.equals(other.lines)
-          && idempotencyKey.equals(other.idempotencyKey);
+          && idempotencyKey.equals(other.idempotencyKey) && urgent == other.urgent;
     }
   }
 
@@ -124,7 +130,7 @@ public final class Order
   // ---- reply ----
   public record Summary(String orderId, String customerId, String pickupPointId, String warehouseId,
                         List<Line> lines, Status status, String reason, long placedAtEpochMs, long cutoffEpochMs,
-                        String vehicleId) implements CborSerializable {}
+                        String vehicleId, boolean urgent) implements CborSerializable {}
 
   // ---- events ----
   public sealed interface Event extends ProtoPersisted {}
@@ -616,7 +622,7 @@ public final class Order
   private Summary summary(State s) {
     Details d = s.details();
     return new Summary(orderId, d.customerId(), d.pickupPointId(), d.warehouseId(), d.lines(), s.status(),
-        s.reason(), d.placedAtEpochMs(), d.cutoffEpochMs(), s.vehicleId());
+        s.reason(), d.placedAtEpochMs(), d.cutoffEpochMs(), s.vehicleId(), d.urgent());
   }
 
   @Override

@@ -72,7 +72,7 @@ public final class OrderProtobuf {
     var b = OrderDetails.newBuilder()
         .setCustomerId(d.customerId()).setPickupPointId(d.pickupPointId()).setWarehouseId(d.warehouseId())
         .setPlacedAtEpochMs(d.placedAtEpochMs()).setCutoffEpochMs(d.cutoffEpochMs())
-        .setIdempotencyKey(d.idempotencyKey());
+        .setIdempotencyKey(d.idempotencyKey()).setUrgent(d.urgent());
     d.lines().forEach(l -> b.addLines(OrderLine.newBuilder().setSku(l.sku()).setQuantity(l.quantity())));
     return b.build();
   }
@@ -80,7 +80,7 @@ public final class OrderProtobuf {
   private static Details details(OrderDetails p) {
     return new Details(p.getCustomerId(), p.getPickupPointId(), p.getWarehouseId(),
         p.getLinesList().stream().map(l -> new Line(l.getSku(), l.getQuantity())).toList(),
-        p.getPlacedAtEpochMs(), p.getCutoffEpochMs(), p.getIdempotencyKey());
+        p.getPlacedAtEpochMs(), p.getCutoffEpochMs(), p.getIdempotencyKey(), p.getUrgent());
   }
 
   private static OrderSnapshot snapshot(State s) {

@@ -39,7 +39,8 @@ public final class OrderRoutes extends ApiDirectives {
       Pattern.compile("o-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   /** Body of {@code POST /orders}. */
-  public record PlaceOrderRequest(String idempotencyKey, String pickupPointId, List<LineRequest> lines) {}
+  public record PlaceOrderRequest(String idempotencyKey, String pickupPointId, List<LineRequest> lines,
+                                  Boolean urgent) {}
 
   public record LineRequest(String sku, Integer quantity) {}
 
@@ -216,6 +217,7 @@ public final class OrderRoutes extends ApiDirectives {
           "idempotencyKey");
     }
     final String idempotencyKey = key;
+    final boolean urgent = Boolean.TRUE.equals(req.urgent());
     return catalog.pickupPoint(req.pickupPointId()).thenCompose(point -> {
       PickupPoint pp = point.orElseThrow(() -> new ApiError.Failure(422, "unknown-pickup-point",
           "no pickup point " + req.pickupPointId() + "; see GET /catalog/pickup-points", "pickupPointId"));
@@ -235,7 +237,7 @@ public final class OrderRoutes extends ApiDirectives {
         if (!now.isBefore(cutoff)) cutoff = cutoff.plusDays(1);
         return new Order.Details(principal.subject(), pp.id(), pp.warehouseId(),
             lines.stream().map(l -> new Line(l.sku(), l.quantity())).toList(),
-            now.toInstant().toEpochMilli(), cutoff.toInstant().toEpochMilli(), idempotencyKey);
+            now.toInstant().toEpochMilli(), cutoff.toInstant().toEpochMilli(), idempotencyKey, urgent);
       });
     });
   }

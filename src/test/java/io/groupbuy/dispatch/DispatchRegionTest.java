@@ -166,6 +166,49 @@ class DispatchRegionTest {
   }
 
   @Test
+  void anUrgentOrderAfterTheCutoffGoesToTheVehicleStillAtTheWarehouse() {
+    setUp(2);
+    long now = System.currentTimeMillis();
+    PlanView plan = cutoff("day-1", now, now + 3_600_000);
+    VehicleRouteView busy = plan.vehicles().stream().max((a, b) -> a.stops().size() - b.stops().size()).orElseThrow();
+    String idle = busy.vehicleId().equals("v1") ? "v2" : "v1";
+    List<String> remaining = busy.stops().stream().map(RouteStop::stopId).toList();
+    kit.runCommand(new DispatchRegion.VehicleUpdate(busy.vehicleId(), "EN_ROUTE", busy.routeVersion(), LAT + 0.005,
+        LNG + 0.005, now, remaining, 1, Map.of(), "", 0));
+    kit.runCommand(new DispatchRegion.VehicleUpdate(idle, "IDLE", 0, LAT, LNG, now, List.of(), 0, Map.of(), "", 0));
+    // an ordinary order now waits for the next cutoff
+    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new DispatchRegion.AddOrder("o-normal", "pp-8", LAT + 0.012,
+        LNG, 2, r)).reply().isSuccess());
+    // an urgent one, at pickup point pp-2, which the busy vehicle serves with other goods
+    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new DispatchRegion.AddOrder("o-urgent", "pp-2", LAT + 0.02,
+        LNG + 0.02, 3, true, r)).reply().isSuccess());
+    TestProbe<Object> waiter = testKit.createTestProbe();
+    waiter.awaitAssert(Duration.ofSeconds(15), () -> {
+      assertEquals(2, kit.getState().planVersion());
+      return null;
+    });
+    State s = kit.getState();
+    assertTrue(s.plan().cause().startsWith("urgent order o-urgent"), s.plan().cause());
+    List<RouteStop> idleStops = s.planOf(idle).stops();
+    assertTrue(idleStops.stream().anyMatch(x -> x.orderIds().equals(List.of("o-urgent"))),
+        "the vehicle at the warehouse takes the urgent order: " + idleStops);
+    List<RouteStop> busyStops = s.planOf(busy.vehicleId()).stops();
+    assertTrue(busyStops.stream().noneMatch(x -> x.orderIds().contains("o-urgent")),
+        "the vehicle on the road cannot: it does not carry the goods");
+    assertEquals(remaining.get(0), busyStops.get(0).stopId(), "it keeps the stop it is heading to");
+    assertTrue(s.orders().get("o-urgent").dispatched());
+    assertFalse(s.orders().get("o-normal").dispatched());
+    waiter.awaitAssert(() -> {
+      assertTrue(links.statuses().stream().anyMatch(x -> x.startsWith("o-urgent WAVED " + idle + " ")),
+          links.statuses().toString());
+      assertTrue(links.routes().stream().anyMatch(r -> r.vehicleId().equals(idle) && r.version() == 2));
+      return null;
+    });
+    kit.restart();
+    assertTrue(kit.getState().orders().get("o-urgent").urgent(), "urgency survives recovery");
+  }
+
+  @Test
   void refusesCutoffWithoutDepotOrVehiclesAndBadInput() {
     TestProbe<StatusReply<PlanView>> probe = testKit.createTestProbe();
     long now = System.currentTimeMillis();

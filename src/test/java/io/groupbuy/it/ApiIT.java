@@ -77,6 +77,13 @@ class ApiIT {
     assertError(raw("POST", "/orders", ALICE, "application/json",
         "{\"pickupPointId\":\"pp-it-1\",\"lines\":[{\"sku\":\"apple\",\"quantity\":\"two\"}]}".getBytes()), 400,
         "malformed-json", "lines[0].quantity");
+    assertError(raw("POST", "/orders", ALICE, "application/json", ("{\"idempotencyKey\":\"u9\",\"pickupPointId\":"
+        + "\"pp-it-1\",\"urgent\":\"soon\",\"lines\":[{\"sku\":\"apple\",\"quantity\":1}]}").getBytes()), 400,
+        "malformed-json", "urgent");
+    var urgent = api.call("POST", "/orders", ALICE, Map.of("idempotencyKey", "urgent-1", "pickupPointId", "pp-it-1",
+        "urgent", true, "lines", List.of(Map.of("sku", "apple", "quantity", 1))));
+    assertEquals(201, urgent.status(), urgent.raw());
+    assertTrue(urgent.body().path("urgent").asBoolean(), urgent.raw());
     assertError(raw("POST", "/orders", ALICE, "application/json",
         "{\"pickupPointId\":\"pp-it-1\",\"lines\":[],\"colour\":\"red\"}".getBytes()), 400, "malformed-json",
         "colour");
