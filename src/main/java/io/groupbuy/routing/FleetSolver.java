@@ -193,8 +193,10 @@ public final class FleetSolver {
       Assignment solution;
       Assignment initial = initialRoutes == null ? null
           : routing.readAssignmentFromRoutes(toIndexRoutes(initialRoutes), true);
-      // building and closing the model take part of the time too (much of it for large problems)
-      long left = Math.max(1_000_000, options.timeLimit().toNanos() - (System.nanoTime() - constructedAt));
+      // building and closing the model take part of the time too (much of it for large problems), but the search
+      // keeps at least a quarter of it: a very short limit must still leave time for a first solution
+      long limit = options.timeLimit().toNanos();
+      long left = Math.max(Math.max(1_000_000, limit / 4), limit - (System.nanoTime() - constructedAt));
       params.setTimeLimit(Duration.newBuilder().setSeconds(left / 1_000_000_000).setNanos((int) (left % 1_000_000_000)));
       solution = initial == null ? routing.solveWithParameters(params.build())
           : routing.solveFromAssignmentWithParameters(initial, params.build());
