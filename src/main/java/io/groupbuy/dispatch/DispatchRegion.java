@@ -70,11 +70,11 @@ public final class DispatchRegion
 
   public record Settings(Duration cutoffTimeLimit, Duration rerouteTimeLimit, double vehicleFixedCostKm,
                          double latePenaltyKmPerMinute, double roadFactor, Duration shiftAfterWindow,
-                         Duration urgentWindow) {
+                         Duration urgentWindow, double transferCostKm) {
     public static Settings fromConfig(com.typesafe.config.Config c) {
       return new Settings(c.getDuration("cutoff-time-limit"), c.getDuration("reroute-time-limit"),
           c.getDouble("vehicle-fixed-cost-km"), c.getDouble("late-penalty-km-per-minute"), c.getDouble("road-factor"),
-          c.getDuration("shift-after-window"), c.getDuration("urgent-window"));
+          c.getDuration("shift-after-window"), c.getDuration("urgent-window"), c.getDouble("transfer-cost-km"));
     }
   }
 
@@ -637,7 +637,7 @@ public final class DispatchRegion
         ? VrptwSolver.Options.dispatch(settings.cutoffTimeLimit(), settings.vehicleFixedCostKm(),
             settings.latePenaltyKmPerMinute())
         : VrptwSolver.Options.dispatch(settings.rerouteTimeLimit(), settings.vehicleFixedCostKm(),
-            settings.latePenaltyKmPerMinute()).withMetaheuristic(
+            settings.latePenaltyKmPerMinute()).withTransferPenalty(settings.transferCostKm()).withMetaheuristic(
             com.google.ortools.constraintsolver.LocalSearchMetaheuristic.Value.GREEDY_DESCENT);
     long origin = originMs;
     CompletableFuture.supplyAsync(() -> {

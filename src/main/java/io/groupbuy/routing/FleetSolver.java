@@ -118,6 +118,22 @@ public final class FleetSolver {
         }
       }
       routing.setArcCostEvaluatorOfAllVehicles(routing.registerTransitMatrix(cost));
+      // a vehicle at the depot may take over stops another vehicle carries, at a price: their goods must be picked
+      // again, and the driver who has them is told to skip them
+      Set<Integer> carried = new HashSet<>();
+      for (Vehicle v : p.vehicles()) for (int id : v.onboard()) carried.add(nodeOfStop.get(id));
+      if (options.transferPenalty() > 0 && !carried.isEmpty()) {
+        long penalty = Math.round(options.transferPenalty() * SCALE);
+        long[][] fromDepot = new long[n][];
+        for (int i = 0; i < n; i++) {
+          fromDepot[i] = cost[i].clone();
+          for (int j : carried) fromDepot[i][j] += penalty;
+        }
+        int evaluator = routing.registerTransitMatrix(fromDepot);
+        for (int v = 0; v < vehicles; v++) {
+          if (p.vehicles().get(v).atDepot()) routing.setArcCostEvaluatorOfVehicle(evaluator, v);
+        }
+      }
       // a vehicle already on the road is in use anyway; only sending out another one costs a vehicle
       for (int v = 0; v < vehicles; v++) {
         if (p.vehicles().get(v).atDepot()) routing.setFixedCostOfVehicle(Math.round(options.vehicleFixedCost() * SCALE), v);

@@ -27,6 +27,7 @@ final class StringRemovalSearch {
   private static final double SPLIT_DEPTH = 0.01;
   private static final double START_TEMPERATURE = 100;
   private static final double END_TEMPERATURE = 1;
+  private static final boolean TRACE = Boolean.getBoolean("groupbuy.routing.trace");
 
   private final RoutingInstance in;
   private final SplittableRandom random;
@@ -80,6 +81,7 @@ final class StringRemovalSearch {
   static List<List<Integer>> improve(VrptwProblem p, List<List<Integer>> routes, long deadlineNanos, long seed) {
     StringRemovalSearch search = new StringRemovalSearch(new RoutingInstance(p), routes, routes.size(), seed);
     search.run(deadlineNanos);
+    if (TRACE) System.err.printf("    string removal: %,d steps, best %.2f%n", search.steps, search.bestCost);
     return search.best;
   }
 

@@ -18,20 +18,20 @@ public final class VrptwSolver {
   /** How to solve. {@code vehicleFixedCost} and {@code dropPenalty} are in distance units. */
   public record Options(java.time.Duration timeLimit, double vehicleFixedCost, double dropPenalty,
                         FirstSolutionStrategy.Value firstSolution, LocalSearchMetaheuristic.Value metaheuristic,
-                        double latePenalty, boolean eliminateRoutes) {
+                        double latePenalty, boolean eliminateRoutes, double transferPenalty) {
     /**
      * Vehicles first, then distance, as VRPTW results are judged: route minimisation, then string-removal search at
      * that fleet size, then guided local search with a large fixed cost per vehicle (see {@link VrptwSolver#solve}).
      */
     public static Options hierarchical(java.time.Duration timeLimit) {
       return new Options(timeLimit, 10_000, 1_000_000, FirstSolutionStrategy.Value.PARALLEL_CHEAPEST_INSERTION,
-          LocalSearchMetaheuristic.Value.GUIDED_LOCAL_SEARCH, 0, true);
+          LocalSearchMetaheuristic.Value.GUIDED_LOCAL_SEARCH, 0, true, 0);
     }
 
     /** The plain model other VRPTW work compares with: small vehicle cost, parallel cheapest insertion + GLS. */
     public static Options plain(java.time.Duration timeLimit) {
       return new Options(timeLimit, 1, 10_000, FirstSolutionStrategy.Value.PARALLEL_CHEAPEST_INSERTION,
-          LocalSearchMetaheuristic.Value.GUIDED_LOCAL_SEARCH, 0, false);
+          LocalSearchMetaheuristic.Value.GUIDED_LOCAL_SEARCH, 0, false, 0);
     }
 
     /**
@@ -40,7 +40,7 @@ public final class VrptwSolver {
      */
     public static Options dispatch(java.time.Duration timeLimit, double vehicleFixedCost, double latePenalty) {
       return new Options(timeLimit, vehicleFixedCost, 1_000_000, FirstSolutionStrategy.Value.PARALLEL_CHEAPEST_INSERTION,
-          LocalSearchMetaheuristic.Value.GUIDED_LOCAL_SEARCH, latePenalty, false);
+          LocalSearchMetaheuristic.Value.GUIDED_LOCAL_SEARCH, latePenalty, false, 0);
     }
 
     /**
@@ -48,15 +48,27 @@ public final class VrptwSolver {
      * a late delivery beats a dropped one.
      */
     public Options withLatePenalty(double latePenalty) {
-      return new Options(timeLimit, vehicleFixedCost, dropPenalty, firstSolution, metaheuristic, latePenalty, eliminateRoutes);
+      return new Options(timeLimit, vehicleFixedCost, dropPenalty, firstSolution, metaheuristic, latePenalty,
+          eliminateRoutes, transferPenalty);
     }
 
     public Options withTimeLimit(java.time.Duration limit) {
-      return new Options(limit, vehicleFixedCost, dropPenalty, firstSolution, metaheuristic, latePenalty, eliminateRoutes);
+      return new Options(limit, vehicleFixedCost, dropPenalty, firstSolution, metaheuristic, latePenalty,
+          eliminateRoutes, transferPenalty);
+    }
+
+    /**
+     * Dispatch during the day: a vehicle at the depot taking over a stop whose goods another vehicle carries costs
+     * this many distance units (the goods must be picked again), so stops move only when it is worth it.
+     */
+    public Options withTransferPenalty(double penalty) {
+      return new Options(timeLimit, vehicleFixedCost, dropPenalty, firstSolution, metaheuristic, latePenalty,
+          eliminateRoutes, penalty);
     }
 
     public Options withMetaheuristic(LocalSearchMetaheuristic.Value value) {
-      return new Options(timeLimit, vehicleFixedCost, dropPenalty, firstSolution, value, latePenalty, eliminateRoutes);
+      return new Options(timeLimit, vehicleFixedCost, dropPenalty, firstSolution, value, latePenalty, eliminateRoutes,
+          transferPenalty);
     }
   }
 

@@ -53,6 +53,28 @@ class FleetSolverTest {
   }
 
   @Test
+  void stopsStayOnTheVanCarryingThemUnlessMovingThemPays() {
+    // A is on time, heading to stop 1 with the goods of 1, 2, 3; B leaves the depot for an urgent stop 9 near 2 and 3
+    Vehicle onTime = new Vehicle("A", 10, 0, 0, 20, false, List.of(1, 2, 3), 1);
+    Vehicle idle = Vehicle.atDepot("B", DEPOT, 0, 20);
+    List<Stop> stops = List.of(EAST.get(0), new Stop(2, 25, 5, 5, 0, 500, 2), new Stop(3, 25, -5, 5, 0, 500, 2),
+        new Stop(9, 26, 0, 1, 0, 500, 1));
+    FleetProblem p = new FleetProblem("transfer", DEPOT, stops, List.of(onTime, idle), Distance.EUCLIDEAN, 1);
+    List<List<Integer>> current = List.of(List.of(1, 2, 3), List.of());
+
+    // distance alone: B taking 2 and 3 on its way saves about 13
+    FleetPlan free = FleetSolver.resolve(p, DISPATCH, current);
+    assertEquals(List.of(), RouteChecker.violations(p, free, false));
+    assertEquals(List.of(1), free.routes().get(0).stopIds(), free.routes().toString());
+
+    // at 30 per stop taken over, A keeps what it carries
+    FleetPlan kept = FleetSolver.resolve(p, DISPATCH.withTransferPenalty(30), current);
+    assertEquals(List.of(), RouteChecker.violations(p, kept, false));
+    assertEquals(List.of(1, 2, 3), kept.routes().get(0).stopIds().stream().sorted().toList(), kept.routes().toString());
+    assertEquals(List.of(9), kept.routes().get(1).stopIds());
+  }
+
+  @Test
   void hardWindowsDropAndReportWhatCannotBeServed() {
     List<Stop> stops = List.of(new Stop(1, 10, 0, 5, 0, 50, 0), new Stop(2, 0, 90, 5, 0, 50, 0));
     FleetProblem p = new FleetProblem("hard", DEPOT, stops, List.of(Vehicle.atDepot("A", DEPOT, 0, 20)),
