@@ -37,7 +37,7 @@ public final class RerouteBench {
   static final double WINDOW_MIN = 240;
   static final Distance ROAD_KM = (a, b) -> ROAD * Distance.HAVERSINE_KM.between(a, b);
   static final VrptwSolver.Options DISPATCH = VrptwSolver.Options.dispatch(Duration.ofSeconds(1), 30, 2)
-      .withMetaheuristic(LocalSearchMetaheuristic.Value.GREEDY_DESCENT);
+      .withTransferPenalty(15).withMetaheuristic(LocalSearchMetaheuristic.Value.GREEDY_DESCENT);
 
   private RerouteBench() {}
 
