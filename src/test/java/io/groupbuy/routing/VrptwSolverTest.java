@@ -50,6 +50,34 @@ class VrptwSolverTest {
   }
 
   @Test
+  void degenerateProblemsNeitherCrashNorLoseCustomers() {
+    Stop depot = new Stop(0, 0, 0, 0, 0, 100, 0);
+    var options = VrptwSolver.Options.hierarchical(Duration.ofMillis(300));
+    VrptwProblem empty = new VrptwProblem("empty", depot, List.of(), 3, 10, VrptwProblem.Distance.EUCLIDEAN);
+    VrptwSolution none = VrptwSolver.solve(empty, options);
+    assertEquals(0, none.vehicles());
+    assertEquals(List.of(), none.dropped());
+    VrptwProblem one = new VrptwProblem("one", depot, List.of(new Stop(7, 3, 4, 1, 0, 50, 1)), 3, 10,
+        VrptwProblem.Distance.EUCLIDEAN);
+    VrptwSolution single = VrptwSolver.solve(one, options);
+    assertEquals(List.of(List.of(7)), single.routes());
+    assertEquals(10, single.distance(), 1e-9);
+    VrptwProblem hopeless = new VrptwProblem("hopeless", depot, List.of(new Stop(1, 90, 0, 1, 0, 10, 1),
+        new Stop(2, 1, 0, 11, 0, 50, 1)), 3, 10, VrptwProblem.Distance.EUCLIDEAN);
+    VrptwSolution dropped = VrptwSolver.solve(hopeless, options);
+    assertEquals(List.of(), RouteChecker.violations(hopeless, dropped));
+    assertEquals(List.of(1, 2), dropped.dropped().stream().sorted().toList());
+    // more customers than the fleet can take, each alone: the solver reports what it drops
+    List<Stop> far = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) far.add(new Stop(i, 10 * i, 10 * (i % 2 == 0 ? 1 : -1), 8, 0, 60, 1));
+    VrptwProblem tight = new VrptwProblem("tight", depot, far, 2, 10, VrptwProblem.Distance.EUCLIDEAN);
+    VrptwSolution partial = VrptwSolver.solve(tight, options);
+    assertEquals(List.of(), RouteChecker.violations(tight, partial));
+    assertEquals(2, partial.vehicles());
+    assertEquals(2, partial.dropped().size());
+  }
+
+  @Test
   void checkerCatchesEveryKindOfViolation() {
     Stop depot = new Stop(0, 0, 0, 0, 0, 30, 0);
     List<Stop> customers = List.of(new Stop(1, 10, 0, 15, 0, 5, 0), new Stop(2, 20, 0, 15, 0, 100, 0),
