@@ -51,17 +51,6 @@ public final class FleetSolver {
     return new Model(p, options).solve(routes);
   }
 
-  /**
-   * As {@link #resolve}, searching also with large neighbourhoods that remove and reinsert groups of nearby stops and
-   * with moves that place unserved stops: slower at shortening routes, but what emptying a whole route needs.
-   */
-  static FleetPlan resolveInserting(FleetProblem p, Options options, List<List<Integer>> routes) {
-    Model m = new Model(p, options);
-    m.insertionNeighbourhoods = true;
-    m.stopWhenAllServed = true;
-    return m.solve(routes);
-  }
-
   /** One OR-Tools model of a problem; used once. */
   private static final class Model {
     final FleetProblem p;
@@ -70,9 +59,6 @@ public final class FleetSolver {
     final Map<Integer, Integer> nodeOfStop = new HashMap<>();
     final RoutingIndexManager manager;
     final RoutingModel routing;
-    boolean insertionNeighbourhoods;
-    /** Stop at the first solution that serves every stop (when only the count of vehicles matters). */
-    boolean stopWhenAllServed;
 
     /** When building the model began: the time limit counts from here, as the caller sees it. */
     final long constructedAt = System.nanoTime();
@@ -191,20 +177,6 @@ public final class FleetSolver {
           .setLocalSearchMetaheuristic(options.metaheuristic())
           .setTimeLimit(Duration.newBuilder().setSeconds(options.timeLimit().getSeconds())
               .setNanos(options.timeLimit().getNano()).build());
-      if (insertionNeighbourhoods) {
-        var on = com.google.ortools.util.OptionalBoolean.BOOL_TRUE;
-        params.setLocalSearchOperators(params.getLocalSearchOperators().toBuilder()
-            .setUseInactiveLns(on).setUsePathLns(on).setUseExtendedSwapActive(on).setUseRelocateAndMakeActive(on)
-            .setUseExchangeAndMakeActive(on).setUseGlobalCheapestInsertionCloseNodesLns(on)
-            .setUseLocalCheapestInsertionCloseNodesLns(on).setUseRelocatePathGlobalCheapestInsertionInsertUnperformed(on)
-            .build());
-      }
-      if (stopWhenAllServed) {
-        long dropCost = Math.round(options.dropPenalty() * SCALE);
-        routing.addAtSolutionCallback(() -> {
-          if (routing.costVar().value() < dropCost) routing.CancelSearch();
-        });
-      }
       routing.closeModelWithParameters(params.build());
       Assignment solution;
       Assignment initial = initialRoutes == null ? null
