@@ -548,12 +548,8 @@ public final class DispatchRegion
       originMs = cutoff.departAtMs();
       shiftEndMs = cutoff.windowEndMs() + settings.shiftAfterWindow().toMillis();
       // undispatched orders, one stop per pickup point
-      Map<String, List<RegionOrder>> byPoint = new LinkedHashMap<>();
-      s.orders().values().stream().filter(o -> !o.dispatched())
-          .forEach(o -> byPoint.computeIfAbsent(o.pickupPointId(), k -> new ArrayList<>()).add(o));
-      byPoint.forEach((point, orders) -> stops.put(point, new RouteStop(point, orders.get(0).lat(),
-          orders.get(0).lng(), orders.stream().mapToInt(RegionOrder::units).sum(), cutoff.windowStartMs(),
-          cutoff.windowEndMs(), cfg.serviceSeconds(), orders.stream().map(RegionOrder::orderId).toList(), 0)));
+      byPickupPoint(s, o -> !o.dispatched()).forEach((point, orders) -> stops.put(point, stopFor(point, orders,
+          cutoff.windowStartMs(), cutoff.windowEndMs(), cfg.serviceSeconds())));
     } else {
       originMs = now;
       PlanCommitted plan = s.plan();
@@ -574,16 +570,12 @@ public final class DispatchRegion
         }
       }
       // urgent orders on no route yet: a vehicle at the warehouse may still take them now
-      Map<String, List<RegionOrder>> urgentByPoint = new LinkedHashMap<>();
-      s.orders().values().stream().filter(o -> o.urgent() && !o.dispatched())
-          .forEach(o -> urgentByPoint.computeIfAbsent(o.pickupPointId(), k -> new ArrayList<>()).add(o));
+      Map<String, List<RegionOrder>> urgentByPoint = byPickupPoint(s, o -> o.urgent() && !o.dispatched());
       long urgentEnd = now + settings.urgentWindow().toMillis();
       urgentByPoint.forEach((point, orders) -> {
         // its own stop: the point's regular stop may be on a vehicle that does not carry these goods
         String stopId = point + "~" + orders.get(0).orderId();
-        stops.put(stopId, new RouteStop(stopId, orders.get(0).lat(), orders.get(0).lng(),
-            orders.stream().mapToInt(RegionOrder::units).sum(), now, urgentEnd, s.config().serviceSeconds(),
-            orders.stream().map(RegionOrder::orderId).toList(), 0));
+        stops.put(stopId, stopFor(stopId, orders, now, urgentEnd, cfg.serviceSeconds()));
       });
       if (!urgentByPoint.isEmpty()) {
         shiftEndMs = Math.max(shiftEndMs, urgentEnd + settings.shiftAfterWindow().toMillis());
@@ -646,6 +638,22 @@ public final class DispatchRegion
       return FleetSolver.resolve(problem, options, waves);
     }, solverPool).whenComplete((plan, failure) -> context.getSelf().tell(new Solved(cause, cutoffId, plan,
         vehicleIds, stopOf, origin, stops, replyTo, failure)));
+  }
+
+  private static Map<String, List<RegionOrder>> byPickupPoint(State s,
+                                                              java.util.function.Predicate<RegionOrder> which) {
+    Map<String, List<RegionOrder>> out = new LinkedHashMap<>();
+    s.orders().values().stream().filter(which)
+        .forEach(o -> out.computeIfAbsent(o.pickupPointId(), k -> new ArrayList<>()).add(o));
+    return out;
+  }
+
+  /** One stop delivering {@code orders} (all at the same pickup point). */
+  private static RouteStop stopFor(String stopId, List<RegionOrder> orders, long windowStartMs, long windowEndMs,
+                                   int serviceSeconds) {
+    return new RouteStop(stopId, orders.get(0).lat(), orders.get(0).lng(),
+        orders.stream().mapToInt(RegionOrder::units).sum(), windowStartMs, windowEndMs, serviceSeconds,
+        orders.stream().map(RegionOrder::orderId).toList(), 0);
   }
 
   private static double minutes(long ms, long originMs) {
