@@ -2,6 +2,7 @@ package io.groupbuy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.groupbuy.audit.AuditRoutes;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.dispatch.DispatchRegion;
 import io.groupbuy.dispatch.DispatchRoutes;
@@ -20,6 +21,7 @@ import io.groupbuy.order.Order;
 import io.groupbuy.order.OrderRoutes;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.platform.CassandraSchema;
+import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
 import io.groupbuy.sim.FleetSimulator;
 import io.groupbuy.sim.OrderGenerator;
@@ -57,7 +59,18 @@ public final class Main {
   public static void main(String[] args) {
     // Set by launchers that start nodes as child processes (tests, cluster-config scripts).
     if (Boolean.getBoolean("groupbuy.exit-with-parent")) io.groupbuy.platform.ParentWatchdog.start();
-    Config config = withEnvironment(ConfigFactory.load(), System.getenv());
+    if (args.length > 0) {
+      System.err.println("groupbuy takes no program arguments (got " + List.of(args) + "). Pass settings as JVM "
+          + "options before the main class (-Dkey=value) or in JAVA_TOOL_OPTIONS, and choose the configuration file "
+          + "with GROUPBUY_CONFIG_RESOURCE (for example kubernetes.conf).");
+      System.exit(2);
+    }
+    Config config = withEnvironment(loadConfig(System.getenv()), System.getenv());
+    if (!config.getBoolean("groupbuy.cluster.bootstrap") && !config.getBoolean("groupbuy.cluster.join-self")
+        && config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      System.err.println("Refusing to start: " + NO_WAY_TO_JOIN + ".");
+      System.exit(2);
+    }
     CassandraLauncher.Node cassandra = null;
     if (config.getBoolean("groupbuy.dev-cassandra.enabled")) {
       cassandra = startDevCassandra(config);
@@ -106,6 +119,22 @@ public final class Main {
   }
 
   /**
+   * The configuration: {@code -Dconfig.resource}/{@code -Dconfig.file} if given (also through JAVA_TOOL_OPTIONS),
+   * else the resource named by {@code GROUPBUY_CONFIG_RESOURCE}, else application.conf.
+   */
+  static Config loadConfig(java.util.Map<String, String> env) {
+    String resource = env.get("GROUPBUY_CONFIG_RESOURCE");
+    boolean chosenBySystemProperty = System.getProperty("config.resource") != null
+        || System.getProperty("config.file") != null || System.getProperty("config.url") != null;
+    if (resource == null || resource.isBlank() || chosenBySystemProperty) return ConfigFactory.load();
+    if (Main.class.getClassLoader().getResource(resource.strip()) == null) {
+      throw new IllegalArgumentException("GROUPBUY_CONFIG_RESOURCE=" + resource + " is not on the classpath "
+          + "(choose kubernetes.conf, local.conf or application.conf)");
+    }
+    return ConfigFactory.load(resource.strip());
+  }
+
+  /**
    * Applies {@code GROUPBUY_CASSANDRA_CONTACT_POINTS} (comma-separated host:port list) and {@code GROUPBUY_CASSANDRA_DC},
    * which HOCON cannot split into a list by itself.
    */
@@ -141,17 +170,17 @@ public final class Main {
   /** Wires a node on an existing actor system; tests call it once per cluster member. */
   public static CompletionStage<Node> init(ActorSystem<?> system, GroupbuySettings settings) {
     Config config = system.settings().config();
+    joinCluster(system, config);
     PekkoManagement.get(system).start();
-    if (config.getBoolean("groupbuy.cluster.bootstrap")) {
-      ClusterBootstrap.get(system).start();
-    } else if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
+    if (config.getBoolean("groupbuy.cluster.bootstrap")) ClusterBootstrap.get(system).start();
 
     if (settings.authSecret().equals(DEV_SECRET) && !config.getBoolean("groupbuy.auth.allow-dev-secret")) {
       throw new IllegalStateException("groupbuy.auth.secret is the built-in development secret, with which anyone "
           + "can sign operator tokens: set GROUPBUY_AUTH_SECRET (or groupbuy.auth.allow-dev-secret = on for dev)");
+    }
+    if (settings.authSecret().contains("replace-me") || settings.authSecret().length() < 32) {
+      throw new IllegalStateException("groupbuy.auth.secret is a placeholder or shorter than 32 characters: create "
+          + "the secret as cluster-config/kubernetes/secret.yaml says (openssl rand -hex 32)");
     }
     Metrics metrics = new Metrics();
     Auth auth = new Auth(settings.authSecret(), settings.authIssuer());
@@ -164,7 +193,15 @@ public final class Main {
     CompletionStage<?> schema = config.getBoolean("groupbuy.cassandra.create-schema")
         ? CassandraSchema.create(system)
         : java.util.concurrent.CompletableFuture.completedFuture(null);
+    JournalFence fence = JournalFence.get(system);
     return schema.thenCompose(done -> {
+      fence.start();
+      return fence.awaitWritable(config.getDuration("groupbuy.journal-fence.startup-wait"));
+    }).thenCompose(writable -> {
+      if (!writable) {
+        system.log().warn("This node may not write to the journal yet ({}); it starts anyway and refuses changes "
+            + "until it may", fence.refusal().map(JournalFence.Refusal::reason).orElse("?"));
+      }
       ProductInventory.init(system);
       Order.init(system, inventory, dispatch, config.getDuration("groupbuy.order.passivate-when-settled-after"));
       Vehicle.init(system, Vehicle.Settings.fromConfig(config.getConfig("groupbuy.dispatch.vehicle")), dispatch,
@@ -183,11 +220,35 @@ public final class Main {
               settings.askTimeout()), settings, auth, metrics).routes(),
           new InventoryRoutes(inventory, settings, catalog, auth, metrics).routes(),
           new CatalogRoutes(catalog, auth, metrics).routes(),
-          new OpsRoutes(auth, metrics).routes());
+          new OpsRoutes(auth, metrics).routes(),
+          new AuditRoutes(system, auth, metrics).routes());
       return HttpServer.start(system, settings, metrics, routes)
           .thenApply(binding -> new Node(system, binding, catalog, metrics, auth));
     });
   }
+
+  /**
+   * How the node finds its cluster: Cluster Bootstrap, the configured seed nodes, or, only in the explicit
+   * single-node development mode, itself. Without any of them it refuses to start: a node that joins itself by default
+   * forms a second cluster on the same journal whenever it restarts without its peers.
+   */
+  static void joinCluster(ActorSystem<?> system, Config config) {
+    boolean bootstrap = config.getBoolean("groupbuy.cluster.bootstrap");
+    boolean seeds = !config.getStringList("pekko.cluster.seed-nodes").isEmpty();
+    if (bootstrap || seeds) return; // Pekko joins the seeds by itself; bootstrap is started after management
+    if (!config.getBoolean("groupbuy.cluster.join-self")) {
+      throw new IllegalStateException(NO_WAY_TO_JOIN);
+    }
+    Cluster cluster = Cluster.get(system);
+    system.log().warn("Single-node development mode (groupbuy.cluster.join-self = on): this node forms a cluster of "
+        + "its own. Never use it with other nodes on the same journal.");
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+  }
+
+  static final String NO_WAY_TO_JOIN = "groupbuy does not know how to find its cluster: set "
+      + "pekko.cluster.seed-nodes to every member's address (cluster-config/run-local-cluster.sh does), or "
+      + "groupbuy.cluster.bootstrap = on with discovery (Kubernetes: GROUPBUY_CONFIG_RESOURCE=kubernetes.conf), or, "
+      + "for one node on a laptop, groupbuy.cluster.join-self = on (bin/run-dev does)";
 
   private static void pollShardState(ActorSystem<?> system, Metrics metrics, List<EntityTypeKey<?>> keys) {
     system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(2), Duration.ofSeconds(10), () -> {

@@ -14,6 +14,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.AuthorizationFailedRejection;
@@ -56,9 +57,16 @@ public abstract class ApiDirectives extends AllDirectives {
   }
 
   protected Route error(StatusCode status, String code, String message, String field) {
-    metrics.httpErrors.labelValues(String.valueOf(status.intValue())).inc();
+    metrics.countHttpError(status.intValue());
+    if (status.intValue() == 503) {
+      return respondWithHeader(RETRY_AFTER, () -> complete(status, new ApiError(code, message, field),
+          JsonSupport.json()));
+    }
     return complete(status, new ApiError(code, message, field), JsonSupport.json());
   }
+
+  /** The retry hint on every 503: the same request (same idempotency key) may be sent again after this. */
+  static final RetryAfter RETRY_AFTER = RetryAfter.create(2L);
 
   protected <T> Route json(StatusCode status, T body) {
     return complete(status, body, JsonSupport.json());
@@ -168,7 +176,7 @@ public abstract class ApiDirectives extends AllDirectives {
   }
 
   /** A fixed JSON error route; the error is counted each time the route runs, not when it is built. */
-  private static Route plain(Metrics metrics, StatusCode status, String code, String message, String field) {
+  static Route plain(Metrics metrics, StatusCode status, String code, String message, String field) {
     final byte[] body;
     try {
       body = JsonSupport.MAPPER.writeValueAsBytes(new ApiError(code, message, field));
@@ -177,9 +185,10 @@ public abstract class ApiDirectives extends AllDirectives {
     }
     AllDirectives d = new AllDirectives() { };
     return d.extractRequestContext(ctx -> {
-      if (status.intValue() < 500) metrics.httpErrors.labelValues(String.valueOf(status.intValue())).inc();
-      return d.complete(HttpResponse.create().withStatus(status)
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
+      metrics.countHttpError(status.intValue());
+      HttpResponse response = HttpResponse.create().withStatus(status)
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
+      return d.complete(status.intValue() == 503 ? response.addHeader(RETRY_AFTER) : response);
     });
   }
 

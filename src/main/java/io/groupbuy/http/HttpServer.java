@@ -1,6 +1,7 @@
 package io.groupbuy.http;
 
 import io.groupbuy.GroupbuySettings;
+import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -8,6 +9,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -21,9 +24,20 @@ public final class HttpServer {
     // Built once: the Java DSL calls these suppliers for every request.
     var exceptions = ApiDirectives.exceptionHandler(metrics);
     var rejections = ApiDirectives.rejectionHandler(metrics);
+    JournalFence fence = JournalFence.get(system);
+    // A node that may not write to the journal (another cluster owns it, or this node's cluster has given up on it,
+    // or Cassandra is unreachable) refuses changes at once rather than letting them time out entity by entity.
+    Route fenced = d.extractMethod(method -> {
+      if (method == HttpMethods.GET || method == HttpMethods.HEAD || method == HttpMethods.OPTIONS) return routes;
+      return fence.refusal()
+          .map(refusal -> ApiDirectives.plain(metrics, StatusCodes.SERVICE_UNAVAILABLE, "journal-fence",
+              "this node may not write now: " + refusal.reason() + ". Retry the same request (on another node, "
+                  + "or here shortly); nothing was changed", null))
+          .orElse(routes);
+    });
     Route guarded = d.handleExceptions(exceptions, () ->
         d.handleRejections(rejections, () ->
-            d.withSizeLimit(settings.maxBodyBytes(), () -> routes)));
+            d.withSizeLimit(settings.maxBodyBytes(), () -> fenced)));
     return Http.get(system).newServerAt(settings.httpInterface(), settings.httpPort()).bind(guarded)
         .whenComplete((binding, failure) -> {
           if (failure != null) {

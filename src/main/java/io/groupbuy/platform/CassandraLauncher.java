@@ -56,6 +56,7 @@ public final class CassandraLauncher {
     public int cqlPort() { return options.cqlPort(); }
     public String contactPoint() { return options.host() + ":" + options.cqlPort(); }
     public long startMillis() { return startMillis; }
+    public Options options() { return options; }
     public long pid() { return process.pid(); }
     public Path logFile() { return options.dataDir().resolve("cassandra.log"); }
     public boolean isAlive() { return process.isAlive(); }
@@ -92,6 +93,8 @@ public final class CassandraLauncher {
    * {@code CassandraLauncher [--data-dir DIR] [--cql-port 9042] [--storage-port 7000] [--heap 512m]}.
    */
   public static void main(String[] args) throws InterruptedException {
+    // Started by a script: stop (and stop Cassandra) when the script goes away, even if it was killed.
+    if (Boolean.getBoolean("groupbuy.exit-with-parent")) ParentWatchdog.start();
     String dir = System.getProperty("user.home") + "/.groupbuy/cassandra";
     int cql = 9042;
     int storage = 7000;

@@ -26,6 +26,8 @@ public final class CassandraSchema {
     List<String> all = new ArrayList<>();
     all.add(statements.createJournalKeyspaceStatement());
     all.addAll(statements.getCreateJournalTablesStatements());
+    all.add(FenceTable.createTableStatement(
+        system.settings().config().getString("pekko.persistence.cassandra.journal.keyspace")));
     all.add(statements.createSnapshotKeyspaceStatement());
     all.addAll(statements.getCreateSnapshotTablesStatements());
     return all;

@@ -19,6 +19,7 @@ public final class Metrics {
   public final Counter ordersRejected;
   public final Counter ordersCancelled;
   public final Counter httpErrors;
+  public final Counter httpServerErrors;
   public final Histogram reservationSeconds;
   public final Histogram placementSeconds;
   public final Counter gpsAccepted;
@@ -29,6 +30,23 @@ public final class Metrics {
   private final Map<String, AtomicLong> shardCounts = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> entityCounts = new ConcurrentHashMap<>();
 
+  private final AtomicLong[] audit = {new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
+      new AtomicLong()};
+
+  /** The figures of the last journal audit (GET /ops/audit). */
+  public void setAudit(long oversoldUnits, long orphanReservations, long unbackedOrderLines, long quantityMismatches) {
+    audit[0].set(oversoldUnits);
+    audit[1].set(orphanReservations);
+    audit[2].set(unbackedOrderLines);
+    audit[3].set(quantityMismatches);
+    audit[4].set(System.currentTimeMillis() / 1000);
+  }
+
+  /** Counts an error answer as a client (4xx) or server (5xx) error. */
+  public void countHttpError(int status) {
+    (status >= 500 ? httpServerErrors : httpErrors).labelValues(String.valueOf(status)).inc();
+  }
+
   public Metrics() {
     ordersPlaced = Counter.builder().name("groupbuy_orders_placed_total")
         .help("Orders confirmed (stock reserved for every line)").register(registry);
@@ -38,6 +56,9 @@ public final class Metrics {
         .help("Orders cancelled").register(registry);
     httpErrors = Counter.builder().name("groupbuy_http_client_errors_total")
         .help("Requests answered with a 4xx error").labelNames("code").register(registry);
+    httpServerErrors = Counter.builder().name("groupbuy_http_server_errors_total")
+        .help("Requests answered with a 5xx error (503: retry later; 500: a defect)").labelNames("code")
+        .register(registry);
     reservationSeconds = Histogram.builder().name("groupbuy_inventory_reservation_seconds")
         .help("Time for one inventory reservation, ask to reply")
         .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
@@ -56,6 +77,17 @@ public final class Metrics {
         .register(registry);
     driverBadFrames = Counter.builder().name("groupbuy_driver_bad_frames_total")
         .help("Malformed, oversized or refused frames from drivers' apps").labelNames("code").register(registry);
+    String[][] auditGauges = {
+        {"groupbuy_audit_oversold_units", "Units held or sold beyond those received, at the last journal audit"},
+        {"groupbuy_audit_orphan_reservations", "Stock held for missing, rejected or cancelled orders, at the last audit"},
+        {"groupbuy_audit_unbacked_order_lines", "Confirmed order lines without stock held for them, at the last audit"},
+        {"groupbuy_audit_quantity_mismatches", "Reservations of another quantity than their order line, last audit"},
+        {"groupbuy_audit_last_run_timestamp_seconds", "When the last journal audit finished (0: never on this node)"}};
+    for (int i = 0; i < auditGauges.length; i++) {
+      AtomicLong value = audit[i];
+      GaugeWithCallback.builder().name(auditGauges[i][0]).help(auditGauges[i][1])
+          .callback(cb -> cb.call(value.get())).register(registry);
+    }
     GaugeWithCallback.builder().name("groupbuy_drivers_connected").help("Drivers' apps connected to this node")
         .callback(cb -> cb.call(driversConnected.get())).register(registry);
     GaugeWithCallback.builder().name("groupbuy_shards").help("Shards hosted by this node, per entity type")
