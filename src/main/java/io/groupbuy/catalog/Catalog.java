@@ -11,25 +11,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 
 /**
- * SKUs and pickup points, stored in Cassandra and cached on every node. Lookups are served from memory; a miss
- * reloads from Cassandra (at most every two seconds) so a catalog loaded through another node is seen at once.
+ * SKUs and pickup points, stored in Cassandra and cached on every node. Lookups are served from memory; a miss reads
+ * the one row from Cassandra, so an entry written through another node is seen at once. Lists are refreshed every
+ * 30 s and after each write through this node.
  */
 public final class Catalog {
-  private static final long MISS_RELOAD_INTERVAL_MS = 2000;
-
   private final CassandraSession session;
   private final String keyspace;
   private volatile Map<String, Sku> skus = Map.of();
   private volatile Map<String, PickupPoint> pickupPoints = Map.of();
   private volatile java.util.Set<String> warehouses;
   private final String defaultWarehouse;
-  private final AtomicLong lastReload = new AtomicLong();
 
   public Catalog(ActorSystem<?> system, String defaultWarehouse) {
     this.defaultWarehouse = defaultWarehouse;
@@ -72,7 +69,6 @@ public final class Catalog {
   }
 
   public CompletionStage<Void> reload() {
-    lastReload.set(System.currentTimeMillis());
     CompletionStage<Map<String, Sku>> s = session.selectAll("SELECT sku, name, category, cost FROM " + keyspace
         + ".catalog_sku").thenApply(rows -> {
           Map<String, Sku> m = new HashMap<>();
@@ -98,16 +94,69 @@ public final class Catalog {
     });
   }
 
+  /** A SKU; a miss reads its row from Cassandra, so an entry written through another node is found at once. */
   public CompletionStage<Optional<Sku>> sku(String id) {
     Sku hit = skus.get(id);
-    if (hit != null || !reloadAfterMiss()) return CompletableFuture.completedFuture(Optional.ofNullable(hit));
-    return reload().thenApply(d -> Optional.ofNullable(skus.get(id)));
+    if (hit != null) return CompletableFuture.completedFuture(Optional.of(hit));
+    return session.selectOne("SELECT sku, name, category, cost FROM " + keyspace + ".catalog_sku WHERE sku = ?", id)
+        .thenApply(row -> row.map(r -> {
+          Sku sku = new Sku(r.getString("sku"), r.getString("name"), r.getString("category"), r.getDouble("cost"));
+          Map<String, Sku> copy = new HashMap<>(skus);
+          copy.put(sku.sku(), sku);
+          skus = Map.copyOf(copy);
+          return sku;
+        }));
   }
 
+  /** A pickup point; a miss reads its row from Cassandra, as for SKUs. */
   public CompletionStage<Optional<PickupPoint>> pickupPoint(String id) {
     PickupPoint hit = pickupPoints.get(id);
-    if (hit != null || !reloadAfterMiss()) return CompletableFuture.completedFuture(Optional.ofNullable(hit));
-    return reload().thenApply(d -> Optional.ofNullable(pickupPoints.get(id)));
+    if (hit != null) return CompletableFuture.completedFuture(Optional.of(hit));
+    return session.selectOne("SELECT id, name, city, lat, lng, warehouse_id FROM " + keyspace
+            + ".pickup_point WHERE id = ?", id)
+        .thenApply(row -> row.map(r -> {
+          PickupPoint point = new PickupPoint(r.getString("id"), r.getString("name"), r.getString("city"),
+              r.getDouble("lat"), r.getDouble("lng"), r.getString("warehouse_id"));
+          Map<String, PickupPoint> copy = new HashMap<>(pickupPoints);
+          copy.put(point.id(), point);
+          pickupPoints = Map.copyOf(copy);
+          var ws = new java.util.HashSet<>(warehouses);
+          ws.add(point.warehouseId());
+          warehouses = java.util.Set.copyOf(ws);
+          return point;
+        }));
+  }
+
+  /**
+   * Whether a warehouse serves a pickup point (or is the default). A miss waits for a reload that starts after it, so
+   * pickup points written through another node count; misses share reloads, at most one running and one queued.
+   */
+  public CompletionStage<Boolean> hasWarehouse(String id) {
+    if (warehouses.contains(id)) return CompletableFuture.completedFuture(true);
+    return freshReload().thenApply(d -> warehouses.contains(id));
+  }
+
+  private final Object reloadLock = new Object();
+  private CompletableFuture<Void> reloadInFlight = CompletableFuture.completedFuture(null);
+  private CompletableFuture<Void> reloadQueued;
+
+  private CompletionStage<Void> freshReload() {
+    synchronized (reloadLock) {
+      if (reloadQueued != null) return reloadQueued;
+      CompletableFuture<Void> queued = new CompletableFuture<>();
+      reloadQueued = queued;
+      reloadInFlight.whenComplete((done, failure) -> {
+        synchronized (reloadLock) {
+          if (reloadQueued == queued) reloadQueued = null;
+          reloadInFlight = queued;
+        }
+        reload().whenComplete((d, e) -> {
+          if (e != null) queued.completeExceptionally(e);
+          else queued.complete(null);
+        });
+      });
+      return queued;
+    }
   }
 
   /** Warehouses that serve at least one pickup point, plus the configured default. */
@@ -123,9 +172,4 @@ public final class Catalog {
     return pickupPoints.values().stream().sorted(Comparator.comparing(PickupPoint::id)).toList();
   }
 
-  private boolean reloadAfterMiss() {
-    long last = lastReload.get();
-    long now = System.currentTimeMillis();
-    return now - last > MISS_RELOAD_INTERVAL_MS && lastReload.compareAndSet(last, now);
-  }
 }

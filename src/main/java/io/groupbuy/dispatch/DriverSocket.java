@@ -222,12 +222,15 @@ public final class DriverSocket {
       double speed = json.path("speedKmh").isNumber() ? json.get("speedKmh").asDouble() : -1;
       long at = json.get("at").asLong();
       String problem = gps.check(vehicleId, lat, lng, speed, at);
+      // Fixes go on to the vehicle without waiting for it (full rate); a frame with an id is answered on receipt.
       if (problem == null) {
         badInARow.set(0);
+        if (id != null) out.tell(ok(id, "accepted"));
         return gps.checked(lat, lng, speed, at);
       }
       if (problem.equals("duplicate")) { // a repeated fix is harmless: dropped, counted, not a bad frame
         badInARow.set(0);
+        if (id != null) out.tell(ok(id, "duplicate"));
         return NotUsed.getInstance();
       }
       return bad(problem, switch (problem) {

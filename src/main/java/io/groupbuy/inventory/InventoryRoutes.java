@@ -97,11 +97,12 @@ public final class InventoryRoutes extends ApiDirectives {
     if (!ID.matcher(warehouse).matches() || !ID.matcher(sku).matches()) {
       return error(StatusCodes.NOT_FOUND, "not-found", "no such warehouse or SKU", null);
     }
-    return onResult(catalog.sku(sku), found -> {
-      if (found.isEmpty()) {
+    var lookups = catalog.sku(sku).thenCombine(catalog.hasWarehouse(warehouse), java.util.Map::entry);
+    return onResult(lookups, found -> {
+      if (found.getKey().isEmpty()) {
         return error(StatusCodes.NOT_FOUND, "unknown-sku", "no SKU " + sku + "; see GET /catalog/skus", "sku");
       }
-      if (!catalog.warehouses().contains(warehouse)) {
+      if (!found.getValue()) {
         return error(StatusCodes.NOT_FOUND, "unknown-warehouse", "no warehouse " + warehouse
             + "; warehouses are named by the pickup points (GET /catalog/pickup-points)", "warehouseId");
       }

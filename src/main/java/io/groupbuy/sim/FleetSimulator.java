@@ -66,7 +66,8 @@ public final class FleetSimulator {
   /** A pickup point as the catalog lists it. */
   record Point(String id, double lat, double lng) {}
 
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+  // The platform's time zone (groupbuy.time-zone), named by its offset: the node's log may use another one.
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ssXXX");
   private static final DateTimeFormatter HOUR_MINUTE = DateTimeFormatter.ofPattern("HH:mm");
 
   private final ApiClient api;
@@ -178,9 +179,9 @@ public final class FleetSimulator {
     int hour = Instant.now().atZone(settings.zone()).getHour();
     // dispatch plans on road distance (straight line x road factor), so it gets the road speed
     double planKmh = Math.round(profile.medianKmh(hour) * settings.vehicle().roadFactor() * 10) / 10.0;
-    ApiClient.Reply configured = api.call("PUT", "/regions/" + warehouseId, operatorToken, Map.of(
+    ApiClient.Reply configured = api.callRetrying("PUT", "/regions/" + warehouseId, operatorToken, Map.of(
         "depotLat", depot.lat(), "depotLng", depot.lng(), "speedKmh", planKmh,
-        "serviceSeconds", settings.vehicle().service().toSeconds()));
+        "serviceSeconds", settings.vehicle().service().toSeconds()), 8);
     if (!configured.ok()) {
       throw new IllegalStateException("PUT /regions/" + warehouseId + " answered " + configured.status() + " "
           + configured.raw());
@@ -323,8 +324,8 @@ public final class FleetSimulator {
 
     /** {@code first}: at start, when a van left broken down by an earlier run is found (and then towed back). */
     void register(boolean first) {
-      ApiClient.Reply r = api.call("POST", "/regions/" + region.warehouseId + "/vehicles", operatorToken, Map.of(
-          "vehicleId", vehicleId, "driverId", driverId, "capacity", settings.capacity()));
+      ApiClient.Reply r = api.callRetrying("POST", "/regions/" + region.warehouseId + "/vehicles", operatorToken,
+          Map.of("vehicleId", vehicleId, "driverId", driverId, "capacity", settings.capacity()), 8);
       if (r.status() != 201) {
         throw new IllegalStateException("registering " + vehicleId + " answered " + r.status() + " " + r.raw());
       }
