@@ -77,6 +77,13 @@ class ApiIT {
     assertError(raw("POST", "/orders", ALICE, "application/json",
         "{\"pickupPointId\":\"pp-it-1\",\"lines\":[{\"sku\":\"apple\",\"quantity\":\"two\"}]}".getBytes()), 400,
         "malformed-json", "lines[0].quantity");
+    // a number sent as a string is a type error, not coerced
+    assertError(raw("POST", "/orders", ALICE, "application/json", ("{\"idempotencyKey\":\"s1\",\"pickupPointId\":"
+        + "\"pp-it-1\",\"lines\":[{\"sku\":\"apple\",\"quantity\":\"2\"}]}").getBytes()), 400,
+        "malformed-json", "lines[0].quantity");
+    // a 100 KB header is refused before routing, in the same JSON error shape
+    assertError(raw("POST", "/orders", "x".repeat(100_000), "application/json", "{}".getBytes()), 431,
+        "headers-too-large", "headers");
     assertError(raw("POST", "/orders", ALICE, "application/json", ("{\"idempotencyKey\":\"u9\",\"pickupPointId\":"
         + "\"pp-it-1\",\"urgent\":\"soon\",\"lines\":[{\"sku\":\"apple\",\"quantity\":1}]}").getBytes()), 400,
         "malformed-json", "urgent");

@@ -51,7 +51,7 @@ class ClusterIT {
   }
 
   static void awaitMembers(NodeProcess node, int expectedUp) {
-    ApiClient mgmt = new ApiClient("http://127.0.0.1:" + node.managementPort);
+    ApiClient mgmt = new ApiClient(node.managementUrl());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       try {

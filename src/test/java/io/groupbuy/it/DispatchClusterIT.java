@@ -50,7 +50,7 @@ class DispatchClusterIT {
   static NodeProcess vehicleHost() {
     for (NodeProcess n : nodes) {
       if (!n.isAlive()) continue;
-      JsonNode shards = new ApiClient("http://127.0.0.1:" + n.managementPort)
+      JsonNode shards = new ApiClient(n.managementUrl())
           .call("GET", "/cluster/shards/Vehicle", null, null).body();
       for (JsonNode r : shards.path("regions")) if (r.path("numEntities").asInt() > 0) return n;
     }

@@ -202,6 +202,10 @@ class DispatchIT {
       assertEquals("g1", range.path("id").asText());
       d.send(Map.of("type", "ping", "id", "p")); // a good frame resets the count
       assertEquals("pong", d.next("ok", WAIT).path("status").asText());
+      d.send(Map.of("type", "gps", "lat", 29.56, "lng", 106.55, "at", System.currentTimeMillis(), "id", "g2"));
+      JsonNode accepted = d.next("ok", WAIT);
+      assertEquals("g2", accepted.path("id").asText(), "a good GPS frame's id is echoed");
+      assertEquals("accepted", accepted.path("status").asText());
       d.send(Map.of("type", "arrived", "stopId", "nowhere", "id", "s1"));
       assertEquals("invalid", d.next("error", WAIT).path("code").asText());
       d.sendRaw("{\"type\":\"teleport\"}");

@@ -35,6 +35,14 @@ public final class TestCassandra {
     return node;
   }
 
+  /** Stops a node (SIGTERM: Cassandra drains and exits) and starts it again on the same data and ports. */
+  public static CassandraLauncher.Node restart(CassandraLauncher.Node node) {
+    node.close();
+    CassandraLauncher.Node again = CassandraLauncher.start(node.options());
+    System.out.printf("[it] Cassandra restarted on %s after %d ms%n", again.contactPoint(), again.startMillis());
+    return again;
+  }
+
   static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) return;
     try (Stream<Path> paths = Files.walk(dir)) {
