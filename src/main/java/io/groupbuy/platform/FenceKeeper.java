@@ -95,7 +95,8 @@ final class FenceKeeper {
 
     private Behavior<Msg> onClaimed(Claimed c) {
       if (c.failure() != null) {
-        ctx.getLog().warn("Journal fence claim failed (retrying every tick): {}", JournalFence.rootMessage(c.failure()));
+        ctx.getLog().warn("Journal fence claim failed (retrying every tick): {}",
+            JournalFence.rootMessage(c.failure()));
         last = null;
         return idle();
       }

@@ -25,7 +25,9 @@ public class FencedCassandraJournal extends CassandraJournal {
   @Override
   public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
     var refusal = fence.refusal();
-    if (refusal.isPresent()) return scala.concurrent.Future$.MODULE$.failed(new FenceNotHeldException(refusal.get().reason()));
+    if (refusal.isPresent()) {
+      return scala.concurrent.Future$.MODULE$.failed(new FenceNotHeldException(refusal.get().reason()));
+    }
     return super.asyncWriteMessages(messages);
   }
 

@@ -232,7 +232,9 @@ public final class JournalFence implements Extension {
       problem = "another cluster owns the journal (holder " + row.get().holder() + ", members "
           + FenceTable.sorted(row.get().members()) + ") or this node is not yet listed by its own cluster";
     }
-    if (lastCheckValid && !CoordinatedShutdown.get(system).getShutdownReason().isPresent()) log.warning("Journal fence lost: {}. Writes are refused until it is regained.", problem);
+    if (lastCheckValid && CoordinatedShutdown.get(system).getShutdownReason().isEmpty()) {
+      log.warning("Journal fence lost: {}. Writes are refused until it is regained.", problem);
+    }
     lastCheckValid = false;
   }
 

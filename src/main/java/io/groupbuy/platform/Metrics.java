@@ -79,7 +79,7 @@ public final class Metrics {
         .help("Malformed, oversized or refused frames from drivers' apps").labelNames("code").register(registry);
     String[][] auditGauges = {
         {"groupbuy_audit_oversold_units", "Units held or sold beyond those received, at the last journal audit"},
-        {"groupbuy_audit_orphan_reservations", "Stock held for missing, rejected or cancelled orders, at the last audit"},
+        {"groupbuy_audit_orphan_reservations", "Stock held for missing, rejected or cancelled orders, last audit"},
         {"groupbuy_audit_unbacked_order_lines", "Confirmed order lines without stock held for them, at the last audit"},
         {"groupbuy_audit_quantity_mismatches", "Reservations of another quantity than their order line, last audit"},
         {"groupbuy_audit_last_run_timestamp_seconds", "When the last journal audit finished (0: never on this node)"}};
