@@ -7,9 +7,10 @@
 #   cluster-config/run-local-cluster.sh kill I     (from another shell) SIGKILL node I, as a crash would
 #   cluster-config/run-local-cluster.sh add        (from another shell) start one more node, joining the cluster
 #
-# Node i serves HTTP on 8080+i-1, Pekko Management on 8558+i-1, remoting on 25520+i-1. Every node gets every member as
-# seed node, so a restarted node 1 joins the others instead of forming a cluster of its own. Data and logs live in
-# GROUPBUY_CLUSTER_DIR (default ~/.groupbuy/cluster), apart from bin/run-dev's ~/.groupbuy/cassandra.
+# Node i serves HTTP on 8080+i-1, Pekko Management on 8558+i-1, remoting on 25520+i-1. At the first start every node
+# gets every member as seed node (node 1 forms the cluster); a restarted or added node gets only the others, so it
+# can only join the running cluster, never form one of its own. Data and logs live in GROUPBUY_CLUSTER_DIR (default
+# ~/.groupbuy/cluster), apart from bin/run-dev's ~/.groupbuy/cassandra.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${GROUPBUY_CLUSTER_DIR:-$HOME/.groupbuy/cluster}"
@@ -20,15 +21,18 @@ mkdir -p "$dir/logs" "$dir/run"
 
 say() { echo "$@" 2>/dev/null || true; }  # output may be a closed pipe (| tee, | head): never fail because of it
 
-seeds_up_to() {  # every member 1..$1 as seed node
-  local args="" k
-  for k in $(seq 1 "$1"); do args="$args -Dpekko.cluster.seed-nodes.$((k - 1))=pekko://groupbuy@127.0.0.1:$((25520 + k - 1))"; done
+seeds() {  # members 1..$1 except $2 as seed nodes, in order
+  local args="" k n=0
+  for k in $(seq 1 "$1"); do
+    [ "$k" = "${2:-0}" ] && continue
+    args="$args -Dpekko.cluster.seed-nodes.$n=pekko://groupbuy@127.0.0.1:$((25520 + k - 1))"; n=$((n + 1))
+  done
   echo "$args"
 }
 
-# Starts node $1 in the background with seeds 1..$2; its standard input is the lifeline (see below).
+# Starts node $1 in the background with seeds 1..$2 except $3; its standard input is the lifeline (see below).
 start_node() {
-  local i="$1" total="$2" cp
+  local i="$1" total="$2" except="${3:-0}" cp
   cp="target/classes:$(cat target/classpath.txt)"
   # shellcheck disable=SC2046
   java -Xms256m -Xmx512m \
@@ -36,7 +40,7 @@ start_node() {
     -Dgroupbuy.http.port=$((8080 + i - 1)) \
     -Dpekko.management.http.port=$((8558 + i - 1)) \
     -Dpekko.remote.artery.canonical.port=$((25520 + i - 1)) \
-    $(seeds_up_to "$total") \
+    $(seeds "$total" "$except") \
     -Ddatastax-java-driver.basic.contact-points.0=127.0.0.1:"$cql_port" \
     -Dgroupbuy.cassandra.create-schema=true \
     -Dgroupbuy.auth.allow-dev-secret=on \
@@ -65,14 +69,16 @@ case "${1:-3}" in
     say "Stopping node $i (pid $pid) gracefully ..."
     kill "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null; do sleep 1; done
-    start_node "$i" "$(node_count)"
+    # Only the others as seeds: a node that is first in its own seed list joins itself when the others do not answer
+    # within seed-node-timeout (5 s, easily missed on a busy machine) and forms a second cluster.
+    start_node "$i" "$(node_count)" "$i"
     await_ready "$i"
     say "node $i is back, a member of the cluster: curl -s http://127.0.0.1:8558/cluster/members"
     exit 0 ;;
   add)
     n=$(( $(node_count) + 1 ))
     echo "$n" > "$dir/run/nodes"
-    start_node "$n" "$n"
+    start_node "$n" "$n" "$n"
     await_ready "$n"
     say "node $n joined the cluster"
     exit 0 ;;

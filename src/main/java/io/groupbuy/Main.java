@@ -246,7 +246,8 @@ public final class Main {
   }
 
   static final String NO_WAY_TO_JOIN = "groupbuy does not know how to find its cluster: set "
-      + "pekko.cluster.seed-nodes to every member's address (cluster-config/run-local-cluster.sh does), or "
+      + "pekko.cluster.seed-nodes to the members' addresses (a restarted node: the others only, as "
+      + "cluster-config/run-local-cluster.sh restart does), or "
       + "groupbuy.cluster.bootstrap = on with discovery (Kubernetes: GROUPBUY_CONFIG_RESOURCE=kubernetes.conf), or, "
       + "for one node on a laptop, groupbuy.cluster.join-self = on (bin/run-dev does)";
 

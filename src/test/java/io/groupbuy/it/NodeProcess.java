@@ -61,7 +61,7 @@ public final class NodeProcess implements AutoCloseable {
         CassandraLauncher.freePort(), remote, List.of(seed), extra, Map.of()), true);
   }
 
-  /** A launch on free ports with the given remoting port and seeds (every member's port, as operators should). */
+  /** A launch on free ports with the given remoting port and seeds. */
   public static Launch plan(String name, CassandraLauncher.Node cassandra, String keyspace, int remote,
                             List<Integer> seeds, Map<String, String> extra) {
     return new Launch(name, cassandra.contactPoint(), keyspace, CassandraLauncher.freePort(),
