@@ -136,7 +136,7 @@ say "All $n nodes are members and ready."
 tokens="$(java -Dgroupbuy.auth.allow-dev-secret=on -cp "$cp" io.groupbuy.http.DevTokens)"
 op="$(echo "$tokens" | sed -n 's/^export OP=//p')"
 if [ -d "$data_dir" ]; then
-  java -cp "$cp" io.groupbuy.catalog.LoadCatalog --data "$data_dir" --api http://127.0.0.1:8080 --token "$op" \
+  java -cp "$cp" io.groupbuy.sim.LoadCatalog --data "$data_dir" --api http://127.0.0.1:8080 --token "$op" \
     | while read -r line; do say "$line"; done
 else
   say "No data sets at $data_dir (set GROUPBUY_DATA_DIR): the catalog is empty."

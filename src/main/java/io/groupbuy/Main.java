@@ -18,10 +18,12 @@ import io.groupbuy.inventory.InventoryRoutes;
 import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.inventory.ShardedInventory;
 import io.groupbuy.order.Order;
+import io.groupbuy.order.SagaAdapters;
 import io.groupbuy.order.OrderRoutes;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.platform.CassandraSchema;
 import io.groupbuy.platform.JournalFence;
+import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.platform.Metrics;
 import io.groupbuy.sim.FleetSimulator;
 import io.groupbuy.sim.OrderGenerator;
@@ -107,9 +109,9 @@ public final class Main {
       if (settings.printDevTokens()) printDevTokens(node);
       Config running = system.settings().config();
       OrderGenerator orders = running.getBoolean("groupbuy.sim.enabled")
-          ? OrderGenerator.startInBackground(node, running) : null;
+          ? OrderGenerator.startInBackground(node.baseUrl(), node.auth(), running) : null;
       if (running.getBoolean("groupbuy.sim.fleet.enabled")) {
-        FleetSimulator.startInBackground(node, running, orders != null ? orders::customerToken
+        FleetSimulator.startInBackground(node.baseUrl(), node.auth(), running, orders != null ? orders::customerToken
             : customer -> node.auth().issue(customer, Auth.Role.CUSTOMER, Duration.ofDays(1)));
       }
     });
@@ -186,7 +188,8 @@ public final class Main {
     Auth auth = new Auth(settings.authSecret(), settings.authIssuer());
     ShardedInventory inventory = new ShardedInventory(system, settings.askTimeout(), metrics);
     Catalog catalog = new Catalog(system, settings.defaultWarehouse());
-    ShardedDispatch dispatch = new ShardedDispatch(system, catalog, settings.askTimeout());
+    ShardedDispatch dispatch = new ShardedDispatch(system, settings.askTimeout(),
+        SagaAdapters.deliveryUpdates(system, settings.askTimeout()));
     GpsGate gps = new GpsGate(GpsGate.Settings.fromConfig(config.getConfig("groupbuy.dispatch.gps")), metrics,
         dispatch, settings.askTimeout());
     // The schema comes first: sharding's remembered-entity stores replay from the journal as soon as they start.
@@ -203,7 +206,8 @@ public final class Main {
             + "until it may", fence.refusal().map(JournalFence.Refusal::reason).orElse("?"));
       }
       ProductInventory.init(system);
-      Order.init(system, inventory, dispatch, config.getDuration("groupbuy.order.passivate-when-settled-after"));
+      Order.init(system, SagaAdapters.inventory(inventory), SagaAdapters.dispatch(dispatch, catalog),
+          config.getDuration("groupbuy.order.passivate-when-settled-after"));
       Vehicle.init(system, Vehicle.Settings.fromConfig(config.getConfig("groupbuy.dispatch.vehicle")), dispatch,
           metrics.gpsFixToVehicleSeconds::observe);
       DispatchRegion.init(system, DispatchRegion.Settings.fromConfig(config.getConfig("groupbuy.dispatch.region")),

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** {@code /catalog}: anyone may list SKUs and pickup points; operators load them (see {@link LoadCatalog}). */
+/** {@code /catalog}: anyone may list SKUs and pickup points; operators load them (see {@code sim.LoadCatalog}). */
 public final class CatalogRoutes extends ApiDirectives {
   static final int MAX_BATCH = 1000;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");

@@ -25,14 +25,21 @@ import io.groupbuy.dispatch.proto.StopEvent;
 import io.groupbuy.dispatch.proto.VehicleSnapshot;
 import io.groupbuy.dispatch.proto.VehicleStopProgress;
 import io.groupbuy.platform.ProtoCodec;
+import io.groupbuy.platform.ProtoCodecs;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /** Protobuf forms of the Vehicle and DispatchRegion events and snapshots ({@code protobuf/dispatch.proto}). */
-public final class DispatchProtobuf {
-  private DispatchProtobuf() {}
+public final class DispatchProtobuf implements ProtoCodecs {
+  /** Instantiated by the serializer from {@code groupbuy.serialization.protobuf-codecs}. */
+  public DispatchProtobuf() {}
+
+  @Override
+  public List<ProtoCodec<?>> codecs() {
+    return CODECS;
+  }
 
   public static final List<ProtoCodec<?>> CODECS = List.of(
       ProtoCodec.of(VehicleRegistered.class, "dispatch.VehicleRegistered",

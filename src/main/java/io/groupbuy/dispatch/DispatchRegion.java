@@ -1,6 +1,6 @@
 package io.groupbuy.dispatch;
 
-import io.groupbuy.CborSerializable;
+import io.groupbuy.platform.CborSerializable;
 import io.groupbuy.platform.ProtoPersisted;
 import io.groupbuy.routing.FleetPlan;
 import io.groupbuy.routing.FleetProblem;
@@ -79,9 +79,12 @@ public final class DispatchRegion
   }
 
   /** How the region reaches vehicles and orders; the cluster uses sharding, tests may use probes. */
-  public interface Links {
+  public interface Links extends OrderUpdates {
     CompletionStage<Long> assignRoute(String vehicleId, Vehicle.AssignRoute command);
+  }
 
+  /** Where a region tells an order how its delivery goes; the order feature implements it. */
+  public interface OrderUpdates {
     CompletionStage<?> deliveryStatus(String orderId, String status, String regionId, String vehicleId, String stopId);
   }
 

@@ -1,6 +1,6 @@
 package io.groupbuy.dispatch;
 
-import io.groupbuy.GroupbuySettings;
+import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.dispatch.proto.GpsBatch;
 import io.groupbuy.dispatch.proto.GpsFix;
 import io.groupbuy.http.ApiDirectives;

@@ -1,6 +1,6 @@
 package io.groupbuy.dispatch;
 
-import io.groupbuy.CborSerializable;
+import io.groupbuy.platform.CborSerializable;
 import java.util.List;
 
 /**

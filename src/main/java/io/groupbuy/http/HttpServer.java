@@ -1,6 +1,6 @@
 package io.groupbuy.http;
 
-import io.groupbuy.GroupbuySettings;
+import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
 import java.net.InetSocketAddress;

@@ -10,14 +10,21 @@ import io.groupbuy.inventory.ProductInventory.StockReceived;
 import io.groupbuy.inventory.ProductInventory.StockReserved;
 import io.groupbuy.inventory.proto.InventorySnapshot;
 import io.groupbuy.platform.ProtoCodec;
+import io.groupbuy.platform.ProtoCodecs;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /** Protobuf forms of {@link ProductInventory}'s events and snapshot ({@code protobuf/inventory.proto}). */
-public final class InventoryProtobuf {
-  private InventoryProtobuf() {}
+public final class InventoryProtobuf implements ProtoCodecs {
+  /** Instantiated by the serializer from {@code groupbuy.serialization.protobuf-codecs}. */
+  public InventoryProtobuf() {}
+
+  @Override
+  public List<ProtoCodec<?>> codecs() {
+    return CODECS;
+  }
 
   public static final List<ProtoCodec<?>> CODECS = List.of(
       ProtoCodec.of(StockReceived.class, "inventory.StockReceived",

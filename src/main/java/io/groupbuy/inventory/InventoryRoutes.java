@@ -1,6 +1,6 @@
 package io.groupbuy.inventory;
 
-import io.groupbuy.GroupbuySettings;
+import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.http.ApiDirectives;
 import io.groupbuy.http.ApiError;

@@ -1,6 +1,6 @@
 package io.groupbuy.inventory;
 
-import io.groupbuy.CborSerializable;
+import io.groupbuy.platform.CborSerializable;
 import io.groupbuy.platform.ProtoPersisted;
 import java.time.Duration;
 import java.util.ArrayList;

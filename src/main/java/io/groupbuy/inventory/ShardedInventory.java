@@ -1,6 +1,5 @@
 package io.groupbuy.inventory;
 
-import io.groupbuy.order.Order;
 import io.groupbuy.platform.Metrics;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -8,8 +7,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
-/** Reaches {@link ProductInventory} entities wherever they live in the cluster; used by the order saga. */
-public final class ShardedInventory implements Order.InventoryGateway {
+/** Reaches {@link ProductInventory} entities wherever they live in the cluster; the order saga calls it. */
+public final class ShardedInventory {
   private final ClusterSharding sharding;
   private final Duration timeout;
   private final Metrics metrics;
@@ -24,7 +23,6 @@ public final class ShardedInventory implements Order.InventoryGateway {
     return sharding.entityRefFor(ProductInventory.ENTITY_KEY, ProductInventory.entityId(sku, warehouseId));
   }
 
-  @Override
   public CompletionStage<ProductInventory.Stock> reserve(String sku, String warehouseId, String orderId,
                                                          int quantity) {
     long start = System.nanoTime();
@@ -33,13 +31,11 @@ public final class ShardedInventory implements Order.InventoryGateway {
         .whenComplete((ok, failure) -> metrics.reservationSeconds.observe((System.nanoTime() - start) / 1e9));
   }
 
-  @Override
   public CompletionStage<ProductInventory.Stock> release(String sku, String warehouseId, String orderId) {
     return entity(sku, warehouseId)
         .askWithStatus(r -> new ProductInventory.Release(orderId, r), timeout);
   }
 
-  @Override
   public CompletionStage<ProductInventory.Stock> commit(String sku, String warehouseId, String orderId) {
     return entity(sku, warehouseId)
         .askWithStatus(r -> new ProductInventory.Commit(orderId, r), timeout);

@@ -15,12 +15,19 @@ import io.groupbuy.order.proto.OrderDetails;
 import io.groupbuy.order.proto.OrderLine;
 import io.groupbuy.order.proto.OrderSnapshot;
 import io.groupbuy.platform.ProtoCodec;
+import io.groupbuy.platform.ProtoCodecs;
 import java.util.LinkedHashSet;
 import java.util.List;
 
 /** Protobuf forms of {@link Order}'s events and snapshot ({@code protobuf/order.proto}). */
-public final class OrderProtobuf {
-  private OrderProtobuf() {}
+public final class OrderProtobuf implements ProtoCodecs {
+  /** Instantiated by the serializer from {@code groupbuy.serialization.protobuf-codecs}. */
+  public OrderProtobuf() {}
+
+  @Override
+  public List<ProtoCodec<?>> codecs() {
+    return CODECS;
+  }
 
   public static final List<ProtoCodec<?>> CODECS = List.of(
       ProtoCodec.of(OrderPlaced.class, "order.OrderPlaced",

@@ -1,6 +1,6 @@
 package io.groupbuy.order;
 
-import io.groupbuy.GroupbuySettings;
+import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.catalog.CatalogData.PickupPoint;
 import io.groupbuy.dispatch.DispatchRegion;

@@ -1,17 +1,18 @@
 package io.groupbuy.platform;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.groupbuy.dispatch.DispatchProtobuf;
-import io.groupbuy.inventory.InventoryProtobuf;
-import io.groupbuy.order.OrderProtobuf;
 import java.io.NotSerializableException;
 import java.util.HashMap;
-import java.util.List;
+import com.typesafe.config.Config;
+import java.util.TreeMap;
 import java.util.Map;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
-/** Writes events and snapshots ({@link ProtoPersisted}) as the protobuf messages of {@code protobuf/*.proto}. */
+/**
+ * Writes events and snapshots ({@link ProtoPersisted}) as the protobuf messages of {@code protobuf/*.proto}, with the
+ * codecs each feature registers under {@code groupbuy.serialization.protobuf-codecs}.
+ */
 public final class ProtobufEventSerializer extends SerializerWithStringManifest {
   public static final int IDENTIFIER = 9701;
 
@@ -19,13 +20,23 @@ public final class ProtobufEventSerializer extends SerializerWithStringManifest 
   private final Map<String, ProtoCodec<?>> byManifest = new HashMap<>();
 
   public ProtobufEventSerializer(ExtendedActorSystem system) {
-    for (List<ProtoCodec<?>> codecs : List.of(InventoryProtobuf.CODECS, OrderProtobuf.CODECS, DispatchProtobuf.CODECS)) {
-      for (ProtoCodec<?> codec : codecs) {
+    Config registry = system.settings().config().getConfig("groupbuy.serialization.protobuf-codecs");
+    for (String feature : new TreeMap<>(registry.root().unwrapped()).keySet()) {
+      for (ProtoCodec<?> codec : load(feature, registry.getString(feature)).codecs()) {
         if (byManifest.put(codec.manifest(), codec) != null) {
           throw new IllegalStateException("duplicate manifest " + codec.manifest());
         }
         byType.put(codec.type(), codec);
       }
+    }
+  }
+
+  private static ProtoCodecs load(String feature, String className) {
+    try {
+      return Class.forName(className).asSubclass(ProtoCodecs.class).getConstructor().newInstance();
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException("groupbuy.serialization.protobuf-codecs." + feature + " = " + className
+          + " is not a ProtoCodecs class with a public no-argument constructor", e);
     }
   }
 

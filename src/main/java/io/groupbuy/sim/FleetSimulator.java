@@ -2,7 +2,6 @@ package io.groupbuy.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
-import io.groupbuy.Main;
 import io.groupbuy.http.Auth;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,10 +95,11 @@ public final class FleetSimulator {
     this.profile = SpeedProfile.load(files, settings.zone(), SpeedProfile.Limits.DEFAULT);
   }
 
-  public static void startInBackground(Main.Node node, Config config, Function<String, String> customerTokens) {
+  public static void startInBackground(String baseUrl, Auth auth, Config config,
+                                       Function<String, String> customerTokens) {
     Thread t = new Thread(() -> {
       try {
-        new FleetSimulator(new ApiClient(node.baseUrl()), node.auth(), customerTokens,
+        new FleetSimulator(new ApiClient(baseUrl), auth, customerTokens,
             Settings.fromConfig(config)).run();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -1,8 +1,6 @@
 package io.groupbuy.sim;
 
 import com.typesafe.config.Config;
-import io.groupbuy.Main;
-import io.groupbuy.catalog.LoadCatalog;
 import io.groupbuy.http.Auth;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +37,8 @@ public final class OrderGenerator {
   }
 
   /** Loads the catalog if the node has none, stocks it, then places orders until the system stops. */
-  public static OrderGenerator startInBackground(Main.Node node, Config config) {
-    OrderGenerator gen = new OrderGenerator(new ApiClient(node.baseUrl()), node.auth());
+  public static OrderGenerator startInBackground(String baseUrl, Auth auth, Config config) {
+    OrderGenerator gen = new OrderGenerator(new ApiClient(baseUrl), auth);
     Thread t = new Thread(() -> {
       try {
         Path data = Path.of(config.getString("groupbuy.sim.data-dir"));

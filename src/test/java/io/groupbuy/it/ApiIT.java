@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.groupbuy.catalog.LoadCatalog;
+import io.groupbuy.sim.LoadCatalog;
 import io.groupbuy.http.Auth;
 import io.groupbuy.sim.ApiClient;
 import java.net.URI;

@@ -150,7 +150,7 @@ class SerializationTest {
   }
 
   private static String serializerName(Object o) {
-    return o instanceof io.groupbuy.CborSerializable
+    return o instanceof io.groupbuy.platform.CborSerializable
         && serialization.findSerializerFor(o).getClass().getSimpleName().equals("JacksonCborSerializer")
         ? "jackson-cbor" : serialization.findSerializerFor(o).getClass().getSimpleName();
   }

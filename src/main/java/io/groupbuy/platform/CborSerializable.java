@@ -1,4 +1,4 @@
-package io.groupbuy;
+package io.groupbuy.platform;
 
 /** Marker for commands, replies and other cluster messages serialized with Jackson CBOR. */
 public interface CborSerializable {}

@@ -1,10 +1,10 @@
-package io.groupbuy.catalog;
+package io.groupbuy.sim;
 
+import io.groupbuy.catalog.CatalogImport;
 import io.groupbuy.catalog.CatalogData.PickupPoint;
 import io.groupbuy.catalog.CatalogData.PickupPointList;
 import io.groupbuy.catalog.CatalogData.Sku;
 import io.groupbuy.catalog.CatalogData.SkuList;
-import io.groupbuy.sim.ApiClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Command that loads SKUs and pickup points from the data sets into a running node through its operator API.
  *
- * <pre>java -cp … io.groupbuy.catalog.LoadCatalog --data ../shared/data --api http://127.0.0.1:8080 --token $OP</pre>
+ * <pre>java -cp … io.groupbuy.sim.LoadCatalog --data ../shared/data --api http://127.0.0.1:8080 --token $OP</pre>
  */
 public final class LoadCatalog {
   private static final int BATCH = 200; // keeps each body under the API's 64 KiB limit

@@ -1,4 +1,4 @@
-package io.groupbuy;
+package io.groupbuy.platform;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
