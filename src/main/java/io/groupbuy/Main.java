@@ -11,6 +11,7 @@ import io.groupbuy.dispatch.GpsGate;
 import io.groupbuy.dispatch.ShardedDispatch;
 import io.groupbuy.dispatch.Vehicle;
 import io.groupbuy.catalog.CatalogRoutes;
+import io.groupbuy.http.ApiDirectives;
 import io.groupbuy.http.Auth;
 import io.groupbuy.http.HttpServer;
 import io.groupbuy.http.OpsRoutes;
@@ -29,6 +30,7 @@ import io.groupbuy.sim.FleetSimulator;
 import io.groupbuy.sim.OrderGenerator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -41,6 +43,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 
@@ -216,17 +219,21 @@ public final class Main {
           DispatchRegion.ENTITY_KEY));
       return catalog.createTables();
     }).thenCompose(done -> {
-      AllDirectives d = new AllDirectives() { };
-      var routes = d.concat(
-          new OrderRoutes(system, settings, catalog, dispatch, auth, metrics).routes(),
+      List<ApiDirectives> apis = List.of(
+          new OrderRoutes(system, settings, catalog, dispatch, auth, metrics),
           new DispatchRoutes(dispatch, gps, new DriverSocket(system, dispatch, gps, metrics,
               DriverSocket.Settings.fromConfig(config.getConfig("groupbuy.dispatch.websocket")),
-              settings.askTimeout()), settings, auth, metrics).routes(),
-          new InventoryRoutes(inventory, settings, catalog, auth, metrics).routes(),
-          new CatalogRoutes(catalog, auth, metrics).routes(),
-          new OpsRoutes(auth, metrics).routes(),
-          new AuditRoutes(system, auth, metrics).routes());
-      return HttpServer.start(system, settings, metrics, routes)
+              settings.askTimeout()), settings, auth, metrics),
+          new InventoryRoutes(inventory, settings, catalog, auth, metrics),
+          new CatalogRoutes(catalog, auth, metrics),
+          new AuditRoutes(system, auth, metrics));
+      OpsRoutes ops = new OpsRoutes(auth, metrics, apis);
+      AllDirectives d = new AllDirectives() { };
+      List<Route> routes = new ArrayList<>();
+      apis.forEach(api -> routes.add(api.routes()));
+      routes.add(ops.routes());
+      return HttpServer.start(system, settings, metrics, d.concat(routes.get(0),
+              routes.subList(1, routes.size()).toArray(Route[]::new)))
           .thenApply(binding -> new Node(system, binding, catalog, metrics, auth));
     });
   }

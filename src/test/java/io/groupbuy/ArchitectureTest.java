@@ -5,13 +5,16 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.groupbuy.order.Order;
 import io.groupbuy.platform.ForbiddenDependencyFixture;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +57,24 @@ class ArchitectureTest {
       .should().dependOnClassesThat().resideInAPackage("org.apache.pekko..")
       .because("algorithms are plain classes with no actor code (DESIGN.md §2)");
 
+  /** Routes are declared as endpoints only, so the node's list of what it serves ({@code /ops/routes}) is complete. */
+  static final ArchRule ROUTES_ARE_ENDPOINTS = noClasses().that().doNotHaveFullyQualifiedName(
+          "io.groupbuy.http.ApiDirectives")
+      .should().callMethodWhere(new DescribedPredicate<JavaMethodCall>("a Pekko HTTP path or method directive") {
+        @Override
+        public boolean test(JavaMethodCall call) {
+          return ROUTING_DIRECTIVES.contains(call.getName())
+              && call.getTargetOwner().isAssignableTo("org.apache.pekko.http.javadsl.server.AllDirectives");
+        }
+      })
+      .because("every route is declared with ApiDirectives.endpoint, which /ops/routes lists and ApiIT holds against "
+          + "openapi.yaml");
+
+  private static final Set<String> ROUTING_DIRECTIVES = Set.of("path", "pathPrefix", "pathEnd",
+      "pathEndOrSingleSlash", "pathSingleSlash", "pathSuffix", "pathPrefixTest", "pathSuffixTest", "rawPathPrefix",
+      "rawPathPrefixTest", "redirectToTrailingSlashIfMissing", "redirectToNoTrailingSlashIfPresent", "get", "post",
+      "put", "delete", "patch", "head", "options", "method");
+
   static final ArchRule NO_PACKAGE_CYCLES = slices().matching("io.groupbuy.(*)..").should().beFreeOfCycles();
 
   @BeforeAll
@@ -73,6 +94,11 @@ class ArchitectureTest {
   }
 
   @Test
+  void routesAreDeclaredAsEndpoints() {
+    ROUTES_ARE_ENDPOINTS.check(production);
+  }
+
+  @Test
   void noPackageCycles() {
     NO_PACKAGE_CYCLES.check(production);
   }
@@ -85,5 +111,9 @@ class ArchitectureTest {
     assertTrue(result.hasViolation(), "the layer rule missed platform -> order");
     assertTrue(result.getFailureReport().toString().contains("ForbiddenDependencyFixture"),
         result.getFailureReport().toString());
+    // and a route written with Pekko's path directives instead of an endpoint
+    EvaluationResult routes = ROUTES_ARE_ENDPOINTS.evaluate(new ClassFileImporter().importClasses(
+        ForbiddenDependencyFixture.Routes.class));
+    assertTrue(routes.hasViolation(), "the endpoint rule missed a path directive");
   }
 }

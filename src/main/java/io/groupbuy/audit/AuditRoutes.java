@@ -1,5 +1,6 @@
 package io.groupbuy.audit;
 
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import io.groupbuy.http.ApiDirectives;
 import io.groupbuy.http.Auth;
 import io.groupbuy.platform.Metrics;
@@ -17,12 +18,13 @@ public final class AuditRoutes extends ApiDirectives {
     this.system = system;
   }
 
+  @Override
   public Route routes() {
-    return path(PathMatchers.segment("ops").slash("audit"), () -> get(() -> operator(p ->
+    return endpoint(HttpMethods.GET, "/ops/audit", path -> operator(p ->
         onResult(JournalAudit.run(system, n -> { }), report -> {
           metrics.setAudit(report.oversoldUnits(), report.count(AuditReport.Kind.ORPHAN_RESERVATION),
               report.count(AuditReport.Kind.UNBACKED_ORDER_LINE), report.count(AuditReport.Kind.QUANTITY_MISMATCH));
           return json(StatusCodes.OK, report);
-        }))));
+        })));
   }
 }

@@ -1,5 +1,6 @@
 package io.groupbuy.catalog;
 
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import io.groupbuy.catalog.CatalogData.PickupPoint;
 import io.groupbuy.catalog.CatalogData.PickupPointList;
 import io.groupbuy.catalog.CatalogData.Sku;
@@ -27,17 +28,17 @@ public final class CatalogRoutes extends ApiDirectives {
     this.catalog = catalog;
   }
 
+  @Override
   public Route routes() {
-    return pathPrefix("catalog", () -> concat(
-        path("skus", () -> concat(
-            get(() -> json(StatusCodes.OK, new SkuList(catalog.skuList()))),
-            put(() -> operator(p -> entity(JsonSupport.body(SkuList.class), req ->
-                onResult(catalog.putSkus(validSkus(req)), n -> json(StatusCodes.OK, Map.of("stored", n)))))))),
-        path("pickup-points", () -> concat(
-            get(() -> json(StatusCodes.OK, new PickupPointList(catalog.pickupPointList()))),
-            put(() -> operator(p -> entity(JsonSupport.body(PickupPointList.class), req ->
-                onResult(catalog.putPickupPoints(validPoints(req)),
-                    n -> json(StatusCodes.OK, Map.of("stored", n))))))))));
+    return concat(
+        endpoint(HttpMethods.GET, "/catalog/skus", path -> json(StatusCodes.OK, new SkuList(catalog.skuList()))),
+        endpoint(HttpMethods.PUT, "/catalog/skus", path -> operator(p -> entity(JsonSupport.body(SkuList.class),
+            req -> onResult(catalog.putSkus(validSkus(req)), n -> json(StatusCodes.OK, Map.of("stored", n)))))),
+        endpoint(HttpMethods.GET, "/catalog/pickup-points", path ->
+            json(StatusCodes.OK, new PickupPointList(catalog.pickupPointList()))),
+        endpoint(HttpMethods.PUT, "/catalog/pickup-points", path -> operator(p ->
+            entity(JsonSupport.body(PickupPointList.class), req -> onResult(catalog.putPickupPoints(validPoints(req)),
+                n -> json(StatusCodes.OK, Map.of("stored", n)))))));
   }
 
   static List<Sku> validSkus(SkuList req) {

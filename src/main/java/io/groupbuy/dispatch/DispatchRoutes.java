@@ -1,5 +1,6 @@
 package io.groupbuy.dispatch;
 
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.dispatch.proto.GpsBatch;
 import io.groupbuy.dispatch.proto.GpsFix;
@@ -66,29 +67,33 @@ public final class DispatchRoutes extends ApiDirectives {
     this.timeout = settings.askTimeout();
   }
 
+  @Override
   public Route routes() {
     return concat(
-        pathPrefix("regions", () -> pathPrefix(PathMatchers.segment(), regionId -> validId(regionId, "regionId",
-            () -> concat(
-                pathEnd(() -> put(() -> operator(p -> entity(JsonSupport.body(RegionRequest.class), req ->
-                    onResult(configure(regionId, req), v -> json(StatusCodes.OK, v)))))),
-                path("vehicles", () -> post(() -> operator(p -> entity(JsonSupport.body(VehicleRequest.class), req ->
-                    onResult(register(regionId, req), v -> json(StatusCodes.CREATED, v)))))),
-                path("cutoff", () -> post(() -> operator(p -> entity(JsonSupport.body(CutoffRequest.class), req ->
-                    onResult(cutoff(regionId, req), v -> json(StatusCodes.OK, v)))))),
-                path("plan", () -> get(() -> operator(p -> onResult(dispatch.region(regionId)
+        endpoint(HttpMethods.PUT, "/regions/{regionId}", path -> validId(path.get("regionId"), "regionId", () ->
+            operator(p -> entity(JsonSupport.body(RegionRequest.class), req ->
+                onResult(configure(path.get("regionId"), req), v -> json(StatusCodes.OK, v)))))),
+        endpoint(HttpMethods.POST, "/regions/{regionId}/vehicles", path -> validId(path.get("regionId"), "regionId",
+            () -> operator(p -> entity(JsonSupport.body(VehicleRequest.class), req ->
+                onResult(register(path.get("regionId"), req), v -> json(StatusCodes.CREATED, v)))))),
+        endpoint(HttpMethods.POST, "/regions/{regionId}/cutoff", path -> validId(path.get("regionId"), "regionId",
+            () -> operator(p -> entity(JsonSupport.body(CutoffRequest.class), req ->
+                onResult(cutoff(path.get("regionId"), req), v -> json(StatusCodes.OK, v)))))),
+        endpoint(HttpMethods.GET, "/regions/{regionId}/plan", path -> validId(path.get("regionId"), "regionId",
+            () -> operator(p -> onResult(dispatch.region(path.get("regionId"))
                     .<DispatchRegion.PlanView>askWithStatus(DispatchRegion.GetPlan::new, timeout),
-                    v -> json(StatusCodes.OK, v))))))))),
-        pathPrefix("vehicles", () -> path(PathMatchers.segment(), vehicleId -> validId(vehicleId, "vehicleId",
-            () -> get(() -> authenticated(p -> onResult(dispatch.vehicle(vehicleId)
+                v -> json(StatusCodes.OK, v))))),
+        endpoint(HttpMethods.GET, "/vehicles/{vehicleId}", path -> validId(path.get("vehicleId"), "vehicleId",
+            () -> authenticated(p -> onResult(dispatch.vehicle(path.get("vehicleId"))
                 .<Vehicle.Summary>askWithStatus(Vehicle.Get::new, timeout), v -> mayRead(p, v)
                     ? json(StatusCodes.OK, v)
-                    : error(StatusCodes.NOT_FOUND, "not-found", "no vehicle " + vehicleId, "vehicleId"))))))),
-        path("gps", () -> post(() -> operator(p -> withSizeLimit(GPS_BODY_LIMIT, () -> extractRequestEntity(e ->
-            e.getContentType().mediaType().toString().equals(PROTOBUF)
+                    : error(StatusCodes.NOT_FOUND, "not-found", "no vehicle " + path.get("vehicleId"),
+                        "vehicleId"))))),
+        endpoint(HttpMethods.POST, "/gps", path -> operator(p -> withSizeLimit(GPS_BODY_LIMIT, () ->
+            extractRequestEntity(e -> e.getContentType().mediaType().toString().equals(PROTOBUF)
                 ? entity(Unmarshaller.entityToByteString(), this::gpsProtobuf)
-                : entity(JsonSupport.body(GpsRequest.class), this::gpsJson)))))),
-        path(PathMatchers.segment("drivers").slash("socket"), () -> get(() -> driverSocket())));
+                : entity(JsonSupport.body(GpsRequest.class), this::gpsJson))))),
+        endpoint(HttpMethods.GET, "/drivers/socket", path -> driverSocket()));
   }
 
   private Route validId(String id, String field, java.util.function.Supplier<Route> inner) {

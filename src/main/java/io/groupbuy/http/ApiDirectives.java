@@ -3,6 +3,8 @@ package io.groupbuy.http;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.groupbuy.http.Auth.Principal;
 import io.groupbuy.platform.Metrics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -10,6 +12,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -24,6 +27,7 @@ import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.MissingQueryParamRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Rejections;
 import org.apache.pekko.http.javadsl.server.RequestEntityExpectedRejection;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
@@ -35,9 +39,34 @@ public abstract class ApiDirectives extends AllDirectives {
   protected final Auth auth;
   protected final Metrics metrics;
 
+  private final List<Endpoint> endpoints = new ArrayList<>();
+
   protected ApiDirectives(Auth auth, Metrics metrics) {
     this.auth = auth;
     this.metrics = metrics;
+  }
+
+  /** The API's routes as declared by this class. */
+  public abstract Route routes();
+
+  /** The endpoints {@link #routes()} serves, in the order they were declared. */
+  public List<Endpoint> endpoints() {
+    if (endpoints.isEmpty()) routes();
+    return List.copyOf(endpoints);
+  }
+
+  /**
+   * Serves {@code method template} (for example {@code POST /orders/{orderId}/cancel}) with the handler given the path
+   * parameters. Every route is declared this way, so {@link #endpoints()} is what the node serves. A request whose
+   * path fits but whose method does not is rejected as a method rejection (405 once no other route takes it).
+   */
+  protected Route endpoint(HttpMethod method, String template, Function<Endpoint.Params, Route> handler) {
+    Endpoint endpoint = new Endpoint(method, template);
+    if (!endpoints.contains(endpoint)) endpoints.add(endpoint);
+    return extractRequest(request -> endpoint.match(request.getUri().pathSegments())
+        .map(params -> request.method().equals(method) ? handler.apply(new Endpoint.Params(params))
+            : reject(Rejections.method(method)))
+        .orElseGet(this::reject));
   }
 
   /** Runs {@code inner} with the caller's principal, or answers 401. */

@@ -1,5 +1,6 @@
 package io.groupbuy.inventory;
 
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.http.ApiDirectives;
@@ -36,18 +37,18 @@ public final class InventoryRoutes extends ApiDirectives {
     this.catalog = catalog;
   }
 
+  @Override
   public Route routes() {
-    return pathPrefix("inventory", () -> pathPrefix(PathMatchers.segment(), warehouse ->
-        pathPrefix(PathMatchers.segment(), sku -> concat(
-            pathEnd(() -> get(() -> authenticated(p -> known(warehouse, sku, () ->
-                inventory.entity(sku, warehouse).ask(ProductInventory.GetStock::new, settings.askTimeout()))
-            ))),
-            path("receipts", () -> post(() -> operator(p ->
-                entity(JsonSupport.body(ReceiptRequest.class), req -> known(warehouse, sku, () -> receive(
-                    warehouse, sku, req)))))),
-            path("bounds", () -> put(() -> operator(p ->
-                entity(JsonSupport.body(BoundsRequest.class), req -> known(warehouse, sku, () -> bounds(
-                    warehouse, sku, req))))))))));
+    return concat(
+        endpoint(HttpMethods.GET, "/inventory/{warehouseId}/{sku}", path -> authenticated(p ->
+            known(path.get("warehouseId"), path.get("sku"), () -> inventory.entity(path.get("sku"),
+                path.get("warehouseId")).ask(ProductInventory.GetStock::new, settings.askTimeout())))),
+        endpoint(HttpMethods.POST, "/inventory/{warehouseId}/{sku}/receipts", path -> operator(p ->
+            entity(JsonSupport.body(ReceiptRequest.class), req -> known(path.get("warehouseId"), path.get("sku"),
+                () -> receive(path.get("warehouseId"), path.get("sku"), req))))),
+        endpoint(HttpMethods.PUT, "/inventory/{warehouseId}/{sku}/bounds", path -> operator(p ->
+            entity(JsonSupport.body(BoundsRequest.class), req -> known(path.get("warehouseId"), path.get("sku"),
+                () -> bounds(path.get("warehouseId"), path.get("sku"), req))))));
   }
 
   private CompletionStage<ProductInventory.Stock> receive(String warehouse, String sku, ReceiptRequest req) {

@@ -1,5 +1,6 @@
 package io.groupbuy.order;
 
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.catalog.CatalogData.PickupPoint;
@@ -67,20 +68,21 @@ public final class OrderRoutes extends ApiDirectives {
     return "o-" + UUID.nameUUIDFromBytes((customerId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
   }
 
+  @Override
   public Route routes() {
-    return pathPrefix("orders", () -> concat(
-        pathEndOrSingleSlash(() -> post(() -> authenticated(principal ->
+    return concat(
+        endpoint(HttpMethods.POST, "/orders", path -> authenticated(principal ->
             optionalHeaderValueByName("Idempotency-Key", headerKey ->
                 entity(JsonSupport.body(PlaceOrderRequest.class), req ->
-                    place(principal, req, headerKey.orElse(null))))))),
-        pathPrefix(PathMatchers.segment(), orderId -> concat(
-            pathEnd(() -> get(() -> customerOrOperator(principal -> withOrderId(orderId, () ->
-                onResult(order(orderId).<Summary>askWithStatus(
+                    place(principal, req, headerKey.orElse(null)))))),
+        endpoint(HttpMethods.GET, "/orders/{orderId}", path -> customerOrOperator(principal ->
+            withOrderId(path.get("orderId"), () -> onResult(order(path.get("orderId")).<Summary>askWithStatus(
                         r -> new Order.Get(requester(principal), r), settings.askTimeout())
-                        .thenCompose(this::withDelivery),
-                    s -> json(StatusCodes.OK, s)))))),
-            path("cancel", () -> post(() -> customerOrOperator(principal -> withOrderId(orderId, () ->
-                optionalEntity(reason -> cancel(principal, orderId, reason))))))))));
+                    .thenCompose(this::withDelivery),
+                s -> json(StatusCodes.OK, s))))),
+        endpoint(HttpMethods.POST, "/orders/{orderId}/cancel", path -> customerOrOperator(principal ->
+            withOrderId(path.get("orderId"), () ->
+                optionalEntity(reason -> cancel(principal, path.get("orderId"), reason))))));
   }
 
   /**

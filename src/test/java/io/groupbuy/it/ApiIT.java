@@ -9,6 +9,7 @@ import io.groupbuy.sim.LoadCatalog;
 import io.groupbuy.http.Auth;
 import io.groupbuy.sim.ApiClient;
 import java.net.URI;
+import io.groupbuy.http.ApiDescription;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -268,6 +271,28 @@ class ApiIT {
     assertEquals(before, clientErrors("404"));
     assertEquals(404, api.call("GET", "/nowhere", null, null).status());
     assertEquals(before + 1, clientErrors("404"));
+  }
+
+  /**
+   * The node's own list of what it serves (every route is declared as an endpoint, see ArchitectureTest) against
+   * openapi.yaml, both ways; then each endpoint is called, so a listed one that no route answers fails too.
+   */
+  @Test
+  void servesExactlyWhatTheApiDescriptionDescribes() {
+    var routes = api.call("GET", "/ops/routes", ItSupport.OPERATOR, null);
+    assertEquals(200, routes.status(), routes.raw());
+    Set<String> served = new TreeSet<>();
+    routes.body().path("endpoints").forEach(e -> served.add(e.path("method").asText() + " " + e.path("path").asText()));
+    String document = api.call("GET", "/openapi.yaml", null, null).raw();
+    assertEquals(List.of(), ApiDescription.differences(served, ApiDescription.operations(document)));
+    assertTrue(served.size() >= 19, served.toString());
+    for (String op : served) {
+      String method = op.substring(0, op.indexOf(' '));
+      String path = op.substring(op.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "probe-1");
+      var r = api.call(method, path, null, null);
+      assertTrue(r.status() != 405 && !(r.status() == 404 && "no-such-route".equals(r.body().path("code").asText())),
+          op + " is listed but not routed: " + r.status() + " " + r.raw());
+    }
   }
 
   private static double clientErrors(String code) {
