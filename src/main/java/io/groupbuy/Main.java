@@ -46,6 +46,14 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import com.typesafe.config.ConfigValueFactory;
+import io.groupbuy.platform.ParentWatchdog;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 
 /** Starts a groupbuy node: (dev Cassandra) -> management -> cluster -> sharded entities -> schema -> HTTP. */
 public final class Main {
@@ -63,7 +71,7 @@ public final class Main {
 
   public static void main(String[] args) {
     // Set by launchers that start nodes as child processes (tests, cluster-config scripts).
-    if (Boolean.getBoolean("groupbuy.exit-with-parent")) io.groupbuy.platform.ParentWatchdog.start();
+    if (Boolean.getBoolean("groupbuy.exit-with-parent")) ParentWatchdog.start();
     if (args.length > 0) {
       System.err.println("groupbuy takes no program arguments (got " + List.of(args) + "). Pass settings as JVM "
           + "options before the main class (-Dkey=value) or in JAVA_TOOL_OPTIONS, and choose the configuration file "
@@ -90,7 +98,7 @@ public final class Main {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         system.terminate();
         try {
-          system.getWhenTerminated().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+          system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception timeoutOrInterrupt) {
           // stop Cassandra anyway
         }
@@ -101,7 +109,7 @@ public final class Main {
     try {
       started = init(system, settings);
     } catch (RuntimeException e) {
-      started = java.util.concurrent.CompletableFuture.failedFuture(e);
+      started = CompletableFuture.failedFuture(e);
     }
     started.whenComplete((node, failure) -> {
       if (failure != null) {
@@ -127,7 +135,7 @@ public final class Main {
    * The configuration: {@code -Dconfig.resource}/{@code -Dconfig.file} if given (also through JAVA_TOOL_OPTIONS),
    * else the resource named by {@code GROUPBUY_CONFIG_RESOURCE}, else application.conf.
    */
-  static Config loadConfig(java.util.Map<String, String> env) {
+  static Config loadConfig(Map<String, String> env) {
     String resource = env.get("GROUPBUY_CONFIG_RESOURCE");
     boolean chosenBySystemProperty = System.getProperty("config.resource") != null
         || System.getProperty("config.file") != null || System.getProperty("config.url") != null;
@@ -143,18 +151,18 @@ public final class Main {
    * Applies {@code GROUPBUY_CASSANDRA_CONTACT_POINTS} (comma-separated host:port list) and {@code GROUPBUY_CASSANDRA_DC},
    * which HOCON cannot split into a list by itself.
    */
-  static Config withEnvironment(Config config, java.util.Map<String, String> env) {
+  static Config withEnvironment(Config config, Map<String, String> env) {
     String points = env.get("GROUPBUY_CASSANDRA_CONTACT_POINTS");
     if (points != null && !points.isBlank()) {
-      List<String> list = java.util.Arrays.stream(points.split(",")).map(String::trim).filter(p -> !p.isEmpty())
+      List<String> list = Arrays.stream(points.split(",")).map(String::trim).filter(p -> !p.isEmpty())
           .toList();
       config = config.withValue("datastax-java-driver.basic.contact-points",
-          com.typesafe.config.ConfigValueFactory.fromIterable(list));
+          ConfigValueFactory.fromIterable(list));
     }
     String dc = env.get("GROUPBUY_CASSANDRA_DC");
     if (dc != null && !dc.isBlank()) {
       config = config.withValue("datastax-java-driver.basic.load-balancing-policy.local-datacenter",
-          com.typesafe.config.ConfigValueFactory.fromAnyRef(dc));
+          ConfigValueFactory.fromAnyRef(dc));
     }
     return config;
   }
@@ -198,7 +206,7 @@ public final class Main {
     // The schema comes first: sharding's remembered-entity stores replay from the journal as soon as they start.
     CompletionStage<?> schema = config.getBoolean("groupbuy.cassandra.create-schema")
         ? CassandraSchema.create(system)
-        : java.util.concurrent.CompletableFuture.completedFuture(null);
+        : CompletableFuture.completedFuture(null);
     JournalFence fence = JournalFence.get(system);
     return schema.thenCompose(done -> {
       fence.start();
@@ -265,8 +273,8 @@ public final class Main {
   private static void pollShardState(ActorSystem<?> system, Metrics metrics, List<EntityTypeKey<?>> keys) {
     system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(2), Duration.ofSeconds(10), () -> {
       for (EntityTypeKey<?> key : keys) {
-        AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
-                org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState>ask(
+        AskPattern.<ClusterShardingQuery,
+                ShardRegion.CurrentShardRegionState>ask(
                 ClusterSharding.get(system).shardState(), r -> new GetShardRegionState(key, r),
                 Duration.ofSeconds(5), system.scheduler())
             .thenAccept(state -> metrics.setShardState(key.name(), state.getShards().size(),

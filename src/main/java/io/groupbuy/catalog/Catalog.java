@@ -14,6 +14,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * SKUs and pickup points, stored in Cassandra and cached on every node. Lookups are served from memory; a miss reads
@@ -25,12 +27,12 @@ public final class Catalog {
   private final String keyspace;
   private volatile Map<String, Sku> skus = Map.of();
   private volatile Map<String, PickupPoint> pickupPoints = Map.of();
-  private volatile java.util.Set<String> warehouses;
+  private volatile Set<String> warehouses;
   private final String defaultWarehouse;
 
   public Catalog(ActorSystem<?> system, String defaultWarehouse) {
     this.defaultWarehouse = defaultWarehouse;
-    this.warehouses = java.util.Set.of(defaultWarehouse);
+    this.warehouses = Set.of(defaultWarehouse);
     this.session = CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra");
     this.keyspace = system.settings().config().getString("pekko.persistence.cassandra.journal.keyspace");
     system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(30), Duration.ofSeconds(30),
@@ -86,10 +88,10 @@ public final class Catalog {
     return s.thenCombine(p, (sm, pm) -> {
       skus = Map.copyOf(sm);
       pickupPoints = Map.copyOf(pm);
-      var ws = new java.util.HashSet<String>();
+      var ws = new HashSet<String>();
       ws.add(defaultWarehouse);
       pm.values().forEach(pp -> ws.add(pp.warehouseId()));
-      warehouses = java.util.Set.copyOf(ws);
+      warehouses = Set.copyOf(ws);
       return null;
     });
   }
@@ -120,9 +122,9 @@ public final class Catalog {
           Map<String, PickupPoint> copy = new HashMap<>(pickupPoints);
           copy.put(point.id(), point);
           pickupPoints = Map.copyOf(copy);
-          var ws = new java.util.HashSet<>(warehouses);
+          var ws = new HashSet<>(warehouses);
           ws.add(point.warehouseId());
-          warehouses = java.util.Set.copyOf(ws);
+          warehouses = Set.copyOf(ws);
           return point;
         }));
   }
@@ -160,7 +162,7 @@ public final class Catalog {
   }
 
   /** Warehouses that serve at least one pickup point, plus the configured default. */
-  public java.util.Set<String> warehouses() {
+  public Set<String> warehouses() {
     return warehouses;
   }
 

@@ -30,6 +30,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import io.groupbuy.dispatch.proto.RegionOrderAdded;
+import io.groupbuy.dispatch.proto.RegionOrderRemoved;
+import io.groupbuy.dispatch.proto.RegionStopServed;
+import io.groupbuy.dispatch.proto.RegionVehicleJoined;
+import io.groupbuy.dispatch.proto.RegionVehicleUnavailable;
 
 /** Protobuf forms of the Vehicle and DispatchRegion events and snapshots ({@code protobuf/dispatch.proto}). */
 public final class DispatchProtobuf implements ProtoCodecs {
@@ -90,37 +95,37 @@ public final class DispatchProtobuf implements ProtoCodecs {
       ProtoCodec.of(RegionConfigured.class, "dispatch.RegionConfigured", DispatchProtobuf::config,
           b -> config(io.groupbuy.dispatch.proto.RegionConfigured.parseFrom(b))),
       ProtoCodec.of(OrderAdded.class, "dispatch.RegionOrderAdded",
-          e -> io.groupbuy.dispatch.proto.RegionOrderAdded.newBuilder().setOrderId(e.orderId())
+          e -> RegionOrderAdded.newBuilder().setOrderId(e.orderId())
               .setPickupPointId(e.pickupPointId()).setLat(e.lat()).setLng(e.lng()).setUnits(e.units())
               .setUrgent(e.urgent()).build(),
           b -> {
-            var p = io.groupbuy.dispatch.proto.RegionOrderAdded.parseFrom(b);
+            var p = RegionOrderAdded.parseFrom(b);
             return new OrderAdded(p.getOrderId(), p.getPickupPointId(), p.getLat(), p.getLng(), p.getUnits(),
                 p.getUrgent());
           }),
       ProtoCodec.of(OrderRemoved.class, "dispatch.RegionOrderRemoved",
-          e -> io.groupbuy.dispatch.proto.RegionOrderRemoved.newBuilder().setOrderId(e.orderId())
+          e -> RegionOrderRemoved.newBuilder().setOrderId(e.orderId())
               .setReason(e.reason()).build(),
           b -> {
-            var p = io.groupbuy.dispatch.proto.RegionOrderRemoved.parseFrom(b);
+            var p = RegionOrderRemoved.parseFrom(b);
             return new OrderRemoved(p.getOrderId(), p.getReason());
           }),
       ProtoCodec.of(VehicleJoined.class, "dispatch.RegionVehicleJoined", DispatchProtobuf::joined,
-          b -> joined(io.groupbuy.dispatch.proto.RegionVehicleJoined.parseFrom(b))),
+          b -> joined(RegionVehicleJoined.parseFrom(b))),
       ProtoCodec.of(PlanCommitted.class, "dispatch.PlanCommitted", DispatchProtobuf::plan,
           b -> plan(io.groupbuy.dispatch.proto.PlanCommitted.parseFrom(b))),
       ProtoCodec.of(StopServed.class, "dispatch.RegionStopServed",
-          e -> io.groupbuy.dispatch.proto.RegionStopServed.newBuilder().setStopId(e.stopId())
+          e -> RegionStopServed.newBuilder().setStopId(e.stopId())
               .setVehicleId(e.vehicleId()).build(),
           b -> {
-            var p = io.groupbuy.dispatch.proto.RegionStopServed.parseFrom(b);
+            var p = RegionStopServed.parseFrom(b);
             return new StopServed(p.getStopId(), p.getVehicleId());
           }),
       ProtoCodec.of(VehicleUnavailable.class, "dispatch.RegionVehicleUnavailable",
-          e -> io.groupbuy.dispatch.proto.RegionVehicleUnavailable.newBuilder().setVehicleId(e.vehicleId())
+          e -> RegionVehicleUnavailable.newBuilder().setVehicleId(e.vehicleId())
               .setReason(e.reason()).build(),
           b -> {
-            var p = io.groupbuy.dispatch.proto.RegionVehicleUnavailable.parseFrom(b);
+            var p = RegionVehicleUnavailable.parseFrom(b);
             return new VehicleUnavailable(p.getVehicleId(), p.getReason());
           }),
       ProtoCodec.of(DispatchRegion.State.class, "dispatch.RegionSnapshot", DispatchProtobuf::regionSnapshot,
@@ -177,12 +182,12 @@ public final class DispatchProtobuf implements ProtoCodecs {
     return new RegionConfigured(p.getDepotLat(), p.getDepotLng(), p.getSpeedKmh(), p.getServiceSeconds());
   }
 
-  private static io.groupbuy.dispatch.proto.RegionVehicleJoined joined(VehicleJoined e) {
-    return io.groupbuy.dispatch.proto.RegionVehicleJoined.newBuilder().setVehicleId(e.vehicleId())
+  private static RegionVehicleJoined joined(VehicleJoined e) {
+    return RegionVehicleJoined.newBuilder().setVehicleId(e.vehicleId())
         .setCapacity(e.capacity()).build();
   }
 
-  private static VehicleJoined joined(io.groupbuy.dispatch.proto.RegionVehicleJoined p) {
+  private static VehicleJoined joined(RegionVehicleJoined p) {
     return new VehicleJoined(p.getVehicleId(), p.getCapacity());
   }
 

@@ -41,6 +41,12 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import com.google.ortools.constraintsolver.LocalSearchMetaheuristic;
+import com.typesafe.config.Config;
+import java.util.Collections;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 
 /**
  * Dispatch for one warehouse and the pickup points it serves; entity id is the region (warehouse) id.
@@ -71,7 +77,7 @@ public final class DispatchRegion
   public record Settings(Duration cutoffTimeLimit, Duration rerouteTimeLimit, double vehicleFixedCostKm,
                          double latePenaltyKmPerMinute, double roadFactor, Duration shiftAfterWindow,
                          Duration urgentWindow, double transferCostKm) {
-    public static Settings fromConfig(com.typesafe.config.Config c) {
+    public static Settings fromConfig(Config c) {
       return new Settings(c.getDuration("cutoff-time-limit"), c.getDuration("reroute-time-limit"),
           c.getDouble("vehicle-fixed-cost-km"), c.getDouble("late-penalty-km-per-minute"), c.getDouble("road-factor"),
           c.getDuration("shift-after-window"), c.getDuration("urgent-window"), c.getDouble("transfer-cost-km"));
@@ -132,7 +138,7 @@ public final class DispatchRegion
   record Solved(String cause, String cutoffId, FleetPlan plan, List<String> vehicleIds, Map<Integer, String> stopOf,
                 long originMs, Map<String, RouteStop> stops,
                 ActorRef<StatusReply<PlanView>> replyTo, Throwable failure)
-      implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+      implements Command, NoSerializationVerificationNeeded {}
 
   record Resend() implements Command {}
 
@@ -202,11 +208,11 @@ public final class DispatchRegion
     public static final State EMPTY = new State(null, Map.of(), Map.of(), null, Set.of(), Set.of(), Set.of());
 
     public State {
-      orders = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(orders));
-      vehicles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vehicles));
-      served = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(served));
-      unavailable = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(unavailable));
-      cutoffs = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(cutoffs));
+      orders = Collections.unmodifiableMap(new LinkedHashMap<>(orders));
+      vehicles = Collections.unmodifiableMap(new LinkedHashMap<>(vehicles));
+      served = Collections.unmodifiableSet(new LinkedHashSet<>(served));
+      unavailable = Collections.unmodifiableSet(new LinkedHashSet<>(unavailable));
+      cutoffs = Collections.unmodifiableSet(new LinkedHashSet<>(cutoffs));
     }
 
     long planVersion() {
@@ -407,7 +413,7 @@ public final class DispatchRegion
   }
 
   /** Journals the batched orders, acknowledges them, then continues (e.g. with a cutoff that must see them). */
-  private ReplyEffect<Event, State> flushOrdersThen(java.util.function.Consumer<State> then) {
+  private ReplyEffect<Event, State> flushOrdersThen(Consumer<State> then) {
     timers.cancel("flush-orders");
     List<Event> events = new ArrayList<>(orderBatch.values());
     Map<String, List<ActorRef<StatusReply<Done>>>> waiters = new HashMap<>(orderBatchWaiters);
@@ -633,7 +639,7 @@ public final class DispatchRegion
             settings.latePenaltyKmPerMinute())
         : VrptwSolver.Options.dispatch(settings.rerouteTimeLimit(), settings.vehicleFixedCostKm(),
             settings.latePenaltyKmPerMinute()).withTransferPenalty(settings.transferCostKm()).withMetaheuristic(
-            com.google.ortools.constraintsolver.LocalSearchMetaheuristic.Value.GREEDY_DESCENT);
+            LocalSearchMetaheuristic.Value.GREEDY_DESCENT);
     long origin = originMs;
     CompletableFuture.supplyAsync(() -> {
       if (!isCutoff) return FleetSolver.resolve(problem, options, initial);
@@ -644,7 +650,7 @@ public final class DispatchRegion
   }
 
   private static Map<String, List<RegionOrder>> byPickupPoint(State s,
-                                                              java.util.function.Predicate<RegionOrder> which) {
+                                                              Predicate<RegionOrder> which) {
     Map<String, List<RegionOrder>> out = new LinkedHashMap<>();
     s.orders().values().stream().filter(which)
         .forEach(o -> out.computeIfAbsent(o.pickupPointId(), k -> new ArrayList<>()).add(o));

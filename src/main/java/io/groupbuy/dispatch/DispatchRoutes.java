@@ -22,6 +22,10 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.util.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Delivery over HTTP. Operators: {@code PUT /regions/{id}} (depot, speed, service time), {@code POST
@@ -96,7 +100,7 @@ public final class DispatchRoutes extends ApiDirectives {
         endpoint(HttpMethods.GET, "/drivers/socket", path -> driverSocket()));
   }
 
-  private Route validId(String id, String field, java.util.function.Supplier<Route> inner) {
+  private Route validId(String id, String field, Supplier<Route> inner) {
     return ID.matcher(id).matches() ? inner.get()
         : error(StatusCodes.BAD_REQUEST, "invalid", field + " must be 1-64 characters of A-Z a-z 0-9 . _ : -", field);
   }
@@ -173,18 +177,18 @@ public final class DispatchRoutes extends ApiDirectives {
       if (problem != null) {
         dropped.merge(problem, 1, Integer::sum);
       } else {
-        byVehicle.computeIfAbsent(f.vehicleId(), v -> new java.util.ArrayList<>())
+        byVehicle.computeIfAbsent(f.vehicleId(), v -> new ArrayList<>())
             .add(gps.checked(f.lat(), f.lng(), f.speedKmh() == null ? -1 : f.speedKmh(), f.at()));
       }
     }
-    List<java.util.concurrent.CompletableFuture<Integer>> sent = new java.util.ArrayList<>();
+    List<CompletableFuture<Integer>> sent = new ArrayList<>();
     byVehicle.forEach((vehicle, list) -> sent.add(gps.send(vehicle, list)
         .handle((done, failure) -> failure == null ? list.size() : -list.size()).toCompletableFuture()));
-    CompletionStage<GpsResult> result = java.util.concurrent.CompletableFuture
-        .allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new))
+    CompletionStage<GpsResult> result = CompletableFuture
+        .allOf(sent.toArray(CompletableFuture[]::new))
         .thenApply(all -> {
-          int accepted = sent.stream().mapToInt(java.util.concurrent.CompletableFuture::join).filter(n -> n > 0).sum();
-          int timedOut = -sent.stream().mapToInt(java.util.concurrent.CompletableFuture::join).filter(n -> n < 0).sum();
+          int accepted = sent.stream().mapToInt(CompletableFuture::join).filter(n -> n > 0).sum();
+          int timedOut = -sent.stream().mapToInt(CompletableFuture::join).filter(n -> n < 0).sum();
           if (timedOut > 0) dropped.merge("timeout", timedOut, Integer::sum);
           return new GpsResult(accepted, dropped);
         });
@@ -195,7 +199,7 @@ public final class DispatchRoutes extends ApiDirectives {
     GpsBatch batch;
     try {
       batch = GpsBatch.parseFrom(bytes.toArray());
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException e) {
       return error(StatusCodes.BAD_REQUEST, "malformed-protobuf", "the body is not a GpsBatch (protobuf/dispatch.proto): "
           + e.getMessage(), null);
     }

@@ -23,6 +23,14 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.typesafe.config.Config;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 
 /**
  * One driver's app on one WebSocket: JSON text frames both ways.
@@ -43,7 +51,7 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
 public final class DriverSocket {
   public record Settings(int maxFrameBytes, int maxBadFrames, int pushBuffer, Duration reattachInterval,
                          int chunk) {
-    public static Settings fromConfig(com.typesafe.config.Config c) {
+    public static Settings fromConfig(Config c) {
       return new Settings(c.getInt("max-frame-bytes"), c.getInt("max-bad-frames"), c.getInt("push-buffer"),
           c.getDuration("reattach-interval"), c.getInt("max-frames-per-chunk"));
     }
@@ -70,8 +78,8 @@ public final class DriverSocket {
   }
 
   /** Accepts the upgrade of {@code driverId}'s connection, already authorised to drive {@code vehicleId}. */
-  public org.apache.pekko.http.javadsl.model.HttpResponse accept(
-      org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade upgrade, String vehicleId, String driverId) {
+  public HttpResponse accept(
+      WebSocketUpgrade upgrade, String vehicleId, String driverId) {
     var closing = new PolicyCloseWebSocket.Closing();
     return PolicyCloseWebSocket.accept(upgrade, flow(vehicleId, driverId, closing), closing, system);
   }
@@ -111,7 +119,7 @@ public final class DriverSocket {
           }
         });
     // If the vehicle's node dies, the entity restarts elsewhere without this socket: attaching again finds it.
-    org.apache.pekko.actor.Cancellable reattach = system.scheduler().scheduleWithFixedDelay(
+    Cancellable reattach = system.scheduler().scheduleWithFixedDelay(
         settings.reattachInterval(), settings.reattachInterval(),
         () -> dispatch.vehicle(vehicleId).tell(new Vehicle.Connect(driverId, outRef.<Vehicle.Push>narrow(),
             system.ignoreRef())), system.executionContext());
@@ -126,7 +134,7 @@ public final class DriverSocket {
     final String driverId;
     final ActorRef<Object> out;
     final PolicyCloseWebSocket.Closing closing;
-    final java.util.concurrent.atomic.AtomicInteger badInARow = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger badInARow = new AtomicInteger();
 
     Connection(String vehicleId, String driverId, ActorRef<Object> out, PolicyCloseWebSocket.Closing closing) {
       this.vehicleId = vehicleId;
@@ -174,7 +182,7 @@ public final class DriverSocket {
       JsonNode json;
       try {
         json = JsonSupport.MAPPER.readTree(frame);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (JsonProcessingException e) {
         return bad("malformed-json", "the frame is not JSON: " + e.getOriginalMessage(), null);
       }
       if (json == null || !json.isObject() || !json.path("type").isTextual()) {
@@ -241,7 +249,7 @@ public final class DriverSocket {
       }, id);
     }
 
-    Deferred ask(String id, java.util.function.Function<ActorRef<StatusReply<Vehicle.Summary>>,
+    Deferred ask(String id, Function<ActorRef<StatusReply<Vehicle.Summary>>,
         Vehicle.Command> command) {
       return () -> dispatch.vehicle(vehicleId).<Vehicle.Summary>askWithStatus(command::apply, timeout)
           .handle((summary, failure) -> {
@@ -315,7 +323,7 @@ public final class DriverSocket {
 
   private static String rootMessage(Throwable t) {
     Throwable c = t;
-    while ((c instanceof java.util.concurrent.CompletionException) && c.getCause() != null) c = c.getCause();
+    while ((c instanceof CompletionException) && c.getCause() != null) c = c.getCause();
     return String.valueOf(c.getMessage());
   }
 }

@@ -7,6 +7,9 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import com.typesafe.config.Config;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * The edge check of every GPS fix, from the drivers' WebSocket or a fleet gateway's batch: fixes with an unknown-looking
@@ -19,7 +22,7 @@ public final class GpsGate {
   public static final Pattern VEHICLE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   public record Settings(Duration maxAge, Duration maxFuture, int maxBatch) {
-    public static Settings fromConfig(com.typesafe.config.Config c) {
+    public static Settings fromConfig(Config c) {
       return new Settings(c.getDuration("max-age"), c.getDuration("max-future"), c.getInt("max-batch"));
     }
   }
@@ -81,7 +84,7 @@ public final class GpsGate {
    * Hands checked fixes of one vehicle to it in one message; completes when the entity has them (senders wait for
    * this, which is the backpressure from the entities to the sockets), or fails after the timeout.
    */
-  public CompletionStage<Done> send(String vehicleId, java.util.List<CheckedFix> fixes) {
+  public CompletionStage<Done> send(String vehicleId, List<CheckedFix> fixes) {
     return dispatch.vehicle(vehicleId).<Done>ask(r -> new Vehicle.GpsFixes(
             fixes.stream().map(CheckedFix::fix).toList(), fixes.stream().map(CheckedFix::receivedAtMicros).toList(), r),
             timeout)
@@ -92,7 +95,7 @@ public final class GpsGate {
   }
 
   static long nowMicros() {
-    java.time.Instant t = java.time.Instant.now();
+    Instant t = Instant.now();
     return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
   }
 }

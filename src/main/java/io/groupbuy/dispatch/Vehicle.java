@@ -27,6 +27,12 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import com.typesafe.config.Config;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.function.DoubleConsumer;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.Terminated;
 
 /**
  * One delivery vehicle; entity id is the vehicle id.
@@ -57,7 +63,7 @@ public final class Vehicle
 
   public record Settings(double plannedSpeedKmh, double roadFactor, Duration delayThreshold,
                          Duration trackSampleInterval, Duration progressInterval) {
-    public static Settings fromConfig(com.typesafe.config.Config c) {
+    public static Settings fromConfig(Config c) {
       return new Settings(c.getDouble("planned-speed-kmh"), c.getDouble("road-factor"),
           c.getDuration("delay-threshold"), c.getDuration("track-sample-interval"),
           c.getDuration("progress-interval"));
@@ -95,7 +101,7 @@ public final class Vehicle
    * Fixes of one vehicle that arrived together at the edge (a busy socket or a gateway batch), with when each was
    * received (epoch microseconds); {@code reachedTo} hears once the entity has them.
    */
-  public record GpsFixes(List<Fix> fixes, List<Long> receivedAtMicros, ActorRef<org.apache.pekko.Done> reachedTo)
+  public record GpsFixes(List<Fix> fixes, List<Long> receivedAtMicros, ActorRef<Done> reachedTo)
       implements Command {
     public GpsFixes {
       fixes = List.copyOf(fixes);
@@ -103,7 +109,7 @@ public final class Vehicle
     }
 
     Fix newest() {
-      return fixes.stream().max(java.util.Comparator.comparingLong(Fix::atMs)).orElseThrow();
+      return fixes.stream().max(Comparator.comparingLong(Fix::atMs)).orElseThrow();
     }
   }
 
@@ -180,7 +186,7 @@ public final class Vehicle
 
     public State {
       stops = List.copyOf(stops);
-      progress = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(progress));
+      progress = Collections.unmodifiableMap(new LinkedHashMap<>(progress));
     }
 
     boolean registered() {
@@ -264,7 +270,7 @@ public final class Vehicle
   }
 
   public static void init(ActorSystem<?> system, Settings settings, RegionLink region,
-                          java.util.function.DoubleConsumer fixLatencySeconds) {
+                          DoubleConsumer fixLatencySeconds) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> entity(ctx.getEntityId(), settings, region,
         fixLatencySeconds)));
   }
@@ -282,7 +288,7 @@ public final class Vehicle
    * persistence library). {@code fixLatencySeconds} hears how long each fix took from the edge to the entity.
    */
   public static Behavior<Command> entity(String vehicleId, Settings settings, RegionLink region,
-                                         java.util.function.DoubleConsumer fixLatencySeconds) {
+                                         DoubleConsumer fixLatencySeconds) {
     return Behaviors.setup(ctx -> {
       ActorRef<Command> vehicle = ctx.spawn(create(vehicleId, settings, region), "state");
       ctx.watch(vehicle);
@@ -294,11 +300,11 @@ public final class Vehicle
   private static final class GpsFront {
     final ActorRef<Command> self;
     final ActorRef<Command> vehicle;
-    final java.util.function.DoubleConsumer fixLatencySeconds;
+    final DoubleConsumer fixLatencySeconds;
     boolean inFlight;
     Fix newest;
 
-    GpsFront(ActorRef<Command> self, ActorRef<Command> vehicle, java.util.function.DoubleConsumer latency) {
+    GpsFront(ActorRef<Command> self, ActorRef<Command> vehicle, DoubleConsumer latency) {
       this.self = self;
       this.vehicle = vehicle;
       this.fixLatencySeconds = latency;
@@ -327,7 +333,7 @@ public final class Vehicle
             long now = GpsGate.nowMicros();
             g.receivedAtMicros().forEach(t -> fixLatencySeconds.accept(Math.max(0, now - t) / 1e6));
             // the sender waits for this before its next chunk: the edge cannot outrun the entities
-            if (g.reachedTo() != null) g.reachedTo().tell(org.apache.pekko.Done.getInstance());
+            if (g.reachedTo() != null) g.reachedTo().tell(Done.getInstance());
             if (!g.fixes().isEmpty()) offer(g.newest());
             return Behaviors.same();
           })
@@ -344,7 +350,7 @@ public final class Vehicle
             vehicle.tell(c);
             return Behaviors.same();
           })
-          .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> Behaviors.stopped())
+          .onSignal(Terminated.class, t -> Behaviors.stopped())
           .build();
     }
   }
@@ -408,7 +414,7 @@ public final class Vehicle
         .onCommand(Gps.class, this::onGps)
         .onCommand(GpsHandled.class, (s, c) -> Effect().noReply())
         .onCommand(GpsFixes.class, (s, c) -> {
-          if (c.reachedTo() != null) c.reachedTo().tell(org.apache.pekko.Done.getInstance());
+          if (c.reachedTo() != null) c.reachedTo().tell(Done.getInstance());
           return c.fixes().isEmpty() ? Effect().noReply() : onGps(s, new Gps(c.newest()));
         })
         .onCommand(ReportStop.class, this::onReportStop)

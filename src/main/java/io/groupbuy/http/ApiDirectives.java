@@ -33,6 +33,10 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.http.javadsl.server.ValidationRejection;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.concurrent.ExecutionException;
+import org.apache.pekko.pattern.StatusReply;
 
 /** Shared pieces of every route class: credentials, JSON errors, and mapping of failures to statuses. */
 public abstract class ApiDirectives extends AllDirectives {
@@ -116,11 +120,11 @@ public abstract class ApiDirectives extends AllDirectives {
       return error(StatusCodes.SERVICE_UNAVAILABLE, "timeout",
           "no answer in time; retry the same request (it is idempotent)", null);
     }
-    if (cause instanceof com.datastax.oss.driver.api.core.DriverException) {
+    if (cause instanceof DriverException) {
       return error(StatusCodes.SERVICE_UNAVAILABLE, "storage-unavailable",
           "the database did not answer; retry the same request shortly", null);
     }
-    if (cause instanceof org.apache.pekko.pattern.StatusReply.ErrorMessage e) {
+    if (cause instanceof StatusReply.ErrorMessage e) {
       return entityError(e.getMessage());
     }
     return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal-error", "unexpected failure: " + cause, null);
@@ -141,7 +145,7 @@ public abstract class ApiDirectives extends AllDirectives {
 
   static Throwable unwrap(Throwable t) {
     Throwable c = t;
-    while ((c instanceof CompletionException || c instanceof java.util.concurrent.ExecutionException)
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
         && c.getCause() != null) {
       c = c.getCause();
     }
@@ -209,7 +213,7 @@ public abstract class ApiDirectives extends AllDirectives {
     final byte[] body;
     try {
       body = JsonSupport.MAPPER.writeValueAsBytes(new ApiError(code, message, field));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
     AllDirectives d = new AllDirectives() { };

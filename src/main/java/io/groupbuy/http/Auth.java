@@ -8,6 +8,7 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Locale;
 
 /**
  * Issues and checks the bearer tokens of the public API: HMAC-SHA256 signed JWTs carrying a subject and a role.
@@ -39,7 +40,7 @@ public final class Auth {
   public String issue(String subject, Role role, Duration validFor) {
     Instant now = Instant.now();
     return JWT.create().withIssuer(issuer).withSubject(subject)
-        .withClaim("role", role.name().toLowerCase(java.util.Locale.ROOT))
+        .withClaim("role", role.name().toLowerCase(Locale.ROOT))
         .withIssuedAt(now).withExpiresAt(now.plus(validFor)).sign(algorithm);
   }
 
@@ -54,7 +55,7 @@ public final class Auth {
       DecodedJWT jwt = verifier.verify(token);
       String role = jwt.getClaim("role").asString();
       if (jwt.getSubject() == null || jwt.getSubject().isBlank() || role == null) return Optional.empty();
-      return Optional.of(new Principal(jwt.getSubject(), Role.valueOf(role.toUpperCase(java.util.Locale.ROOT))));
+      return Optional.of(new Principal(jwt.getSubject(), Role.valueOf(role.toUpperCase(Locale.ROOT))));
     } catch (JWTVerificationException | IllegalArgumentException e) {
       return Optional.empty();
     }

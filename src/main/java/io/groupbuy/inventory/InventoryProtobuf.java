@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import com.google.protobuf.InvalidProtocolBufferException;
 
 /** Protobuf forms of {@link ProductInventory}'s events and snapshot ({@code protobuf/inventory.proto}). */
 public final class InventoryProtobuf implements ProtoCodecs {
@@ -92,7 +93,7 @@ public final class InventoryProtobuf implements ProtoCodecs {
     return builder.build();
   }
 
-  private static State state(byte[] bytes) throws com.google.protobuf.InvalidProtocolBufferException {
+  private static State state(byte[] bytes) throws InvalidProtocolBufferException {
     InventorySnapshot p = InventorySnapshot.parseFrom(bytes);
     Map<String, Integer> reserved = new LinkedHashMap<>();
     p.getReservedList().forEach(r -> reserved.put(r.getOrderId(), r.getQuantity()));

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code /inventory/{warehouseId}/{sku}}: stock status (any signed-in caller), receipts and bounds (operators).
@@ -94,11 +96,11 @@ public final class InventoryRoutes extends ApiDirectives {
 
   /** 404 for SKUs outside the catalog and warehouses no pickup point is served from. */
   private Route known(String warehouse, String sku,
-                      java.util.function.Supplier<CompletionStage<ProductInventory.Stock>> action) {
+                      Supplier<CompletionStage<ProductInventory.Stock>> action) {
     if (!ID.matcher(warehouse).matches() || !ID.matcher(sku).matches()) {
       return error(StatusCodes.NOT_FOUND, "not-found", "no such warehouse or SKU", null);
     }
-    var lookups = catalog.sku(sku).thenCombine(catalog.hasWarehouse(warehouse), java.util.Map::entry);
+    var lookups = catalog.sku(sku).thenCombine(catalog.hasWarehouse(warehouse), Map::entry);
     return onResult(lookups, found -> {
       if (found.getKey().isEmpty()) {
         return error(StatusCodes.NOT_FOUND, "unknown-sku", "no SKU " + sku + "; see GET /catalog/skus", "sku");

@@ -23,6 +23,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import java.util.Optional;
 
 /**
  * Stock of one SKU in one warehouse; entity id {@code sku@warehouse}.
@@ -301,15 +302,15 @@ public final class ProductInventory
   }
 
   /** One open request at a time: projected stock counts what is already on its way. */
-  private java.util.Optional<Event> replenishmentIfNeeded(State s) {
+  private Optional<Event> replenishmentIfNeeded(State s) {
     Bounds b = s.bounds();
-    if (b.maxStock() <= 0 || !s.openReplenishmentId().isEmpty()) return java.util.Optional.empty();
+    if (b.maxStock() <= 0 || !s.openReplenishmentId().isEmpty()) return Optional.empty();
     int projected = s.available() + s.openReplenishmentQuantity();
-    if (projected >= b.reorderPoint()) return java.util.Optional.empty();
+    if (projected >= b.reorderPoint()) return Optional.empty();
     int quantity = b.maxStock() - projected;
-    if (quantity <= 0) return java.util.Optional.empty();
+    if (quantity <= 0) return Optional.empty();
     String requestId = sku + "@" + warehouseId + "#r" + (s.replenishmentCounter() + 1);
-    return java.util.Optional.of(new ReplenishmentRequested(requestId, quantity, projected));
+    return Optional.of(new ReplenishmentRequested(requestId, quantity, projected));
   }
 
   @Override

@@ -31,6 +31,9 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import java.util.Collections;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One customer order for next-day pickup at a pickup point; entity id is the order id.
@@ -161,9 +164,9 @@ public final class Order
     public static final State EMPTY = new State(Status.NEW, null, Set.of(), Set.of(), "", false, "", Set.of());
 
     public State {
-      reservedSkus = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(reservedSkus));
-      releasedSkus = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(releasedSkus));
-      committedSkus = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(committedSkus));
+      reservedSkus = Collections.unmodifiableSet(new LinkedHashSet<>(reservedSkus));
+      releasedSkus = Collections.unmodifiableSet(new LinkedHashSet<>(releasedSkus));
+      committedSkus = Collections.unmodifiableSet(new LinkedHashSet<>(committedSkus));
     }
 
     public State(Status status, Details details, Set<String> reservedSkus, Set<String> releasedSkus, String reason) {
@@ -236,19 +239,19 @@ public final class Order
 
   /** How the saga reaches inventory; the cluster uses sharding, unit tests may use local actors. */
   public interface InventoryGateway {
-    java.util.concurrent.CompletionStage<?> reserve(String sku, String warehouseId, String orderId, int quantity);
+    CompletionStage<?> reserve(String sku, String warehouseId, String orderId, int quantity);
 
-    java.util.concurrent.CompletionStage<?> release(String sku, String warehouseId, String orderId);
+    CompletionStage<?> release(String sku, String warehouseId, String orderId);
 
     /** Turns the order's reservation of the sku into a sale: the goods leave the warehouse. */
-    java.util.concurrent.CompletionStage<?> commit(String sku, String warehouseId, String orderId);
+    CompletionStage<?> commit(String sku, String warehouseId, String orderId);
   }
 
   /** How a confirmed order reaches its region's dispatch (the region is the order's warehouse). */
   public interface DispatchGateway {
-    java.util.concurrent.CompletionStage<?> add(String orderId, Details details, int units);
+    CompletionStage<?> add(String orderId, Details details, int units);
 
-    java.util.concurrent.CompletionStage<?> remove(String orderId, String warehouseId, String reason);
+    CompletionStage<?> remove(String orderId, String warehouseId, String reason);
   }
 
   /**
@@ -611,7 +614,7 @@ public final class Order
 
   private static Throwable unwrap(Throwable t) {
     Throwable c = t;
-    while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) c = c.getCause();
+    while (c instanceof CompletionException && c.getCause() != null) c = c.getCause();
     return c;
   }
 

@@ -18,6 +18,10 @@ import io.groupbuy.platform.ProtoCodec;
 import io.groupbuy.platform.ProtoCodecs;
 import java.util.LinkedHashSet;
 import java.util.List;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.groupbuy.order.proto.DeliveryUpdated;
+import io.groupbuy.order.proto.HandedToDispatch;
+import io.groupbuy.order.proto.LineCommitted;
 
 /** Protobuf forms of {@link Order}'s events and snapshot ({@code protobuf/order.proto}). */
 public final class OrderProtobuf implements ProtoCodecs {
@@ -58,21 +62,21 @@ public final class OrderProtobuf implements ProtoCodecs {
           e -> io.groupbuy.order.proto.OrderCancelled.newBuilder().setReason(e.reason()).build(),
           b -> new OrderCancelled(io.groupbuy.order.proto.OrderCancelled.parseFrom(b).getReason())),
       ProtoCodec.of(Order.HandedToDispatch.class, "order.HandedToDispatch",
-          e -> io.groupbuy.order.proto.HandedToDispatch.getDefaultInstance(),
+          e -> HandedToDispatch.getDefaultInstance(),
           b -> {
-            io.groupbuy.order.proto.HandedToDispatch.parseFrom(b);
+            HandedToDispatch.parseFrom(b);
             return new Order.HandedToDispatch();
           }),
       ProtoCodec.of(Order.DeliveryUpdated.class, "order.DeliveryUpdated",
-          e -> io.groupbuy.order.proto.DeliveryUpdated.newBuilder().setStatus(e.status().name())
+          e -> DeliveryUpdated.newBuilder().setStatus(e.status().name())
               .setVehicleId(e.vehicleId()).setStopId(e.stopId()).build(),
           b -> {
-            var p = io.groupbuy.order.proto.DeliveryUpdated.parseFrom(b);
+            var p = DeliveryUpdated.parseFrom(b);
             return new Order.DeliveryUpdated(Status.valueOf(p.getStatus()), p.getVehicleId(), p.getStopId());
           }),
       ProtoCodec.of(Order.LineCommitted.class, "order.LineCommitted",
-          e -> io.groupbuy.order.proto.LineCommitted.newBuilder().setSku(e.sku()).build(),
-          b -> new Order.LineCommitted(io.groupbuy.order.proto.LineCommitted.parseFrom(b).getSku())),
+          e -> LineCommitted.newBuilder().setSku(e.sku()).build(),
+          b -> new Order.LineCommitted(LineCommitted.parseFrom(b).getSku())),
       ProtoCodec.of(State.class, "order.Snapshot", OrderProtobuf::snapshot, OrderProtobuf::state));
 
   private static OrderDetails details(Details d) {
@@ -98,7 +102,7 @@ public final class OrderProtobuf implements ProtoCodecs {
     return b.build();
   }
 
-  private static State state(byte[] bytes) throws com.google.protobuf.InvalidProtocolBufferException {
+  private static State state(byte[] bytes) throws InvalidProtocolBufferException {
     OrderSnapshot p = OrderSnapshot.parseFrom(bytes);
     return new State(Status.valueOf(p.getStatus()), p.hasDetails() ? details(p.getDetails()) : null,
         new LinkedHashSet<>(p.getReservedSkusList()), new LinkedHashSet<>(p.getReleasedSkusList()), p.getReason(),

@@ -31,6 +31,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** {@code /orders}: place, read and cancel orders. Customers act on their own orders; operators on any. */
 public final class OrderRoutes extends ApiDirectives {
@@ -91,9 +95,9 @@ public final class OrderRoutes extends ApiDirectives {
    */
   private CompletionStage<Map<String, Object>> withDelivery(Summary s) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> body = io.groupbuy.http.JsonSupport.MAPPER.convertValue(s, Map.class);
+    Map<String, Object> body = JsonSupport.MAPPER.convertValue(s, Map.class);
     if (s.status() != Order.Status.WAVED && s.status() != Order.Status.OUT_FOR_DELIVERY) {
-      return java.util.concurrent.CompletableFuture.completedFuture(body);
+      return CompletableFuture.completedFuture(body);
     }
     return dispatch.region(s.warehouseId()).<DispatchRegion.StopEta>askWithStatus(
             r -> new DispatchRegion.GetStopEta(s.pickupPointId(), r), settings.askTimeout())
@@ -102,7 +106,7 @@ public final class OrderRoutes extends ApiDirectives {
             Map<String, Object> delivery = new LinkedHashMap<>();
             delivery.put("vehicleId", eta.vehicleId());
             delivery.put("etaEpochMs", eta.etaMs());
-            delivery.put("eta", java.time.Instant.ofEpochMilli(eta.etaMs()).atZone(settings.timeZone())
+            delivery.put("eta", Instant.ofEpochMilli(eta.etaMs()).atZone(settings.timeZone())
                 .toOffsetDateTime().toString());
             delivery.put("windowEndEpochMs", eta.windowEndMs());
             delivery.put("late", eta.etaMs() > eta.windowEndMs());
@@ -113,13 +117,13 @@ public final class OrderRoutes extends ApiDirectives {
         });
   }
 
-  private Route customerOrOperator(java.util.function.Function<Principal, Route> inner) {
+  private Route customerOrOperator(Function<Principal, Route> inner) {
     return authenticated(p -> p.role() == Auth.Role.DRIVER
         ? error(StatusCodes.FORBIDDEN, "forbidden", "orders are read with a customer or operator token", "Authorization")
         : inner.apply(p));
   }
 
-  private Route optionalEntity(java.util.function.Function<String, Route> inner) {
+  private Route optionalEntity(Function<String, Route> inner) {
     return extractRequestEntity(e -> e.isKnownEmpty() ? inner.apply("")
         : entity(JsonSupport.body(CancelRequest.class), req -> inner.apply(req.reason() == null ? "" : req.reason())));
   }
@@ -136,7 +140,7 @@ public final class OrderRoutes extends ApiDirectives {
         });
   }
 
-  private Route withOrderId(String orderId, java.util.function.Supplier<Route> inner) {
+  private Route withOrderId(String orderId, Supplier<Route> inner) {
     return ORDER_ID.matcher(orderId).matches() ? inner.get()
         : error(StatusCodes.NOT_FOUND, "not-found", "no order " + orderId, "orderId");
   }
@@ -223,7 +227,7 @@ public final class OrderRoutes extends ApiDirectives {
     return catalog.pickupPoint(req.pickupPointId()).thenCompose(point -> {
       PickupPoint pp = point.orElseThrow(() -> new ApiError.Failure(422, "unknown-pickup-point",
           "no pickup point " + req.pickupPointId() + "; see GET /catalog/pickup-points", "pickupPointId"));
-      CompletionStage<Void> checks = java.util.concurrent.CompletableFuture.completedFuture(null);
+      CompletionStage<Void> checks = CompletableFuture.completedFuture(null);
       for (int i = 0; i < lines.size(); i++) {
         String sku = lines.get(i).sku();
         String field = "lines[" + i + "].sku";

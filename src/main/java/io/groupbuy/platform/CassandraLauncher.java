@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.URISyntaxException;
 
 /**
  * Starts a real single-node Apache Cassandra 5.0 as a child JVM for development and tests.
@@ -173,10 +176,10 @@ public final class CassandraLauncher {
     String classpath;
     try (Stream<Path> jars = Files.list(lib)) {
       classpath = jars.filter(p -> p.toString().endsWith(".jar")).map(Path::toString).sorted()
-          .collect(Collectors.joining(java.io.File.pathSeparator));
+          .collect(Collectors.joining(File.pathSeparator));
     }
     String ownCode = Path.of(codeLocation()).toString();
-    classpath = classpath + java.io.File.pathSeparator + ownCode;
+    classpath = classpath + File.pathSeparator + ownCode;
 
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -214,7 +217,7 @@ public final class CassandraLauncher {
   private static String codeLocation() {
     try {
       return Path.of(CassandraChildMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -296,7 +299,7 @@ public final class CassandraLauncher {
   }
 
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {

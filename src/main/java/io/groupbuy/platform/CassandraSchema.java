@@ -10,6 +10,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.cassandra.KeyspaceAndTableStatements;
 import org.apache.pekko.persistence.cassandra.PluginSettings;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The keyspaces and tables of the journal and snapshot store, as the Cassandra plugin defines them for the configured
@@ -45,9 +47,9 @@ public final class CassandraSchema {
   /** Prints the schema for the configured keyspaces (apply it with cqlsh before a production node starts). */
   public static void main(String[] args) {
     ActorSystem<Void> system = ActorSystem.create(
-        org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "schema",
-        com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local")
-            .withFallback(com.typesafe.config.ConfigFactory.load()));
+        Behaviors.empty(), "schema",
+        ConfigFactory.parseString("pekko.actor.provider = local")
+            .withFallback(ConfigFactory.load()));
     try {
       statements(system).forEach(s -> System.out.println(s.strip() + ";\n"));
       System.out.println("-- plus the catalog tables that every node creates if missing (see catalog/Catalog.java)");

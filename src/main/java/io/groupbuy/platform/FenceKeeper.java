@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent.CurrentClusterState;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
+import java.time.Duration;
 
 /**
  * The cluster singleton that claims the journal fence row and renews it, vouching for the members it can reach.
@@ -33,7 +34,7 @@ final class FenceKeeper {
   static Behavior<Msg> create(FenceTable table, JournalFence.Settings settings, Supplier<String> self,
                               Supplier<CurrentClusterState> clusterState, Consumer<FenceRow> onOtherCluster) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, java.time.Duration.ZERO, settings.renewInterval());
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ZERO, settings.renewInterval());
       return new FenceKeeper.Running(ctx, table, self, clusterState, onOtherCluster).idle();
     }));
   }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The journal fence's one row in Cassandra: which cluster member holds the journal and which members may write to it.
@@ -96,7 +97,7 @@ public final class FenceTable {
         return updateIfHolder(row.holder(), self, members, Instant.now())
             .thenApply(ok -> new ClaimResult(ok ? Claim.TAKEN_OVER : Claim.LOST_RACE, before));
       }
-      return java.util.concurrent.CompletableFuture.completedFuture(new ClaimResult(Claim.HELD_BY_OTHER, before));
+      return CompletableFuture.completedFuture(new ClaimResult(Claim.HELD_BY_OTHER, before));
     });
   }
 

@@ -22,6 +22,8 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.event.Logging;
 
 /**
  * The journal fence: only members of the one cluster that holds the fence row may write to the journal.
@@ -86,7 +88,7 @@ public final class JournalFence implements Extension {
   private JournalFence(ExtendedActorSystem system) {
     this.system = system;
     this.settings = Settings.fromConfig(system.settings().config().getConfig("groupbuy.journal-fence"));
-    this.log = org.apache.pekko.event.Logging.getLogger(system, JournalFence.class);
+    this.log = Logging.getLogger(system, JournalFence.class);
   }
 
   public static JournalFence get(ActorSystem<?> system) {
@@ -126,7 +128,7 @@ public final class JournalFence implements Extension {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "journal-fence-last-member", () -> {
       var state = Cluster.get(typed).state();
-      long others = java.util.stream.StreamSupport.stream(state.getMembers().spliterator(), false)
+      long others = StreamSupport.stream(state.getMembers().spliterator(), false)
           .filter(m -> !m.uniqueAddress().equals(Cluster.get(typed).selfMember().uniqueAddress()))
           .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.leaving()
               || m.status() == MemberStatus.joining() || m.status() == MemberStatus.weaklyUp())

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.nio.charset.StandardCharsets;
 
 /** The node's Prometheus metrics; one instance per actor system, served at {@code GET /metrics}. */
 public final class Metrics {
@@ -26,7 +27,7 @@ public final class Metrics {
   public final Counter gpsDropped;
   public final Histogram gpsFixToVehicleSeconds;
   public final Counter driverBadFrames;
-  public final java.util.concurrent.atomic.AtomicLong driversConnected = new java.util.concurrent.atomic.AtomicLong();
+  public final AtomicLong driversConnected = new AtomicLong();
   private final Map<String, AtomicLong> shardCounts = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> entityCounts = new ConcurrentHashMap<>();
 
@@ -107,7 +108,7 @@ public final class Metrics {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-      return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      return out.toString(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -5,6 +5,7 @@ import io.groupbuy.routing.VrptwProblem.Stop;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.ArrayList;
 
 /**
  * Routing as dispatch sees it during the day: each vehicle starts where it is, when it is free; stops already served
@@ -55,7 +56,7 @@ public record FleetProblem(String name, Stop depot, List<Stop> stops, List<Vehic
 
   /** The classic problem: identical empty vehicles leaving the depot at its ready time; travel time = distance. */
   public static FleetProblem of(VrptwProblem p) {
-    List<Vehicle> fleet = new java.util.ArrayList<>();
+    List<Vehicle> fleet = new ArrayList<>();
     for (int v = 0; v < p.maxVehicles(); v++) {
       fleet.add(Vehicle.atDepot(String.valueOf(v + 1), p.depot(), p.depot().readyTime(), p.capacity()));
     }

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Solves a {@link FleetProblem} with OR-Tools routing: capacity, time windows (hard, or soft with a lateness cost
@@ -151,7 +152,7 @@ public final class FleetSolver {
         routing.addDisjunction(new long[] {index}, dropPenalty);
         // only vehicles that have (or can load) the stop's goods; an inactive stop keeps vehicle -1, so it stays droppable
         Integer on = carrier.get(s.id());
-        long[] forbidden = java.util.stream.IntStream.range(0, vehicles)
+        long[] forbidden = IntStream.range(0, vehicles)
             .filter(v -> !p.vehicles().get(v).atDepot() && (on == null || v != on)).asLongStream().toArray();
         if (forbidden.length > 0) routing.vehicleVar(index).removeValues(forbidden);
       }

@@ -2,6 +2,8 @@ package io.groupbuy.routing;
 
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A {@link VrptwProblem} as arrays for the plain-Java searches: node 0 is the depot, 1..n the customers. Times use
@@ -51,8 +53,8 @@ final class RoutingInstance {
   }
 
   /** Node index of each customer id. */
-  java.util.Map<Integer, Integer> nodeOfId() {
-    java.util.Map<Integer, Integer> out = new java.util.HashMap<>();
+  Map<Integer, Integer> nodeOfId() {
+    Map<Integer, Integer> out = new HashMap<>();
     for (int i = 1; i <= customers; i++) out.put(ids[i], i);
     return out;
   }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.Map;
 
 /**
  * Shortens feasible VRPTW routes without adding a vehicle, by ruin and recreate with string removals (after
@@ -51,7 +52,7 @@ final class StringRemovalSearch {
     routes = new TimedRoute[count];
     routeOf = new int[in.customers + 1];
     Arrays.fill(routeOf, -1);
-    java.util.Map<Integer, Integer> nodeOf = in.nodeOfId();
+    Map<Integer, Integer> nodeOf = in.nodeOfId();
     for (int r = 0; r < count; r++) {
       routes[r] = new TimedRoute(in);
       if (r < start.size()) {

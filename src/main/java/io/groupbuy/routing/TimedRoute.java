@@ -1,5 +1,8 @@
 package io.groupbuy.routing;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One route of a {@link RoutingInstance} with each position's earliest and latest service start and the load so far,
  * so inserting or replacing a customer is checked in constant time. Call {@link #update()} after changing
@@ -108,8 +111,8 @@ final class TimedRoute {
   }
 
   /** Customer ids in visiting order. */
-  java.util.List<Integer> ids() {
-    java.util.List<Integer> out = new java.util.ArrayList<>(size);
+  List<Integer> ids() {
+    List<Integer> out = new ArrayList<>(size);
     for (int k = 0; k < size; k++) out.add(in.ids[nodes[k]]);
     return out;
   }

@@ -3,6 +3,10 @@ package io.groupbuy.routing;
 import com.google.ortools.constraintsolver.FirstSolutionStrategy;
 import com.google.ortools.constraintsolver.LocalSearchMetaheuristic;
 import java.util.List;
+import com.google.ortools.Loader;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Solves a {@link VrptwProblem} with OR-Tools' routing library: hard time windows and capacity, a fixed cost per
@@ -16,20 +20,20 @@ import java.util.List;
  */
 public final class VrptwSolver {
   /** How to solve. {@code vehicleFixedCost} and {@code dropPenalty} are in distance units. */
-  public record Options(java.time.Duration timeLimit, double vehicleFixedCost, double dropPenalty,
+  public record Options(Duration timeLimit, double vehicleFixedCost, double dropPenalty,
                         FirstSolutionStrategy.Value firstSolution, LocalSearchMetaheuristic.Value metaheuristic,
                         double latePenalty, boolean eliminateRoutes, double transferPenalty) {
     /**
      * Vehicles first, then distance, as VRPTW results are judged: route minimisation, then string-removal search at
      * that fleet size, then guided local search with a large fixed cost per vehicle (see {@link VrptwSolver#solve}).
      */
-    public static Options hierarchical(java.time.Duration timeLimit) {
+    public static Options hierarchical(Duration timeLimit) {
       return new Options(timeLimit, 10_000, 1_000_000, FirstSolutionStrategy.Value.PARALLEL_CHEAPEST_INSERTION,
           LocalSearchMetaheuristic.Value.GUIDED_LOCAL_SEARCH, 0, true, 0);
     }
 
     /** The plain model other VRPTW work compares with: small vehicle cost, parallel cheapest insertion + GLS. */
-    public static Options plain(java.time.Duration timeLimit) {
+    public static Options plain(Duration timeLimit) {
       return new Options(timeLimit, 1, 10_000, FirstSolutionStrategy.Value.PARALLEL_CHEAPEST_INSERTION,
           LocalSearchMetaheuristic.Value.GUIDED_LOCAL_SEARCH, 0, false, 0);
     }
@@ -38,7 +42,7 @@ public final class VrptwSolver {
      * Dispatch: a vehicle costs as much as {@code vehicleFixedCost} distance units, every time unit late costs
      * {@code latePenalty} distance units (soft windows), dropping a stop costs far more than either.
      */
-    public static Options dispatch(java.time.Duration timeLimit, double vehicleFixedCost, double latePenalty) {
+    public static Options dispatch(Duration timeLimit, double vehicleFixedCost, double latePenalty) {
       return new Options(timeLimit, vehicleFixedCost, 1_000_000, FirstSolutionStrategy.Value.PARALLEL_CHEAPEST_INSERTION,
           LocalSearchMetaheuristic.Value.GUIDED_LOCAL_SEARCH, latePenalty, false, 0);
     }
@@ -52,7 +56,7 @@ public final class VrptwSolver {
           eliminateRoutes, transferPenalty);
     }
 
-    public Options withTimeLimit(java.time.Duration limit) {
+    public Options withTimeLimit(Duration limit) {
       return new Options(limit, vehicleFixedCost, dropPenalty, firstSolution, metaheuristic, latePenalty,
           eliminateRoutes, transferPenalty);
     }
@@ -74,7 +78,7 @@ public final class VrptwSolver {
 
   static {
     // loading the native solver takes about half a second: not inside the first call's time limit
-    com.google.ortools.Loader.loadNativeLibraries();
+    Loader.loadNativeLibraries();
   }
 
   private VrptwSolver() {}
@@ -101,7 +105,7 @@ public final class VrptwSolver {
     if (best.vehicles() > p.maxVehicles()) {
       // more routes than vehicles even at their fewest: let OR-Tools decide what to drop
       return toSolution(p, FleetSolver.solve(FleetProblem.of(p), options.withTimeLimit(
-          java.time.Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))));
+          Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))));
     }
     VrptwProblem served = withoutCustomers(p, unreachable);
     if (routes.isEmpty()) return new VrptwSolution(routes, unreachable, 0, (System.nanoTime() - started) / 1_000_000);
@@ -112,7 +116,7 @@ public final class VrptwSolver {
     if (left > limit / 50) {
       VrptwProblem fleet = withVehicles(served, Math.max(1, best.vehicles()));
       VrptwSolution polished = toSolution(fleet, FleetSolver.resolve(FleetProblem.of(fleet),
-          options.withTimeLimit(java.time.Duration.ofNanos(left)), best.routes()));
+          options.withTimeLimit(Duration.ofNanos(left)), best.routes()));
       trace(p, "polish", polished, started);
       if (polished.dropped().isEmpty() && polished.vehicles() <= best.vehicles()
           && polished.distance() < best.distance()) {
@@ -129,7 +133,7 @@ public final class VrptwSolver {
 
   private static VrptwProblem withoutCustomers(VrptwProblem p, List<Integer> ids) {
     if (ids.isEmpty()) return p;
-    java.util.Set<Integer> gone = new java.util.HashSet<>(ids);
+    Set<Integer> gone = new HashSet<>(ids);
     return new VrptwProblem(p.name(), p.depot(), p.customers().stream().filter(c -> !gone.contains(c.id())).toList(),
         p.maxVehicles(), p.capacity(), p.distance());
   }

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.nio.charset.StandardCharsets;
 
 /** A small JSON client of the public API, used by the simulator, the catalog loader and the benchmarks. */
 public final class ApiClient {
@@ -46,7 +47,7 @@ public final class ApiClient {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
       b.header("Content-Type", "application/json");
-      byte[] bytes = body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : toJson(body);
+      byte[] bytes = body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : toJson(body);
       b.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
     }
     return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).thenApply(r -> {

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.net.http.WebSocketHandshakeException;
 
 /**
  * A driver's app over the real WebSocket: frames received are queued as JSON, frames sent are JSON objects. Used by
@@ -44,7 +45,7 @@ public final class DriverClient implements AutoCloseable {
       holder.ready.complete(null);
       return holder.client;
     } catch (CompletionException e) {
-      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+      if (e.getCause() instanceof WebSocketHandshakeException h) {
         throw new Refused(h.getResponse().statusCode(), String.valueOf(h.getResponse().body()));
       }
       throw new IllegalStateException("WebSocket failed: " + e.getCause(), e.getCause());

@@ -13,6 +13,10 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import com.typesafe.config.ConfigFactory;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Places realistic orders through the public REST API: each simulated customer belongs to one pickup point and
@@ -93,7 +97,7 @@ public final class OrderGenerator {
       order.put("pickupPointId", home[1]);
       List<Map<String, Object>> lines = new ArrayList<>();
       int lineCount = 1 + random.nextInt(4);
-      java.util.Set<String> chosen = new java.util.HashSet<>();
+      Set<String> chosen = new HashSet<>();
       while (lines.size() < lineCount) {
         String sku = skus.get((int) Math.min(skus.size() - 1, Math.abs(random.nextGaussian()) * skus.size() / 3));
         if (chosen.add(sku)) lines.add(Map.of("sku", sku, "quantity", 1 + random.nextInt(3)));
@@ -122,7 +126,7 @@ public final class OrderGenerator {
     return confirmed.get();
   }
 
-  private java.util.concurrent.CompletableFuture<ApiClient.Reply> place(String token, Map<String, Object> order,
+  private CompletableFuture<ApiClient.Reply> place(String token, Map<String, Object> order,
                                                                         int attempt) {
     return api.send("POST", "/orders", token, order).thenCompose(r -> {
       if (r.status() == 201) {
@@ -136,7 +140,7 @@ public final class OrderGenerator {
         failed.incrementAndGet();
         if (failed.get() <= 5) System.out.println("[sim] order failed: " + r.status() + " " + r.raw());
       }
-      return java.util.concurrent.CompletableFuture.completedFuture(r);
+      return CompletableFuture.completedFuture(r);
     });
   }
 
@@ -150,7 +154,7 @@ public final class OrderGenerator {
   }
 
   private void stock(List<String> skus, List<String> warehouses) {
-    List<java.util.concurrent.CompletableFuture<?>> calls = new ArrayList<>();
+    List<CompletableFuture<?>> calls = new ArrayList<>();
     Semaphore limit = new Semaphore(32);
     for (String wh : warehouses) {
       for (String sku : skus) {
@@ -163,7 +167,7 @@ public final class OrderGenerator {
             .whenComplete((r, e) -> limit.release()));
       }
     }
-    calls.forEach(java.util.concurrent.CompletableFuture::join);
+    calls.forEach(CompletableFuture::join);
   }
 
   /** Standalone: {@code OrderGenerator --api URL --data DIR --rate N --orders N} with the node's auth secret. */
@@ -171,7 +175,7 @@ public final class OrderGenerator {
     Map<String, String> opts = new HashMap<>(Map.of("--api", "http://127.0.0.1:8080", "--data", "../shared/data",
         "--rate", "20", "--orders", "1000", "--customers", "200", "--warehouses", "2"));
     for (int i = 0; i + 1 < args.length; i += 2) opts.put(args[i], args[i + 1]);
-    Config config = com.typesafe.config.ConfigFactory.load();
+    Config config = ConfigFactory.load();
     Auth auth = new Auth(config.getString("groupbuy.auth.secret"), config.getString("groupbuy.auth.issuer"));
     OrderGenerator gen = new OrderGenerator(new ApiClient(opts.get("--api")), auth);
     gen.run(Path.of(opts.get("--data")), Integer.parseInt(opts.get("--rate")),

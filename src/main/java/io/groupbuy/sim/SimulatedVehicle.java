@@ -11,6 +11,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Comparator;
+import java.util.Locale;
 
 /**
  * A delivery van and its driver's app, advanced by the clock ({@link #tick}) and by the routes dispatch pushes
@@ -166,7 +168,7 @@ final class SimulatedVehicle {
     } else if (!(r.reason().equals("current route") && left == 0)) {
       tally.reroutes.incrementAndGet();
       out.say("REROUTE " + id + " v" + r.version() + " (" + r.reason() + "): " + left + " stops left, was " + before
-          + " [" + phase.name().toLowerCase(java.util.Locale.ROOT) + "]");
+          + " [" + phase.name().toLowerCase(Locale.ROOT) + "]");
     }
     switch (phase) {
       case IDLE:
@@ -355,7 +357,7 @@ final class SimulatedVehicle {
     if (random.nextDouble() >= settings.cancelProbability()) return;
     // a pickup point with a single order: cancelling it takes the stop off the route, which dispatch has to re-plan
     Stop stop = pending(route).stream().filter(s -> !s.orderIds().isEmpty())
-        .min(java.util.Comparator.comparingInt(s -> s.orderIds().size())).orElse(null);
+        .min(Comparator.comparingInt(s -> s.orderIds().size())).orElse(null);
     if (stop == null) return;
     // orders that another van already took out for delivery refuse, and are not counted
     if (out.cancel(stop.orderIds().get(random.nextInt(stop.orderIds().size())), stop.stopId())) {

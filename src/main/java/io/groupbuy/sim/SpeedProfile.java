@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
+import java.time.Duration;
+import java.time.format.ResolverStyle;
 
 /**
  * How fast vehicles move through a city, per hour of the day, from real GPS tracks: T-Drive taxi fixes
@@ -36,10 +38,10 @@ import java.util.zip.GZIPInputStream;
  */
 public final class SpeedProfile {
   /** Which segments count and which speeds a sample may take. */
-  public record Limits(double stationaryKmh, double teleportKmh, java.time.Duration minSpan, java.time.Duration maxGap,
+  public record Limits(double stationaryKmh, double teleportKmh, Duration minSpan, Duration maxGap,
                        double minKmh, double maxKmh, int minPerHour) {
-    public static final Limits DEFAULT = new Limits(2, 120, java.time.Duration.ofSeconds(30),
-        java.time.Duration.ofMinutes(15), 5, 80, 20);
+    public static final Limits DEFAULT = new Limits(2, 120, Duration.ofSeconds(30),
+        Duration.ofMinutes(15), 5, 80, 20);
   }
 
   /** One GPS fix of one traveller, at local time. */
@@ -54,7 +56,7 @@ public final class SpeedProfile {
 
   // strict: an impossible date is a bad line, not the nearest real day
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss")
-      .withResolverStyle(java.time.format.ResolverStyle.STRICT);
+      .withResolverStyle(ResolverStyle.STRICT);
 
   private final double[][] byHour;
   private final double[] day;
@@ -189,7 +191,7 @@ public final class SpeedProfile {
   }
 
   private static long millis(Fix a, Fix b) {
-    return java.time.Duration.between(a.at(), b.at()).toMillis();
+    return Duration.between(a.at(), b.at()).toMillis();
   }
 
   /** Great-circle kilometres between two points in degrees. */

@@ -10,6 +10,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Flow;
 import com.typesafe.config.ConfigFactory;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The baseline of the GPS ingestion benchmark: a bare pekko-http WebSocket server that echoes every text frame and
@@ -36,7 +37,7 @@ public final class EchoServer extends AllDirectives {
         path("echo", () -> handleWebSocketMessages(Flow.<Message>create()
             .filter(Message::isText)
             .mapAsync(1, m -> m.asTextMessage().isStrict()
-                ? java.util.concurrent.CompletableFuture.completedFuture(m)
+                ? CompletableFuture.completedFuture(m)
                 : m.asTextMessage().toStrict(5_000, materializer).thenApply(strict -> (Message) strict))
             .map(m -> {
               frames.incrementAndGet();

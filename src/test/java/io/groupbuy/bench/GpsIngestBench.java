@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * GPS fixes per second accepted over the drivers' WebSocket by one node, against a bare pekko-http WebSocket echo
@@ -99,7 +100,7 @@ public final class GpsIngestBench {
           paced.p99);
       System.out.printf("%-52s %10.2f   (goal >= 0.5)%n", "ratio", ws.perSecond / baseline.perSecond);
       String text = get(metricsUrl);
-      java.util.regex.Matcher m = Pattern.compile("(?m)^groupbuy_gps_fixes_dropped_total\\{reason=\"([^\"]+)\"\\} ([0-9.eE+-]+)$")
+      Matcher m = Pattern.compile("(?m)^groupbuy_gps_fixes_dropped_total\\{reason=\"([^\"]+)\"\\} ([0-9.eE+-]+)$")
           .matcher(text);
       StringBuilder reasons = new StringBuilder();
       while (m.find()) reasons.append(' ').append(m.group(1)).append('=').append((long) Double.parseDouble(m.group(2)));
@@ -168,7 +169,7 @@ public final class GpsIngestBench {
         while (running.get()) {
           if (intervalNanos > 0) {
             long wait = next - System.nanoTime();
-            if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            if (wait > 0) LockSupport.parkNanos(wait);
             next += intervalNanos;
           }
           long at = Math.max(System.currentTimeMillis(), last + 1);

@@ -21,6 +21,7 @@ import io.groupbuy.routing.VrptwSolution;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
  * jsprit's default algorithm on the same problem, one thread, stopped by a time limit: the independent baseline of
@@ -49,7 +50,7 @@ final class JspritSolver {
     }
     VehicleRoutingProblem vrp = builder.build();
     VehicleRoutingAlgorithm algorithm = Jsprit.Builder.newInstance(vrp)
-        .setProperty(Jsprit.Parameter.THREADS, "1").setRandom(new java.util.Random(1)).buildAlgorithm();
+        .setProperty(Jsprit.Parameter.THREADS, "1").setRandom(new Random(1)).buildAlgorithm();
     algorithm.setMaxIterations(Integer.MAX_VALUE);
     TimeTermination termination = new TimeTermination(limit.toMillis());
     algorithm.setPrematureAlgorithmTermination(termination);

@@ -23,6 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Orders placed and persisted per second, end to end over HTTP, against the same Cassandra's raw write rate.
@@ -111,7 +115,7 @@ public final class OrderThroughputBench {
 
   /** Node settings under test: any -Dbench.node.KEY=VALUE given to the benchmark is passed to the node as KEY. */
   private static Map<String, String> nodeSettings() {
-    Map<String, String> settings = new java.util.TreeMap<>();
+    Map<String, String> settings = new TreeMap<>();
     System.getProperties().forEach((k, v) -> {
       if (k.toString().startsWith("bench.node.")) settings.put(k.toString().substring(11), v.toString());
     });
@@ -142,8 +146,8 @@ public final class OrderThroughputBench {
       throws Exception {
     try (CqlSession session = CqlSession.builder()
         // driver defaults only: application.conf's contact points (a dev Cassandra on 9042?) must not be merged in
-        .withConfigLoader(com.datastax.oss.driver.api.core.config.DriverConfigLoader.fromMap(
-            com.datastax.oss.driver.api.core.config.OptionsMap.driverDefaults()))
+        .withConfigLoader(DriverConfigLoader.fromMap(
+            OptionsMap.driverDefaults()))
         .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
         .withLocalDatacenter("datacenter1").build()) {
       session.execute("CREATE KEYSPACE IF NOT EXISTS bench_raw WITH replication = "
@@ -162,7 +166,7 @@ public final class OrderThroughputBench {
       return measure("raw event-sized inserts (Java driver)", clients, seconds, warmup, () -> {
         long n = seq.incrementAndGet();
         return session.executeAsync(insert.bind("Order|o-" + n, 1L, Uuids.timeBased(), ByteBuffer.wrap(payload),
-            java.util.Set.of("order-" + (n % 5)))).toCompletableFuture();
+            Set.of("order-" + (n % 5)))).toCompletableFuture();
       });
     }
   }

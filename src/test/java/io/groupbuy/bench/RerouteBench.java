@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Reroute latency: how long the warm-started re-solve after a delay takes, against a cold solve of the same state.
@@ -174,7 +175,7 @@ public final class RerouteBench {
 
   /** The dispatch objective in km: distance, 2 km per minute late, 30 km per vehicle sent out from the depot. */
   static double cost(FleetProblem p, FleetPlan plan) {
-    long sentOut = java.util.stream.IntStream.range(0, p.vehicles().size())
+    long sentOut = IntStream.range(0, p.vehicles().size())
         .filter(v -> p.vehicles().get(v).atDepot() && !plan.routes().get(v).visits().isEmpty()).count();
     return plan.distance() + 2 * plan.totalLateness() + 1e6 * plan.dropped().size() + 30 * sentOut;
   }

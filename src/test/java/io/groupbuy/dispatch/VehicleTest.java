@@ -21,6 +21,7 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
 
 /** The Vehicle aggregate step by step: routes and versions, stop events, sampled track, delay prediction, drivers. */
 class VehicleTest {
@@ -201,7 +202,7 @@ class VehicleTest {
     for (int i = 1; i <= fixes; i++) {
       vehicle.tell(new Vehicle.Gps(new Vehicle.Fix(LAT + i * 1e-7, LNG, 20, T0 + i * 100L), 1, null));
     }
-    probe.awaitAssert(java.time.Duration.ofSeconds(20), () -> {
+    probe.awaitAssert(Duration.ofSeconds(20), () -> {
       vehicle.tell(new Vehicle.Get(probe.getRef()));
       StatusReply<Summary> reply = probe.receiveMessage();
       assertEquals(T0 + fixes * 100L, reply.getValue().lastFix().atMs(), "the newest fix wins");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.nio.charset.StandardCharsets;
 
 /** The operations an OpenAPI document describes, as {@code METHOD /path/{param}} lines, and their difference. */
 public final class ApiDescription {
@@ -32,7 +33,7 @@ public final class ApiDescription {
 
   public static String classpathDocument() {
     try (InputStream in = ApiDescription.class.getResourceAsStream("/openapi.yaml")) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

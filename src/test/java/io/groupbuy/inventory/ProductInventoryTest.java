@@ -16,6 +16,7 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Random;
 
 class ProductInventoryTest {
   private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
@@ -184,7 +185,7 @@ class ProductInventoryTest {
 
   @Test
   void randomCommandsKeepTheInvariants() {
-    java.util.Random random = new java.util.Random(11);
+    Random random = new Random(11);
     for (int i = 0; i < 600; i++) {
       String order = "o" + random.nextInt(80);
       switch (random.nextInt(5)) {

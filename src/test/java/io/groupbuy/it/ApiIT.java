@@ -22,6 +22,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.typesafe.config.ConfigFactory;
+import io.groupbuy.http.JsonSupport;
 
 /** Every bad input and access case of the public API gets its 4xx with a JSON error, and the node keeps serving. */
 class ApiIT {
@@ -53,7 +57,7 @@ class ApiIT {
     HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode json = null;
     try {
-      json = io.groupbuy.http.JsonSupport.MAPPER.readTree(r.body());
+      json = JsonSupport.MAPPER.readTree(r.body());
     } catch (Exception notJson) {
       // asserted below
     }
@@ -176,9 +180,9 @@ class ApiIT {
         401, "invalid-credentials", "Authorization");
     String expired = ItSupport.AUTH.issue("alice", Auth.Role.CUSTOMER, Duration.ofSeconds(-60));
     assertError(api.call("POST", "/orders", expired, body), 401, "invalid-credentials", "Authorization");
-    String neverExpires = com.auth0.jwt.JWT.create().withIssuer("groupbuy").withSubject("alice")
-        .withClaim("role", "customer").sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(
-            com.typesafe.config.ConfigFactory.load().getString("groupbuy.auth.secret")));
+    String neverExpires = JWT.create().withIssuer("groupbuy").withSubject("alice")
+        .withClaim("role", "customer").sign(Algorithm.HMAC256(
+            ConfigFactory.load().getString("groupbuy.auth.secret")));
     assertError(api.call("POST", "/orders", neverExpires, body), 401, "invalid-credentials", "Authorization");
     // operator-only endpoints
     assertError(api.call("POST", "/inventory/" + ItSupport.WAREHOUSE + "/apple/receipts", ALICE,

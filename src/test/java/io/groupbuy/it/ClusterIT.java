@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.groupbuy.order.OrderRoutes;
 
 /**
  * Three node JVMs against one Cassandra. Orders go through all three; one node is killed with SIGKILL mid-load.
@@ -159,7 +160,7 @@ class ClusterIT {
       String customer = "burst-" + i;
       String key = "b-" + i;
       String sku = skus.get(i % SKUS);
-      burst.put(io.groupbuy.order.OrderRoutes.orderIdFor(customer, key), new String[] {customer, sku, "1"});
+      burst.put(OrderRoutes.orderIdFor(customer, key), new String[] {customer, sku, "1"});
       victimApi.send("POST", "/orders", ItSupport.customer(customer), ItSupport.order(key, sku, 1));
     }
     NodeProcess.sleep(150);

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Three nodes: a vehicle is mid-route (route acknowledged, first stop reached) when the node hosting its entity is
@@ -103,7 +104,7 @@ class DispatchClusterIT {
       driver.send(Map.of("type", "arrived", "stopId", firstStop, "id", "s"));
       assertEquals("ok", driver.next(f -> "s".equals(f.path("id").asText()), WAIT).path("type").asText());
       host.kill();
-      driver.closed().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> -1).join();
+      driver.closed().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> -1).join();
     }
 
     NodeProcess survivor = nodes.stream().filter(NodeProcess::isAlive).findFirst().orElseThrow();

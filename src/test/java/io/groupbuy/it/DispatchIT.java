@@ -23,6 +23,9 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Delivery end to end on a real node, Cassandra and WebSocket clients: orders placed, cutoff, routes pushed to the
@@ -214,7 +217,7 @@ class DispatchIT {
       assertEquals("frame-too-large", d.next("error", WAIT).path("code").asText());
       for (int i = 0; i < 5; i++) d.sendRaw("{");
       assertNotNull(d.next(f -> "too-many-bad-frames".equals(f.path("code").asText()), WAIT));
-      int code = d.closed().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      int code = d.closed().get(20, TimeUnit.SECONDS);
       assertEquals(1008, code, "closed by the server for a policy violation");
     }
     // the node keeps serving other drivers
@@ -245,7 +248,7 @@ class DispatchIT {
     assertEquals(403, bad.status());
   }
 
-  static JsonNode awaitPlan(java.util.function.Predicate<JsonNode> ok, String what) {
+  static JsonNode awaitPlan(Predicate<JsonNode> ok, String what) {
     JsonNode[] last = {null};
     awaitTrue(() -> {
       last[0] = api.call("GET", "/regions/" + REGION + "/plan", OP, null).body();
@@ -254,7 +257,7 @@ class DispatchIT {
     return last[0];
   }
 
-  static JsonNode awaitOrder(String orderId, java.util.function.Predicate<JsonNode> ok) {
+  static JsonNode awaitOrder(String orderId, Predicate<JsonNode> ok) {
     JsonNode[] last = {null};
     awaitTrue(() -> {
       last[0] = api.call("GET", "/orders/" + orderId, OP, null).body();
@@ -263,11 +266,11 @@ class DispatchIT {
     return last[0];
   }
 
-  static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+  static void awaitTrue(BooleanSupplier condition, String what) {
     awaitTrue(condition, what, WAIT);
   }
 
-  static void awaitTrue(java.util.function.BooleanSupplier condition, String what, Duration wait) {
+  static void awaitTrue(BooleanSupplier condition, String what, Duration wait) {
     long deadline = System.currentTimeMillis() + wait.toMillis();
     while (!condition.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out waiting: " + what);

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 
 /** A groupbuy node in its own JVM ({@code io.groupbuy.Main}), so tests can kill it abruptly. */
 public final class NodeProcess implements AutoCloseable {
@@ -101,8 +103,8 @@ public final class NodeProcess implements AutoCloseable {
     try {
       Path dir = Files.createDirectories(Path.of("target", "it-nodes"));
       Path log = dir.resolve(l.keyspace() + "-" + l.name() + ".log");
-      Files.writeString(log, "---- start " + java.time.Instant.now() + " seeds " + l.seeds() + "\n",
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(log, "---- start " + Instant.now() + " seeds " + l.seeds() + "\n",
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(l.env());

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * 200 customers race for 50 units of one SKU over real HTTP, against a real node and Cassandra, while a quarter of
@@ -47,7 +49,7 @@ class OrderConcurrencyIT {
       if (r == null && attempt >= 20) throw new IllegalStateException("no answer after " + attempt + " attempts");
       unavailable.incrementAndGet();
       return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(200,
-          java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(x -> untilAnswered(token, body, attempt + 1));
+          TimeUnit.MILLISECONDS)).thenCompose(x -> untilAnswered(token, body, attempt + 1));
     });
   }
 
@@ -79,7 +81,7 @@ class OrderConcurrencyIT {
             ? untilAnswered(token, body, 0)
             : chain.thenCompose(x -> untilAnswered(token, body, 0));
         send = send.whenComplete((r, e) -> {
-          if (r != null) repliesByCustomer.computeIfAbsent(customer, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(r);
+          if (r != null) repliesByCustomer.computeIfAbsent(customer, k -> new CopyOnWriteArrayList<>()).add(r);
         });
         chain = concurrent ? CompletableFuture.allOf(chain, send) : send;
       }

@@ -11,6 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
+import java.net.InetSocketAddress;
 
 /**
  * Stop everything (node and Cassandra), start again on the same Cassandra data: orders and stock recover exactly,
@@ -54,11 +58,11 @@ class RestartIT {
       }
       for (String sku : skus) stockBefore.put(sku, ItSupport.stock(api, sku).toString());
     }
-    try (var session = com.datastax.oss.driver.api.core.CqlSession.builder()
+    try (var session = CqlSession.builder()
         // driver defaults only: application.conf's contact points must not be merged in
-        .withConfigLoader(com.datastax.oss.driver.api.core.config.DriverConfigLoader.fromMap(
-            com.datastax.oss.driver.api.core.config.OptionsMap.driverDefaults()))
-        .addContactPoint(new java.net.InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
+        .withConfigLoader(DriverConfigLoader.fromMap(
+            OptionsMap.driverDefaults()))
+        .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
         .withLocalDatacenter("datacenter1").build()) {
       long snapshots = session.execute("SELECT count(*) FROM " + keyspace + "_snapshot.snapshots "
           + "WHERE persistence_id = 'ProductInventory|busy-sku@" + ItSupport.WAREHOUSE + "'").one().getLong(0);

@@ -22,6 +22,9 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
+import org.apache.pekko.Done;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * Every command and rejection path of the Order saga, step by step with the behaviour testkit: the inventory never
@@ -204,8 +207,8 @@ class OrderSagaTest {
     kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1));
   }
 
-  private StatusReply<org.apache.pekko.Done> deliver(Status status, String vehicle) {
-    return kit.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Order.UpdateDelivery(status, vehicle, "pp-1",
+  private StatusReply<Done> deliver(Status status, String vehicle) {
+    return kit.<StatusReply<Done>>runCommand(r -> new Order.UpdateDelivery(status, vehicle, "pp-1",
         r)).reply();
   }
 
@@ -271,19 +274,19 @@ class OrderSagaTest {
 
   @Test
   void aSettledOrderAsksItsShardToPassivateIt() {
-    TestProbe<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard =
+    TestProbe<ClusterSharding.ShardCommand> shard =
         testKit.createTestProbe();
     var sharded = EventSourcedBehaviorTestKit.<Command, Event, State>create(testKit.system(),
-        Order.create("o-2", inventory, dispatch, shard.getRef(), java.time.Duration.ofMillis(200)));
+        Order.create("o-2", inventory, dispatch, shard.getRef(), Duration.ofMillis(200)));
     sharded.runCommand(new Order.Place(DETAILS, testKit.<StatusReply<Summary>>createTestProbe().getRef()));
-    shard.expectNoMessage(java.time.Duration.ofMillis(400)); // placing: stays in memory
+    shard.expectNoMessage(Duration.ofMillis(400)); // placing: stays in memory
     sharded.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
     sharded.runCommand(new Order.ReservationResult("pear", true, false, "", 1));
-    shard.expectNoMessage(java.time.Duration.ofMillis(400)); // confirmed but not yet taken by dispatch: stays
+    shard.expectNoMessage(Duration.ofMillis(400)); // confirmed but not yet taken by dispatch: stays
     dispatch.accepting = true;
     sharded.runCommand(new Order.RetryDispatch(true));
     var passivate = shard.expectMessageClass(
-        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.Passivate.class);
+        ClusterSharding.Passivate.class);
     assertTrue(passivate != null);
   }
 

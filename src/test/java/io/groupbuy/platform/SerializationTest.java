@@ -24,6 +24,8 @@ import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import org.apache.pekko.Done;
 
 /**
  * Every persisted type and every cluster message round-trips through the serializer the configuration binds it to:
@@ -128,7 +130,7 @@ class SerializationTest {
         new Order.Cancel("c1", "why", orderProbe.getRef()),
         new Order.Summary("o1", "c1", "pp", "wh", DETAILS.lines(), Order.Status.CONFIRMED, "", 1, 2, "v1", true),
         new Order.UpdateDelivery(Order.Status.WAVED, "v1", "pp",
-            testKit.<StatusReply<org.apache.pekko.Done>>createTestProbe().getRef()),
+            testKit.<StatusReply<Done>>createTestProbe().getRef()),
         new Vehicle.AssignRoute("r1", 2, List.of(STOP), "delay",
             testKit.<StatusReply<Long>>createTestProbe().getRef()),
         new Vehicle.Gps(new Vehicle.Fix(30.2, 120.1, 25.5, 44)),
@@ -137,7 +139,7 @@ class SerializationTest {
         new DispatchRegion.VehicleUpdate("v1", "EN_ROUTE", 2, 30.2, 120.1, 50, List.of("pp"), 1,
             Map.of("pp", 60L), "pp", 1800),
         new DispatchRegion.AddOrder("o1", "pp", 30.2, 120.1, 3,
-            testKit.<StatusReply<org.apache.pekko.Done>>createTestProbe().getRef()));
+            testKit.<StatusReply<Done>>createTestProbe().getRef()));
     for (Object message : messages) {
       assertEquals("jackson-cbor", serializerName(message), message.getClass().getName());
       assertEquals(message, roundTrip(message));
@@ -146,11 +148,11 @@ class SerializationTest {
 
   @Test
   void javaSerializationIsOff() {
-    assertThrows(Exception.class, () -> serialization.serialize(new java.util.ArrayList<>(List.of("x"))).get());
+    assertThrows(Exception.class, () -> serialization.serialize(new ArrayList<>(List.of("x"))).get());
   }
 
   private static String serializerName(Object o) {
-    return o instanceof io.groupbuy.platform.CborSerializable
+    return o instanceof CborSerializable
         && serialization.findSerializerFor(o).getClass().getSimpleName().equals("JacksonCborSerializer")
         ? "jackson-cbor" : serialization.findSerializerFor(o).getClass().getSimpleName();
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.Comparator;
 
 class FleetSimulatorTest {
   @Test
@@ -22,7 +23,7 @@ class FleetSimulatorTest {
     // the point nearest the centroid is out in the suburbs
     double lat = points.stream().mapToDouble(FleetSimulator.Point::lat).average().orElseThrow();
     double lng = points.stream().mapToDouble(FleetSimulator.Point::lng).average().orElseThrow();
-    FleetSimulator.Point nearCentroid = points.stream().min(java.util.Comparator.comparingDouble(
+    FleetSimulator.Point nearCentroid = points.stream().min(Comparator.comparingDouble(
         (FleetSimulator.Point p) -> SpeedProfile.km(lat, lng, p.lat(), p.lng()))).orElseThrow();
     assertEquals("pp-far-0", nearCentroid.id());
   }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.time.Duration;
 
 class SpeedProfileTest {
   private static final Path DATA = Path.of(System.getProperty("groupbuy.data.dir", "../shared/data"));
@@ -109,7 +110,7 @@ class SpeedProfileTest {
     fixes.add(fix("d", nine, 50));
     fixes.add(fix("d", nine.plusMinutes(10), 53));
     SpeedProfile p = SpeedProfile.fromFixes(fixes, 0, new SpeedProfile.Limits(2, 120,
-        java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(15), 1, 80, 5));
+        Duration.ofSeconds(30), Duration.ofMinutes(15), 1, 80, 5));
     assertEquals(26, p.stats().segments());
     assertEquals(0, p.stats().teleports());
     assertEquals(2, p.stats().travellers());
