@@ -2,15 +2,16 @@ package io.groupbuy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.groupbuy.audit.AuditRoutes;
 import io.groupbuy.catalog.Catalog;
+import io.groupbuy.catalog.CatalogRoutes;
 import io.groupbuy.dispatch.DispatchRegion;
 import io.groupbuy.dispatch.DispatchRoutes;
 import io.groupbuy.dispatch.DriverSocket;
 import io.groupbuy.dispatch.GpsGate;
 import io.groupbuy.dispatch.ShardedDispatch;
 import io.groupbuy.dispatch.Vehicle;
-import io.groupbuy.catalog.CatalogRoutes;
 import io.groupbuy.http.ApiDirectives;
 import io.groupbuy.http.Auth;
 import io.groupbuy.http.HttpServer;
@@ -19,23 +20,30 @@ import io.groupbuy.inventory.InventoryRoutes;
 import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.inventory.ShardedInventory;
 import io.groupbuy.order.Order;
-import io.groupbuy.order.SagaAdapters;
 import io.groupbuy.order.OrderRoutes;
+import io.groupbuy.order.SagaAdapters;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.platform.CassandraSchema;
-import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.GroupbuySettings;
+import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
+import io.groupbuy.platform.ParentWatchdog;
 import io.groupbuy.sim.FleetSimulator;
 import io.groupbuy.sim.OrderGenerator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -46,16 +54,11 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
-import com.typesafe.config.ConfigValueFactory;
-import io.groupbuy.platform.ParentWatchdog;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 
-/** Starts a groupbuy node: (dev Cassandra) -> management -> cluster -> sharded entities -> schema -> HTTP. */
+/**
+ * Starts a groupbuy node: (dev Cassandra) -> management -> cluster -> sharded entities -> schema ->
+ * HTTP.
+ */
 public final class Main {
   private Main() {}
 
@@ -63,9 +66,13 @@ public final class Main {
   static final String DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef";
 
   /** What a started node exposes to callers such as tests and the simulator. */
-  public record Node(ActorSystem<?> system, ServerBinding binding, Catalog catalog, Metrics metrics, Auth auth) {
+  public record Node(
+      ActorSystem<?> system, ServerBinding binding, Catalog catalog, Metrics metrics, Auth auth) {
     public String baseUrl() {
-      return "http://" + binding.localAddress().getHostString() + ":" + binding.localAddress().getPort();
+      return "http://"
+          + binding.localAddress().getHostString()
+          + ":"
+          + binding.localAddress().getPort();
     }
   }
 
@@ -73,13 +80,17 @@ public final class Main {
     // Set by launchers that start nodes as child processes (tests, cluster-config scripts).
     if (Boolean.getBoolean("groupbuy.exit-with-parent")) ParentWatchdog.start();
     if (args.length > 0) {
-      System.err.println("groupbuy takes no program arguments (got " + List.of(args) + "). Pass settings as JVM "
-          + "options before the main class (-Dkey=value) or in JAVA_TOOL_OPTIONS, and choose the configuration file "
-          + "with GROUPBUY_CONFIG_RESOURCE (for example kubernetes.conf).");
+      System.err.println(
+          "groupbuy takes no program arguments (got "
+              + List.of(args)
+              + "). Pass settings as JVM "
+              + "options before the main class (-Dkey=value) or in JAVA_TOOL_OPTIONS, and choose the configuration file "
+              + "with GROUPBUY_CONFIG_RESOURCE (for example kubernetes.conf).");
       System.exit(2);
     }
     Config config = withEnvironment(loadConfig(System.getenv()), System.getenv());
-    if (!config.getBoolean("groupbuy.cluster.bootstrap") && !config.getBoolean("groupbuy.cluster.join-self")
+    if (!config.getBoolean("groupbuy.cluster.bootstrap")
+        && !config.getBoolean("groupbuy.cluster.join-self")
         && config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       System.err.println("Refusing to start: " + NO_WAY_TO_JOIN + ".");
       System.exit(2);
@@ -87,23 +98,32 @@ public final class Main {
     CassandraLauncher.Node cassandra = null;
     if (config.getBoolean("groupbuy.dev-cassandra.enabled")) {
       cassandra = startDevCassandra(config);
-      config = ConfigFactory.parseString("datastax-java-driver.basic.contact-points = [\""
-          + cassandra.contactPoint() + "\"]").withFallback(config);
+      config =
+          ConfigFactory.parseString(
+                  "datastax-java-driver.basic.contact-points = [\""
+                      + cassandra.contactPoint()
+                      + "\"]")
+              .withFallback(config);
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "groupbuy", config);
     GroupbuySettings settings = GroupbuySettings.from(config);
     CassandraLauncher.Node devCassandra = cassandra;
     if (devCassandra != null) {
-      // On Ctrl-C the node shuts down first (leaving the cluster, finishing writes), then its Cassandra.
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        system.terminate();
-        try {
-          system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        } catch (Exception timeoutOrInterrupt) {
-          // stop Cassandra anyway
-        }
-        devCassandra.close();
-      }, "stop-node-then-cassandra"));
+      // On Ctrl-C the node shuts down first (leaving the cluster, finishing writes), then its
+      // Cassandra.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    system.terminate();
+                    try {
+                      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                    } catch (Exception timeoutOrInterrupt) {
+                      // stop Cassandra anyway
+                    }
+                    devCassandra.close();
+                  },
+                  "stop-node-then-cassandra"));
     }
     CompletionStage<Node> started;
     try {
@@ -111,58 +131,81 @@ public final class Main {
     } catch (RuntimeException e) {
       started = CompletableFuture.failedFuture(e);
     }
-    started.whenComplete((node, failure) -> {
-      if (failure != null) {
-        system.log().error("groupbuy node failed to start: {}", failure.toString());
-        system.terminate();
-        return;
-      }
-      if (settings.printDevTokens()) printDevTokens(node);
-      Config running = system.settings().config();
-      OrderGenerator orders = running.getBoolean("groupbuy.sim.enabled")
-          ? OrderGenerator.startInBackground(node.baseUrl(), node.auth(), running) : null;
-      if (running.getBoolean("groupbuy.sim.fleet.enabled")) {
-        FleetSimulator.startInBackground(node.baseUrl(), node.auth(), running, orders != null ? orders::customerToken
-            : customer -> node.auth().issue(customer, Auth.Role.CUSTOMER, Duration.ofDays(1)));
-      }
-    });
-    system.getWhenTerminated().thenRun(() -> {
-      if (devCassandra != null) devCassandra.close(); // the node stopped by itself (e.g. downed)
-    });
+    started.whenComplete(
+        (node, failure) -> {
+          if (failure != null) {
+            system.log().error("groupbuy node failed to start: {}", failure.toString());
+            system.terminate();
+            return;
+          }
+          if (settings.printDevTokens()) printDevTokens(node);
+          Config running = system.settings().config();
+          OrderGenerator orders =
+              running.getBoolean("groupbuy.sim.enabled")
+                  ? OrderGenerator.startInBackground(node.baseUrl(), node.auth(), running)
+                  : null;
+          if (running.getBoolean("groupbuy.sim.fleet.enabled")) {
+            FleetSimulator.startInBackground(
+                node.baseUrl(),
+                node.auth(),
+                running,
+                orders != null
+                    ? orders::customerToken
+                    : customer ->
+                        node.auth().issue(customer, Auth.Role.CUSTOMER, Duration.ofDays(1)));
+          }
+        });
+    system
+        .getWhenTerminated()
+        .thenRun(
+            () -> {
+              if (devCassandra != null)
+                devCassandra.close(); // the node stopped by itself (e.g. downed)
+            });
   }
 
   /**
-   * The configuration: {@code -Dconfig.resource}/{@code -Dconfig.file} if given (also through JAVA_TOOL_OPTIONS),
-   * else the resource named by {@code GROUPBUY_CONFIG_RESOURCE}, else application.conf.
+   * The configuration: {@code -Dconfig.resource}/{@code -Dconfig.file} if given (also through
+   * JAVA_TOOL_OPTIONS), else the resource named by {@code GROUPBUY_CONFIG_RESOURCE}, else
+   * application.conf.
    */
   static Config loadConfig(Map<String, String> env) {
     String resource = env.get("GROUPBUY_CONFIG_RESOURCE");
-    boolean chosenBySystemProperty = System.getProperty("config.resource") != null
-        || System.getProperty("config.file") != null || System.getProperty("config.url") != null;
-    if (resource == null || resource.isBlank() || chosenBySystemProperty) return ConfigFactory.load();
+    boolean chosenBySystemProperty =
+        System.getProperty("config.resource") != null
+            || System.getProperty("config.file") != null
+            || System.getProperty("config.url") != null;
+    if (resource == null || resource.isBlank() || chosenBySystemProperty)
+      return ConfigFactory.load();
     if (Main.class.getClassLoader().getResource(resource.strip()) == null) {
-      throw new IllegalArgumentException("GROUPBUY_CONFIG_RESOURCE=" + resource + " is not on the classpath "
-          + "(choose kubernetes.conf, local.conf or application.conf)");
+      throw new IllegalArgumentException(
+          "GROUPBUY_CONFIG_RESOURCE="
+              + resource
+              + " is not on the classpath "
+              + "(choose kubernetes.conf, local.conf or application.conf)");
     }
     return ConfigFactory.load(resource.strip());
   }
 
   /**
-   * Applies {@code GROUPBUY_CASSANDRA_CONTACT_POINTS} (comma-separated host:port list) and {@code GROUPBUY_CASSANDRA_DC},
-   * which HOCON cannot split into a list by itself.
+   * Applies {@code GROUPBUY_CASSANDRA_CONTACT_POINTS} (comma-separated host:port list) and {@code
+   * GROUPBUY_CASSANDRA_DC}, which HOCON cannot split into a list by itself.
    */
   static Config withEnvironment(Config config, Map<String, String> env) {
     String points = env.get("GROUPBUY_CASSANDRA_CONTACT_POINTS");
     if (points != null && !points.isBlank()) {
-      List<String> list = Arrays.stream(points.split(",")).map(String::trim).filter(p -> !p.isEmpty())
-          .toList();
-      config = config.withValue("datastax-java-driver.basic.contact-points",
-          ConfigValueFactory.fromIterable(list));
+      List<String> list =
+          Arrays.stream(points.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+      config =
+          config.withValue(
+              "datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(list));
     }
     String dc = env.get("GROUPBUY_CASSANDRA_DC");
     if (dc != null && !dc.isBlank()) {
-      config = config.withValue("datastax-java-driver.basic.load-balancing-policy.local-datacenter",
-          ConfigValueFactory.fromAnyRef(dc));
+      config =
+          config.withValue(
+              "datastax-java-driver.basic.load-balancing-policy.local-datacenter",
+              ConfigValueFactory.fromAnyRef(dc));
     }
     return config;
   }
@@ -170,13 +213,19 @@ public final class Main {
   private static CassandraLauncher.Node startDevCassandra(Config config) {
     Config c = config.getConfig("groupbuy.dev-cassandra");
     Path dataDir = Path.of(c.getString("data-dir"));
-    var options = CassandraLauncher.Options.forDataDir(dataDir, CassandraLauncher.defaultLibDir())
-        .with(c.getInt("cql-port"), c.getInt("storage-port"), c.getString("heap"));
-    System.out.println("Starting the dev Cassandra node (data in " + dataDir + ", CQL on port "
-        + options.cqlPort() + ") ...");
+    var options =
+        CassandraLauncher.Options.forDataDir(dataDir, CassandraLauncher.defaultLibDir())
+            .with(c.getInt("cql-port"), c.getInt("storage-port"), c.getString("heap"));
+    System.out.println(
+        "Starting the dev Cassandra node (data in "
+            + dataDir
+            + ", CQL on port "
+            + options.cqlPort()
+            + ") ...");
     CassandraLauncher.Node node = CassandraLauncher.start(options, false);
-    System.out.printf("Cassandra is up after %.1f s (pid %d, log %s)%n", node.startMillis() / 1000.0, node.pid(),
-        node.logFile());
+    System.out.printf(
+        "Cassandra is up after %.1f s (pid %d, log %s)%n",
+        node.startMillis() / 1000.0, node.pid(), node.logFile());
     return node;
   }
 
@@ -187,100 +236,172 @@ public final class Main {
     PekkoManagement.get(system).start();
     if (config.getBoolean("groupbuy.cluster.bootstrap")) ClusterBootstrap.get(system).start();
 
-    if (settings.authSecret().equals(DEV_SECRET) && !config.getBoolean("groupbuy.auth.allow-dev-secret")) {
-      throw new IllegalStateException("groupbuy.auth.secret is the built-in development secret, with which anyone "
-          + "can sign operator tokens: set GROUPBUY_AUTH_SECRET (or groupbuy.auth.allow-dev-secret = on for dev)");
+    if (settings.authSecret().equals(DEV_SECRET)
+        && !config.getBoolean("groupbuy.auth.allow-dev-secret")) {
+      throw new IllegalStateException(
+          "groupbuy.auth.secret is the built-in development secret, with which anyone "
+              + "can sign operator tokens: set GROUPBUY_AUTH_SECRET (or groupbuy.auth.allow-dev-secret = on for dev)");
     }
     if (settings.authSecret().contains("replace-me") || settings.authSecret().length() < 32) {
-      throw new IllegalStateException("groupbuy.auth.secret is a placeholder or shorter than 32 characters: create "
-          + "the secret as cluster-config/kubernetes/secret.yaml says (openssl rand -hex 32)");
+      throw new IllegalStateException(
+          "groupbuy.auth.secret is a placeholder or shorter than 32 characters: create "
+              + "the secret as cluster-config/kubernetes/secret.yaml says (openssl rand -hex 32)");
     }
     Metrics metrics = new Metrics();
     Auth auth = new Auth(settings.authSecret(), settings.authIssuer());
     ShardedInventory inventory = new ShardedInventory(system, settings.askTimeout(), metrics);
     Catalog catalog = new Catalog(system, settings.defaultWarehouse());
-    ShardedDispatch dispatch = new ShardedDispatch(system, settings.askTimeout(),
-        SagaAdapters.deliveryUpdates(system, settings.askTimeout()));
-    GpsGate gps = new GpsGate(GpsGate.Settings.fromConfig(config.getConfig("groupbuy.dispatch.gps")), metrics,
-        dispatch, settings.askTimeout());
-    // The schema comes first: sharding's remembered-entity stores replay from the journal as soon as they start.
-    CompletionStage<?> schema = config.getBoolean("groupbuy.cassandra.create-schema")
-        ? CassandraSchema.create(system)
-        : CompletableFuture.completedFuture(null);
+    ShardedDispatch dispatch =
+        new ShardedDispatch(
+            system,
+            settings.askTimeout(),
+            SagaAdapters.deliveryUpdates(system, settings.askTimeout()));
+    GpsGate gps =
+        new GpsGate(
+            GpsGate.Settings.fromConfig(config.getConfig("groupbuy.dispatch.gps")),
+            metrics,
+            dispatch,
+            settings.askTimeout());
+    // The schema comes first: sharding's remembered-entity stores replay from the journal as soon
+    // as they start.
+    CompletionStage<?> schema =
+        config.getBoolean("groupbuy.cassandra.create-schema")
+            ? CassandraSchema.create(system)
+            : CompletableFuture.completedFuture(null);
     JournalFence fence = JournalFence.get(system);
-    return schema.thenCompose(done -> {
-      fence.start();
-      return fence.awaitWritable(config.getDuration("groupbuy.journal-fence.startup-wait"));
-    }).thenCompose(writable -> {
-      if (!writable) {
-        system.log().warn("This node may not write to the journal yet ({}); it starts anyway and refuses changes "
-            + "until it may", fence.refusal().map(JournalFence.Refusal::reason).orElse("?"));
-      }
-      ProductInventory.init(system);
-      Order.init(system, SagaAdapters.inventory(inventory), SagaAdapters.dispatch(dispatch, catalog),
-          config.getDuration("groupbuy.order.passivate-when-settled-after"));
-      Vehicle.init(system, Vehicle.Settings.fromConfig(config.getConfig("groupbuy.dispatch.vehicle")), dispatch,
-          metrics.gpsFixToVehicleSeconds::observe);
-      DispatchRegion.init(system, DispatchRegion.Settings.fromConfig(config.getConfig("groupbuy.dispatch.region")),
-          dispatch);
-      pollShardState(system, metrics, List.of(ProductInventory.ENTITY_KEY, Order.ENTITY_KEY, Vehicle.ENTITY_KEY,
-          DispatchRegion.ENTITY_KEY));
-      return catalog.createTables();
-    }).thenCompose(done -> {
-      List<ApiDirectives> apis = List.of(
-          new OrderRoutes(system, settings, catalog, dispatch, auth, metrics),
-          new DispatchRoutes(dispatch, gps, new DriverSocket(system, dispatch, gps, metrics,
-              DriverSocket.Settings.fromConfig(config.getConfig("groupbuy.dispatch.websocket")),
-              settings.askTimeout()), settings, auth, metrics),
-          new InventoryRoutes(inventory, settings, catalog, auth, metrics),
-          new CatalogRoutes(catalog, auth, metrics),
-          new AuditRoutes(system, auth, metrics));
-      OpsRoutes ops = new OpsRoutes(auth, metrics, apis);
-      AllDirectives d = new AllDirectives() { };
-      List<Route> routes = new ArrayList<>();
-      apis.forEach(api -> routes.add(api.routes()));
-      routes.add(ops.routes());
-      return HttpServer.start(system, settings, metrics, d.concat(routes.get(0),
-              routes.subList(1, routes.size()).toArray(Route[]::new)))
-          .thenApply(binding -> new Node(system, binding, catalog, metrics, auth));
-    });
+    return schema
+        .thenCompose(
+            done -> {
+              fence.start();
+              return fence.awaitWritable(config.getDuration("groupbuy.journal-fence.startup-wait"));
+            })
+        .thenCompose(
+            writable -> {
+              if (!writable) {
+                system
+                    .log()
+                    .warn(
+                        "This node may not write to the journal yet ({}); it starts anyway and refuses changes "
+                            + "until it may",
+                        fence.refusal().map(JournalFence.Refusal::reason).orElse("?"));
+              }
+              ProductInventory.init(system);
+              Order.init(
+                  system,
+                  SagaAdapters.inventory(inventory),
+                  SagaAdapters.dispatch(dispatch, catalog),
+                  config.getDuration("groupbuy.order.passivate-when-settled-after"));
+              Vehicle.init(
+                  system,
+                  Vehicle.Settings.fromConfig(config.getConfig("groupbuy.dispatch.vehicle")),
+                  dispatch,
+                  metrics.gpsFixToVehicleSeconds::observe);
+              DispatchRegion.init(
+                  system,
+                  DispatchRegion.Settings.fromConfig(config.getConfig("groupbuy.dispatch.region")),
+                  dispatch);
+              pollShardState(
+                  system,
+                  metrics,
+                  List.of(
+                      ProductInventory.ENTITY_KEY,
+                      Order.ENTITY_KEY,
+                      Vehicle.ENTITY_KEY,
+                      DispatchRegion.ENTITY_KEY));
+              return catalog.createTables();
+            })
+        .thenCompose(
+            done -> {
+              List<ApiDirectives> apis =
+                  List.of(
+                      new OrderRoutes(system, settings, catalog, dispatch, auth, metrics),
+                      new DispatchRoutes(
+                          dispatch,
+                          gps,
+                          new DriverSocket(
+                              system,
+                              dispatch,
+                              gps,
+                              metrics,
+                              DriverSocket.Settings.fromConfig(
+                                  config.getConfig("groupbuy.dispatch.websocket")),
+                              settings.askTimeout()),
+                          settings,
+                          auth,
+                          metrics),
+                      new InventoryRoutes(inventory, settings, catalog, auth, metrics),
+                      new CatalogRoutes(catalog, auth, metrics),
+                      new AuditRoutes(system, auth, metrics));
+              OpsRoutes ops = new OpsRoutes(auth, metrics, apis);
+              AllDirectives d = new AllDirectives() {};
+              List<Route> routes = new ArrayList<>();
+              apis.forEach(api -> routes.add(api.routes()));
+              routes.add(ops.routes());
+              return HttpServer.start(
+                      system,
+                      settings,
+                      metrics,
+                      d.concat(
+                          routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))
+                  .thenApply(binding -> new Node(system, binding, catalog, metrics, auth));
+            });
   }
 
   /**
-   * How the node finds its cluster: Cluster Bootstrap, the configured seed nodes, or, only in the explicit
-   * single-node development mode, itself. Without any of them it refuses to start: a node that joins itself by default
-   * forms a second cluster on the same journal whenever it restarts without its peers.
+   * How the node finds its cluster: Cluster Bootstrap, the configured seed nodes, or, only in the
+   * explicit single-node development mode, itself. Without any of them it refuses to start: a node
+   * that joins itself by default forms a second cluster on the same journal whenever it restarts
+   * without its peers.
    */
   static void joinCluster(ActorSystem<?> system, Config config) {
     boolean bootstrap = config.getBoolean("groupbuy.cluster.bootstrap");
     boolean seeds = !config.getStringList("pekko.cluster.seed-nodes").isEmpty();
-    if (bootstrap || seeds) return; // Pekko joins the seeds by itself; bootstrap is started after management
+    if (bootstrap || seeds)
+      return; // Pekko joins the seeds by itself; bootstrap is started after management
     if (!config.getBoolean("groupbuy.cluster.join-self")) {
       throw new IllegalStateException(NO_WAY_TO_JOIN);
     }
     Cluster cluster = Cluster.get(system);
-    system.log().warn("Single-node development mode (groupbuy.cluster.join-self = on): this node forms a cluster of "
-        + "its own. Never use it with other nodes on the same journal.");
+    system
+        .log()
+        .warn(
+            "Single-node development mode (groupbuy.cluster.join-self = on): this node forms a cluster of "
+                + "its own. Never use it with other nodes on the same journal.");
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
   }
 
-  static final String NO_WAY_TO_JOIN = "groupbuy does not know how to find its cluster: set "
-      + "pekko.cluster.seed-nodes to the members' addresses (a restarted node: the others only, as "
-      + "cluster-config/run-local-cluster.sh restart does), or "
-      + "groupbuy.cluster.bootstrap = on with discovery (Kubernetes: GROUPBUY_CONFIG_RESOURCE=kubernetes.conf), or, "
-      + "for one node on a laptop, groupbuy.cluster.join-self = on (bin/run-dev does)";
+  static final String NO_WAY_TO_JOIN =
+      "groupbuy does not know how to find its cluster: set "
+          + "pekko.cluster.seed-nodes to the members' addresses (a restarted node: the others only, as "
+          + "cluster-config/run-local-cluster.sh restart does), or "
+          + "groupbuy.cluster.bootstrap = on with discovery (Kubernetes: GROUPBUY_CONFIG_RESOURCE=kubernetes.conf), or, "
+          + "for one node on a laptop, groupbuy.cluster.join-self = on (bin/run-dev does)";
 
-  private static void pollShardState(ActorSystem<?> system, Metrics metrics, List<EntityTypeKey<?>> keys) {
-    system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(2), Duration.ofSeconds(10), () -> {
-      for (EntityTypeKey<?> key : keys) {
-        AskPattern.<ClusterShardingQuery,
-                ShardRegion.CurrentShardRegionState>ask(
-                ClusterSharding.get(system).shardState(), r -> new GetShardRegionState(key, r),
-                Duration.ofSeconds(5), system.scheduler())
-            .thenAccept(state -> metrics.setShardState(key.name(), state.getShards().size(),
-                state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum()));
-      }
-    }, system.executionContext());
+  private static void pollShardState(
+      ActorSystem<?> system, Metrics metrics, List<EntityTypeKey<?>> keys) {
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(10),
+            () -> {
+              for (EntityTypeKey<?> key : keys) {
+                AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+                        ClusterSharding.get(system).shardState(),
+                        r -> new GetShardRegionState(key, r),
+                        Duration.ofSeconds(5),
+                        system.scheduler())
+                    .thenAccept(
+                        state ->
+                            metrics.setShardState(
+                                key.name(),
+                                state.getShards().size(),
+                                state.getShards().stream()
+                                    .mapToInt(s -> s.getEntityIds().size())
+                                    .sum()));
+              }
+            },
+            system.executionContext());
   }
 
   private static void printDevTokens(Node node) {
@@ -289,20 +410,25 @@ public final class Main {
     String customer = node.auth().issue("customer-1", Auth.Role.CUSTOMER, week);
     String url = node.baseUrl();
     System.out.println();
-    System.out.println("groupbuy is running at " + url + "  (API description: " + url + "/openapi.yaml)");
+    System.out.println(
+        "groupbuy is running at " + url + "  (API description: " + url + "/openapi.yaml)");
     System.out.println("Dev tokens (valid 7 days):");
     System.out.println("  export OP=" + operator);
     System.out.println("  export CUST=" + customer + "   # customer-1");
     System.out.println("Try:");
     System.out.println("  curl -s " + url + "/catalog/skus | head -c 300");
     System.out.println("  curl -s " + url + "/catalog/pickup-points | head -c 300");
-    System.out.println("  curl -s -H \"Authorization: Bearer $CUST\" -H 'Content-Type: application/json' -d "
-        + "'{\"idempotencyKey\":\"my-first-order\",\"pickupPointId\":\"<id from pickup-points>\","
-        + "\"lines\":[{\"sku\":\"<sku from skus>\",\"quantity\":2}]}' " + url + "/orders");
-    System.out.println("  curl -s -H \"Authorization: Bearer $OP\" " + url
-        + "/inventory/<warehouseId>/<sku>");
+    System.out.println(
+        "  curl -s -H \"Authorization: Bearer $CUST\" -H 'Content-Type: application/json' -d "
+            + "'{\"idempotencyKey\":\"my-first-order\",\"pickupPointId\":\"<id from pickup-points>\","
+            + "\"lines\":[{\"sku\":\"<sku from skus>\",\"quantity\":2}]}' "
+            + url
+            + "/orders");
+    System.out.println(
+        "  curl -s -H \"Authorization: Bearer $OP\" " + url + "/inventory/<warehouseId>/<sku>");
     System.out.println("  curl -s " + url + "/metrics | grep groupbuy_");
-    System.out.println("  curl -s http://127.0.0.1:8558/ready ; curl -s http://127.0.0.1:8558/cluster/members");
+    System.out.println(
+        "  curl -s http://127.0.0.1:8558/ready ; curl -s http://127.0.0.1:8558/cluster/members");
     System.out.println();
   }
 }

@@ -10,26 +10,36 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Rebuilds, from the events of every inventory and every order, what each SKU in each warehouse received, reserved and
- * committed, and what the orders say was sold, and flags where the two disagree. Plain Java, fed event by event in
- * journal order per entity; no actors, so it runs alike in the CLI, in a node and in tests.
+ * Rebuilds, from the events of every inventory and every order, what each SKU in each warehouse
+ * received, reserved and committed, and what the orders say was sold, and flags where the two
+ * disagree. Plain Java, fed event by event in journal order per entity; no actors, so it runs alike
+ * in the CLI, in a node and in tests.
  *
  * <p>Flags:
+ *
  * <ul>
- *   <li><b>oversold</b>: units held (reserved plus committed) or confirmed by orders exceed the units received;</li>
- *   <li><b>orphan reservation</b>: stock held for an order that does not exist or that was rejected or cancelled;</li>
- *   <li><b>unbacked order line</b>: a confirmed order's line without a matching reservation or commit at its
- *       warehouse (what a second cluster writing the same journal leaves behind);</li>
- *   <li><b>quantity mismatch</b>: a reservation of another quantity than the order's line.</li>
+ *   <li><b>oversold</b>: units held (reserved plus committed) or confirmed by orders exceed the
+ *       units received;
+ *   <li><b>orphan reservation</b>: stock held for an order that does not exist or that was rejected
+ *       or cancelled;
+ *   <li><b>unbacked order line</b>: a confirmed order's line without a matching reservation or
+ *       commit at its warehouse (what a second cluster writing the same journal leaves behind);
+ *   <li><b>quantity mismatch</b>: a reservation of another quantity than the order's line.
  * </ul>
+ *
  * Orders still placing or cancelling are counted as in flight, not flagged.
  */
 public final class StockLedger {
   /** Statuses in which an order holds its stock (reserved, or committed once out for delivery). */
-  static final Set<Order.Status> HOLDING = Set.of(Order.Status.CONFIRMED, Order.Status.WAVED,
-      Order.Status.OUT_FOR_DELIVERY, Order.Status.AT_PICKUP_POINT);
-  static final Set<Order.Status> IN_FLIGHT = Set.of(Order.Status.NEW, Order.Status.PLACING,
-      Order.Status.CANCELLING);
+  static final Set<Order.Status> HOLDING =
+      Set.of(
+          Order.Status.CONFIRMED,
+          Order.Status.WAVED,
+          Order.Status.OUT_FOR_DELIVERY,
+          Order.Status.AT_PICKUP_POINT);
+
+  static final Set<Order.Status> IN_FLIGHT =
+      Set.of(Order.Status.NEW, Order.Status.PLACING, Order.Status.CANCELLING);
 
   private static final class Stock {
     long received;
@@ -98,14 +108,40 @@ public final class StockLedger {
         String key = ProductInventory.entityId(line.sku(), o.details.warehouseId());
         soldByOrders.merge(key, (long) line.quantity(), Long::sum);
         Stock s = stock.get(key);
-        Integer held = s == null ? null : s.reserved.getOrDefault(entry.getKey(), s.committed.get(entry.getKey()));
+        Integer held =
+            s == null
+                ? null
+                : s.reserved.getOrDefault(entry.getKey(), s.committed.get(entry.getKey()));
         if (held == null) {
-          findings.add(new AuditReport.Finding(AuditReport.Kind.UNBACKED_ORDER_LINE, key, entry.getKey(),
-              "order " + entry.getKey() + " is " + o.status + " with " + line.quantity() + " x " + line.sku()
-                  + " but " + key + " holds nothing for it"));
+          findings.add(
+              new AuditReport.Finding(
+                  AuditReport.Kind.UNBACKED_ORDER_LINE,
+                  key,
+                  entry.getKey(),
+                  "order "
+                      + entry.getKey()
+                      + " is "
+                      + o.status
+                      + " with "
+                      + line.quantity()
+                      + " x "
+                      + line.sku()
+                      + " but "
+                      + key
+                      + " holds nothing for it"));
         } else if (held != line.quantity()) {
-          findings.add(new AuditReport.Finding(AuditReport.Kind.QUANTITY_MISMATCH, key, entry.getKey(),
-              key + " holds " + held + " for order " + entry.getKey() + ", which ordered " + line.quantity()));
+          findings.add(
+              new AuditReport.Finding(
+                  AuditReport.Kind.QUANTITY_MISMATCH,
+                  key,
+                  entry.getKey(),
+                  key
+                      + " holds "
+                      + held
+                      + " for order "
+                      + entry.getKey()
+                      + ", which ordered "
+                      + line.quantity()));
         }
       }
     }
@@ -118,21 +154,42 @@ public final class StockLedger {
       long sold = soldByOrders.getOrDefault(key, 0L);
       long oversold = Math.max(0, Math.max(reserved + committed, sold) - s.received);
       if (oversold > 0) {
-        findings.add(new AuditReport.Finding(AuditReport.Kind.OVERSOLD, key, null, key + " received " + s.received
-            + " but holds " + (reserved + committed) + " and orders confirm " + sold + ": " + oversold
-            + " units oversold"));
+        findings.add(
+            new AuditReport.Finding(
+                AuditReport.Kind.OVERSOLD,
+                key,
+                null,
+                key
+                    + " received "
+                    + s.received
+                    + " but holds "
+                    + (reserved + committed)
+                    + " and orders confirm "
+                    + sold
+                    + ": "
+                    + oversold
+                    + " units oversold"));
       }
       for (String orderId : holders(s)) {
         OrderFacts o = orders.get(orderId);
         if (o == null || o.details == null) {
-          findings.add(new AuditReport.Finding(AuditReport.Kind.ORPHAN_RESERVATION, key, orderId,
-              key + " holds stock for order " + orderId + ", which does not exist"));
+          findings.add(
+              new AuditReport.Finding(
+                  AuditReport.Kind.ORPHAN_RESERVATION,
+                  key,
+                  orderId,
+                  key + " holds stock for order " + orderId + ", which does not exist"));
         } else if (o.status == Order.Status.REJECTED || o.status == Order.Status.CANCELLED) {
-          findings.add(new AuditReport.Finding(AuditReport.Kind.ORPHAN_RESERVATION, key, orderId,
-              key + " holds stock for order " + orderId + ", which is " + o.status));
+          findings.add(
+              new AuditReport.Finding(
+                  AuditReport.Kind.ORPHAN_RESERVATION,
+                  key,
+                  orderId,
+                  key + " holds stock for order " + orderId + ", which is " + o.status));
         }
       }
-      lines.add(new AuditReport.Line(key, s.received, reserved, committed, s.released, sold, oversold));
+      lines.add(
+          new AuditReport.Line(key, s.received, reserved, committed, s.released, sold, oversold));
     }
     long ordersSeen = orders.values().stream().filter(o -> o.details != null).count();
     return new AuditReport(lines, findings, ordersSeen, inFlight, events);

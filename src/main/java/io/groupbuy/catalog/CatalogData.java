@@ -6,11 +6,14 @@ import java.util.List;
 public final class CatalogData {
   private CatalogData() {}
 
-  /** A SKU; {@code cost} is the latest wholesale purchase price per unit (CNY per kg for produce). */
+  /**
+   * A SKU; {@code cost} is the latest wholesale purchase price per unit (CNY per kg for produce).
+   */
   public record Sku(String sku, String name, String category, double cost) {}
 
   /** A pickup point in a residential community, served by one warehouse. */
-  public record PickupPoint(String id, String name, String city, double lat, double lng, String warehouseId) {}
+  public record PickupPoint(
+      String id, String name, String city, double lat, double lng, String warehouseId) {}
 
   public record SkuList(List<Sku> skus) {}
 

@@ -1,6 +1,5 @@
 package io.groupbuy.catalog;
 
-import org.apache.pekko.http.javadsl.model.HttpMethods;
 import io.groupbuy.catalog.CatalogData.PickupPoint;
 import io.groupbuy.catalog.CatalogData.PickupPointList;
 import io.groupbuy.catalog.CatalogData.Sku;
@@ -13,10 +12,14 @@ import io.groupbuy.platform.Metrics;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** {@code /catalog}: anyone may list SKUs and pickup points; operators load them (see {@code sim.LoadCatalog}). */
+/**
+ * {@code /catalog}: anyone may list SKUs and pickup points; operators load them (see {@code
+ * sim.LoadCatalog}).
+ */
 public final class CatalogRoutes extends ApiDirectives {
   static final int MAX_BATCH = 1000;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
@@ -31,14 +34,38 @@ public final class CatalogRoutes extends ApiDirectives {
   @Override
   public Route routes() {
     return concat(
-        endpoint(HttpMethods.GET, "/catalog/skus", path -> json(StatusCodes.OK, new SkuList(catalog.skuList()))),
-        endpoint(HttpMethods.PUT, "/catalog/skus", path -> operator(p -> entity(JsonSupport.body(SkuList.class),
-            req -> onResult(catalog.putSkus(validSkus(req)), n -> json(StatusCodes.OK, Map.of("stored", n)))))),
-        endpoint(HttpMethods.GET, "/catalog/pickup-points", path ->
-            json(StatusCodes.OK, new PickupPointList(catalog.pickupPointList()))),
-        endpoint(HttpMethods.PUT, "/catalog/pickup-points", path -> operator(p ->
-            entity(JsonSupport.body(PickupPointList.class), req -> onResult(catalog.putPickupPoints(validPoints(req)),
-                n -> json(StatusCodes.OK, Map.of("stored", n)))))));
+        endpoint(
+            HttpMethods.GET,
+            "/catalog/skus",
+            path -> json(StatusCodes.OK, new SkuList(catalog.skuList()))),
+        endpoint(
+            HttpMethods.PUT,
+            "/catalog/skus",
+            path ->
+                operator(
+                    p ->
+                        entity(
+                            JsonSupport.body(SkuList.class),
+                            req ->
+                                onResult(
+                                    catalog.putSkus(validSkus(req)),
+                                    n -> json(StatusCodes.OK, Map.of("stored", n)))))),
+        endpoint(
+            HttpMethods.GET,
+            "/catalog/pickup-points",
+            path -> json(StatusCodes.OK, new PickupPointList(catalog.pickupPointList()))),
+        endpoint(
+            HttpMethods.PUT,
+            "/catalog/pickup-points",
+            path ->
+                operator(
+                    p ->
+                        entity(
+                            JsonSupport.body(PickupPointList.class),
+                            req ->
+                                onResult(
+                                    catalog.putPickupPoints(validPoints(req)),
+                                    n -> json(StatusCodes.OK, Map.of("stored", n)))))));
   }
 
   static List<Sku> validSkus(SkuList req) {
@@ -51,7 +78,8 @@ public final class CatalogRoutes extends ApiDirectives {
       text(s.name(), f + ".name");
       text(s.category(), f + ".category");
       if (!(s.cost() >= 0 && s.cost() < 1_000_000)) {
-        throw new ApiError.Failure(422, "invalid-cost", "cost must be between 0 and 1000000", f + ".cost");
+        throw new ApiError.Failure(
+            422, "invalid-cost", "cost must be between 0 and 1000000", f + ".cost");
       }
     }
     return skus;
@@ -68,11 +96,14 @@ public final class CatalogRoutes extends ApiDirectives {
       text(p.name(), f + ".name");
       text(p.city(), f + ".city");
       if (!(p.lat() >= -90 && p.lat() <= 90)) {
-        throw new ApiError.Failure(422, "invalid-coordinate", "lat must be within [-90, 90], got " + p.lat(),
-            f + ".lat");
+        throw new ApiError.Failure(
+            422, "invalid-coordinate", "lat must be within [-90, 90], got " + p.lat(), f + ".lat");
       }
       if (!(p.lng() >= -180 && p.lng() <= 180)) {
-        throw new ApiError.Failure(422, "invalid-coordinate", "lng must be within [-180, 180], got " + p.lng(),
+        throw new ApiError.Failure(
+            422,
+            "invalid-coordinate",
+            "lng must be within [-180, 180], got " + p.lng(),
             f + ".lng");
       }
     }
@@ -84,14 +115,16 @@ public final class CatalogRoutes extends ApiDirectives {
       throw new ApiError.Failure(400, "missing-field", field + " must be a non-empty list", field);
     }
     if (list.size() > MAX_BATCH) {
-      throw new ApiError.Failure(422, "batch-too-large", "at most " + MAX_BATCH + " entries per request", field);
+      throw new ApiError.Failure(
+          422, "batch-too-large", "at most " + MAX_BATCH + " entries per request", field);
     }
     return list;
   }
 
   private static void id(String v, String field) {
     if (v == null || !ID.matcher(v).matches()) {
-      throw new ApiError.Failure(422, "invalid-id", "ids are 1-100 characters of A-Z a-z 0-9 . _ : -", field);
+      throw new ApiError.Failure(
+          422, "invalid-id", "ids are 1-100 characters of A-Z a-z 0-9 . _ : -", field);
     }
   }
 

@@ -7,16 +7,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * The wiring between dispatch regions and vehicles through cluster sharding: regions hand routes to vehicles and
- * delivery statuses to orders (through the {@link DispatchRegion.OrderUpdates} port the order feature provides),
- * vehicles report to their region.
+ * The wiring between dispatch regions and vehicles through cluster sharding: regions hand routes to
+ * vehicles and delivery statuses to orders (through the {@link DispatchRegion.OrderUpdates} port
+ * the order feature provides), vehicles report to their region.
  */
 public final class ShardedDispatch implements DispatchRegion.Links, Vehicle.RegionLink {
   private final ClusterSharding sharding;
   private final Duration timeout;
   private final DispatchRegion.OrderUpdates orders;
 
-  public ShardedDispatch(ActorSystem<?> system, Duration timeout, DispatchRegion.OrderUpdates orders) {
+  public ShardedDispatch(
+      ActorSystem<?> system, Duration timeout, DispatchRegion.OrderUpdates orders) {
     this.sharding = ClusterSharding.get(system);
     this.timeout = timeout;
     this.orders = orders;
@@ -36,13 +37,15 @@ public final class ShardedDispatch implements DispatchRegion.Links, Vehicle.Regi
 
   @Override
   public CompletionStage<Long> assignRoute(String vehicleId, Vehicle.AssignRoute c) {
-    return vehicle(vehicleId).askWithStatus(r -> new Vehicle.AssignRoute(c.regionId(), c.version(), c.stops(),
-        c.reason(), r), timeout);
+    return vehicle(vehicleId)
+        .askWithStatus(
+            r -> new Vehicle.AssignRoute(c.regionId(), c.version(), c.stops(), c.reason(), r),
+            timeout);
   }
 
   @Override
-  public CompletionStage<?> deliveryStatus(String orderId, String status, String regionId, String vehicleId,
-                                           String stopId) {
+  public CompletionStage<?> deliveryStatus(
+      String orderId, String status, String regionId, String vehicleId, String stopId) {
     return orders.deliveryStatus(orderId, status, regionId, vehicleId, stopId);
   }
 

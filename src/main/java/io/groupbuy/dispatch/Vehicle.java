@@ -1,18 +1,24 @@
 package io.groupbuy.dispatch;
 
+import com.typesafe.config.Config;
 import io.groupbuy.platform.CborSerializable;
 import io.groupbuy.platform.ProtoPersisted;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleConsumer;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -27,45 +33,64 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import com.typesafe.config.Config;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.function.DoubleConsumer;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.typed.Terminated;
 
 /**
  * One delivery vehicle; entity id is the vehicle id.
  *
- * <p>Holds its driver, capacity, status, the current route (stops, planned ETAs, a version that only grows) and the
- * last GPS fix. Fixes update memory at full rate; the journal gets route changes, stop events, incidents, predicted
- * delays and a track sampled at most once per {@link Settings#trackSampleInterval()}. After every fix the remaining
- * stops' ETAs are predicted from the speed the vehicle actually manages; when one will miss its window by more than
- * {@link Settings#delayThreshold()}, {@code DelayPredicted} is persisted (once per stop and route version) and the
- * vehicle's region is told, so it can move stops to other vehicles.
+ * <p>Holds its driver, capacity, status, the current route (stops, planned ETAs, a version that
+ * only grows) and the last GPS fix. Fixes update memory at full rate; the journal gets route
+ * changes, stop events, incidents, predicted delays and a track sampled at most once per {@link
+ * Settings#trackSampleInterval()}. After every fix the remaining stops' ETAs are predicted from the
+ * speed the vehicle actually manages; when one will miss its window by more than {@link
+ * Settings#delayThreshold()}, {@code DelayPredicted} is persisted (once per stop and route version)
+ * and the vehicle's region is told, so it can move stops to other vehicles.
  *
- * <p>The driver's app is attached with {@link Connect}; route versions are pushed to it and it acknowledges them.
+ * <p>The driver's app is attached with {@link Connect}; route versions are pushed to it and it
+ * acknowledges them.
  */
 public final class Vehicle
     extends EventSourcedBehaviorWithEnforcedReplies<Vehicle.Command, Vehicle.Event, Vehicle.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Vehicle");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Vehicle");
   public static final String DEPOT = "depot";
 
-  /** Error codes at the start of error replies, mapped to HTTP statuses and WebSocket error frames. */
+  /**
+   * Error codes at the start of error replies, mapped to HTTP statuses and WebSocket error frames.
+   */
   public static final String NOT_FOUND = "not-found";
+
   public static final String CONFLICT = "conflict";
   public static final String INVALID = "invalid";
 
-  public enum Status { OFF_DUTY, IDLE, LOADING, EN_ROUTE, RETURNING, BROKEN_DOWN }
+  public enum Status {
+    OFF_DUTY,
+    IDLE,
+    LOADING,
+    EN_ROUTE,
+    RETURNING,
+    BROKEN_DOWN
+  }
 
-  public enum StopEventKind { DEPARTED_DEPOT, ARRIVED, DEPARTED, RETURNED }
+  public enum StopEventKind {
+    DEPARTED_DEPOT,
+    ARRIVED,
+    DEPARTED,
+    RETURNED
+  }
 
-  public record Settings(double plannedSpeedKmh, double roadFactor, Duration delayThreshold,
-                         Duration trackSampleInterval, Duration progressInterval) {
+  public record Settings(
+      double plannedSpeedKmh,
+      double roadFactor,
+      Duration delayThreshold,
+      Duration trackSampleInterval,
+      Duration progressInterval) {
     public static Settings fromConfig(Config c) {
-      return new Settings(c.getDouble("planned-speed-kmh"), c.getDouble("road-factor"),
-          c.getDuration("delay-threshold"), c.getDuration("track-sample-interval"),
+      return new Settings(
+          c.getDouble("planned-speed-kmh"),
+          c.getDouble("road-factor"),
+          c.getDuration("delay-threshold"),
+          c.getDuration("track-sample-interval"),
           c.getDuration("progress-interval"));
     }
   }
@@ -75,31 +100,46 @@ public final class Vehicle
     void update(String regionId, DispatchRegion.VehicleUpdate update);
   }
 
-  public record Fix(double lat, double lng, double speedKmh, long atMs) implements CborSerializable {}
+  public record Fix(double lat, double lng, double speedKmh, long atMs)
+      implements CborSerializable {}
 
   // ---- commands ----
   public sealed interface Command extends CborSerializable {}
 
-  public record Register(String driverId, int capacity, String regionId, double depotLat, double depotLng,
-                         ActorRef<StatusReply<Summary>> replyTo) implements Command {}
-
-  /** From the region: the route to drive; an older or equal version is acknowledged without change. */
-  public record AssignRoute(String regionId, long version, List<RouteStop> stops, String reason,
-                            ActorRef<StatusReply<Long>> replyTo) implements Command {}
+  public record Register(
+      String driverId,
+      int capacity,
+      String regionId,
+      double depotLat,
+      double depotLng,
+      ActorRef<StatusReply<Summary>> replyTo)
+      implements Command {}
 
   /**
-   * A GPS fix, already validated at the edge ({@code receivedAtMicros}: when, in epoch microseconds); older or
-   * duplicate fixes are ignored.
+   * From the region: the route to drive; an older or equal version is acknowledged without change.
    */
-  public record Gps(Fix fix, long receivedAtMicros, ActorRef<Command> handledTo) implements Command {
+  public record AssignRoute(
+      String regionId,
+      long version,
+      List<RouteStop> stops,
+      String reason,
+      ActorRef<StatusReply<Long>> replyTo)
+      implements Command {}
+
+  /**
+   * A GPS fix, already validated at the edge ({@code receivedAtMicros}: when, in epoch
+   * microseconds); older or duplicate fixes are ignored.
+   */
+  public record Gps(Fix fix, long receivedAtMicros, ActorRef<Command> handledTo)
+      implements Command {
     public Gps(Fix fix) {
       this(fix, 0, null);
     }
   }
 
   /**
-   * Fixes of one vehicle that arrived together at the edge (a busy socket or a gateway batch), with when each was
-   * received (epoch microseconds); {@code reachedTo} hears once the entity has them.
+   * Fixes of one vehicle that arrived together at the edge (a busy socket or a gateway batch), with
+   * when each was received (epoch microseconds); {@code reachedTo} hears once the entity has them.
    */
   public record GpsFixes(List<Fix> fixes, List<Long> receivedAtMicros, ActorRef<Done> reachedTo)
       implements Command {
@@ -113,24 +153,44 @@ public final class Vehicle
     }
   }
 
-  /** Internal: the persistent part has handled a fix (and written whatever it wrote); the next may come. */
-  enum GpsHandled implements Command { INSTANCE }
+  /**
+   * Internal: the persistent part has handled a fix (and written whatever it wrote); the next may
+   * come.
+   */
+  enum GpsHandled implements Command {
+    INSTANCE
+  }
 
-  public record ReportStop(String driverId, StopEventKind kind, String stopId, long atMs,
-                           ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+  public record ReportStop(
+      String driverId,
+      StopEventKind kind,
+      String stopId,
+      long atMs,
+      ActorRef<StatusReply<Summary>> replyTo)
+      implements Command {}
 
   public record Acknowledge(String driverId, long version, ActorRef<StatusReply<Summary>> replyTo)
       implements Command {}
 
-  /** A jam ({@code delayMinutes} held up) or a breakdown (the vehicle can no longer serve its stops). */
-  public record ReportIncident(String driverId, String kind, int delayMinutes, String note, long atMs,
-                               ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+  /**
+   * A jam ({@code delayMinutes} held up) or a breakdown (the vehicle can no longer serve its
+   * stops).
+   */
+  public record ReportIncident(
+      String driverId,
+      String kind,
+      int delayMinutes,
+      String note,
+      long atMs,
+      ActorRef<StatusReply<Summary>> replyTo)
+      implements Command {}
 
   /**
-   * The driver's app attaches; it receives the current route at once and every new version after. Attaching again
-   * with the same app changes nothing.
+   * The driver's app attaches; it receives the current route at once and every new version after.
+   * Attaching again with the same app changes nothing.
    */
-  public record Connect(String driverId, ActorRef<Push> driver, ActorRef<StatusReply<Summary>> replyTo)
+  public record Connect(
+      String driverId, ActorRef<Push> driver, ActorRef<StatusReply<Summary>> replyTo)
       implements Command {}
 
   public record Get(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
@@ -141,24 +201,47 @@ public final class Vehicle
   public sealed interface Push extends CborSerializable {}
 
   /** A route version for the driver; {@code reason} says why it changed. */
-  public record RoutePush(String vehicleId, long version, String reason, List<StopView> stops) implements Push {}
+  public record RoutePush(String vehicleId, long version, String reason, List<StopView> stops)
+      implements Push {}
 
   // ---- replies ----
-  public record StopView(String stopId, double lat, double lng, int units, long windowStartMs, long windowEndMs,
-                         List<String> orderIds, long plannedEtaMs, long etaMs, long latenessMs, String progress)
+  public record StopView(
+      String stopId,
+      double lat,
+      double lng,
+      int units,
+      long windowStartMs,
+      long windowEndMs,
+      List<String> orderIds,
+      long plannedEtaMs,
+      long etaMs,
+      long latenessMs,
+      String progress)
       implements CborSerializable {}
 
-  public record Summary(String vehicleId, String driverId, String regionId, Status status, int capacity,
-                        long routeVersion, long ackedVersion, List<StopView> stops, Fix lastFix,
-                        double speedKmh, String incident) implements CborSerializable {}
+  public record Summary(
+      String vehicleId,
+      String driverId,
+      String regionId,
+      Status status,
+      int capacity,
+      long routeVersion,
+      long ackedVersion,
+      List<StopView> stops,
+      Fix lastFix,
+      double speedKmh,
+      String incident)
+      implements CborSerializable {}
 
   // ---- events ----
   public sealed interface Event extends ProtoPersisted {}
 
-  public record VehicleRegistered(String driverId, int capacity, String regionId, double depotLat, double depotLng)
+  public record VehicleRegistered(
+      String driverId, int capacity, String regionId, double depotLat, double depotLng)
       implements Event {}
 
-  public record RouteAssigned(long version, String regionId, List<RouteStop> stops, long atMs) implements Event {
+  public record RouteAssigned(long version, String regionId, List<RouteStop> stops, long atMs)
+      implements Event {
     public RouteAssigned {
       stops = List.copyOf(stops);
     }
@@ -170,19 +253,33 @@ public final class Vehicle
 
   public record TrackSampled(Fix fix) implements Event {}
 
-  public record IncidentReported(String kind, int delayMinutes, String note, long atMs) implements Event {}
+  public record IncidentReported(String kind, int delayMinutes, String note, long atMs)
+      implements Event {}
 
-  public record DelayPredicted(String stopId, long routeVersion, long predictedEtaMs, long latenessSeconds)
+  public record DelayPredicted(
+      String stopId, long routeVersion, long predictedEtaMs, long latenessSeconds)
       implements Event {}
 
   /** Arrival and departure times at one stop of the current route (0 = not yet). */
   public record Progress(long arrivedAtMs, long departedAtMs) {}
 
-  public record State(String driverId, int capacity, String regionId, double depotLat, double depotLng,
-                      Status status, long routeVersion, List<RouteStop> stops, Map<String, Progress> progress,
-                      long ackedVersion, Fix lastTrack, String incident, long jamUntilMs) implements ProtoPersisted {
-    public static final State EMPTY = new State("", 0, "", 0, 0, Status.OFF_DUTY, 0, List.of(), Map.of(), 0, null,
-        "", 0);
+  public record State(
+      String driverId,
+      int capacity,
+      String regionId,
+      double depotLat,
+      double depotLng,
+      Status status,
+      long routeVersion,
+      List<RouteStop> stops,
+      Map<String, Progress> progress,
+      long ackedVersion,
+      Fix lastTrack,
+      String incident,
+      long jamUntilMs)
+      implements ProtoPersisted {
+    public static final State EMPTY =
+        new State("", 0, "", 0, 0, Status.OFF_DUTY, 0, List.of(), Map.of(), 0, null, "", 0);
 
     public State {
       stops = List.copyOf(stops);
@@ -209,25 +306,67 @@ public final class Vehicle
     State apply(Event event) {
       if (event instanceof VehicleRegistered e) {
         Status next = status == Status.OFF_DUTY ? Status.IDLE : status;
-        return new State(e.driverId(), e.capacity(), e.regionId(), e.depotLat(), e.depotLng(), next, routeVersion,
-            stops, progress, ackedVersion, lastTrack, incident, jamUntilMs);
+        return new State(
+            e.driverId(),
+            e.capacity(),
+            e.regionId(),
+            e.depotLat(),
+            e.depotLng(),
+            next,
+            routeVersion,
+            stops,
+            progress,
+            ackedVersion,
+            lastTrack,
+            incident,
+            jamUntilMs);
       } else if (event instanceof RouteAssigned e) {
         // progress on stops that stay on the route is kept: a reroute does not un-serve anything
         Map<String, Progress> kept = new LinkedHashMap<>();
-        e.stops().forEach(s -> {
-          if (progress.containsKey(s.stopId())) kept.put(s.stopId(), progress.get(s.stopId()));
-        });
+        e.stops()
+            .forEach(
+                s -> {
+                  if (progress.containsKey(s.stopId()))
+                    kept.put(s.stopId(), progress.get(s.stopId()));
+                });
         Status next;
         if (status == Status.BROKEN_DOWN) next = status;
-        else if (e.stops().isEmpty()) next = status == Status.EN_ROUTE ? Status.RETURNING : status == Status.LOADING
-            ? Status.IDLE : status;
+        else if (e.stops().isEmpty())
+          next =
+              status == Status.EN_ROUTE
+                  ? Status.RETURNING
+                  : status == Status.LOADING ? Status.IDLE : status;
         else if (status == Status.IDLE || status == Status.OFF_DUTY) next = Status.LOADING;
         else next = status == Status.RETURNING ? Status.EN_ROUTE : status;
-        return new State(driverId, capacity, e.regionId(), depotLat, depotLng, next, e.version(), e.stops(), kept,
-            ackedVersion, lastTrack, incident, jamUntilMs);
+        return new State(
+            driverId,
+            capacity,
+            e.regionId(),
+            depotLat,
+            depotLng,
+            next,
+            e.version(),
+            e.stops(),
+            kept,
+            ackedVersion,
+            lastTrack,
+            incident,
+            jamUntilMs);
       } else if (event instanceof RouteAcknowledged e) {
-        return new State(driverId, capacity, regionId, depotLat, depotLng, status, routeVersion, stops, progress,
-            Math.max(ackedVersion, e.version()), lastTrack, incident, jamUntilMs);
+        return new State(
+            driverId,
+            capacity,
+            regionId,
+            depotLat,
+            depotLng,
+            status,
+            routeVersion,
+            stops,
+            progress,
+            Math.max(ackedVersion, e.version()),
+            lastTrack,
+            incident,
+            jamUntilMs);
       } else if (event instanceof StopReported e) {
         Map<String, Progress> p = new LinkedHashMap<>(progress);
         Status next = status;
@@ -239,29 +378,98 @@ public final class Vehicle
           }
           case DEPARTED -> {
             Progress before = progressOf(e.stopId());
-            p.put(e.stopId(), new Progress(before.arrivedAtMs() == 0 ? e.atMs() : before.arrivedAtMs(), e.atMs()));
+            p.put(
+                e.stopId(),
+                new Progress(
+                    before.arrivedAtMs() == 0 ? e.atMs() : before.arrivedAtMs(), e.atMs()));
           }
           case RETURNED -> next = Status.IDLE;
         }
-        State s = new State(driverId, capacity, regionId, depotLat, depotLng, next, routeVersion, stops, p,
-            ackedVersion, lastTrack, incident, jamUntilMs);
-        if (e.kind() == StopEventKind.DEPARTED && s.remaining().isEmpty() && status != Status.BROKEN_DOWN) {
-          s = new State(driverId, capacity, regionId, depotLat, depotLng, Status.RETURNING, routeVersion, stops, p,
-              ackedVersion, lastTrack, incident, jamUntilMs);
+        State s =
+            new State(
+                driverId,
+                capacity,
+                regionId,
+                depotLat,
+                depotLng,
+                next,
+                routeVersion,
+                stops,
+                p,
+                ackedVersion,
+                lastTrack,
+                incident,
+                jamUntilMs);
+        if (e.kind() == StopEventKind.DEPARTED
+            && s.remaining().isEmpty()
+            && status != Status.BROKEN_DOWN) {
+          s =
+              new State(
+                  driverId,
+                  capacity,
+                  regionId,
+                  depotLat,
+                  depotLng,
+                  Status.RETURNING,
+                  routeVersion,
+                  stops,
+                  p,
+                  ackedVersion,
+                  lastTrack,
+                  incident,
+                  jamUntilMs);
         }
         if (e.kind() == StopEventKind.RETURNED) {
-          s = new State(driverId, capacity, regionId, depotLat, depotLng, Status.IDLE, routeVersion, List.of(),
-              Map.of(), ackedVersion, lastTrack, "", 0);
+          s =
+              new State(
+                  driverId,
+                  capacity,
+                  regionId,
+                  depotLat,
+                  depotLng,
+                  Status.IDLE,
+                  routeVersion,
+                  List.of(),
+                  Map.of(),
+                  ackedVersion,
+                  lastTrack,
+                  "",
+                  0);
         }
         return s;
       } else if (event instanceof TrackSampled e) {
-        return new State(driverId, capacity, regionId, depotLat, depotLng, status, routeVersion, stops, progress,
-            ackedVersion, e.fix(), incident, jamUntilMs);
+        return new State(
+            driverId,
+            capacity,
+            regionId,
+            depotLat,
+            depotLng,
+            status,
+            routeVersion,
+            stops,
+            progress,
+            ackedVersion,
+            e.fix(),
+            incident,
+            jamUntilMs);
       } else if (event instanceof IncidentReported e) {
         boolean breakdown = "BREAKDOWN".equals(e.kind());
-        long jam = breakdown ? jamUntilMs : Math.max(jamUntilMs, e.atMs() + e.delayMinutes() * 60_000L);
-        return new State(driverId, capacity, regionId, depotLat, depotLng, breakdown ? Status.BROKEN_DOWN : status,
-            routeVersion, stops, progress, ackedVersion, lastTrack, e.kind(), jam);
+        long jam =
+            breakdown ? jamUntilMs : Math.max(jamUntilMs, e.atMs() + e.delayMinutes() * 60_000L);
+        return new State(
+            driverId,
+            capacity,
+            regionId,
+            depotLat,
+            depotLng,
+            breakdown ? Status.BROKEN_DOWN : status,
+            routeVersion,
+            stops,
+            progress,
+            ackedVersion,
+            lastTrack,
+            e.kind(),
+            jam);
       } else if (event instanceof DelayPredicted) {
         return this;
       }
@@ -269,10 +477,15 @@ public final class Vehicle
     }
   }
 
-  public static void init(ActorSystem<?> system, Settings settings, RegionLink region,
-                          DoubleConsumer fixLatencySeconds) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> entity(ctx.getEntityId(), settings, region,
-        fixLatencySeconds)));
+  public static void init(
+      ActorSystem<?> system,
+      Settings settings,
+      RegionLink region,
+      DoubleConsumer fixLatencySeconds) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                ENTITY_KEY, ctx -> entity(ctx.getEntityId(), settings, region, fixLatencySeconds)));
   }
 
   /** The persistent vehicle alone (behaviour tests); the cluster runs it behind {@link #entity}. */
@@ -281,22 +494,26 @@ public final class Vehicle
   }
 
   /**
-   * The sharded entity: a small front actor that takes GPS fixes at any rate and hands them to the persistent vehicle
-   * one at a time, keeping only the newest while one is being handled; every other command passes straight through.
-   * Without it, fixes arriving while the vehicle writes an event pile up in its stash, and replaying thousands of
-   * stashed commands that write nothing recurses deep enough to overflow the stack (a known limitation of the
-   * persistence library). {@code fixLatencySeconds} hears how long each fix took from the edge to the entity.
+   * The sharded entity: a small front actor that takes GPS fixes at any rate and hands them to the
+   * persistent vehicle one at a time, keeping only the newest while one is being handled; every
+   * other command passes straight through. Without it, fixes arriving while the vehicle writes an
+   * event pile up in its stash, and replaying thousands of stashed commands that write nothing
+   * recurses deep enough to overflow the stack (a known limitation of the persistence library).
+   * {@code fixLatencySeconds} hears how long each fix took from the edge to the entity.
    */
-  public static Behavior<Command> entity(String vehicleId, Settings settings, RegionLink region,
-                                         DoubleConsumer fixLatencySeconds) {
-    return Behaviors.setup(ctx -> {
-      ActorRef<Command> vehicle = ctx.spawn(create(vehicleId, settings, region), "state");
-      ctx.watch(vehicle);
-      return new GpsFront(ctx.getSelf(), vehicle, fixLatencySeconds).behavior();
-    });
+  public static Behavior<Command> entity(
+      String vehicleId, Settings settings, RegionLink region, DoubleConsumer fixLatencySeconds) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorRef<Command> vehicle = ctx.spawn(create(vehicleId, settings, region), "state");
+          ctx.watch(vehicle);
+          return new GpsFront(ctx.getSelf(), vehicle, fixLatencySeconds).behavior();
+        });
   }
 
-  /** See {@link #entity}: at most one fix in flight to the persistent vehicle, newer ones coalesced. */
+  /**
+   * See {@link #entity}: at most one fix in flight to the persistent vehicle, newer ones coalesced.
+   */
   private static final class GpsFront {
     final ActorRef<Command> self;
     final ActorRef<Command> vehicle;
@@ -322,34 +539,44 @@ public final class Vehicle
 
     Behavior<Command> behavior() {
       return Behaviors.receive(Command.class)
-          .onMessage(Gps.class, g -> {
-            if (g.receivedAtMicros() > 0) {
-              fixLatencySeconds.accept(Math.max(0, GpsGate.nowMicros() - g.receivedAtMicros()) / 1e6);
-            }
-            offer(g.fix());
-            return Behaviors.same();
-          })
-          .onMessage(GpsFixes.class, g -> {
-            long now = GpsGate.nowMicros();
-            g.receivedAtMicros().forEach(t -> fixLatencySeconds.accept(Math.max(0, now - t) / 1e6));
-            // the sender waits for this before its next chunk: the edge cannot outrun the entities
-            if (g.reachedTo() != null) g.reachedTo().tell(Done.getInstance());
-            if (!g.fixes().isEmpty()) offer(g.newest());
-            return Behaviors.same();
-          })
-          .onMessage(GpsHandled.class, h -> {
-            if (newest != null) {
-              vehicle.tell(new Gps(newest, 0, self));
-              newest = null;
-            } else {
-              inFlight = false;
-            }
-            return Behaviors.same();
-          })
-          .onAnyMessage(c -> {
-            vehicle.tell(c);
-            return Behaviors.same();
-          })
+          .onMessage(
+              Gps.class,
+              g -> {
+                if (g.receivedAtMicros() > 0) {
+                  fixLatencySeconds.accept(
+                      Math.max(0, GpsGate.nowMicros() - g.receivedAtMicros()) / 1e6);
+                }
+                offer(g.fix());
+                return Behaviors.same();
+              })
+          .onMessage(
+              GpsFixes.class,
+              g -> {
+                long now = GpsGate.nowMicros();
+                g.receivedAtMicros()
+                    .forEach(t -> fixLatencySeconds.accept(Math.max(0, now - t) / 1e6));
+                // the sender waits for this before its next chunk: the edge cannot outrun the
+                // entities
+                if (g.reachedTo() != null) g.reachedTo().tell(Done.getInstance());
+                if (!g.fixes().isEmpty()) offer(g.newest());
+                return Behaviors.same();
+              })
+          .onMessage(
+              GpsHandled.class,
+              h -> {
+                if (newest != null) {
+                  vehicle.tell(new Gps(newest, 0, self));
+                  newest = null;
+                } else {
+                  inFlight = false;
+                }
+                return Behaviors.same();
+              })
+          .onAnyMessage(
+              c -> {
+                vehicle.tell(c);
+                return Behaviors.same();
+              })
           .onSignal(Terminated.class, t -> Behaviors.stopped())
           .build();
     }
@@ -360,15 +587,18 @@ public final class Vehicle
   private final Settings settings;
   private final RegionLink region;
   private final DelayPredictor predictor;
-  // Memory only: full-rate GPS, the speed the vehicle manages, attached drivers' apps, what was already reported.
+  // Memory only: full-rate GPS, the speed the vehicle manages, attached drivers' apps, what was
+  // already reported.
   private Fix lastFix;
   private double speedEwma = Double.NaN;
   private long lastProgressSentMs;
   private final Set<String> delaysPredicted = new HashSet<>();
   private final List<ActorRef<Push>> drivers = new ArrayList<>();
 
-  private Vehicle(String vehicleId, ActorContext<Command> context, Settings settings, RegionLink region) {
-    super(PersistenceId.of(ENTITY_KEY.name(), vehicleId),
+  private Vehicle(
+      String vehicleId, ActorContext<Command> context, Settings settings, RegionLink region) {
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), vehicleId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.vehicleId = vehicleId;
     this.context = context;
@@ -395,10 +625,13 @@ public final class Vehicle
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), s -> {
-          lastFix = s.lastTrack();
-          for (RouteStop stop : s.stops()) delaysPredicted.add(delayKey(s.routeVersion(), stop.stopId()));
-        })
+        .onSignal(
+            RecoveryCompleted.instance(),
+            s -> {
+              lastFix = s.lastTrack();
+              for (RouteStop stop : s.stops())
+                delaysPredicted.add(delayKey(s.routeVersion(), stop.stopId()));
+            })
         .build();
   }
 
@@ -408,34 +641,52 @@ public final class Vehicle
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder().forAnyState()
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
         .onCommand(Register.class, this::onRegister)
         .onCommand(AssignRoute.class, this::onAssign)
         .onCommand(Gps.class, this::onGps)
         .onCommand(GpsHandled.class, (s, c) -> Effect().noReply())
-        .onCommand(GpsFixes.class, (s, c) -> {
-          if (c.reachedTo() != null) c.reachedTo().tell(Done.getInstance());
-          return c.fixes().isEmpty() ? Effect().noReply() : onGps(s, new Gps(c.newest()));
-        })
+        .onCommand(
+            GpsFixes.class,
+            (s, c) -> {
+              if (c.reachedTo() != null) c.reachedTo().tell(Done.getInstance());
+              return c.fixes().isEmpty() ? Effect().noReply() : onGps(s, new Gps(c.newest()));
+            })
         .onCommand(ReportStop.class, this::onReportStop)
         .onCommand(Acknowledge.class, this::onAcknowledge)
         .onCommand(ReportIncident.class, this::onIncident)
         .onCommand(Connect.class, this::onConnect)
-        .onCommand(DriverGone.class, (s, c) -> {
-          drivers.remove(c.driver());
-          return Effect().noReply();
-        })
-        .onCommand(Get.class, (s, c) -> s.registered()
-            ? Effect().reply(c.replyTo(), StatusReply.success(summary(s)))
-            : Effect().reply(c.replyTo(), StatusReply.error(NOT_FOUND + ": no vehicle " + vehicleId)))
+        .onCommand(
+            DriverGone.class,
+            (s, c) -> {
+              drivers.remove(c.driver());
+              return Effect().noReply();
+            })
+        .onCommand(
+            Get.class,
+            (s, c) ->
+                s.registered()
+                    ? Effect().reply(c.replyTo(), StatusReply.success(summary(s)))
+                    : Effect()
+                        .reply(
+                            c.replyTo(),
+                            StatusReply.error(NOT_FOUND + ": no vehicle " + vehicleId)))
         .build();
   }
 
   private ReplyEffect<Event, State> onRegister(State s, Register c) {
-    if (c.capacity() <= 0) return Effect().reply(c.replyTo(), StatusReply.error(INVALID + ": capacity must be positive"));
-    VehicleRegistered e = new VehicleRegistered(c.driverId(), c.capacity(), c.regionId(), c.depotLat(), c.depotLng());
-    if (s.registered() && s.driverId().equals(c.driverId()) && s.capacity() == c.capacity()
-        && s.regionId().equals(c.regionId()) && s.depotLat() == c.depotLat() && s.depotLng() == c.depotLng()) {
+    if (c.capacity() <= 0)
+      return Effect()
+          .reply(c.replyTo(), StatusReply.error(INVALID + ": capacity must be positive"));
+    VehicleRegistered e =
+        new VehicleRegistered(c.driverId(), c.capacity(), c.regionId(), c.depotLat(), c.depotLng());
+    if (s.registered()
+        && s.driverId().equals(c.driverId())
+        && s.capacity() == c.capacity()
+        && s.regionId().equals(c.regionId())
+        && s.depotLat() == c.depotLat()
+        && s.depotLng() == c.depotLng()) {
       return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
     }
     return Effect().persist(e).thenReply(c.replyTo(), next -> StatusReply.success(summary(next)));
@@ -443,10 +694,16 @@ public final class Vehicle
 
   private ReplyEffect<Event, State> onAssign(State s, AssignRoute c) {
     if (!s.registered()) {
-      return Effect().reply(c.replyTo(), StatusReply.error(NOT_FOUND + ": vehicle " + vehicleId + " not registered"));
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(NOT_FOUND + ": vehicle " + vehicleId + " not registered"));
     }
-    if (c.version() <= s.routeVersion()) return Effect().reply(c.replyTo(), StatusReply.success(s.routeVersion()));
-    return Effect().persist(new RouteAssigned(c.version(), c.regionId(), c.stops(), System.currentTimeMillis()))
+    if (c.version() <= s.routeVersion())
+      return Effect().reply(c.replyTo(), StatusReply.success(s.routeVersion()));
+    return Effect()
+        .persist(
+            new RouteAssigned(c.version(), c.regionId(), c.stops(), System.currentTimeMillis()))
         .thenRun(next -> push(next, c.reason()))
         .thenReply(c.replyTo(), next -> StatusReply.success(next.routeVersion()));
   }
@@ -462,12 +719,15 @@ public final class Vehicle
       double hours = (fix.atMs() - lastFix.atMs()) / 3_600_000.0;
       speed = predictor.roadKm(lastFix.lat(), lastFix.lng(), fix.lat(), fix.lng()) / hours;
     }
-    // standing at a stop or at the warehouse is service, not traffic: it must not slow the predicted driving
+    // standing at a stop or at the warehouse is service, not traffic: it must not slow the
+    // predicted driving
     boolean serving = speed >= 0 && speed < 3 && nearStopOrDepot(s, fix);
-    if (speed >= 0 && !serving) speedEwma = Double.isNaN(speedEwma) ? speed : 0.8 * speedEwma + 0.2 * speed;
+    if (speed >= 0 && !serving)
+      speedEwma = Double.isNaN(speedEwma) ? speed : 0.8 * speedEwma + 0.2 * speed;
     lastFix = fix;
     List<Event> events = new ArrayList<>();
-    if (s.lastTrack() == null || fix.atMs() - s.lastTrack().atMs() >= settings.trackSampleInterval().toMillis()) {
+    if (s.lastTrack() == null
+        || fix.atMs() - s.lastTrack().atMs() >= settings.trackSampleInterval().toMillis()) {
       events.add(new TrackSampled(fix));
     }
     List<DelayPredicted> delays = predictDelays(s, fix.atMs());
@@ -478,32 +738,46 @@ public final class Vehicle
       if (c.handledTo() != null) c.handledTo().tell(GpsHandled.INSTANCE);
       return Effect().noReply();
     }
-    return Effect().persist(events).thenRun(next -> {
-      if (!delays.isEmpty() || progressDue) sendUpdate(next, fix.atMs(), delays.isEmpty() ? null : delays.get(0));
-      if (c.handledTo() != null) c.handledTo().tell(GpsHandled.INSTANCE);
-    }).thenNoReply();
+    return Effect()
+        .persist(events)
+        .thenRun(
+            next -> {
+              if (!delays.isEmpty() || progressDue)
+                sendUpdate(next, fix.atMs(), delays.isEmpty() ? null : delays.get(0));
+              if (c.handledTo() != null) c.handledTo().tell(GpsHandled.INSTANCE);
+            })
+        .thenNoReply();
   }
 
   private boolean nearStopOrDepot(State s, Fix fix) {
     if (predictor.roadKm(fix.lat(), fix.lng(), s.depotLat(), s.depotLng()) < 0.3) return true;
-    return s.remaining().stream().limit(1)
+    return s.remaining().stream()
+        .limit(1)
         .anyMatch(r -> predictor.roadKm(fix.lat(), fix.lng(), r.lat(), r.lng()) < 0.3);
   }
 
-  /** New delays beyond the threshold on the current route; each stop reported once per route version. */
+  /**
+   * New delays beyond the threshold on the current route; each stop reported once per route
+   * version.
+   */
   private List<DelayPredicted> predictDelays(State s, long nowMs) {
     if (lastFix == null || s.status() == Status.BROKEN_DOWN) return List.of();
     List<DelayPredicted> out = new ArrayList<>();
     for (DelayPredictor.Eta eta : etas(s, nowMs)) {
       if (eta.latenessMs() > settings.delayThreshold().toMillis()
           && delaysPredicted.add(delayKey(s.routeVersion(), eta.stopId()))) {
-        out.add(new DelayPredicted(eta.stopId(), s.routeVersion(), eta.etaMs(), eta.latenessMs() / 1000));
+        out.add(
+            new DelayPredicted(
+                eta.stopId(), s.routeVersion(), eta.etaMs(), eta.latenessMs() / 1000));
       }
     }
     return out;
   }
 
-  /** Speed used for predictions: what the vehicle manages lately, never above the planned road speed. */
+  /**
+   * Speed used for predictions: what the vehicle manages lately, never above the planned road
+   * speed.
+   */
   private double speedKmh() {
     double planned = settings.plannedSpeedKmh();
     if (Double.isNaN(speedEwma)) return planned;
@@ -529,33 +803,58 @@ public final class Vehicle
     int committed = remaining.isEmpty() || s.status() == Status.LOADING ? 0 : 1;
     Map<String, Long> etas = new LinkedHashMap<>();
     etas(s, nowMs).forEach(e -> etas.put(e.stopId(), e.etaMs()));
-    region.update(s.regionId(), new DispatchRegion.VehicleUpdate(vehicleId, s.status().name(), s.routeVersion(),
-        lat, lng, Math.max(nowMs, s.jamUntilMs()), remaining, committed, etas,
-        delay == null ? "" : delay.stopId(), delay == null ? 0 : delay.latenessSeconds()));
+    region.update(
+        s.regionId(),
+        new DispatchRegion.VehicleUpdate(
+            vehicleId,
+            s.status().name(),
+            s.routeVersion(),
+            lat,
+            lng,
+            Math.max(nowMs, s.jamUntilMs()),
+            remaining,
+            committed,
+            etas,
+            delay == null ? "" : delay.stopId(),
+            delay == null ? 0 : delay.latenessSeconds()));
   }
 
   private ReplyEffect<Event, State> onReportStop(State s, ReportStop c) {
     String problem = driverProblem(s, c.driverId());
     if (problem != null) return Effect().reply(c.replyTo(), StatusReply.error(problem));
-    boolean depotEvent = c.kind() == StopEventKind.DEPARTED_DEPOT || c.kind() == StopEventKind.RETURNED;
+    boolean depotEvent =
+        c.kind() == StopEventKind.DEPARTED_DEPOT || c.kind() == StopEventKind.RETURNED;
     if (!depotEvent) {
       RouteStop stop = s.stop(c.stopId());
       if (stop == null) {
-        return Effect().reply(c.replyTo(), StatusReply.error(INVALID + ": stop " + c.stopId()
-            + " is not on route version " + s.routeVersion() + " of vehicle " + vehicleId));
+        return Effect()
+            .reply(
+                c.replyTo(),
+                StatusReply.error(
+                    INVALID
+                        + ": stop "
+                        + c.stopId()
+                        + " is not on route version "
+                        + s.routeVersion()
+                        + " of vehicle "
+                        + vehicleId));
       }
       Progress p = s.progressOf(c.stopId());
-      boolean repeat = c.kind() == StopEventKind.ARRIVED ? p.arrivedAtMs() != 0 : p.departedAtMs() != 0;
+      boolean repeat =
+          c.kind() == StopEventKind.ARRIVED ? p.arrivedAtMs() != 0 : p.departedAtMs() != 0;
       if (repeat) return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
     } else if ((c.kind() == StopEventKind.RETURNED && s.status() == Status.IDLE)
         || (c.kind() == StopEventKind.DEPARTED_DEPOT && s.status() != Status.LOADING)) {
       return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
     }
     long at = c.atMs() > 0 ? c.atMs() : System.currentTimeMillis();
-    return Effect().persist(new StopReported(c.kind(), c.stopId(), at))
-        .thenRun(next -> {
-          sendUpdate(next, at, null); // the region learns departures, visits and returns at once
-        })
+    return Effect()
+        .persist(new StopReported(c.kind(), c.stopId(), at))
+        .thenRun(
+            next -> {
+              sendUpdate(
+                  next, at, null); // the region learns departures, visits and returns at once
+            })
         .thenReply(c.replyTo(), next -> StatusReply.success(summary(next)));
   }
 
@@ -563,11 +862,20 @@ public final class Vehicle
     String problem = driverProblem(s, c.driverId());
     if (problem != null) return Effect().reply(c.replyTo(), StatusReply.error(problem));
     if (c.version() > s.routeVersion()) {
-      return Effect().reply(c.replyTo(), StatusReply.error(INVALID + ": version " + c.version()
-          + " was never sent; the current route version is " + s.routeVersion()));
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  INVALID
+                      + ": version "
+                      + c.version()
+                      + " was never sent; the current route version is "
+                      + s.routeVersion()));
     }
-    if (c.version() <= s.ackedVersion()) return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
-    return Effect().persist(new RouteAcknowledged(c.version()))
+    if (c.version() <= s.ackedVersion())
+      return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
+    return Effect()
+        .persist(new RouteAcknowledged(c.version()))
         .thenReply(c.replyTo(), next -> StatusReply.success(summary(next)));
   }
 
@@ -575,19 +883,24 @@ public final class Vehicle
     String problem = driverProblem(s, c.driverId());
     if (problem != null) return Effect().reply(c.replyTo(), StatusReply.error(problem));
     if (!"JAM".equals(c.kind()) && !"BREAKDOWN".equals(c.kind())) {
-      return Effect().reply(c.replyTo(), StatusReply.error(INVALID + ": incident kind must be JAM or BREAKDOWN"));
+      return Effect()
+          .reply(
+              c.replyTo(), StatusReply.error(INVALID + ": incident kind must be JAM or BREAKDOWN"));
     }
     if ("JAM".equals(c.kind()) && (c.delayMinutes() <= 0 || c.delayMinutes() > 24 * 60)) {
-      return Effect().reply(c.replyTo(), StatusReply.error(INVALID + ": a jam needs delayMinutes in 1..1440"));
+      return Effect()
+          .reply(c.replyTo(), StatusReply.error(INVALID + ": a jam needs delayMinutes in 1..1440"));
     }
     long at = c.atMs() > 0 ? c.atMs() : System.currentTimeMillis();
-    IncidentReported incident = new IncidentReported(c.kind(), Math.max(0, c.delayMinutes()),
-        c.note() == null ? "" : c.note(), at);
+    IncidentReported incident =
+        new IncidentReported(
+            c.kind(), Math.max(0, c.delayMinutes()), c.note() == null ? "" : c.note(), at);
     State after = s.apply(incident);
     List<Event> events = new ArrayList<>(List.of(incident));
     List<DelayPredicted> delays = predictDelays(after, at);
     events.addAll(delays);
-    return Effect().persist(events)
+    return Effect()
+        .persist(events)
         .thenRun(next -> sendUpdate(next, at, delays.isEmpty() ? null : delays.get(0)))
         .thenReply(c.replyTo(), next -> StatusReply.success(summary(next)));
   }
@@ -595,7 +908,8 @@ public final class Vehicle
   private ReplyEffect<Event, State> onConnect(State s, Connect c) {
     String problem = driverProblem(s, c.driverId());
     if (problem != null) return Effect().reply(c.replyTo(), StatusReply.error(problem));
-    // the socket re-attaches periodically, so an entity restarted on another node finds its driver again
+    // the socket re-attaches periodically, so an entity restarted on another node finds its driver
+    // again
     if (!drivers.contains(c.driver())) {
       drivers.add(c.driver());
       context.watchWith(c.driver(), new DriverGone(c.driver()));
@@ -623,23 +937,49 @@ public final class Vehicle
 
   private List<StopView> views(State s) {
     Map<String, DelayPredictor.Eta> etas = new LinkedHashMap<>();
-    etas(s, lastFix != null ? Math.max(lastFix.atMs(), System.currentTimeMillis()) : System.currentTimeMillis())
+    etas(
+            s,
+            lastFix != null
+                ? Math.max(lastFix.atMs(), System.currentTimeMillis())
+                : System.currentTimeMillis())
         .forEach(e -> etas.put(e.stopId(), e));
     List<StopView> out = new ArrayList<>();
     for (RouteStop r : s.stops()) {
       Progress p = s.progressOf(r.stopId());
       DelayPredictor.Eta eta = etas.get(r.stopId());
-      String progress = p.departedAtMs() != 0 ? "DEPARTED" : p.arrivedAtMs() != 0 ? "ARRIVED" : "PENDING";
+      String progress =
+          p.departedAtMs() != 0 ? "DEPARTED" : p.arrivedAtMs() != 0 ? "ARRIVED" : "PENDING";
       long etaMs = eta != null ? eta.etaMs() : p.arrivedAtMs();
-      out.add(new StopView(r.stopId(), r.lat(), r.lng(), r.units(), r.windowStartMs(), r.windowEndMs(), r.orderIds(),
-          r.plannedEtaMs(), etaMs, eta != null ? eta.latenessMs() : 0, progress));
+      out.add(
+          new StopView(
+              r.stopId(),
+              r.lat(),
+              r.lng(),
+              r.units(),
+              r.windowStartMs(),
+              r.windowEndMs(),
+              r.orderIds(),
+              r.plannedEtaMs(),
+              etaMs,
+              eta != null ? eta.latenessMs() : 0,
+              progress));
     }
     return out;
   }
 
   private Summary summary(State s) {
-    return new Summary(vehicleId, s.driverId(), s.regionId(), s.status(), s.capacity(), s.routeVersion(),
-        s.ackedVersion(), views(s), lastFix, speedKmh(), s.incident());
+    return new Summary(
+        vehicleId,
+        s.driverId(),
+        s.regionId(),
+        s.status(),
+        s.capacity(),
+        s.routeVersion(),
+        s.ackedVersion(),
+        views(s),
+        lastFix,
+        speedKmh(),
+        s.incident());
   }
 
   @Override

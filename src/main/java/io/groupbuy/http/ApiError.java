@@ -2,7 +2,10 @@ package io.groupbuy.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** The body of every 4xx/5xx answer: a stable machine code, a message for people, and the offending field. */
+/**
+ * The body of every 4xx/5xx answer: a stable machine code, a message for people, and the offending
+ * field.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApiError(String code, String message, String field) {
   public static ApiError of(String code, String message) {

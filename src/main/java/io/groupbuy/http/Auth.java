@@ -7,15 +7,19 @@ import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Issues and checks the bearer tokens of the public API: HMAC-SHA256 signed JWTs carrying a subject and a role.
- * Every route checks credentials through this one class.
+ * Issues and checks the bearer tokens of the public API: HMAC-SHA256 signed JWTs carrying a subject
+ * and a role. Every route checks credentials through this one class.
  */
 public final class Auth {
-  public enum Role { CUSTOMER, OPERATOR, DRIVER }
+  public enum Role {
+    CUSTOMER,
+    OPERATOR,
+    DRIVER
+  }
 
   /** Who is calling: a customer id, an operator name or a driver's vehicle id, with the role. */
   public record Principal(String subject, Role role) {
@@ -34,19 +38,25 @@ public final class Auth {
     }
     this.algorithm = Algorithm.HMAC256(secret);
     this.issuer = issuer;
-    this.verifier = JWT.require(algorithm).withIssuer(issuer).withClaimPresence("exp").acceptLeeway(5).build();
+    this.verifier =
+        JWT.require(algorithm).withIssuer(issuer).withClaimPresence("exp").acceptLeeway(5).build();
   }
 
   public String issue(String subject, Role role, Duration validFor) {
     Instant now = Instant.now();
-    return JWT.create().withIssuer(issuer).withSubject(subject)
+    return JWT.create()
+        .withIssuer(issuer)
+        .withSubject(subject)
         .withClaim("role", role.name().toLowerCase(Locale.ROOT))
-        .withIssuedAt(now).withExpiresAt(now.plus(validFor)).sign(algorithm);
+        .withIssuedAt(now)
+        .withExpiresAt(now.plus(validFor))
+        .sign(algorithm);
   }
 
   /** The principal of a valid {@code Authorization: Bearer …} header value, or empty. */
   public Optional<Principal> verifyHeader(String headerValue) {
-    if (headerValue == null || !headerValue.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
+    if (headerValue == null || !headerValue.regionMatches(true, 0, "Bearer ", 0, 7))
+      return Optional.empty();
     return verify(headerValue.substring(7).trim());
   }
 
@@ -54,8 +64,10 @@ public final class Auth {
     try {
       DecodedJWT jwt = verifier.verify(token);
       String role = jwt.getClaim("role").asString();
-      if (jwt.getSubject() == null || jwt.getSubject().isBlank() || role == null) return Optional.empty();
-      return Optional.of(new Principal(jwt.getSubject(), Role.valueOf(role.toUpperCase(Locale.ROOT))));
+      if (jwt.getSubject() == null || jwt.getSubject().isBlank() || role == null)
+        return Optional.empty();
+      return Optional.of(
+          new Principal(jwt.getSubject(), Role.valueOf(role.toUpperCase(Locale.ROOT))));
     } catch (JWTVerificationException | IllegalArgumentException e) {
       return Optional.empty();
     }

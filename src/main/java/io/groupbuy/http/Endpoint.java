@@ -8,14 +8,16 @@ import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 
 /**
- * One operation of the API: a method and a path template such as {@code /orders/{orderId}/cancel}, the form the API
- * description uses. Routes are declared only as endpoints ({@link ApiDirectives#endpoint}), so the node can list what
- * it serves and a test can hold that list against {@code openapi.yaml}.
+ * One operation of the API: a method and a path template such as {@code /orders/{orderId}/cancel},
+ * the form the API description uses. Routes are declared only as endpoints ({@link
+ * ApiDirectives#endpoint}), so the node can list what it serves and a test can hold that list
+ * against {@code openapi.yaml}.
  */
 public record Endpoint(HttpMethod method, String template) {
   public Endpoint {
     if (!template.startsWith("/") || template.length() > 1 && template.endsWith("/")) {
-      throw new IllegalArgumentException("a path template starts with / and does not end with one: " + template);
+      throw new IllegalArgumentException(
+          "a path template starts with / and does not end with one: " + template);
     }
   }
 
@@ -23,11 +25,15 @@ public record Endpoint(HttpMethod method, String template) {
     return List.of(template.substring(1).split("/"));
   }
 
-  /** The path parameters if {@code path} (decoded segments; a trailing slash is allowed) fits the template. */
+  /**
+   * The path parameters if {@code path} (decoded segments; a trailing slash is allowed) fits the
+   * template.
+   */
   public Optional<Map<String, String>> match(Iterable<String> path) {
     List<String> actual = new ArrayList<>();
     path.forEach(actual::add);
-    if (!actual.isEmpty() && actual.get(actual.size() - 1).isEmpty()) actual.remove(actual.size() - 1);
+    if (!actual.isEmpty() && actual.get(actual.size() - 1).isEmpty())
+      actual.remove(actual.size() - 1);
     List<String> expected = segments();
     if (actual.size() != expected.size()) return Optional.empty();
     Map<String, String> params = new LinkedHashMap<>();

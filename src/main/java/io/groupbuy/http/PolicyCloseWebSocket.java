@@ -21,18 +21,21 @@ import scala.Option;
 import scala.concurrent.duration.FiniteDuration;
 
 /**
- * Accepts a WebSocket whose handler may end it with close code 1008 (policy violation) and a reason, as a server
- * should when it throws out an abusive client. Pekko HTTP's message API can only close with 1000 (the handler
- * completed) or 1011 (it failed; akka/akka-http#2458 is the request for more). So this runs Pekko's own WebSocket
- * stack through its frame-level entry point and, when {@link Closing#policy} has been called, rewrites the stack's
- * final 1000 close frame to 1008: everything else (masking, fragments, pings, the close handshake) stays Pekko's.
+ * Accepts a WebSocket whose handler may end it with close code 1008 (policy violation) and a
+ * reason, as a server should when it throws out an abusive client. Pekko HTTP's message API can
+ * only close with 1000 (the handler completed) or 1011 (it failed; akka/akka-http#2458 is the
+ * request for more). So this runs Pekko's own WebSocket stack through its frame-level entry point
+ * and, when {@link Closing#policy} has been called, rewrites the stack's final 1000 close frame to
+ * 1008: everything else (masking, fragments, pings, the close handshake) stays Pekko's.
  *
- * <p>The frame-level entry point is internal to Pekko HTTP (checked against 1.1.x); where it is not available (e.g.
- * the route testkit's upgrade) the socket is accepted as usual and closes with 1000.
+ * <p>The frame-level entry point is internal to Pekko HTTP (checked against 1.1.x); where it is not
+ * available (e.g. the route testkit's upgrade) the socket is accepted as usual and closes with
+ * 1000.
  */
 public final class PolicyCloseWebSocket {
   /** Control frames carry at most 125 bytes: two for the code, the rest for the reason. */
   private static final int MAX_REASON_BYTES = 123;
+
   private static final int NORMAL = 1000;
   private static final int POLICY_VIOLATION = 1008;
   private static final byte CLOSE_OPCODE = 0x8;
@@ -48,33 +51,59 @@ public final class PolicyCloseWebSocket {
     }
   }
 
-  public static HttpResponse accept(WebSocketUpgrade upgrade, Flow<Message, Message, ?> handler, Closing closing,
-                                    ClassicActorSystemProvider system) {
-    if (!(upgrade instanceof UpgradeToWebSocketLowLevel lowLevel)) return upgrade.handleMessagesWith(handler);
-    WebSocketSettings settings = ((ServerSettings) org.apache.pekko.http.javadsl.settings.ServerSettings.create(
-        system.classicSystem())).websocketSettings();
-    BidiFlow<FrameEvent, org.apache.pekko.http.scaladsl.model.ws.Message,
-        org.apache.pekko.http.scaladsl.model.ws.Message, FrameEvent, ?> stack = BidiFlow.fromGraph(WebSocket.stack(
-            true, settings, FiniteDuration.apply(3, TimeUnit.SECONDS),
-            Logging.getLogger(system.classicSystem(), PolicyCloseWebSocket.class)));
-    Flow<org.apache.pekko.http.scaladsl.model.ws.Message, org.apache.pekko.http.scaladsl.model.ws.Message, ?> messages =
-        Flow.<org.apache.pekko.http.scaladsl.model.ws.Message>create()
-            .map(m -> (Message) m)
-            .via(handler)
-            .map(Message::asScala);
-    Flow<FrameEvent, FrameEvent, Object> frames = stack.join(messages)
-        .map(frame -> rewriteClose(frame, closing.reason.get()))
-        .mapMaterializedValue(m -> (Object) m);
+  public static HttpResponse accept(
+      WebSocketUpgrade upgrade,
+      Flow<Message, Message, ?> handler,
+      Closing closing,
+      ClassicActorSystemProvider system) {
+    if (!(upgrade instanceof UpgradeToWebSocketLowLevel lowLevel))
+      return upgrade.handleMessagesWith(handler);
+    WebSocketSettings settings =
+        ((ServerSettings)
+                org.apache.pekko.http.javadsl.settings.ServerSettings.create(
+                    system.classicSystem()))
+            .websocketSettings();
+    BidiFlow<
+            FrameEvent,
+            org.apache.pekko.http.scaladsl.model.ws.Message,
+            org.apache.pekko.http.scaladsl.model.ws.Message,
+            FrameEvent,
+            ?>
+        stack =
+            BidiFlow.fromGraph(
+                WebSocket.stack(
+                    true,
+                    settings,
+                    FiniteDuration.apply(3, TimeUnit.SECONDS),
+                    Logging.getLogger(system.classicSystem(), PolicyCloseWebSocket.class)));
+    Flow<
+            org.apache.pekko.http.scaladsl.model.ws.Message,
+            org.apache.pekko.http.scaladsl.model.ws.Message,
+            ?>
+        messages =
+            Flow.<org.apache.pekko.http.scaladsl.model.ws.Message>create()
+                .map(m -> (Message) m)
+                .via(handler)
+                .map(Message::asScala);
+    Flow<FrameEvent, FrameEvent, Object> frames =
+        stack
+            .join(messages)
+            .map(frame -> rewriteClose(frame, closing.reason.get()))
+            .mapMaterializedValue(m -> (Object) m);
     return lowLevel.handleFrames(frames, Option.empty());
   }
 
   private static FrameEvent rewriteClose(FrameEvent frame, String reason) {
-    if (reason == null || !(frame instanceof FrameStart start) || start.header().opcode().code() != CLOSE_OPCODE) {
+    if (reason == null
+        || !(frame instanceof FrameStart start)
+        || start.header().opcode().code() != CLOSE_OPCODE) {
       return frame;
     }
     ByteString data = start.data();
     int code = data.size() >= 2 ? ((data.apply(0) & 0xFF) << 8) | (data.apply(1) & 0xFF) : -1;
-    return code == NORMAL ? FrameEvent.closeFrame(POLICY_VIOLATION, truncate(reason), Option.empty()) : frame;
+    return code == NORMAL
+        ? FrameEvent.closeFrame(POLICY_VIOLATION, truncate(reason), Option.empty())
+        : frame;
   }
 
   /** At most {@link #MAX_REASON_BYTES} of UTF-8, cut between characters. */

@@ -1,5 +1,6 @@
 package io.groupbuy.inventory;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.groupbuy.inventory.ProductInventory.Bounds;
 import io.groupbuy.inventory.ProductInventory.BoundsSet;
 import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
@@ -15,9 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import com.google.protobuf.InvalidProtocolBufferException;
 
-/** Protobuf forms of {@link ProductInventory}'s events and snapshot ({@code protobuf/inventory.proto}). */
+/**
+ * Protobuf forms of {@link ProductInventory}'s events and snapshot ({@code
+ * protobuf/inventory.proto}).
+ */
 public final class InventoryProtobuf implements ProtoCodecs {
   /** Instantiated by the serializer from {@code groupbuy.serialization.protobuf-codecs}. */
   public InventoryProtobuf() {}
@@ -27,69 +30,121 @@ public final class InventoryProtobuf implements ProtoCodecs {
     return CODECS;
   }
 
-  public static final List<ProtoCodec<?>> CODECS = List.of(
-      ProtoCodec.of(StockReceived.class, "inventory.StockReceived",
-          e -> io.groupbuy.inventory.proto.StockReceived.newBuilder()
-              .setReceiptId(e.receiptId()).setQuantity(e.quantity()).build(),
-          b -> {
-            var p = io.groupbuy.inventory.proto.StockReceived.parseFrom(b);
-            return new StockReceived(p.getReceiptId(), p.getQuantity());
-          }),
-      ProtoCodec.of(StockReserved.class, "inventory.StockReserved",
-          e -> io.groupbuy.inventory.proto.StockReserved.newBuilder()
-              .setOrderId(e.orderId()).setQuantity(e.quantity()).build(),
-          b -> {
-            var p = io.groupbuy.inventory.proto.StockReserved.parseFrom(b);
-            return new StockReserved(p.getOrderId(), p.getQuantity());
-          }),
-      ProtoCodec.of(ReservationReleased.class, "inventory.ReservationReleased",
-          e -> io.groupbuy.inventory.proto.ReservationReleased.newBuilder()
-              .setOrderId(e.orderId()).setQuantity(e.quantity()).build(),
-          b -> {
-            var p = io.groupbuy.inventory.proto.ReservationReleased.parseFrom(b);
-            return new ReservationReleased(p.getOrderId(), p.getQuantity());
-          }),
-      ProtoCodec.of(ReservationCommitted.class, "inventory.ReservationCommitted",
-          e -> io.groupbuy.inventory.proto.ReservationCommitted.newBuilder()
-              .setOrderId(e.orderId()).setQuantity(e.quantity()).build(),
-          b -> {
-            var p = io.groupbuy.inventory.proto.ReservationCommitted.parseFrom(b);
-            return new ReservationCommitted(p.getOrderId(), p.getQuantity());
-          }),
-      ProtoCodec.of(BoundsSet.class, "inventory.BoundsSet", InventoryProtobuf::bounds,
-          b -> {
-            var p = io.groupbuy.inventory.proto.BoundsSet.parseFrom(b);
-            return new BoundsSet(p.getMinStock(), p.getMaxStock(), p.getReorderPoint());
-          }),
-      ProtoCodec.of(ReplenishmentRequested.class, "inventory.ReplenishmentRequested",
-          e -> io.groupbuy.inventory.proto.ReplenishmentRequested.newBuilder()
-              .setRequestId(e.requestId()).setQuantity(e.quantity()).setProjectedAvailable(e.projectedAvailable())
-              .build(),
-          b -> {
-            var p = io.groupbuy.inventory.proto.ReplenishmentRequested.parseFrom(b);
-            return new ReplenishmentRequested(p.getRequestId(), p.getQuantity(), p.getProjectedAvailable());
-          }),
-      ProtoCodec.of(State.class, "inventory.Snapshot", InventoryProtobuf::snapshot, InventoryProtobuf::state));
+  public static final List<ProtoCodec<?>> CODECS =
+      List.of(
+          ProtoCodec.of(
+              StockReceived.class,
+              "inventory.StockReceived",
+              e ->
+                  io.groupbuy.inventory.proto.StockReceived.newBuilder()
+                      .setReceiptId(e.receiptId())
+                      .setQuantity(e.quantity())
+                      .build(),
+              b -> {
+                var p = io.groupbuy.inventory.proto.StockReceived.parseFrom(b);
+                return new StockReceived(p.getReceiptId(), p.getQuantity());
+              }),
+          ProtoCodec.of(
+              StockReserved.class,
+              "inventory.StockReserved",
+              e ->
+                  io.groupbuy.inventory.proto.StockReserved.newBuilder()
+                      .setOrderId(e.orderId())
+                      .setQuantity(e.quantity())
+                      .build(),
+              b -> {
+                var p = io.groupbuy.inventory.proto.StockReserved.parseFrom(b);
+                return new StockReserved(p.getOrderId(), p.getQuantity());
+              }),
+          ProtoCodec.of(
+              ReservationReleased.class,
+              "inventory.ReservationReleased",
+              e ->
+                  io.groupbuy.inventory.proto.ReservationReleased.newBuilder()
+                      .setOrderId(e.orderId())
+                      .setQuantity(e.quantity())
+                      .build(),
+              b -> {
+                var p = io.groupbuy.inventory.proto.ReservationReleased.parseFrom(b);
+                return new ReservationReleased(p.getOrderId(), p.getQuantity());
+              }),
+          ProtoCodec.of(
+              ReservationCommitted.class,
+              "inventory.ReservationCommitted",
+              e ->
+                  io.groupbuy.inventory.proto.ReservationCommitted.newBuilder()
+                      .setOrderId(e.orderId())
+                      .setQuantity(e.quantity())
+                      .build(),
+              b -> {
+                var p = io.groupbuy.inventory.proto.ReservationCommitted.parseFrom(b);
+                return new ReservationCommitted(p.getOrderId(), p.getQuantity());
+              }),
+          ProtoCodec.of(
+              BoundsSet.class,
+              "inventory.BoundsSet",
+              InventoryProtobuf::bounds,
+              b -> {
+                var p = io.groupbuy.inventory.proto.BoundsSet.parseFrom(b);
+                return new BoundsSet(p.getMinStock(), p.getMaxStock(), p.getReorderPoint());
+              }),
+          ProtoCodec.of(
+              ReplenishmentRequested.class,
+              "inventory.ReplenishmentRequested",
+              e ->
+                  io.groupbuy.inventory.proto.ReplenishmentRequested.newBuilder()
+                      .setRequestId(e.requestId())
+                      .setQuantity(e.quantity())
+                      .setProjectedAvailable(e.projectedAvailable())
+                      .build(),
+              b -> {
+                var p = io.groupbuy.inventory.proto.ReplenishmentRequested.parseFrom(b);
+                return new ReplenishmentRequested(
+                    p.getRequestId(), p.getQuantity(), p.getProjectedAvailable());
+              }),
+          ProtoCodec.of(
+              State.class,
+              "inventory.Snapshot",
+              InventoryProtobuf::snapshot,
+              InventoryProtobuf::state));
 
   private static io.groupbuy.inventory.proto.BoundsSet bounds(BoundsSet e) {
     return io.groupbuy.inventory.proto.BoundsSet.newBuilder()
-        .setMinStock(e.minStock()).setMaxStock(e.maxStock()).setReorderPoint(e.reorderPoint()).build();
+        .setMinStock(e.minStock())
+        .setMaxStock(e.maxStock())
+        .setReorderPoint(e.reorderPoint())
+        .build();
   }
 
   private static InventorySnapshot snapshot(State s) {
-    // closedOrders keeps insertion order in the proto list so the oldest ids are still dropped first after replay
-    var builder = InventorySnapshot.newBuilder()
-        .setReceived(s.received())
-        .setCommittedTotal(s.committedTotal())
-        .setBounds(bounds(new BoundsSet(s.bounds().minStock(), s.bounds().maxStock(), s.bounds().reorderPoint())))
-        .setOpenReplenishmentId(s.openReplenishmentId())
-        .setOpenReplenishmentQuantity(s.openReplenishmentQuantity())
-        .setReplenishmentCounter(s.replenishmentCounter())
-        .addAllReceiptIds(s.receipts());
-    s.reserved().forEach((order, qty) -> builder.addReserved(
-        io.groupbuy.inventory.proto.StockReserved.newBuilder().setOrderId(order).setQuantity(qty)));
-    s.closedOrders().forEach((order, outcome) -> builder.addClosedOrders(
-        InventorySnapshot.ClosedOrder.newBuilder().setOrderId(order).setOutcome(outcome)));
+    // closedOrders keeps insertion order in the proto list so the oldest ids are still dropped
+    // first after replay
+    var builder =
+        InventorySnapshot.newBuilder()
+            .setReceived(s.received())
+            .setCommittedTotal(s.committedTotal())
+            .setBounds(
+                bounds(
+                    new BoundsSet(
+                        s.bounds().minStock(), s.bounds().maxStock(), s.bounds().reorderPoint())))
+            .setOpenReplenishmentId(s.openReplenishmentId())
+            .setOpenReplenishmentQuantity(s.openReplenishmentQuantity())
+            .setReplenishmentCounter(s.replenishmentCounter())
+            .addAllReceiptIds(s.receipts());
+    s.reserved()
+        .forEach(
+            (order, qty) ->
+                builder.addReserved(
+                    io.groupbuy.inventory.proto.StockReserved.newBuilder()
+                        .setOrderId(order)
+                        .setQuantity(qty)));
+    s.closedOrders()
+        .forEach(
+            (order, outcome) ->
+                builder.addClosedOrders(
+                    InventorySnapshot.ClosedOrder.newBuilder()
+                        .setOrderId(order)
+                        .setOutcome(outcome)));
     return builder.build();
   }
 
@@ -100,8 +155,15 @@ public final class InventoryProtobuf implements ProtoCodecs {
     Map<String, String> closed = new LinkedHashMap<>();
     p.getClosedOrdersList().forEach(c -> closed.put(c.getOrderId(), c.getOutcome()));
     var b = p.getBounds();
-    return State.of(p.getReceived(), p.getCommittedTotal(), reserved, closed,
-        new LinkedHashSet<>(p.getReceiptIdsList()), new Bounds(b.getMinStock(), b.getMaxStock(), b.getReorderPoint()),
-        p.getOpenReplenishmentId(), p.getOpenReplenishmentQuantity(), p.getReplenishmentCounter());
+    return State.of(
+        p.getReceived(),
+        p.getCommittedTotal(),
+        reserved,
+        closed,
+        new LinkedHashSet<>(p.getReceiptIdsList()),
+        new Bounds(b.getMinStock(), b.getMaxStock(), b.getReorderPoint()),
+        p.getOpenReplenishmentId(),
+        p.getOpenReplenishmentQuantity(),
+        p.getReplenishmentCounter());
   }
 }

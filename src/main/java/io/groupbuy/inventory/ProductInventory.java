@@ -6,10 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.pcollections.OrderedPMap;
-import org.pcollections.OrderedPSet;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -23,27 +22,35 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import java.util.Optional;
+import org.pcollections.OrderedPMap;
+import org.pcollections.OrderedPSet;
 
 /**
  * Stock of one SKU in one warehouse; entity id {@code sku@warehouse}.
  *
- * <p>Lifecycle: stock is received (idempotent per receipt id), reserved by orders, then either released
- * (cancellation or rejection) or committed (handed to delivery). Invariant: {@code available = onHand - reserved >= 0}
- * at all times, so the SKU is never oversold, whatever the concurrency or retries: every command is processed one at a
- * time by this entity and every reservation is checked against what is left. Reserve, release and commit are
- * idempotent per order id; a reservation attempt after its order's release is refused, so a delayed retry can never
- * hold stock for a dead order. When projected stock (available plus the open replenishment) falls under the reorder
- * point, one {@link ReplenishmentRequested} is emitted; at most one is open until stock is received.
+ * <p>Lifecycle: stock is received (idempotent per receipt id), reserved by orders, then either
+ * released (cancellation or rejection) or committed (handed to delivery). Invariant: {@code
+ * available = onHand - reserved >= 0} at all times, so the SKU is never oversold, whatever the
+ * concurrency or retries: every command is processed one at a time by this entity and every
+ * reservation is checked against what is left. Reserve, release and commit are idempotent per order
+ * id; a reservation attempt after its order's release is refused, so a delayed retry can never hold
+ * stock for a dead order. When projected stock (available plus the open replenishment) falls under
+ * the reorder point, one {@link ReplenishmentRequested} is emitted; at most one is open until stock
+ * is received.
  */
 public final class ProductInventory
-    extends EventSourcedBehaviorWithEnforcedReplies<ProductInventory.Command, ProductInventory.Event,
-        ProductInventory.State> {
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        ProductInventory.Command, ProductInventory.Event, ProductInventory.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "ProductInventory");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "ProductInventory");
+
   /** Number of projection tags; frozen once events are in production. */
   public static final int TAG_COUNT = 5;
-  /** How many receipt and order ids are remembered for idempotency; older ones are forgotten first. */
+
+  /**
+   * How many receipt and order ids are remembered for idempotency; older ones are forgotten first.
+   */
   static final int ID_MEMORY = 2000;
 
   public static String entityId(String sku, String warehouseId) {
@@ -53,29 +60,45 @@ public final class ProductInventory
   // ---- commands: each names its reply ----
   public sealed interface Command extends CborSerializable {}
 
-  /** Adds stock; replies with the new {@link Stock}. A repeated receipt id has no further effect. */
+  /**
+   * Adds stock; replies with the new {@link Stock}. A repeated receipt id has no further effect.
+   */
   public record ReceiveStock(String receiptId, int quantity, ActorRef<StatusReply<Stock>> replyTo)
       implements Command {}
 
   /** Holds stock for an order; replies with {@link Stock} or an error "sold out". */
-  public record Reserve(String orderId, int quantity, ActorRef<StatusReply<Stock>> replyTo) implements Command {}
+  public record Reserve(String orderId, int quantity, ActorRef<StatusReply<Stock>> replyTo)
+      implements Command {}
 
   /** Returns an order's reservation to available stock; replies with {@link Stock}. */
   public record Release(String orderId, ActorRef<StatusReply<Stock>> replyTo) implements Command {}
 
-  /** Turns an order's reservation into a sale that leaves the warehouse; replies with {@link Stock}. */
+  /**
+   * Turns an order's reservation into a sale that leaves the warehouse; replies with {@link Stock}.
+   */
   public record Commit(String orderId, ActorRef<StatusReply<Stock>> replyTo) implements Command {}
 
   /** Sets min/max stock and the reorder point; replies with {@link Stock}. */
-  public record SetBounds(int minStock, int maxStock, int reorderPoint, ActorRef<StatusReply<Stock>> replyTo)
+  public record SetBounds(
+      int minStock, int maxStock, int reorderPoint, ActorRef<StatusReply<Stock>> replyTo)
       implements Command {}
 
   /** Replies with the current {@link Stock}. */
   public record GetStock(ActorRef<Stock> replyTo) implements Command {}
 
   // ---- replies ----
-  public record Stock(String sku, String warehouseId, int onHand, int available, int reserved, long committed,
-                      long received, int minStock, int maxStock, int reorderPoint, int replenishmentOpen)
+  public record Stock(
+      String sku,
+      String warehouseId,
+      int onHand,
+      int available,
+      int reserved,
+      long committed,
+      long received,
+      int minStock,
+      int maxStock,
+      int reorderPoint,
+      int replenishmentOpen)
       implements CborSerializable {}
 
   // ---- events ----
@@ -91,37 +114,66 @@ public final class ProductInventory
 
   public record BoundsSet(int minStock, int maxStock, int reorderPoint) implements Event {}
 
-  public record ReplenishmentRequested(String requestId, int quantity, int projectedAvailable) implements Event {}
+  public record ReplenishmentRequested(String requestId, int quantity, int projectedAvailable)
+      implements Event {}
 
   public record Bounds(int minStock, int maxStock, int reorderPoint) {
     static final Bounds NONE = new Bounds(0, 0, 0);
   }
 
   /**
-   * Immutable state on persistent collections, so an event costs O(log n) however many reservations are open.
-   * {@code reservedTotal} is the sum of {@code reserved}, kept with it. {@code receipts} and {@code closedOrders} are
-   * bounded memories of settled ids in insertion order, oldest dropped first; {@code closedOrders} maps an order id
-   * to its outcome, "released" or "committed".
+   * Immutable state on persistent collections, so an event costs O(log n) however many reservations
+   * are open. {@code reservedTotal} is the sum of {@code reserved}, kept with it. {@code receipts}
+   * and {@code closedOrders} are bounded memories of settled ids in insertion order, oldest dropped
+   * first; {@code closedOrders} maps an order id to its outcome, "released" or "committed".
    */
-  public record State(long received, long committedTotal, Map<String, Integer> reserved, int reservedTotal,
-                      Map<String, String> closedOrders, Set<String> receipts, Bounds bounds,
-                      String openReplenishmentId, int openReplenishmentQuantity, long replenishmentCounter)
+  public record State(
+      long received,
+      long committedTotal,
+      Map<String, Integer> reserved,
+      int reservedTotal,
+      Map<String, String> closedOrders,
+      Set<String> receipts,
+      Bounds bounds,
+      String openReplenishmentId,
+      int openReplenishmentQuantity,
+      long replenishmentCounter)
       implements ProtoPersisted {
     public static final State EMPTY = of(0, 0, Map.of(), Map.of(), Set.of(), Bounds.NONE, "", 0, 0);
 
     public State {
-      reserved = reserved instanceof OrderedPMap<String, Integer> p ? p : OrderedPMap.from(reserved);
-      closedOrders = closedOrders instanceof OrderedPMap<String, String> p ? p : OrderedPMap.from(closedOrders);
+      reserved =
+          reserved instanceof OrderedPMap<String, Integer> p ? p : OrderedPMap.from(reserved);
+      closedOrders =
+          closedOrders instanceof OrderedPMap<String, String> p
+              ? p
+              : OrderedPMap.from(closedOrders);
       receipts = receipts instanceof OrderedPSet<String> p ? p : OrderedPSet.from(receipts);
     }
 
     /** A state from its collections (snapshots, tests): computes the reserved total. */
-    public static State of(long received, long committedTotal, Map<String, Integer> reserved,
-                           Map<String, String> closedOrders, Set<String> receipts, Bounds bounds,
-                           String openReplenishmentId, int openReplenishmentQuantity, long replenishmentCounter) {
+    public static State of(
+        long received,
+        long committedTotal,
+        Map<String, Integer> reserved,
+        Map<String, String> closedOrders,
+        Set<String> receipts,
+        Bounds bounds,
+        String openReplenishmentId,
+        int openReplenishmentQuantity,
+        long replenishmentCounter) {
       int total = reserved.values().stream().mapToInt(Integer::intValue).sum();
-      return new State(received, committedTotal, reserved, total, closedOrders, receipts, bounds,
-          openReplenishmentId, openReplenishmentQuantity, replenishmentCounter);
+      return new State(
+          received,
+          committedTotal,
+          reserved,
+          total,
+          closedOrders,
+          receipts,
+          bounds,
+          openReplenishmentId,
+          openReplenishmentQuantity,
+          replenishmentCounter);
     }
 
     public int onHand() {
@@ -134,28 +186,78 @@ public final class ProductInventory
 
     State apply(Event event) {
       if (event instanceof StockReceived e) {
-        return new State(received + e.quantity(), committedTotal, reserved, reservedTotal, closedOrders,
-            remember(receipts, e.receiptId()), bounds, "", 0, replenishmentCounter);
+        return new State(
+            received + e.quantity(),
+            committedTotal,
+            reserved,
+            reservedTotal,
+            closedOrders,
+            remember(receipts, e.receiptId()),
+            bounds,
+            "",
+            0,
+            replenishmentCounter);
       } else if (event instanceof StockReserved e) {
         Integer before = reserved.get(e.orderId());
-        return new State(received, committedTotal, pmap(reserved).plus(e.orderId(), e.quantity()),
-            reservedTotal - (before == null ? 0 : before) + e.quantity(), closedOrders, receipts, bounds,
-            openReplenishmentId, openReplenishmentQuantity, replenishmentCounter);
+        return new State(
+            received,
+            committedTotal,
+            pmap(reserved).plus(e.orderId(), e.quantity()),
+            reservedTotal - (before == null ? 0 : before) + e.quantity(),
+            closedOrders,
+            receipts,
+            bounds,
+            openReplenishmentId,
+            openReplenishmentQuantity,
+            replenishmentCounter);
       } else if (event instanceof ReservationReleased e) {
-        return new State(received, committedTotal, pmap(reserved).minus(e.orderId()),
-            reservedTotal - reserved.getOrDefault(e.orderId(), 0), close(closedOrders, e.orderId(), "released"),
-            receipts, bounds, openReplenishmentId, openReplenishmentQuantity, replenishmentCounter);
+        return new State(
+            received,
+            committedTotal,
+            pmap(reserved).minus(e.orderId()),
+            reservedTotal - reserved.getOrDefault(e.orderId(), 0),
+            close(closedOrders, e.orderId(), "released"),
+            receipts,
+            bounds,
+            openReplenishmentId,
+            openReplenishmentQuantity,
+            replenishmentCounter);
       } else if (event instanceof ReservationCommitted e) {
-        return new State(received, committedTotal + e.quantity(), pmap(reserved).minus(e.orderId()),
-            reservedTotal - reserved.getOrDefault(e.orderId(), 0), close(closedOrders, e.orderId(), "committed"),
-            receipts, bounds, openReplenishmentId, openReplenishmentQuantity, replenishmentCounter);
+        return new State(
+            received,
+            committedTotal + e.quantity(),
+            pmap(reserved).minus(e.orderId()),
+            reservedTotal - reserved.getOrDefault(e.orderId(), 0),
+            close(closedOrders, e.orderId(), "committed"),
+            receipts,
+            bounds,
+            openReplenishmentId,
+            openReplenishmentQuantity,
+            replenishmentCounter);
       } else if (event instanceof BoundsSet e) {
-        return new State(received, committedTotal, reserved, reservedTotal, closedOrders, receipts,
-            new Bounds(e.minStock(), e.maxStock(), e.reorderPoint()), openReplenishmentId,
-            openReplenishmentQuantity, replenishmentCounter);
+        return new State(
+            received,
+            committedTotal,
+            reserved,
+            reservedTotal,
+            closedOrders,
+            receipts,
+            new Bounds(e.minStock(), e.maxStock(), e.reorderPoint()),
+            openReplenishmentId,
+            openReplenishmentQuantity,
+            replenishmentCounter);
       } else if (event instanceof ReplenishmentRequested e) {
-        return new State(received, committedTotal, reserved, reservedTotal, closedOrders, receipts, bounds,
-            e.requestId(), e.quantity(), replenishmentCounter + 1);
+        return new State(
+            received,
+            committedTotal,
+            reserved,
+            reservedTotal,
+            closedOrders,
+            receipts,
+            bounds,
+            e.requestId(),
+            e.quantity(),
+            replenishmentCounter + 1);
       }
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -191,11 +293,13 @@ public final class ProductInventory
   private final String tag;
 
   private ProductInventory(String entityId) {
-    super(PersistenceId.of(ENTITY_KEY.name(), entityId),
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     int at = entityId.lastIndexOf('@');
     if (at <= 0 || at == entityId.length() - 1) {
-      throw new IllegalArgumentException("inventory entity id must be sku@warehouse, got " + entityId);
+      throw new IllegalArgumentException(
+          "inventory entity id must be sku@warehouse, got " + entityId);
     }
     this.sku = entityId.substring(0, at);
     this.warehouseId = entityId.substring(at + 1);
@@ -219,7 +323,8 @@ public final class ProductInventory
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder().forAnyState()
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
         .onCommand(ReceiveStock.class, this::onReceive)
         .onCommand(Reserve.class, this::onReserve)
         .onCommand(Release.class, this::onRelease)
@@ -231,9 +336,12 @@ public final class ProductInventory
 
   private ReplyEffect<Event, State> onReceive(State s, ReceiveStock c) {
     if (c.quantity() <= 0) return error(c.replyTo(), "quantity must be > 0");
-    if (s.receipts().contains(c.receiptId())) return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
-    if (s.received() + c.quantity() > Integer.MAX_VALUE / 2) return error(c.replyTo(), "stock would overflow");
-    return Effect().persist(new StockReceived(c.receiptId(), c.quantity()))
+    if (s.receipts().contains(c.receiptId()))
+      return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
+    if (s.received() + c.quantity() > Integer.MAX_VALUE / 2)
+      return error(c.replyTo(), "stock would overflow");
+    return Effect()
+        .persist(new StockReceived(c.receiptId(), c.quantity()))
         .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
   }
 
@@ -242,7 +350,8 @@ public final class ProductInventory
     Integer held = s.reserved().get(c.orderId());
     if (held != null) {
       if (held == c.quantity()) return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
-      return error(c.replyTo(), "order " + c.orderId() + " already holds " + held + ", not " + c.quantity());
+      return error(
+          c.replyTo(), "order " + c.orderId() + " already holds " + held + ", not " + c.quantity());
     }
     String closed = s.closedOrders().get(c.orderId());
     if (closed != null) {
@@ -251,13 +360,16 @@ public final class ProductInventory
           : error(c.replyTo(), "order " + c.orderId() + " was already released");
     }
     if (s.available() < c.quantity()) {
-      return error(c.replyTo(), "sold out: " + s.available() + " available, " + c.quantity() + " requested");
+      return error(
+          c.replyTo(), "sold out: " + s.available() + " available, " + c.quantity() + " requested");
     }
     List<Event> events = new ArrayList<>();
     events.add(new StockReserved(c.orderId(), c.quantity()));
     State after = s.apply(events.get(0));
     replenishmentIfNeeded(after).ifPresent(events::add);
-    return Effect().persist(events).thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
+    return Effect()
+        .persist(events)
+        .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
   }
 
   private ReplyEffect<Event, State> onRelease(State s, Release c) {
@@ -270,10 +382,12 @@ public final class ProductInventory
         return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
       }
       // Nothing held (yet): record the release so a late reservation for this order is refused.
-      return Effect().persist(new ReservationReleased(c.orderId(), 0))
+      return Effect()
+          .persist(new ReservationReleased(c.orderId(), 0))
           .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
     }
-    return Effect().persist(new ReservationReleased(c.orderId(), held))
+    return Effect()
+        .persist(new ReservationReleased(c.orderId(), held))
         .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
   }
 
@@ -285,7 +399,8 @@ public final class ProductInventory
       }
       return error(c.replyTo(), "order " + c.orderId() + " holds no reservation to commit");
     }
-    return Effect().persist(new ReservationCommitted(c.orderId(), held))
+    return Effect()
+        .persist(new ReservationCommitted(c.orderId(), held))
         .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
   }
 
@@ -294,11 +409,14 @@ public final class ProductInventory
       return error(c.replyTo(), "bounds must be >= 0");
     }
     if (c.minStock() > c.maxStock()) return error(c.replyTo(), "minStock must be <= maxStock");
-    if (c.reorderPoint() > c.maxStock()) return error(c.replyTo(), "reorderPoint must be <= maxStock");
+    if (c.reorderPoint() > c.maxStock())
+      return error(c.replyTo(), "reorderPoint must be <= maxStock");
     List<Event> events = new ArrayList<>();
     events.add(new BoundsSet(c.minStock(), c.maxStock(), c.reorderPoint()));
     replenishmentIfNeeded(s.apply(events.get(0))).ifPresent(events::add);
-    return Effect().persist(events).thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
+    return Effect()
+        .persist(events)
+        .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
   }
 
   /** One open request at a time: projected stock counts what is already on its way. */
@@ -320,8 +438,18 @@ public final class ProductInventory
 
   private Stock stock(State s) {
     Bounds b = s.bounds();
-    return new Stock(sku, warehouseId, s.onHand(), s.available(), s.reservedTotal(), s.committedTotal(),
-        s.received(), b.minStock(), b.maxStock(), b.reorderPoint(), s.openReplenishmentQuantity());
+    return new Stock(
+        sku,
+        warehouseId,
+        s.onHand(),
+        s.available(),
+        s.reservedTotal(),
+        s.committedTotal(),
+        s.received(),
+        b.minStock(),
+        b.maxStock(),
+        b.reorderPoint(),
+        s.openReplenishmentQuantity());
   }
 
   private ReplyEffect<Event, State> error(ActorRef<StatusReply<Stock>> replyTo, String message) {

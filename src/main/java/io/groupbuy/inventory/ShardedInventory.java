@@ -7,7 +7,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
-/** Reaches {@link ProductInventory} entities wherever they live in the cluster; the order saga calls it. */
+/**
+ * Reaches {@link ProductInventory} entities wherever they live in the cluster; the order saga calls
+ * it.
+ */
 public final class ShardedInventory {
   private final ClusterSharding sharding;
   private final Duration timeout;
@@ -20,23 +23,28 @@ public final class ShardedInventory {
   }
 
   public EntityRef<ProductInventory.Command> entity(String sku, String warehouseId) {
-    return sharding.entityRefFor(ProductInventory.ENTITY_KEY, ProductInventory.entityId(sku, warehouseId));
+    return sharding.entityRefFor(
+        ProductInventory.ENTITY_KEY, ProductInventory.entityId(sku, warehouseId));
   }
 
-  public CompletionStage<ProductInventory.Stock> reserve(String sku, String warehouseId, String orderId,
-                                                         int quantity) {
+  public CompletionStage<ProductInventory.Stock> reserve(
+      String sku, String warehouseId, String orderId, int quantity) {
     long start = System.nanoTime();
     return entity(sku, warehouseId)
-        .<ProductInventory.Stock>askWithStatus(r -> new ProductInventory.Reserve(orderId, quantity, r), timeout)
-        .whenComplete((ok, failure) -> metrics.reservationSeconds.observe((System.nanoTime() - start) / 1e9));
+        .<ProductInventory.Stock>askWithStatus(
+            r -> new ProductInventory.Reserve(orderId, quantity, r), timeout)
+        .whenComplete(
+            (ok, failure) -> metrics.reservationSeconds.observe((System.nanoTime() - start) / 1e9));
   }
 
-  public CompletionStage<ProductInventory.Stock> release(String sku, String warehouseId, String orderId) {
+  public CompletionStage<ProductInventory.Stock> release(
+      String sku, String warehouseId, String orderId) {
     return entity(sku, warehouseId)
         .askWithStatus(r -> new ProductInventory.Release(orderId, r), timeout);
   }
 
-  public CompletionStage<ProductInventory.Stock> commit(String sku, String warehouseId, String orderId) {
+  public CompletionStage<ProductInventory.Stock> commit(
+      String sku, String warehouseId, String orderId) {
     return entity(sku, warehouseId)
         .askWithStatus(r -> new ProductInventory.Commit(orderId, r), timeout);
   }

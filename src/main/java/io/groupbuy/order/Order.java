@@ -4,10 +4,13 @@ import io.groupbuy.platform.CborSerializable;
 import io.groupbuy.platform.ProtoPersisted;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -24,67 +27,104 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
-import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.Recovery;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import java.util.Collections;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One customer order for next-day pickup at a pickup point; entity id is the order id.
  *
- * <p>A saga over {@code ProductInventory}: {@code PLACING} reserves every line in parallel, then the order is
- * {@code CONFIRMED}, or {@code REJECTED} as soon as one line cannot be had, in which case every line is released
- * (releasing a line that was never reserved also stops a late reservation from landing). A confirmed order may be
- * cancelled ({@code CANCELLING} releases each line, then {@code CANCELLED}). Every step is an event, so a restart
- * mid-saga resumes it: unfinished reservations are retried (idempotent per order id at the inventory) and unfinished
+ * <p>A saga over {@code ProductInventory}: {@code PLACING} reserves every line in parallel, then
+ * the order is {@code CONFIRMED}, or {@code REJECTED} as soon as one line cannot be had, in which
+ * case every line is released (releasing a line that was never reserved also stops a late
+ * reservation from landing). A confirmed order may be cancelled ({@code CANCELLING} releases each
+ * line, then {@code CANCELLED}). Every step is an event, so a restart mid-saga resumes it:
+ * unfinished reservations are retried (idempotent per order id at the inventory) and unfinished
  * releases are completed. A retried placement with the same request returns the first outcome.
  */
 public final class Order
     extends EventSourcedBehaviorWithEnforcedReplies<Order.Command, Order.Event, Order.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Order");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Order");
   public static final int TAG_COUNT = 5;
   static final int MAX_RESERVE_ATTEMPTS = 5;
   static final Duration RETRY_BACKOFF = Duration.ofMillis(300);
 
   /** Error codes at the start of error replies, mapped to HTTP statuses by the routes. */
   public static final String NOT_FOUND = "not-found";
+
   public static final String CONFLICT = "conflict";
   public static final String INVALID = "invalid";
 
   /**
-   * After {@code CONFIRMED} the order is handed to its region's dispatch, which moves it on: {@code WAVED} (in a
-   * delivery plan), {@code OUT_FOR_DELIVERY} (its vehicle has left; the stock is committed), {@code AT_PICKUP_POINT}.
+   * After {@code CONFIRMED} the order is handed to its region's dispatch, which moves it on: {@code
+   * WAVED} (in a delivery plan), {@code OUT_FOR_DELIVERY} (its vehicle has left; the stock is
+   * committed), {@code AT_PICKUP_POINT}.
    */
-  public enum Status { NEW, PLACING, CONFIRMED, REJECTED, CANCELLING, CANCELLED, WAVED, OUT_FOR_DELIVERY,
-    AT_PICKUP_POINT }
+  public enum Status {
+    NEW,
+    PLACING,
+    CONFIRMED,
+    REJECTED,
+    CANCELLING,
+    CANCELLED,
+    WAVED,
+    OUT_FOR_DELIVERY,
+    AT_PICKUP_POINT
+  }
 
   public record Line(String sku, int quantity) implements CborSerializable {}
 
   /** What a placement asked for; equal details mean a retry of the same request. */
-  /** What was ordered; an {@code urgent} order is delivered as soon as a vehicle at the warehouse can take it. */
-  public record Details(String customerId, String pickupPointId, String warehouseId, List<Line> lines,
-                        long placedAtEpochMs, long cutoffEpochMs, String idempotencyKey, boolean urgent)
+  /**
+   * What was ordered; an {@code urgent} order is delivered as soon as a vehicle at the warehouse
+   * can take it.
+   */
+  public record Details(
+      String customerId,
+      String pickupPointId,
+      String warehouseId,
+      List<Line> lines,
+      long placedAtEpochMs,
+      long cutoffEpochMs,
+      String idempotencyKey,
+      boolean urgent)
       implements CborSerializable {
     public Details {
       lines = List.copyOf(lines);
     }
 
-    public Details(String customerId, String pickupPointId, String warehouseId, List<Line> lines,
-                   long placedAtEpochMs, long cutoffEpochMs, String idempotencyKey) {
-      this(customerId, pickupPointId, warehouseId, lines, placedAtEpochMs, cutoffEpochMs, idempotencyKey, false);
+    public Details(
+        String customerId,
+        String pickupPointId,
+        String warehouseId,
+        List<Line> lines,
+        long placedAtEpochMs,
+        long cutoffEpochMs,
+        String idempotencyKey) {
+      this(
+          customerId,
+          pickupPointId,
+          warehouseId,
+          lines,
+          placedAtEpochMs,
+          cutoffEpochMs,
+          idempotencyKey,
+          false);
     }
 
     boolean sameRequestAs(Details other) {
-      return customerId.equals(other.customerId) && pickupPointId.equals(other.pickupPointId)
-          && warehouseId.equals(other.warehouseId) && lines.equals(other.lines)
-          && idempotencyKey.equals(other.idempotencyKey) && urgent == other.urgent;
+      return customerId.equals(other.customerId)
+          && pickupPointId.equals(other.pickupPointId)
+          && warehouseId.equals(other.warehouseId)
+          && lines.equals(other.lines)
+          && idempotencyKey.equals(other.idempotencyKey)
+          && urgent == other.urgent;
     }
   }
 
@@ -94,15 +134,20 @@ public final class Order
   /** Places the order; replies with the {@link Summary} once it is confirmed or rejected. */
   public record Place(Details details, ActorRef<StatusReply<Summary>> replyTo) implements Command {}
 
-  /** Replies with the {@link Summary}; {@code requesterId} empty means an operator, else it must own the order. */
-  public record Get(String requesterId, ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+  /**
+   * Replies with the {@link Summary}; {@code requesterId} empty means an operator, else it must own
+   * the order.
+   */
+  public record Get(String requesterId, ActorRef<StatusReply<Summary>> replyTo)
+      implements Command {}
 
   /** Cancels a confirmed order; replies with the {@link Summary} once its stock is released. */
   public record Cancel(String requesterId, String reason, ActorRef<StatusReply<Summary>> replyTo)
       implements Command {}
 
   /** Internal: outcome of one reservation. */
-  record ReservationResult(String sku, boolean reserved, boolean definitive, String error, int attempt)
+  record ReservationResult(
+      String sku, boolean reserved, boolean definitive, String error, int attempt)
       implements Command {}
 
   /** Internal: outcome of one release. */
@@ -113,8 +158,12 @@ public final class Order
 
   record RetryRelease(String sku) implements Command {}
 
-  /** From dispatch: the order's delivery moved on (status, and the vehicle and stop now carrying it). */
-  public record UpdateDelivery(Status status, String vehicleId, String stopId, ActorRef<StatusReply<Done>> replyTo)
+  /**
+   * From dispatch: the order's delivery moved on (status, and the vehicle and stop now carrying
+   * it).
+   */
+  public record UpdateDelivery(
+      Status status, String vehicleId, String stopId, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
 
   /** Internal: outcome of handing the order to dispatch, or of withdrawing it. */
@@ -123,17 +172,30 @@ public final class Order
   record RetryDispatch(boolean add) implements Command {}
 
   /** Internal: outcome of committing one line's reservation when the order leaves the warehouse. */
-  record CommitResult(String sku, boolean committed, boolean definitive, String error) implements Command {}
+  record CommitResult(String sku, boolean committed, boolean definitive, String error)
+      implements Command {}
 
   record RetryCommit(String sku) implements Command {}
 
   /** Internal: the settled order has been idle long enough to leave memory. */
-  enum PassivateIfSettled implements Command { INSTANCE }
+  enum PassivateIfSettled implements Command {
+    INSTANCE
+  }
 
   // ---- reply ----
-  public record Summary(String orderId, String customerId, String pickupPointId, String warehouseId,
-                        List<Line> lines, Status status, String reason, long placedAtEpochMs, long cutoffEpochMs,
-                        String vehicleId, boolean urgent) implements CborSerializable {}
+  public record Summary(
+      String orderId,
+      String customerId,
+      String pickupPointId,
+      String warehouseId,
+      List<Line> lines,
+      Status status,
+      String reason,
+      long placedAtEpochMs,
+      long cutoffEpochMs,
+      String vehicleId,
+      boolean urgent)
+      implements CborSerializable {}
 
   // ---- events ----
   public sealed interface Event extends ProtoPersisted {}
@@ -158,10 +220,18 @@ public final class Order
 
   public record LineCommitted(String sku) implements Event {}
 
-  public record State(Status status, Details details, Set<String> reservedSkus, Set<String> releasedSkus,
-                      String reason, boolean handedToDispatch, String vehicleId, Set<String> committedSkus)
+  public record State(
+      Status status,
+      Details details,
+      Set<String> reservedSkus,
+      Set<String> releasedSkus,
+      String reason,
+      boolean handedToDispatch,
+      String vehicleId,
+      Set<String> committedSkus)
       implements ProtoPersisted {
-    public static final State EMPTY = new State(Status.NEW, null, Set.of(), Set.of(), "", false, "", Set.of());
+    public static final State EMPTY =
+        new State(Status.NEW, null, Set.of(), Set.of(), "", false, "", Set.of());
 
     public State {
       reservedSkus = Collections.unmodifiableSet(new LinkedHashSet<>(reservedSkus));
@@ -169,12 +239,26 @@ public final class Order
       committedSkus = Collections.unmodifiableSet(new LinkedHashSet<>(committedSkus));
     }
 
-    public State(Status status, Details details, Set<String> reservedSkus, Set<String> releasedSkus, String reason) {
+    public State(
+        Status status,
+        Details details,
+        Set<String> reservedSkus,
+        Set<String> releasedSkus,
+        String reason) {
       this(status, details, reservedSkus, releasedSkus, reason, false, "", Set.of());
     }
 
-    private State with(Status newStatus, Set<String> reserved, Set<String> released, String newReason) {
-      return new State(newStatus, details, reserved, released, newReason, handedToDispatch, vehicleId, committedSkus);
+    private State with(
+        Status newStatus, Set<String> reserved, Set<String> released, String newReason) {
+      return new State(
+          newStatus,
+          details,
+          reserved,
+          released,
+          newReason,
+          handedToDispatch,
+          vehicleId,
+          committedSkus);
     }
 
     State apply(Event event) {
@@ -193,12 +277,27 @@ public final class Order
       } else if (event instanceof OrderCancelled e) {
         return with(Status.CANCELLED, reservedSkus, releasedSkus, e.reason());
       } else if (event instanceof HandedToDispatch) {
-        return new State(status, details, reservedSkus, releasedSkus, reason, true, vehicleId, committedSkus);
+        return new State(
+            status, details, reservedSkus, releasedSkus, reason, true, vehicleId, committedSkus);
       } else if (event instanceof DeliveryUpdated e) {
-        return new State(e.status(), details, reservedSkus, releasedSkus, reason, handedToDispatch, e.vehicleId(),
+        return new State(
+            e.status(),
+            details,
+            reservedSkus,
+            releasedSkus,
+            reason,
+            handedToDispatch,
+            e.vehicleId(),
             committedSkus);
       } else if (event instanceof LineCommitted e) {
-        return new State(status, details, reservedSkus, releasedSkus, reason, handedToDispatch, vehicleId,
+        return new State(
+            status,
+            details,
+            reservedSkus,
+            releasedSkus,
+            reason,
+            handedToDispatch,
+            vehicleId,
             plus(committedSkus, e.sku()));
       }
       throw new IllegalArgumentException("unknown event " + event);
@@ -227,7 +326,10 @@ public final class Order
     }
 
     int quantityOf(String sku) {
-      return details.lines().stream().filter(l -> l.sku().equals(sku)).mapToInt(Line::quantity).sum();
+      return details.lines().stream()
+          .filter(l -> l.sku().equals(sku))
+          .mapToInt(Line::quantity)
+          .sum();
     }
 
     private static Set<String> plus(Set<String> s, String v) {
@@ -255,26 +357,41 @@ public final class Order
   }
 
   /**
-   * Orders are remembered entities: after a node crash or rebalance, every order that was alive restarts on its new
-   * node and its recovery finishes the saga, whether or not a client asks again. A settled order passivates itself
-   * (and so is forgotten) after {@code settledIdle}.
+   * Orders are remembered entities: after a node crash or rebalance, every order that was alive
+   * restarts on its new node and its recovery finishes the saga, whether or not a client asks
+   * again. A settled order passivates itself (and so is forgotten) after {@code settledIdle}.
    */
-  public static void init(ActorSystem<?> system, InventoryGateway inventory, DispatchGateway dispatch,
-                          Duration settledIdle) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-            ctx -> create(ctx.getEntityId(), inventory, dispatch, ctx.getShard(), settledIdle))
-        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+  public static void init(
+      ActorSystem<?> system,
+      InventoryGateway inventory,
+      DispatchGateway dispatch,
+      Duration settledIdle) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    ctx ->
+                        create(ctx.getEntityId(), inventory, dispatch, ctx.getShard(), settledIdle))
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
 
   /** An order outside sharding (tests): it never passivates. */
-  public static Behavior<Command> create(String orderId, InventoryGateway inventory, DispatchGateway dispatch) {
+  public static Behavior<Command> create(
+      String orderId, InventoryGateway inventory, DispatchGateway dispatch) {
     return create(orderId, inventory, dispatch, null, Duration.ZERO);
   }
 
-  static Behavior<Command> create(String orderId, InventoryGateway inventory, DispatchGateway dispatch,
-                                  ActorRef<ClusterSharding.ShardCommand> shard, Duration settledIdle) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Order(orderId, ctx, timers, inventory, dispatch, shard, settledIdle)));
+  static Behavior<Command> create(
+      String orderId,
+      InventoryGateway inventory,
+      DispatchGateway dispatch,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      Duration settledIdle) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new Order(orderId, ctx, timers, inventory, dispatch, shard, settledIdle)));
   }
 
   private final String orderId;
@@ -285,14 +402,21 @@ public final class Order
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Duration settledIdle;
   private final String tag;
-  // Not state: who waits for the saga's outcome in this incarnation. After a restart, clients retry.
+  // Not state: who waits for the saga's outcome in this incarnation. After a restart, clients
+  // retry.
   private final List<ActorRef<StatusReply<Summary>>> placeWaiters = new ArrayList<>();
   private final List<ActorRef<StatusReply<Summary>>> cancelWaiters = new ArrayList<>();
 
-  private Order(String orderId, ActorContext<Command> context, TimerScheduler<Command> timers,
-                InventoryGateway inventory, DispatchGateway dispatch, ActorRef<ClusterSharding.ShardCommand> shard,
-                Duration settledIdle) {
-    super(PersistenceId.of(ENTITY_KEY.name(), orderId),
+  private Order(
+      String orderId,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      InventoryGateway inventory,
+      DispatchGateway dispatch,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      Duration settledIdle) {
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), orderId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.orderId = orderId;
     this.context = context;
@@ -315,8 +439,9 @@ public final class Order
   }
 
   /**
-   * An order has at most a few events per line (placed, reserved, released, cancelled), so it replays quickly without
-   * snapshots; skipping the snapshot lookup saves two Cassandra reads for every new order.
+   * An order has at most a few events per line (placed, reserved, released, cancelled), so it
+   * replays quickly without snapshots; skipping the snapshot lookup saves two Cassandra reads for
+   * every new order.
    */
   @Override
   public Recovery recovery() {
@@ -332,65 +457,89 @@ public final class Order
   private void resume(State s) {
     schedulePassivationIfSettled(s);
     switch (s.status()) {
-      case PLACING -> s.skus().stream().filter(sku -> !s.reservedSkus().contains(sku))
-          .forEach(sku -> reserve(s, sku, 1));
+      case PLACING ->
+          s.skus().stream()
+              .filter(sku -> !s.reservedSkus().contains(sku))
+              .forEach(sku -> reserve(s, sku, 1));
       case REJECTED, CANCELLING -> {
-        s.skus().stream().filter(sku -> !s.releasedSkus().contains(sku)).forEach(sku -> release(s, sku));
+        s.skus().stream()
+            .filter(sku -> !s.releasedSkus().contains(sku))
+            .forEach(sku -> release(s, sku));
         if (s.status() == Status.CANCELLING && s.handedToDispatch()) withdrawFromDispatch(s);
       }
       case CONFIRMED -> {
         if (!s.handedToDispatch()) handToDispatch(s);
       }
       case OUT_FOR_DELIVERY, AT_PICKUP_POINT -> commitRemaining(s);
-      default -> { }
+      default -> {}
     }
   }
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder().forAnyState()
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
         .onCommand(Place.class, this::onPlace)
         .onCommand(Get.class, this::onGet)
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(ReservationResult.class, this::onReservationResult)
         .onCommand(ReleaseResult.class, this::onReleaseResult)
-        .onCommand(RetryReserve.class, (s, c) -> {
-          if (s.status() == Status.PLACING && !s.reservedSkus().contains(c.sku())) reserve(s, c.sku(), c.attempt());
-          return Effect().noReply();
-        })
-        .onCommand(RetryRelease.class, (s, c) -> {
-          if (!s.releasedSkus().contains(c.sku())) release(s, c.sku());
-          return Effect().noReply();
-        })
+        .onCommand(
+            RetryReserve.class,
+            (s, c) -> {
+              if (s.status() == Status.PLACING && !s.reservedSkus().contains(c.sku()))
+                reserve(s, c.sku(), c.attempt());
+              return Effect().noReply();
+            })
+        .onCommand(
+            RetryRelease.class,
+            (s, c) -> {
+              if (!s.releasedSkus().contains(c.sku())) release(s, c.sku());
+              return Effect().noReply();
+            })
         .onCommand(UpdateDelivery.class, this::onUpdateDelivery)
         .onCommand(DispatchResult.class, this::onDispatchResult)
-        .onCommand(RetryDispatch.class, (s, c) -> {
-          if (c.add() && s.status() == Status.CONFIRMED && !s.handedToDispatch()) handToDispatch(s);
-          if (!c.add() && (s.status() == Status.CANCELLING || s.status() == Status.CANCELLED)) withdrawFromDispatch(s);
-          return Effect().noReply();
-        })
+        .onCommand(
+            RetryDispatch.class,
+            (s, c) -> {
+              if (c.add() && s.status() == Status.CONFIRMED && !s.handedToDispatch())
+                handToDispatch(s);
+              if (!c.add() && (s.status() == Status.CANCELLING || s.status() == Status.CANCELLED))
+                withdrawFromDispatch(s);
+              return Effect().noReply();
+            })
         .onCommand(CommitResult.class, this::onCommitResult)
-        .onCommand(RetryCommit.class, (s, c) -> {
-          if (s.leftWarehouse() && !s.committedSkus().contains(c.sku())) commit(s, c.sku());
-          return Effect().noReply();
-        })
-        .onCommand(PassivateIfSettled.class, (s, c) -> {
-          if (shard != null && settled(s)) shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
-          return Effect().noReply();
-        })
+        .onCommand(
+            RetryCommit.class,
+            (s, c) -> {
+              if (s.leftWarehouse() && !s.committedSkus().contains(c.sku())) commit(s, c.sku());
+              return Effect().noReply();
+            })
+        .onCommand(
+            PassivateIfSettled.class,
+            (s, c) -> {
+              if (shard != null && settled(s))
+                shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+              return Effect().noReply();
+            })
         .build();
   }
 
   private ReplyEffect<Event, State> onPlace(State s, Place c) {
     if (s.status() == Status.NEW) {
       placeWaiters.add(c.replyTo());
-      return Effect().persist(new OrderPlaced(c.details()))
+      return Effect()
+          .persist(new OrderPlaced(c.details()))
           .thenRun(next -> next.skus().forEach(sku -> reserve(next, sku, 1)))
           .thenNoReply();
     }
     if (!s.details().sameRequestAs(c.details())) {
-      return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT
-          + ": idempotency key already used for a different order; use a new key for a new order"));
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  CONFLICT
+                      + ": idempotency key already used for a different order; use a new key for a new order"));
     }
     if (s.status() == Status.PLACING) {
       placeWaiters.add(c.replyTo());
@@ -413,10 +562,17 @@ public final class Order
     }
     switch (s.status()) {
       case PLACING:
-        return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT
-            + ": order is still being placed; retry the cancellation in a moment"));
+        return Effect()
+            .reply(
+                c.replyTo(),
+                StatusReply.error(
+                    CONFLICT
+                        + ": order is still being placed; retry the cancellation in a moment"));
       case REJECTED:
-        return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT + ": order was rejected; nothing to cancel"));
+        return Effect()
+            .reply(
+                c.replyTo(),
+                StatusReply.error(CONFLICT + ": order was rejected; nothing to cancel"));
       case CANCELLED:
         return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
       case CANCELLING:
@@ -424,30 +580,46 @@ public final class Order
         return Effect().noReply();
       case OUT_FOR_DELIVERY:
       case AT_PICKUP_POINT:
-        return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT + ": order is already out for delivery ("
-            + s.status() + "); it can no longer be cancelled"));
+        return Effect()
+            .reply(
+                c.replyTo(),
+                StatusReply.error(
+                    CONFLICT
+                        + ": order is already out for delivery ("
+                        + s.status()
+                        + "); it can no longer be cancelled"));
       default:
         if (!s.committedSkus().isEmpty()) { // goods have left the warehouse once: the stock is sold
-          return Effect().reply(c.replyTo(), StatusReply.error(CONFLICT
-              + ": order has already been out for delivery; it can no longer be cancelled"));
+          return Effect()
+              .reply(
+                  c.replyTo(),
+                  StatusReply.error(
+                      CONFLICT
+                          + ": order has already been out for delivery; it can no longer be cancelled"));
         }
         cancelWaiters.add(c.replyTo());
-        String reason = c.reason() == null || c.reason().isBlank() ? "cancelled by customer" : c.reason();
-        return Effect().persist(new CancellationRequested(reason))
-            .thenRun(next -> {
-              next.skus().forEach(sku -> release(next, sku));
-              if (next.handedToDispatch()) withdrawFromDispatch(next);
-            })
+        String reason =
+            c.reason() == null || c.reason().isBlank() ? "cancelled by customer" : c.reason();
+        return Effect()
+            .persist(new CancellationRequested(reason))
+            .thenRun(
+                next -> {
+                  next.skus().forEach(sku -> release(next, sku));
+                  if (next.handedToDispatch()) withdrawFromDispatch(next);
+                })
             .thenNoReply();
     }
   }
 
   private ReplyEffect<Event, State> onReservationResult(State s, ReservationResult r) {
     if (s.status() != Status.PLACING) {
-      // A late success after rejection or cancellation: release that line again (idempotent at the inventory),
+      // A late success after rejection or cancellation: release that line again (idempotent at the
+      // inventory),
       // in case the earlier release was processed first and its marker has since been forgotten.
-      if (r.reserved() && (s.status() == Status.REJECTED || s.status() == Status.CANCELLING
-          || s.status() == Status.CANCELLED)) {
+      if (r.reserved()
+          && (s.status() == Status.REJECTED
+              || s.status() == Status.CANCELLING
+              || s.status() == Status.CANCELLED)) {
         release(s, r.sku());
       }
       return Effect().noReply();
@@ -456,28 +628,39 @@ public final class Order
       if (s.reservedSkus().contains(r.sku())) return Effect().noReply();
       List<Event> events = new ArrayList<>(List.of(new LineReserved(r.sku())));
       if (s.apply(events.get(0)).allReserved()) events.add(new OrderConfirmed());
-      return Effect().persist(events).thenRun(next -> {
-        answerPlaceWaiters(next);
-        if (next.status() == Status.CONFIRMED) handToDispatch(next);
-      }).thenNoReply();
+      return Effect()
+          .persist(events)
+          .thenRun(
+              next -> {
+                answerPlaceWaiters(next);
+                if (next.status() == Status.CONFIRMED) handToDispatch(next);
+              })
+          .thenNoReply();
     }
     if (!r.definitive() && r.attempt() < MAX_RESERVE_ATTEMPTS) {
-      timers.startSingleTimer(new RetryReserve(r.sku(), r.attempt() + 1), RETRY_BACKOFF.multipliedBy(r.attempt()));
+      timers.startSingleTimer(
+          new RetryReserve(r.sku(), r.attempt() + 1), RETRY_BACKOFF.multipliedBy(r.attempt()));
       return Effect().noReply();
     }
-    String reason = r.definitive() ? r.sku() + ": " + r.error()
-        : r.sku() + ": inventory did not answer after " + r.attempt() + " attempts";
-    return Effect().persist(new OrderRejected(reason, r.sku()))
-        .thenRun(next -> {
-          answerPlaceWaiters(next);
-          next.skus().forEach(sku -> release(next, sku));
-        })
+    String reason =
+        r.definitive()
+            ? r.sku() + ": " + r.error()
+            : r.sku() + ": inventory did not answer after " + r.attempt() + " attempts";
+    return Effect()
+        .persist(new OrderRejected(reason, r.sku()))
+        .thenRun(
+            next -> {
+              answerPlaceWaiters(next);
+              next.skus().forEach(sku -> release(next, sku));
+            })
         .thenNoReply();
   }
 
   private ReplyEffect<Event, State> onReleaseResult(State s, ReleaseResult r) {
     if (!r.released()) {
-      context.getLog().warn("order {}: release of {} failed ({}); retrying", orderId, r.sku(), r.error());
+      context
+          .getLog()
+          .warn("order {}: release of {} failed ({}); retrying", orderId, r.sku(), r.error());
       timers.startSingleTimer("release-" + r.sku(), new RetryRelease(r.sku()), RETRY_BACKOFF);
       return Effect().noReply();
     }
@@ -486,18 +669,22 @@ public final class Order
     if (s.status() == Status.CANCELLING && s.apply(events.get(0)).allReleased()) {
       events.add(new OrderCancelled(s.reason()));
     }
-    return Effect().persist(events).thenRun(next -> {
-      schedulePassivationIfSettled(next);
-      if (next.status() == Status.CANCELLED) {
-        cancelWaiters.forEach(w -> w.tell(StatusReply.success(summary(next))));
-        cancelWaiters.clear();
-      }
-    }).thenNoReply();
+    return Effect()
+        .persist(events)
+        .thenRun(
+            next -> {
+              schedulePassivationIfSettled(next);
+              if (next.status() == Status.CANCELLED) {
+                cancelWaiters.forEach(w -> w.tell(StatusReply.success(summary(next))));
+                cancelWaiters.clear();
+              }
+            })
+        .thenNoReply();
   }
 
   /**
-   * Settled: nothing left to do until someone asks (confirmed and handed to dispatch, waved, out with its stock
-   * committed, cancelled, or rejected with every line released).
+   * Settled: nothing left to do until someone asks (confirmed and handed to dispatch, waved, out
+   * with its stock committed, cancelled, or rejected with every line released).
    */
   private static boolean settled(State s) {
     return switch (s.status()) {
@@ -511,76 +698,125 @@ public final class Order
   }
 
   private ReplyEffect<Event, State> onUpdateDelivery(State s, UpdateDelivery c) {
-    boolean deliverable = s.status() == Status.CONFIRMED || s.status() == Status.WAVED || s.leftWarehouse();
-    boolean forward = c.status() == Status.WAVED || c.status() == Status.OUT_FOR_DELIVERY
-        || c.status() == Status.AT_PICKUP_POINT;
+    boolean deliverable =
+        s.status() == Status.CONFIRMED || s.status() == Status.WAVED || s.leftWarehouse();
+    boolean forward =
+        c.status() == Status.WAVED
+            || c.status() == Status.OUT_FOR_DELIVERY
+            || c.status() == Status.AT_PICKUP_POINT;
     if (!forward) {
-      return Effect().reply(c.replyTo(), StatusReply.error(INVALID + ": " + c.status() + " is not a delivery status"));
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(INVALID + ": " + c.status() + " is not a delivery status"));
     }
-    // A stop moved from a vehicle on the road to one still at the warehouse is waved again on the new vehicle (which
-    // loads the goods afresh). Otherwise statuses only move forward; cancelled orders and stale statuses are
+    // A stop moved from a vehicle on the road to one still at the warehouse is waved again on the
+    // new vehicle (which
+    // loads the goods afresh). Otherwise statuses only move forward; cancelled orders and stale
+    // statuses are
     // acknowledged and ignored, so dispatch stops retrying.
-    boolean rewaved = c.status() == Status.WAVED && s.status() == Status.OUT_FOR_DELIVERY
-        && !c.vehicleId().equals(s.vehicleId());
-    if (!deliverable || (!rewaved && c.status().ordinal() < (s.status() == Status.CONFIRMED ? 0
-        : s.status().ordinal())) || (c.status() == s.status() && c.vehicleId().equals(s.vehicleId()))) {
+    boolean rewaved =
+        c.status() == Status.WAVED
+            && s.status() == Status.OUT_FOR_DELIVERY
+            && !c.vehicleId().equals(s.vehicleId());
+    if (!deliverable
+        || (!rewaved
+            && c.status().ordinal() < (s.status() == Status.CONFIRMED ? 0 : s.status().ordinal()))
+        || (c.status() == s.status() && c.vehicleId().equals(s.vehicleId()))) {
       return Effect().reply(c.replyTo(), StatusReply.success(Done.getInstance()));
     }
     List<Event> events = new ArrayList<>();
     if (!s.handedToDispatch()) events.add(new HandedToDispatch());
     events.add(new DeliveryUpdated(c.status(), c.vehicleId(), c.stopId()));
-    return Effect().persist(events).thenRun(next -> {
-      if (next.leftWarehouse()) commitRemaining(next);
-      schedulePassivationIfSettled(next);
-    }).thenReply(c.replyTo(), next -> StatusReply.success(Done.getInstance()));
+    return Effect()
+        .persist(events)
+        .thenRun(
+            next -> {
+              if (next.leftWarehouse()) commitRemaining(next);
+              schedulePassivationIfSettled(next);
+            })
+        .thenReply(c.replyTo(), next -> StatusReply.success(Done.getInstance()));
   }
 
   private ReplyEffect<Event, State> onDispatchResult(State s, DispatchResult r) {
     if (!r.ok()) {
-      context.getLog().warn("order {}: dispatch did not take the {} ({}); retrying", orderId,
-          r.added() ? "order" : "withdrawal", r.error());
-      timers.startSingleTimer("dispatch", new RetryDispatch(r.added()), RETRY_BACKOFF.multipliedBy(3));
+      context
+          .getLog()
+          .warn(
+              "order {}: dispatch did not take the {} ({}); retrying",
+              orderId,
+              r.added() ? "order" : "withdrawal",
+              r.error());
+      timers.startSingleTimer(
+          "dispatch", new RetryDispatch(r.added()), RETRY_BACKOFF.multipliedBy(3));
       return Effect().noReply();
     }
     if (!r.added() || s.handedToDispatch()) return Effect().noReply();
-    return Effect().persist(new HandedToDispatch()).thenRun(this::schedulePassivationIfSettled).thenNoReply();
+    return Effect()
+        .persist(new HandedToDispatch())
+        .thenRun(this::schedulePassivationIfSettled)
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, State> onCommitResult(State s, CommitResult r) {
     if (!r.committed() && r.definitive()) {
-      // inventory refuses (e.g. the reservation is gone): retrying cannot help; an operator must look
-      context.getLog().error("order {}: inventory refused to commit {}: {}", orderId, r.sku(), r.error());
+      // inventory refuses (e.g. the reservation is gone): retrying cannot help; an operator must
+      // look
+      context
+          .getLog()
+          .error("order {}: inventory refused to commit {}: {}", orderId, r.sku(), r.error());
       return Effect().noReply();
     }
     if (!r.committed()) {
-      context.getLog().warn("order {}: commit of {} failed ({}); retrying", orderId, r.sku(), r.error());
+      context
+          .getLog()
+          .warn("order {}: commit of {} failed ({}); retrying", orderId, r.sku(), r.error());
       timers.startSingleTimer("commit-" + r.sku(), new RetryCommit(r.sku()), RETRY_BACKOFF);
       return Effect().noReply();
     }
     if (s.committedSkus().contains(r.sku())) return Effect().noReply();
-    return Effect().persist(new LineCommitted(r.sku())).thenRun(this::schedulePassivationIfSettled).thenNoReply();
+    return Effect()
+        .persist(new LineCommitted(r.sku()))
+        .thenRun(this::schedulePassivationIfSettled)
+        .thenNoReply();
   }
 
   private void handToDispatch(State s) {
     int units = s.details().lines().stream().mapToInt(Line::quantity).sum();
-    context.pipeToSelf(dispatch.add(orderId, s.details(), units), (ok, failure) -> new DispatchResult(true,
-        failure == null, failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
+    context.pipeToSelf(
+        dispatch.add(orderId, s.details(), units),
+        (ok, failure) ->
+            new DispatchResult(
+                true,
+                failure == null,
+                failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
   }
 
   private void withdrawFromDispatch(State s) {
-    context.pipeToSelf(dispatch.remove(orderId, s.details().warehouseId(), s.reason()), (ok, failure) ->
-        new DispatchResult(false, failure == null, failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
+    context.pipeToSelf(
+        dispatch.remove(orderId, s.details().warehouseId(), s.reason()),
+        (ok, failure) ->
+            new DispatchResult(
+                false,
+                failure == null,
+                failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
   }
 
   private void commitRemaining(State s) {
-    s.skus().stream().filter(sku -> !s.committedSkus().contains(sku)).forEach(sku -> commit(s, sku));
+    s.skus().stream()
+        .filter(sku -> !s.committedSkus().contains(sku))
+        .forEach(sku -> commit(s, sku));
   }
 
   private void commit(State s, String sku) {
-    context.pipeToSelf(inventory.commit(sku, s.details().warehouseId(), orderId),
-        (ok, failure) -> new CommitResult(sku, failure == null,
-            failure != null && !(unwrap(failure) instanceof TimeoutException),
-            failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
+    context.pipeToSelf(
+        inventory.commit(sku, s.details().warehouseId(), orderId),
+        (ok, failure) ->
+            new CommitResult(
+                sku,
+                failure == null,
+                failure != null && !(unwrap(failure) instanceof TimeoutException),
+                failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
   }
 
   private void schedulePassivationIfSettled(State s) {
@@ -597,19 +833,25 @@ public final class Order
   }
 
   private void reserve(State s, String sku, int attempt) {
-    context.pipeToSelf(inventory.reserve(sku, s.details().warehouseId(), orderId, s.quantityOf(sku)),
+    context.pipeToSelf(
+        inventory.reserve(sku, s.details().warehouseId(), orderId, s.quantityOf(sku)),
         (ok, failure) -> {
           if (failure == null) return new ReservationResult(sku, true, false, "", attempt);
           Throwable cause = unwrap(failure);
           boolean definitive = !(cause instanceof TimeoutException);
-          return new ReservationResult(sku, false, definitive, String.valueOf(cause.getMessage()), attempt);
+          return new ReservationResult(
+              sku, false, definitive, String.valueOf(cause.getMessage()), attempt);
         });
   }
 
   private void release(State s, String sku) {
-    context.pipeToSelf(inventory.release(sku, s.details().warehouseId(), orderId),
-        (ok, failure) -> new ReleaseResult(sku, failure == null,
-            failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
+    context.pipeToSelf(
+        inventory.release(sku, s.details().warehouseId(), orderId),
+        (ok, failure) ->
+            new ReleaseResult(
+                sku,
+                failure == null,
+                failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -619,13 +861,25 @@ public final class Order
   }
 
   private static boolean mayAccess(State s, String requesterId) {
-    return requesterId == null || requesterId.isEmpty() || Objects.equals(s.details().customerId(), requesterId);
+    return requesterId == null
+        || requesterId.isEmpty()
+        || Objects.equals(s.details().customerId(), requesterId);
   }
 
   private Summary summary(State s) {
     Details d = s.details();
-    return new Summary(orderId, d.customerId(), d.pickupPointId(), d.warehouseId(), d.lines(), s.status(),
-        s.reason(), d.placedAtEpochMs(), d.cutoffEpochMs(), s.vehicleId(), d.urgent());
+    return new Summary(
+        orderId,
+        d.customerId(),
+        d.pickupPointId(),
+        d.warehouseId(),
+        d.lines(),
+        s.status(),
+        s.reason(),
+        d.placedAtEpochMs(),
+        d.cutoffEpochMs(),
+        s.vehicleId(),
+        d.urgent());
   }
 
   @Override

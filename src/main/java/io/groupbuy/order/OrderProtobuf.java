@@ -1,5 +1,6 @@
 package io.groupbuy.order;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.groupbuy.order.Order.CancellationRequested;
 import io.groupbuy.order.Order.Details;
 import io.groupbuy.order.Order.Line;
@@ -11,6 +12,9 @@ import io.groupbuy.order.Order.OrderPlaced;
 import io.groupbuy.order.Order.OrderRejected;
 import io.groupbuy.order.Order.State;
 import io.groupbuy.order.Order.Status;
+import io.groupbuy.order.proto.DeliveryUpdated;
+import io.groupbuy.order.proto.HandedToDispatch;
+import io.groupbuy.order.proto.LineCommitted;
 import io.groupbuy.order.proto.OrderDetails;
 import io.groupbuy.order.proto.OrderLine;
 import io.groupbuy.order.proto.OrderSnapshot;
@@ -18,10 +22,6 @@ import io.groupbuy.platform.ProtoCodec;
 import io.groupbuy.platform.ProtoCodecs;
 import java.util.LinkedHashSet;
 import java.util.List;
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.groupbuy.order.proto.DeliveryUpdated;
-import io.groupbuy.order.proto.HandedToDispatch;
-import io.groupbuy.order.proto.LineCommitted;
 
 /** Protobuf forms of {@link Order}'s events and snapshot ({@code protobuf/order.proto}). */
 public final class OrderProtobuf implements ProtoCodecs {
@@ -33,79 +33,147 @@ public final class OrderProtobuf implements ProtoCodecs {
     return CODECS;
   }
 
-  public static final List<ProtoCodec<?>> CODECS = List.of(
-      ProtoCodec.of(OrderPlaced.class, "order.OrderPlaced",
-          e -> io.groupbuy.order.proto.OrderPlaced.newBuilder().setDetails(details(e.details())).build(),
-          b -> new OrderPlaced(details(io.groupbuy.order.proto.OrderPlaced.parseFrom(b).getDetails()))),
-      ProtoCodec.of(LineReserved.class, "order.LineReserved",
-          e -> io.groupbuy.order.proto.LineReserved.newBuilder().setSku(e.sku()).build(),
-          b -> new LineReserved(io.groupbuy.order.proto.LineReserved.parseFrom(b).getSku())),
-      ProtoCodec.of(OrderConfirmed.class, "order.OrderConfirmed",
-          e -> io.groupbuy.order.proto.OrderConfirmed.getDefaultInstance(),
-          b -> {
-            io.groupbuy.order.proto.OrderConfirmed.parseFrom(b);
-            return new OrderConfirmed();
-          }),
-      ProtoCodec.of(OrderRejected.class, "order.OrderRejected",
-          e -> io.groupbuy.order.proto.OrderRejected.newBuilder().setReason(e.reason()).setSku(e.sku()).build(),
-          b -> {
-            var p = io.groupbuy.order.proto.OrderRejected.parseFrom(b);
-            return new OrderRejected(p.getReason(), p.getSku());
-          }),
-      ProtoCodec.of(CancellationRequested.class, "order.CancellationRequested",
-          e -> io.groupbuy.order.proto.CancellationRequested.newBuilder().setReason(e.reason()).build(),
-          b -> new CancellationRequested(io.groupbuy.order.proto.CancellationRequested.parseFrom(b).getReason())),
-      ProtoCodec.of(LineReleased.class, "order.LineReleased",
-          e -> io.groupbuy.order.proto.LineReleased.newBuilder().setSku(e.sku()).build(),
-          b -> new LineReleased(io.groupbuy.order.proto.LineReleased.parseFrom(b).getSku())),
-      ProtoCodec.of(OrderCancelled.class, "order.OrderCancelled",
-          e -> io.groupbuy.order.proto.OrderCancelled.newBuilder().setReason(e.reason()).build(),
-          b -> new OrderCancelled(io.groupbuy.order.proto.OrderCancelled.parseFrom(b).getReason())),
-      ProtoCodec.of(Order.HandedToDispatch.class, "order.HandedToDispatch",
-          e -> HandedToDispatch.getDefaultInstance(),
-          b -> {
-            HandedToDispatch.parseFrom(b);
-            return new Order.HandedToDispatch();
-          }),
-      ProtoCodec.of(Order.DeliveryUpdated.class, "order.DeliveryUpdated",
-          e -> DeliveryUpdated.newBuilder().setStatus(e.status().name())
-              .setVehicleId(e.vehicleId()).setStopId(e.stopId()).build(),
-          b -> {
-            var p = DeliveryUpdated.parseFrom(b);
-            return new Order.DeliveryUpdated(Status.valueOf(p.getStatus()), p.getVehicleId(), p.getStopId());
-          }),
-      ProtoCodec.of(Order.LineCommitted.class, "order.LineCommitted",
-          e -> LineCommitted.newBuilder().setSku(e.sku()).build(),
-          b -> new Order.LineCommitted(LineCommitted.parseFrom(b).getSku())),
-      ProtoCodec.of(State.class, "order.Snapshot", OrderProtobuf::snapshot, OrderProtobuf::state));
+  public static final List<ProtoCodec<?>> CODECS =
+      List.of(
+          ProtoCodec.of(
+              OrderPlaced.class,
+              "order.OrderPlaced",
+              e ->
+                  io.groupbuy.order.proto.OrderPlaced.newBuilder()
+                      .setDetails(details(e.details()))
+                      .build(),
+              b ->
+                  new OrderPlaced(
+                      details(io.groupbuy.order.proto.OrderPlaced.parseFrom(b).getDetails()))),
+          ProtoCodec.of(
+              LineReserved.class,
+              "order.LineReserved",
+              e -> io.groupbuy.order.proto.LineReserved.newBuilder().setSku(e.sku()).build(),
+              b -> new LineReserved(io.groupbuy.order.proto.LineReserved.parseFrom(b).getSku())),
+          ProtoCodec.of(
+              OrderConfirmed.class,
+              "order.OrderConfirmed",
+              e -> io.groupbuy.order.proto.OrderConfirmed.getDefaultInstance(),
+              b -> {
+                io.groupbuy.order.proto.OrderConfirmed.parseFrom(b);
+                return new OrderConfirmed();
+              }),
+          ProtoCodec.of(
+              OrderRejected.class,
+              "order.OrderRejected",
+              e ->
+                  io.groupbuy.order.proto.OrderRejected.newBuilder()
+                      .setReason(e.reason())
+                      .setSku(e.sku())
+                      .build(),
+              b -> {
+                var p = io.groupbuy.order.proto.OrderRejected.parseFrom(b);
+                return new OrderRejected(p.getReason(), p.getSku());
+              }),
+          ProtoCodec.of(
+              CancellationRequested.class,
+              "order.CancellationRequested",
+              e ->
+                  io.groupbuy.order.proto.CancellationRequested.newBuilder()
+                      .setReason(e.reason())
+                      .build(),
+              b ->
+                  new CancellationRequested(
+                      io.groupbuy.order.proto.CancellationRequested.parseFrom(b).getReason())),
+          ProtoCodec.of(
+              LineReleased.class,
+              "order.LineReleased",
+              e -> io.groupbuy.order.proto.LineReleased.newBuilder().setSku(e.sku()).build(),
+              b -> new LineReleased(io.groupbuy.order.proto.LineReleased.parseFrom(b).getSku())),
+          ProtoCodec.of(
+              OrderCancelled.class,
+              "order.OrderCancelled",
+              e ->
+                  io.groupbuy.order.proto.OrderCancelled.newBuilder().setReason(e.reason()).build(),
+              b ->
+                  new OrderCancelled(
+                      io.groupbuy.order.proto.OrderCancelled.parseFrom(b).getReason())),
+          ProtoCodec.of(
+              Order.HandedToDispatch.class,
+              "order.HandedToDispatch",
+              e -> HandedToDispatch.getDefaultInstance(),
+              b -> {
+                HandedToDispatch.parseFrom(b);
+                return new Order.HandedToDispatch();
+              }),
+          ProtoCodec.of(
+              Order.DeliveryUpdated.class,
+              "order.DeliveryUpdated",
+              e ->
+                  DeliveryUpdated.newBuilder()
+                      .setStatus(e.status().name())
+                      .setVehicleId(e.vehicleId())
+                      .setStopId(e.stopId())
+                      .build(),
+              b -> {
+                var p = DeliveryUpdated.parseFrom(b);
+                return new Order.DeliveryUpdated(
+                    Status.valueOf(p.getStatus()), p.getVehicleId(), p.getStopId());
+              }),
+          ProtoCodec.of(
+              Order.LineCommitted.class,
+              "order.LineCommitted",
+              e -> LineCommitted.newBuilder().setSku(e.sku()).build(),
+              b -> new Order.LineCommitted(LineCommitted.parseFrom(b).getSku())),
+          ProtoCodec.of(
+              State.class, "order.Snapshot", OrderProtobuf::snapshot, OrderProtobuf::state));
 
   private static OrderDetails details(Details d) {
-    var b = OrderDetails.newBuilder()
-        .setCustomerId(d.customerId()).setPickupPointId(d.pickupPointId()).setWarehouseId(d.warehouseId())
-        .setPlacedAtEpochMs(d.placedAtEpochMs()).setCutoffEpochMs(d.cutoffEpochMs())
-        .setIdempotencyKey(d.idempotencyKey()).setUrgent(d.urgent());
-    d.lines().forEach(l -> b.addLines(OrderLine.newBuilder().setSku(l.sku()).setQuantity(l.quantity())));
+    var b =
+        OrderDetails.newBuilder()
+            .setCustomerId(d.customerId())
+            .setPickupPointId(d.pickupPointId())
+            .setWarehouseId(d.warehouseId())
+            .setPlacedAtEpochMs(d.placedAtEpochMs())
+            .setCutoffEpochMs(d.cutoffEpochMs())
+            .setIdempotencyKey(d.idempotencyKey())
+            .setUrgent(d.urgent());
+    d.lines()
+        .forEach(l -> b.addLines(OrderLine.newBuilder().setSku(l.sku()).setQuantity(l.quantity())));
     return b.build();
   }
 
   private static Details details(OrderDetails p) {
-    return new Details(p.getCustomerId(), p.getPickupPointId(), p.getWarehouseId(),
+    return new Details(
+        p.getCustomerId(),
+        p.getPickupPointId(),
+        p.getWarehouseId(),
         p.getLinesList().stream().map(l -> new Line(l.getSku(), l.getQuantity())).toList(),
-        p.getPlacedAtEpochMs(), p.getCutoffEpochMs(), p.getIdempotencyKey(), p.getUrgent());
+        p.getPlacedAtEpochMs(),
+        p.getCutoffEpochMs(),
+        p.getIdempotencyKey(),
+        p.getUrgent());
   }
 
   private static OrderSnapshot snapshot(State s) {
-    var b = OrderSnapshot.newBuilder().setStatus(s.status().name()).setReason(s.reason())
-        .addAllReservedSkus(s.reservedSkus()).addAllReleasedSkus(s.releasedSkus())
-        .setHandedToDispatch(s.handedToDispatch()).setVehicleId(s.vehicleId()).addAllCommittedSkus(s.committedSkus());
+    var b =
+        OrderSnapshot.newBuilder()
+            .setStatus(s.status().name())
+            .setReason(s.reason())
+            .addAllReservedSkus(s.reservedSkus())
+            .addAllReleasedSkus(s.releasedSkus())
+            .setHandedToDispatch(s.handedToDispatch())
+            .setVehicleId(s.vehicleId())
+            .addAllCommittedSkus(s.committedSkus());
     if (s.details() != null) b.setDetails(details(s.details()));
     return b.build();
   }
 
   private static State state(byte[] bytes) throws InvalidProtocolBufferException {
     OrderSnapshot p = OrderSnapshot.parseFrom(bytes);
-    return new State(Status.valueOf(p.getStatus()), p.hasDetails() ? details(p.getDetails()) : null,
-        new LinkedHashSet<>(p.getReservedSkusList()), new LinkedHashSet<>(p.getReleasedSkusList()), p.getReason(),
-        p.getHandedToDispatch(), p.getVehicleId(), new LinkedHashSet<>(p.getCommittedSkusList()));
+    return new State(
+        Status.valueOf(p.getStatus()),
+        p.hasDetails() ? details(p.getDetails()) : null,
+        new LinkedHashSet<>(p.getReservedSkusList()),
+        new LinkedHashSet<>(p.getReleasedSkusList()),
+        p.getReason(),
+        p.getHandedToDispatch(),
+        p.getVehicleId(),
+        new LinkedHashSet<>(p.getCommittedSkusList()));
   }
 }

@@ -12,8 +12,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * The order saga's ports bound to the sharded entities of the features it calls. They live here, with the caller, so
- * that inventory and dispatch know nothing of orders.
+ * The order saga's ports bound to the sharded entities of the features it calls. They live here,
+ * with the caller, so that inventory and dispatch know nothing of orders.
  */
 public final class SagaAdapters {
   private SagaAdapters() {}
@@ -21,7 +21,8 @@ public final class SagaAdapters {
   public static Order.InventoryGateway inventory(ShardedInventory inventory) {
     return new Order.InventoryGateway() {
       @Override
-      public CompletionStage<?> reserve(String sku, String warehouseId, String orderId, int quantity) {
+      public CompletionStage<?> reserve(
+          String sku, String warehouseId, String orderId, int quantity) {
         return inventory.reserve(sku, warehouseId, orderId, quantity);
       }
 
@@ -37,32 +38,61 @@ public final class SagaAdapters {
     };
   }
 
-  /** Orders hand themselves to their region (the order's warehouse), at the pickup point's coordinates. */
+  /**
+   * Orders hand themselves to their region (the order's warehouse), at the pickup point's
+   * coordinates.
+   */
   public static Order.DispatchGateway dispatch(ShardedDispatch dispatch, Catalog catalog) {
     return new Order.DispatchGateway() {
       @Override
       public CompletionStage<?> add(String orderId, Order.Details details, int units) {
-        return catalog.pickupPoint(details.pickupPointId()).thenCompose(found -> {
-          var point = found.orElseThrow(() -> new ApiError.Failure(422, "unknown-pickup-point",
-              "no pickup point " + details.pickupPointId(), "pickupPointId"));
-          return dispatch.region(details.warehouseId()).<Done>askWithStatus(r -> new DispatchRegion.AddOrder(orderId,
-              point.id(), point.lat(), point.lng(), units, details.urgent(), r), dispatch.timeout());
-        });
+        return catalog
+            .pickupPoint(details.pickupPointId())
+            .thenCompose(
+                found -> {
+                  var point =
+                      found.orElseThrow(
+                          () ->
+                              new ApiError.Failure(
+                                  422,
+                                  "unknown-pickup-point",
+                                  "no pickup point " + details.pickupPointId(),
+                                  "pickupPointId"));
+                  return dispatch
+                      .region(details.warehouseId())
+                      .<Done>askWithStatus(
+                          r ->
+                              new DispatchRegion.AddOrder(
+                                  orderId,
+                                  point.id(),
+                                  point.lat(),
+                                  point.lng(),
+                                  units,
+                                  details.urgent(),
+                                  r),
+                          dispatch.timeout());
+                });
       }
 
       @Override
       public CompletionStage<?> remove(String orderId, String warehouseId, String reason) {
-        return dispatch.region(warehouseId).<Done>askWithStatus(r -> new DispatchRegion.RemoveOrder(orderId, reason,
-            r), dispatch.timeout());
+        return dispatch
+            .region(warehouseId)
+            .<Done>askWithStatus(
+                r -> new DispatchRegion.RemoveOrder(orderId, reason, r), dispatch.timeout());
       }
     };
   }
 
   /** Regions tell orders how their delivery goes. */
-  public static DispatchRegion.OrderUpdates deliveryUpdates(ActorSystem<?> system, Duration timeout) {
+  public static DispatchRegion.OrderUpdates deliveryUpdates(
+      ActorSystem<?> system, Duration timeout) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    return (orderId, status, regionId, vehicleId, stopId) -> sharding.entityRefFor(Order.ENTITY_KEY, orderId)
-        .<Done>askWithStatus(r -> new Order.UpdateDelivery(Order.Status.valueOf(status), vehicleId, stopId, r),
-            timeout);
+    return (orderId, status, regionId, vehicleId, stopId) ->
+        sharding
+            .entityRefFor(Order.ENTITY_KEY, orderId)
+            .<Done>askWithStatus(
+                r -> new Order.UpdateDelivery(Order.Status.valueOf(status), vehicleId, stopId, r),
+                timeout);
   }
 }

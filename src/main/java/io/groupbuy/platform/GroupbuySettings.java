@@ -6,10 +6,20 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 
 /** Typed view of the {@code groupbuy} config section. */
-public record GroupbuySettings(Duration askTimeout, String defaultWarehouse, LocalTime cutoffTime, ZoneId timeZone,
-                               int maxLineQuantity, int maxOrderLines, int maxReceiptQuantity, String authSecret,
-                               String authIssuer, boolean printDevTokens, String httpInterface, int httpPort,
-                               long maxBodyBytes) {
+public record GroupbuySettings(
+    Duration askTimeout,
+    String defaultWarehouse,
+    LocalTime cutoffTime,
+    ZoneId timeZone,
+    int maxLineQuantity,
+    int maxOrderLines,
+    int maxReceiptQuantity,
+    String authSecret,
+    String authIssuer,
+    boolean printDevTokens,
+    String httpInterface,
+    int httpPort,
+    long maxBodyBytes) {
 
   public static GroupbuySettings from(Config root) {
     Config c = root.getConfig("groupbuy");

@@ -8,10 +8,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.nio.charset.StandardCharsets;
 
 /** The node's Prometheus metrics; one instance per actor system, served at {@code GET /metrics}. */
 public final class Metrics {
@@ -31,11 +31,16 @@ public final class Metrics {
   private final Map<String, AtomicLong> shardCounts = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> entityCounts = new ConcurrentHashMap<>();
 
-  private final AtomicLong[] audit = {new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
-      new AtomicLong()};
+  private final AtomicLong[] audit = {
+    new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong()
+  };
 
   /** The figures of the last journal audit (GET /ops/audit). */
-  public void setAudit(long oversoldUnits, long orphanReservations, long unbackedOrderLines, long quantityMismatches) {
+  public void setAudit(
+      long oversoldUnits,
+      long orphanReservations,
+      long unbackedOrderLines,
+      long quantityMismatches) {
     audit[0].set(oversoldUnits);
     audit[1].set(orphanReservations);
     audit[2].set(unbackedOrderLines);
@@ -49,54 +54,116 @@ public final class Metrics {
   }
 
   public Metrics() {
-    ordersPlaced = Counter.builder().name("groupbuy_orders_placed_total")
-        .help("Orders confirmed (stock reserved for every line)").register(registry);
-    ordersRejected = Counter.builder().name("groupbuy_orders_rejected_total")
-        .help("Orders rejected by inventory (sold out or unavailable)").register(registry);
-    ordersCancelled = Counter.builder().name("groupbuy_orders_cancelled_total")
-        .help("Orders cancelled").register(registry);
-    httpErrors = Counter.builder().name("groupbuy_http_client_errors_total")
-        .help("Requests answered with a 4xx error").labelNames("code").register(registry);
-    httpServerErrors = Counter.builder().name("groupbuy_http_server_errors_total")
-        .help("Requests answered with a 5xx error (503: retry later; 500: a defect)").labelNames("code")
-        .register(registry);
-    reservationSeconds = Histogram.builder().name("groupbuy_inventory_reservation_seconds")
-        .help("Time for one inventory reservation, ask to reply")
-        .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
-        .register(registry);
-    placementSeconds = Histogram.builder().name("groupbuy_order_placement_seconds")
-        .help("Time to place an order over HTTP, request to outcome")
-        .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-        .register(registry);
-    gpsAccepted = Counter.builder().name("groupbuy_gps_fixes_accepted_total")
-        .help("GPS fixes passed on to their vehicle (WebSocket and batch upload)").register(registry);
-    gpsDropped = Counter.builder().name("groupbuy_gps_fixes_dropped_total")
-        .help("GPS fixes dropped at the edge, by reason").labelNames("reason").register(registry);
-    gpsFixToVehicleSeconds = Histogram.builder().name("groupbuy_gps_fix_to_vehicle_seconds")
-        .help("Time from receiving a GPS fix at the edge to the Vehicle entity handling it")
-        .classicUpperBounds(0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
-        .register(registry);
-    driverBadFrames = Counter.builder().name("groupbuy_driver_bad_frames_total")
-        .help("Malformed, oversized or refused frames from drivers' apps").labelNames("code").register(registry);
+    ordersPlaced =
+        Counter.builder()
+            .name("groupbuy_orders_placed_total")
+            .help("Orders confirmed (stock reserved for every line)")
+            .register(registry);
+    ordersRejected =
+        Counter.builder()
+            .name("groupbuy_orders_rejected_total")
+            .help("Orders rejected by inventory (sold out or unavailable)")
+            .register(registry);
+    ordersCancelled =
+        Counter.builder()
+            .name("groupbuy_orders_cancelled_total")
+            .help("Orders cancelled")
+            .register(registry);
+    httpErrors =
+        Counter.builder()
+            .name("groupbuy_http_client_errors_total")
+            .help("Requests answered with a 4xx error")
+            .labelNames("code")
+            .register(registry);
+    httpServerErrors =
+        Counter.builder()
+            .name("groupbuy_http_server_errors_total")
+            .help("Requests answered with a 5xx error (503: retry later; 500: a defect)")
+            .labelNames("code")
+            .register(registry);
+    reservationSeconds =
+        Histogram.builder()
+            .name("groupbuy_inventory_reservation_seconds")
+            .help("Time for one inventory reservation, ask to reply")
+            .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+            .register(registry);
+    placementSeconds =
+        Histogram.builder()
+            .name("groupbuy_order_placement_seconds")
+            .help("Time to place an order over HTTP, request to outcome")
+            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(registry);
+    gpsAccepted =
+        Counter.builder()
+            .name("groupbuy_gps_fixes_accepted_total")
+            .help("GPS fixes passed on to their vehicle (WebSocket and batch upload)")
+            .register(registry);
+    gpsDropped =
+        Counter.builder()
+            .name("groupbuy_gps_fixes_dropped_total")
+            .help("GPS fixes dropped at the edge, by reason")
+            .labelNames("reason")
+            .register(registry);
+    gpsFixToVehicleSeconds =
+        Histogram.builder()
+            .name("groupbuy_gps_fix_to_vehicle_seconds")
+            .help("Time from receiving a GPS fix at the edge to the Vehicle entity handling it")
+            .classicUpperBounds(
+                0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+            .register(registry);
+    driverBadFrames =
+        Counter.builder()
+            .name("groupbuy_driver_bad_frames_total")
+            .help("Malformed, oversized or refused frames from drivers' apps")
+            .labelNames("code")
+            .register(registry);
     String[][] auditGauges = {
-        {"groupbuy_audit_oversold_units", "Units held or sold beyond those received, at the last journal audit"},
-        {"groupbuy_audit_orphan_reservations", "Stock held for missing, rejected or cancelled orders, last audit"},
-        {"groupbuy_audit_unbacked_order_lines", "Confirmed order lines without stock held for them, at the last audit"},
-        {"groupbuy_audit_quantity_mismatches", "Reservations of another quantity than their order line, last audit"},
-        {"groupbuy_audit_last_run_timestamp_seconds", "When the last journal audit finished (0: never on this node)"}};
+      {
+        "groupbuy_audit_oversold_units",
+        "Units held or sold beyond those received, at the last journal audit"
+      },
+      {
+        "groupbuy_audit_orphan_reservations",
+        "Stock held for missing, rejected or cancelled orders, last audit"
+      },
+      {
+        "groupbuy_audit_unbacked_order_lines",
+        "Confirmed order lines without stock held for them, at the last audit"
+      },
+      {
+        "groupbuy_audit_quantity_mismatches",
+        "Reservations of another quantity than their order line, last audit"
+      },
+      {
+        "groupbuy_audit_last_run_timestamp_seconds",
+        "When the last journal audit finished (0: never on this node)"
+      }
+    };
     for (int i = 0; i < auditGauges.length; i++) {
       AtomicLong value = audit[i];
-      GaugeWithCallback.builder().name(auditGauges[i][0]).help(auditGauges[i][1])
-          .callback(cb -> cb.call(value.get())).register(registry);
+      GaugeWithCallback.builder()
+          .name(auditGauges[i][0])
+          .help(auditGauges[i][1])
+          .callback(cb -> cb.call(value.get()))
+          .register(registry);
     }
-    GaugeWithCallback.builder().name("groupbuy_drivers_connected").help("Drivers' apps connected to this node")
-        .callback(cb -> cb.call(driversConnected.get())).register(registry);
-    GaugeWithCallback.builder().name("groupbuy_shards").help("Shards hosted by this node, per entity type")
+    GaugeWithCallback.builder()
+        .name("groupbuy_drivers_connected")
+        .help("Drivers' apps connected to this node")
+        .callback(cb -> cb.call(driversConnected.get()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("groupbuy_shards")
+        .help("Shards hosted by this node, per entity type")
         .labelNames("entity_type")
-        .callback(cb -> shardCounts.forEach((type, n) -> cb.call(n.get(), type))).register(registry);
-    GaugeWithCallback.builder().name("groupbuy_entities").help("Live entities on this node, per entity type")
+        .callback(cb -> shardCounts.forEach((type, n) -> cb.call(n.get(), type)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("groupbuy_entities")
+        .help("Live entities on this node, per entity type")
         .labelNames("entity_type")
-        .callback(cb -> entityCounts.forEach((type, n) -> cb.call(n.get(), type))).register(registry);
+        .callback(cb -> entityCounts.forEach((type, n) -> cb.call(n.get(), type)))
+        .register(registry);
   }
 
   public void setShardState(String entityType, int shards, int entities) {

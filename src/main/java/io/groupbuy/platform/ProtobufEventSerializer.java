@@ -1,17 +1,18 @@
 package io.groupbuy.platform;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.typesafe.config.Config;
 import java.io.NotSerializableException;
 import java.util.HashMap;
-import com.typesafe.config.Config;
-import java.util.TreeMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * Writes events and snapshots ({@link ProtoPersisted}) as the protobuf messages of {@code protobuf/*.proto}, with the
- * codecs each feature registers under {@code groupbuy.serialization.protobuf-codecs}.
+ * Writes events and snapshots ({@link ProtoPersisted}) as the protobuf messages of {@code
+ * protobuf/*.proto}, with the codecs each feature registers under {@code
+ * groupbuy.serialization.protobuf-codecs}.
  */
 public final class ProtobufEventSerializer extends SerializerWithStringManifest {
   public static final int IDENTIFIER = 9701;
@@ -20,7 +21,8 @@ public final class ProtobufEventSerializer extends SerializerWithStringManifest 
   private final Map<String, ProtoCodec<?>> byManifest = new HashMap<>();
 
   public ProtobufEventSerializer(ExtendedActorSystem system) {
-    Config registry = system.settings().config().getConfig("groupbuy.serialization.protobuf-codecs");
+    Config registry =
+        system.settings().config().getConfig("groupbuy.serialization.protobuf-codecs");
     for (String feature : new TreeMap<>(registry.root().unwrapped()).keySet()) {
       for (ProtoCodec<?> codec : load(feature, registry.getString(feature)).codecs()) {
         if (byManifest.put(codec.manifest(), codec) != null) {
@@ -35,8 +37,13 @@ public final class ProtobufEventSerializer extends SerializerWithStringManifest 
     try {
       return Class.forName(className).asSubclass(ProtoCodecs.class).getConstructor().newInstance();
     } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalStateException("groupbuy.serialization.protobuf-codecs." + feature + " = " + className
-          + " is not a ProtoCodecs class with a public no-argument constructor", e);
+      throw new IllegalStateException(
+          "groupbuy.serialization.protobuf-codecs."
+              + feature
+              + " = "
+              + className
+              + " is not a ProtoCodecs class with a public no-argument constructor",
+          e);
     }
   }
 
@@ -62,7 +69,8 @@ public final class ProtobufEventSerializer extends SerializerWithStringManifest 
     try {
       return codec.parser().parse(bytes);
     } catch (InvalidProtocolBufferException e) {
-      NotSerializableException failure = new NotSerializableException("corrupt " + manifest + ": " + e.getMessage());
+      NotSerializableException failure =
+          new NotSerializableException("corrupt " + manifest + ": " + e.getMessage());
       failure.initCause(e);
       throw failure;
     }
@@ -70,7 +78,8 @@ public final class ProtobufEventSerializer extends SerializerWithStringManifest 
 
   private ProtoCodec<?> codecFor(Object o) {
     ProtoCodec<?> codec = byType.get(o.getClass());
-    if (codec == null) throw new IllegalArgumentException("no protobuf codec for " + o.getClass().getName());
+    if (codec == null)
+      throw new IllegalArgumentException("no protobuf codec for " + o.getClass().getName());
     return codec;
   }
 }

@@ -2,31 +2,51 @@ package io.groupbuy.routing;
 
 import io.groupbuy.routing.VrptwProblem.Distance;
 import io.groupbuy.routing.VrptwProblem.Stop;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.ArrayList;
 
 /**
- * Routing as dispatch sees it during the day: each vehicle starts where it is, when it is free; stops already served
- * are simply not in the problem. A vehicle on the road carries the goods of its remaining stops, so it can serve
- * only those ({@link Vehicle#onboard()}); a vehicle at the depot can load any stop. The first
- * {@link Vehicle#committed()} onboard stops keep their order (the driver is already heading there).
+ * Routing as dispatch sees it during the day: each vehicle starts where it is, when it is free;
+ * stops already served are simply not in the problem. A vehicle on the road carries the goods of
+ * its remaining stops, so it can serve only those ({@link Vehicle#onboard()}); a vehicle at the
+ * depot can load any stop. The first {@link Vehicle#committed()} onboard stops keep their order
+ * (the driver is already heading there).
  *
- * <p>Travel time is distance divided by {@code speed}; times are in one unit throughout (minutes in dispatch,
- * abstract units in the Solomon benchmark). Every vehicle must be back at the depot by the depot's due time.
+ * <p>Travel time is distance divided by {@code speed}; times are in one unit throughout (minutes in
+ * dispatch, abstract units in the Solomon benchmark). Every vehicle must be back at the depot by
+ * the depot's due time.
  */
-public record FleetProblem(String name, Stop depot, List<Stop> stops, List<Vehicle> vehicles, Distance distance,
-                           double speed) {
+public record FleetProblem(
+    String name,
+    Stop depot,
+    List<Stop> stops,
+    List<Vehicle> vehicles,
+    Distance distance,
+    double speed) {
 
   /** A vehicle now: position, when it is free, capacity, onboard stops in their current order. */
-  public record Vehicle(String id, double x, double y, double readyTime, int capacity, boolean atDepot,
-                        List<Integer> onboard, int committed) {
+  public record Vehicle(
+      String id,
+      double x,
+      double y,
+      double readyTime,
+      int capacity,
+      boolean atDepot,
+      List<Integer> onboard,
+      int committed) {
     public Vehicle {
       onboard = List.copyOf(onboard);
       if (committed < 0 || committed > onboard.size()) {
-        throw new IllegalArgumentException("vehicle " + id + ": committed " + committed + " of " + onboard.size()
-            + " onboard stops");
+        throw new IllegalArgumentException(
+            "vehicle "
+                + id
+                + ": committed "
+                + committed
+                + " of "
+                + onboard.size()
+                + " onboard stops");
       }
     }
 
@@ -48,17 +68,23 @@ public record FleetProblem(String name, Stop depot, List<Stop> stops, List<Vehic
     Set<Integer> carried = new HashSet<>();
     for (Vehicle v : vehicles) {
       for (int id : v.onboard()) {
-        if (!ids.contains(id)) throw new IllegalArgumentException("vehicle " + v.id() + " carries unknown stop " + id);
-        if (!carried.add(id)) throw new IllegalArgumentException("stop " + id + " is on two vehicles");
+        if (!ids.contains(id))
+          throw new IllegalArgumentException("vehicle " + v.id() + " carries unknown stop " + id);
+        if (!carried.add(id))
+          throw new IllegalArgumentException("stop " + id + " is on two vehicles");
       }
     }
   }
 
-  /** The classic problem: identical empty vehicles leaving the depot at its ready time; travel time = distance. */
+  /**
+   * The classic problem: identical empty vehicles leaving the depot at its ready time; travel time
+   * = distance.
+   */
   public static FleetProblem of(VrptwProblem p) {
     List<Vehicle> fleet = new ArrayList<>();
     for (int v = 0; v < p.maxVehicles(); v++) {
-      fleet.add(Vehicle.atDepot(String.valueOf(v + 1), p.depot(), p.depot().readyTime(), p.capacity()));
+      fleet.add(
+          Vehicle.atDepot(String.valueOf(v + 1), p.depot(), p.depot().readyTime(), p.capacity()));
     }
     return new FleetProblem(p.name(), p.depot(), p.customers(), fleet, p.distance(), 1.0);
   }
@@ -67,7 +93,10 @@ public record FleetProblem(String name, Stop depot, List<Stop> stops, List<Vehic
     return distance / speed;
   }
 
-  /** Whether vehicle {@code v} may serve {@code stop}: depot vehicles load anything, others only what they carry. */
+  /**
+   * Whether vehicle {@code v} may serve {@code stop}: depot vehicles load anything, others only
+   * what they carry.
+   */
   public boolean mayServe(Vehicle v, int stop) {
     return v.atDepot() || v.onboard().contains(stop);
   }

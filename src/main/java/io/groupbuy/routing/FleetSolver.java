@@ -22,13 +22,15 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * Solves a {@link FleetProblem} with OR-Tools routing: capacity, time windows (hard, or soft with a lateness cost
- * when {@link Options#latePenalty()} is positive, because during the day a late delivery beats none), a fixed cost per
- * vehicle used, every stop optional at a large drop penalty so a first solution always exists and unserved stops are
- * reported, guided local search (or another metaheuristic) within a time limit, and an optional warm start.
+ * Solves a {@link FleetProblem} with OR-Tools routing: capacity, time windows (hard, or soft with a
+ * lateness cost when {@link Options#latePenalty()} is positive, because during the day a late
+ * delivery beats none), a fixed cost per vehicle used, every stop optional at a large drop penalty
+ * so a first solution always exists and unserved stops are reported, guided local search (or
+ * another metaheuristic) within a time limit, and an optional warm start.
  *
- * <p>Distances are scaled to integers; travel times are rounded up, so every plan the solver finds is feasible with
- * exact times. Visit times in the returned plan are recomputed exactly from each vehicle's ready time.
+ * <p>Distances are scaled to integers; travel times are rounded up, so every plan the solver finds
+ * is feasible with exact times. Visit times in the returned plan are recomputed exactly from each
+ * vehicle's ready time.
  */
 public final class FleetSolver {
   static {
@@ -45,8 +47,9 @@ public final class FleetSolver {
   }
 
   /**
-   * Starts from {@code routes} (stop ids per vehicle, in the problem's vehicle order) and improves them; falls back
-   * to a cold solve when they no longer fit the problem (e.g. a stop was cancelled and the route is now invalid).
+   * Starts from {@code routes} (stop ids per vehicle, in the problem's vehicle order) and improves
+   * them; falls back to a cold solve when they no longer fit the problem (e.g. a stop was cancelled
+   * and the route is now invalid).
    */
   public static FleetPlan resolve(FleetProblem p, Options options, List<List<Integer>> routes) {
     return new Model(p, options).solve(routes);
@@ -80,16 +83,26 @@ public final class FleetSolver {
       for (int v = 0; v < vehicles; v++) {
         Vehicle vehicle = p.vehicles().get(v);
         latest = Math.max(latest, vehicle.readyTime());
-        // Vehicles at the depot start from the depot node itself: separate start nodes at the same place leave the
+        // Vehicles at the depot start from the depot node itself: separate start nodes at the same
+        // place leave the
         // search measurably worse (guided local search penalises their arcs separately).
-        if (vehicle.atDepot() && vehicle.x() == p.depot().x() && vehicle.y() == p.depot().y()) continue;
+        if (vehicle.atDepot() && vehicle.x() == p.depot().x() && vehicle.y() == p.depot().y())
+          continue;
         starts[v] = nodes.size();
-        nodes.add(new Stop(Integer.MIN_VALUE + v, vehicle.x(), vehicle.y(), 0, vehicle.readyTime(),
-            vehicle.readyTime(), 0));
+        nodes.add(
+            new Stop(
+                Integer.MIN_VALUE + v,
+                vehicle.x(),
+                vehicle.y(),
+                0,
+                vehicle.readyTime(),
+                vehicle.readyTime(),
+                0));
       }
       for (Stop s : p.stops()) latest = Math.max(latest, s.dueTime());
       boolean soft = options.latePenalty() > 0;
-      // with soft windows a vehicle may run past the shift end rather than make the model infeasible
+      // with soft windows a vehicle may run past the shift end rather than make the model
+      // infeasible
       long horizon = Math.round((soft ? 2 * latest + 1 : p.depot().dueTime()) * SCALE);
 
       int n = nodes.size();
@@ -101,11 +114,14 @@ public final class FleetSolver {
         for (int j = 0; j < n; j++) {
           double d = i == j ? 0 : p.distance().between(nodes.get(i), nodes.get(j));
           cost[i][j] = Math.round(d * SCALE);
-          time[i][j] = (long) Math.ceil(p.travelTime(d) * SCALE - 1e-9) + Math.round(nodes.get(i).serviceTime() * SCALE);
+          time[i][j] =
+              (long) Math.ceil(p.travelTime(d) * SCALE - 1e-9)
+                  + Math.round(nodes.get(i).serviceTime() * SCALE);
         }
       }
       routing.setArcCostEvaluatorOfAllVehicles(routing.registerTransitMatrix(cost));
-      // a vehicle at the depot may take over stops another vehicle carries, at a price: their goods must be picked
+      // a vehicle at the depot may take over stops another vehicle carries, at a price: their goods
+      // must be picked
       // again, and the driver who has them is told to skip them
       Set<Integer> carried = new HashSet<>();
       for (Vehicle v : p.vehicles()) for (int id : v.onboard()) carried.add(nodeOfStop.get(id));
@@ -121,16 +137,18 @@ public final class FleetSolver {
           if (p.vehicles().get(v).atDepot()) routing.setArcCostEvaluatorOfVehicle(evaluator, v);
         }
       }
-      // a vehicle already on the road is in use anyway; only sending out another one costs a vehicle
+      // a vehicle already on the road is in use anyway; only sending out another one costs a
+      // vehicle
       for (int v = 0; v < vehicles; v++) {
-        if (p.vehicles().get(v).atDepot()) routing.setFixedCostOfVehicle(Math.round(options.vehicleFixedCost() * SCALE), v);
+        if (p.vehicles().get(v).atDepot())
+          routing.setFixedCostOfVehicle(Math.round(options.vehicleFixedCost() * SCALE), v);
       }
 
       long[] demand = new long[n];
       for (int node = 1; node <= p.stops().size(); node++) demand[node] = nodes.get(node).demand();
       long[] capacities = p.vehicles().stream().mapToLong(Vehicle::capacity).toArray();
-      routing.addDimensionWithVehicleCapacity(routing.registerUnaryTransitVector(demand), 0, capacities, true,
-          "Capacity");
+      routing.addDimensionWithVehicleCapacity(
+          routing.registerUnaryTransitVector(demand), 0, capacities, true, "Capacity");
 
       routing.addDimension(routing.registerTransitMatrix(time), horizon, horizon, false, "Time");
       RoutingDimension timeDim = routing.getMutableDimension("Time");
@@ -150,10 +168,14 @@ public final class FleetSolver {
           timeDim.cumulVar(index).setRange(ready, due);
         }
         routing.addDisjunction(new long[] {index}, dropPenalty);
-        // only vehicles that have (or can load) the stop's goods; an inactive stop keeps vehicle -1, so it stays droppable
+        // only vehicles that have (or can load) the stop's goods; an inactive stop keeps vehicle
+        // -1, so it stays droppable
         Integer on = carrier.get(s.id());
-        long[] forbidden = IntStream.range(0, vehicles)
-            .filter(v -> !p.vehicles().get(v).atDepot() && (on == null || v != on)).asLongStream().toArray();
+        long[] forbidden =
+            IntStream.range(0, vehicles)
+                .filter(v -> !p.vehicles().get(v).atDepot() && (on == null || v != on))
+                .asLongStream()
+                .toArray();
         if (forbidden.length > 0) routing.vehicleVar(index).removeValues(forbidden);
       }
       long shiftEnd = Math.round(p.depot().dueTime() * SCALE);
@@ -162,7 +184,9 @@ public final class FleetSolver {
         long ready = Math.round(vehicle.readyTime() * SCALE);
         timeDim.cumulVar(routing.start(v)).setRange(Math.min(ready, horizon), horizon);
         timeDim.cumulVar(routing.end(v)).setRange(Math.min(ready, horizon), horizon);
-        if (soft) timeDim.setCumulVarSoftUpperBound(routing.end(v), shiftEnd, Math.round(options.latePenalty()));
+        if (soft)
+          timeDim.setCumulVarSoftUpperBound(
+              routing.end(v), shiftEnd, Math.round(options.latePenalty()));
         long previous = routing.start(v);
         for (int k = 0; k < vehicle.committed(); k++) {
           long next = manager.nodeToIndex(nodeOfStop.get(vehicle.onboard().get(k)));
@@ -173,22 +197,36 @@ public final class FleetSolver {
     }
 
     FleetPlan solve(List<List<Integer>> initialRoutes) {
-      RoutingSearchParameters.Builder params = main.defaultRoutingSearchParameters().toBuilder()
-          .setFirstSolutionStrategy(options.firstSolution())
-          .setLocalSearchMetaheuristic(options.metaheuristic())
-          .setTimeLimit(Duration.newBuilder().setSeconds(options.timeLimit().getSeconds())
-              .setNanos(options.timeLimit().getNano()).build());
+      RoutingSearchParameters.Builder params =
+          main.defaultRoutingSearchParameters().toBuilder()
+              .setFirstSolutionStrategy(options.firstSolution())
+              .setLocalSearchMetaheuristic(options.metaheuristic())
+              .setTimeLimit(
+                  Duration.newBuilder()
+                      .setSeconds(options.timeLimit().getSeconds())
+                      .setNanos(options.timeLimit().getNano())
+                      .build());
       routing.closeModelWithParameters(params.build());
       Assignment solution;
-      Assignment initial = initialRoutes == null ? null
-          : routing.readAssignmentFromRoutes(toIndexRoutes(initialRoutes), true);
-      // building and closing the model take part of the time too (much of it for large problems), but the search
-      // keeps at least a quarter of it: a very short limit must still leave time for a first solution
+      Assignment initial =
+          initialRoutes == null
+              ? null
+              : routing.readAssignmentFromRoutes(toIndexRoutes(initialRoutes), true);
+      // building and closing the model take part of the time too (much of it for large problems),
+      // but the search
+      // keeps at least a quarter of it: a very short limit must still leave time for a first
+      // solution
       long limit = options.timeLimit().toNanos();
-      long left = Math.max(Math.max(1_000_000, limit / 4), limit - (System.nanoTime() - constructedAt));
-      params.setTimeLimit(Duration.newBuilder().setSeconds(left / 1_000_000_000).setNanos((int) (left % 1_000_000_000)));
-      solution = initial == null ? routing.solveWithParameters(params.build())
-          : routing.solveFromAssignmentWithParameters(initial, params.build());
+      long left =
+          Math.max(Math.max(1_000_000, limit / 4), limit - (System.nanoTime() - constructedAt));
+      params.setTimeLimit(
+          Duration.newBuilder()
+              .setSeconds(left / 1_000_000_000)
+              .setNanos((int) (left % 1_000_000_000)));
+      solution =
+          initial == null
+              ? routing.solveWithParameters(params.build())
+              : routing.solveFromAssignmentWithParameters(initial, params.build());
       long millis = (System.nanoTime() - constructedAt) / 1_000_000;
       List<List<Integer>> routes = new ArrayList<>();
       Set<Integer> served = new HashSet<>();
@@ -205,7 +243,8 @@ public final class FleetSolver {
         }
         routes.add(route);
       }
-      List<Integer> dropped = p.stops().stream().map(Stop::id).filter(id -> !served.contains(id)).toList();
+      List<Integer> dropped =
+          p.stops().stream().map(Stop::id).filter(id -> !served.contains(id)).toList();
       return timed(p, routes, dropped, millis);
     }
 
@@ -213,15 +252,22 @@ public final class FleetSolver {
       long[][] out = new long[p.vehicles().size()][];
       for (int v = 0; v < out.length; v++) {
         List<Integer> r = v < routes.size() ? routes.get(v) : List.of();
-        out[v] = r.stream().filter(nodeOfStop::containsKey)
-            .mapToLong(id -> manager.nodeToIndex(nodeOfStop.get(id))).toArray();
+        out[v] =
+            r.stream()
+                .filter(nodeOfStop::containsKey)
+                .mapToLong(id -> manager.nodeToIndex(nodeOfStop.get(id)))
+                .toArray();
       }
       return out;
     }
   }
 
-  /** Exact visit times of routes (stop ids per vehicle), starting each vehicle at its position and ready time. */
-  public static FleetPlan timed(FleetProblem p, List<List<Integer>> routes, List<Integer> dropped, long millis) {
+  /**
+   * Exact visit times of routes (stop ids per vehicle), starting each vehicle at its position and
+   * ready time.
+   */
+  public static FleetPlan timed(
+      FleetProblem p, List<List<Integer>> routes, List<Integer> dropped, long millis) {
     Map<Integer, Stop> byId = new HashMap<>();
     for (Stop s : p.stops()) byId.put(s.id(), s);
     List<VehicleRoute> out = new ArrayList<>();
@@ -234,7 +280,9 @@ public final class FleetSolver {
       List<Visit> visits = new ArrayList<>();
       for (int id : route) {
         Stop s = byId.get(id);
-        if (s == null) throw new IllegalArgumentException("route of vehicle " + vehicle.id() + ": unknown stop " + id);
+        if (s == null)
+          throw new IllegalArgumentException(
+              "route of vehicle " + vehicle.id() + ": unknown stop " + id);
         double d = p.distance().between(at, s);
         distance += d;
         clock += p.travelTime(d);

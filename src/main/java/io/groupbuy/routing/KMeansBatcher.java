@@ -8,16 +8,18 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Batches pickup points into waves that each fit one vehicle: weighted K-Means (k-means++ seeding, Lloyd iterations,
- * several restarts keeping the lowest inertia) with at least {@code ceil(total demand / capacity)} clusters; a cluster
- * still heavier than the capacity is split again by K-Means on its own points until every part fits. A point heavier
- * than a vehicle on its own cannot be batched; it becomes a wave of its own, marked {@link Wave#overCapacity()}, so it
- * is reported and never lost.
+ * Batches pickup points into waves that each fit one vehicle: weighted K-Means (k-means++ seeding,
+ * Lloyd iterations, several restarts keeping the lowest inertia) with at least {@code ceil(total
+ * demand / capacity)} clusters; a cluster still heavier than the capacity is split again by K-Means
+ * on its own points until every part fits. A point heavier than a vehicle on its own cannot be
+ * batched; it becomes a wave of its own, marked {@link Wave#overCapacity()}, so it is reported and
+ * never lost.
  *
- * <p>Clustering runs in a plane: longitude/latitude in degrees are projected to kilometres (equirectangular, longitude
- * scaled by the cosine of the input's mean latitude), which is accurate to well under 1% across a city; planar inputs
- * (such as Solomon coordinates) are used as they are. All randomness comes from one {@link Random} seeded by the
- * caller, so a seed always gives the same waves.
+ * <p>Clustering runs in a plane: longitude/latitude in degrees are projected to kilometres
+ * (equirectangular, longitude scaled by the cosine of the input's mean latitude), which is accurate
+ * to well under 1% across a city; planar inputs (such as Solomon coordinates) are used as they are.
+ * All randomness comes from one {@link Random} seeded by the caller, so a seed always gives the
+ * same waves.
  */
 public final class KMeansBatcher {
   private static final double EARTH_RADIUS_KM = 6371.0088;
@@ -27,7 +29,8 @@ public final class KMeansBatcher {
   public record Point(String id, double x, double y, int demand) {
     public Point {
       if (id == null) throw new IllegalArgumentException("point id is null");
-      if (demand < 0) throw new IllegalArgumentException("point " + id + ": negative demand " + demand);
+      if (demand < 0)
+        throw new IllegalArgumentException("point " + id + ": negative demand " + demand);
       if (!Double.isFinite(x) || !Double.isFinite(y)) {
         throw new IllegalArgumentException("point " + id + ": coordinates not finite");
       }
@@ -35,10 +38,11 @@ public final class KMeansBatcher {
   }
 
   /**
-   * One wave: its points in input order, their total demand and their demand-weighted centre (input coordinates).
-   * {@code overCapacity} is true only for a single point heavier than a vehicle.
+   * One wave: its points in input order, their total demand and their demand-weighted centre (input
+   * coordinates). {@code overCapacity} is true only for a single point heavier than a vehicle.
    */
-  public record Wave(List<Point> points, int demand, double centerX, double centerY, boolean overCapacity) {
+  public record Wave(
+      List<Point> points, int demand, double centerX, double centerY, boolean overCapacity) {
     public Wave {
       points = List.copyOf(points);
     }
@@ -68,14 +72,17 @@ public final class KMeansBatcher {
     return new KMeansBatcher(lngLat, restarts);
   }
 
-  /** Waves that each fit {@code capacity}; as few as the demand allows, split further where clusters overflow. */
+  /**
+   * Waves that each fit {@code capacity}; as few as the demand allows, split further where clusters
+   * overflow.
+   */
   public List<Wave> batch(List<Point> points, int capacity, long seed) {
     return batch(points, capacity, 1, seed);
   }
 
   /**
-   * As {@link #batch(List, int, long)}, with at least {@code minWaves} clusters (e.g. one per available vehicle),
-   * never more clusters than points.
+   * As {@link #batch(List, int, long)}, with at least {@code minWaves} clusters (e.g. one per
+   * available vehicle), never more clusters than points.
    */
   public List<Wave> batch(List<Point> points, int capacity, int minWaves, long seed) {
     if (capacity <= 0) throw new IllegalArgumentException("capacity must be > 0, was " + capacity);
@@ -107,8 +114,14 @@ public final class KMeansBatcher {
     return waves;
   }
 
-  private void splitUntilFits(double[][] xy, double[] weight, List<Point> points, int[] members, int capacity,
-                              Random random, List<int[]> out) {
+  private void splitUntilFits(
+      double[][] xy,
+      double[] weight,
+      List<Point> points,
+      int[] members,
+      int capacity,
+      Random random,
+      List<int[]> out) {
     long demand = 0;
     for (int i : members) demand += points.get(i).demand();
     if (demand <= capacity) {
@@ -117,11 +130,15 @@ public final class KMeansBatcher {
     }
     int k = (int) Math.min(members.length, Math.max(2, ceilDiv(demand, capacity)));
     List<int[]> parts = cluster(xy, weight, members, k, random);
-    if (parts.size() < 2) parts = halves(xy, members); // all at one spot: K-Means cannot separate them
+    if (parts.size() < 2)
+      parts = halves(xy, members); // all at one spot: K-Means cannot separate them
     for (int[] part : parts) splitUntilFits(xy, weight, points, part, capacity, random, out);
   }
 
-  /** Halves by rank along the wider axis; for members K-Means cannot separate (all at the same coordinates). */
+  /**
+   * Halves by rank along the wider axis; for members K-Means cannot separate (all at the same
+   * coordinates).
+   */
   private static List<int[]> halves(double[][] xy, int[] members) {
     double minX = Double.MAX_VALUE;
     double maxX = -Double.MAX_VALUE;
@@ -135,8 +152,12 @@ public final class KMeansBatcher {
     }
     int axis = maxX - minX >= maxY - minY ? 0 : 1;
     Integer[] sorted = Arrays.stream(members).boxed().toArray(Integer[]::new);
-    Arrays.sort(sorted, (a, b) -> xy[a][axis] != xy[b][axis]
-        ? Double.compare(xy[a][axis], xy[b][axis]) : Integer.compare(a, b));
+    Arrays.sort(
+        sorted,
+        (a, b) ->
+            xy[a][axis] != xy[b][axis]
+                ? Double.compare(xy[a][axis], xy[b][axis])
+                : Integer.compare(a, b));
     int half = sorted.length / 2;
     int[] left = new int[half];
     int[] right = new int[sorted.length - half];
@@ -149,7 +170,10 @@ public final class KMeansBatcher {
     return List.of(left, right);
   }
 
-  /** Best of {@link #restarts} weighted K-Means runs over {@code members}; returns the non-empty clusters. */
+  /**
+   * Best of {@link #restarts} weighted K-Means runs over {@code members}; returns the non-empty
+   * clusters.
+   */
   private List<int[]> cluster(double[][] xy, double[] weight, int[] members, int k, Random random) {
     int[] best = null;
     double bestInertia = Double.MAX_VALUE;
@@ -172,8 +196,12 @@ public final class KMeansBatcher {
     return out;
   }
 
-  /** k-means++: each next centre drawn with probability proportional to weight times squared distance. */
-  private static double[][] seed(double[][] xy, double[] weight, int[] members, int k, Random random) {
+  /**
+   * k-means++: each next centre drawn with probability proportional to weight times squared
+   * distance.
+   */
+  private static double[][] seed(
+      double[][] xy, double[] weight, int[] members, int k, Random random) {
     double[][] centers = new double[k][];
     double[] mass = new double[members.length];
     for (int m = 0; m < members.length; m++) mass[m] = weight[members[m]];
@@ -191,7 +219,9 @@ public final class KMeansBatcher {
     return centers;
   }
 
-  /** Index drawn with probability proportional to {@code score}; uniform when all scores are zero. */
+  /**
+   * Index drawn with probability proportional to {@code score}; uniform when all scores are zero.
+   */
   private static int draw(double[] score, Random random) {
     double sum = 0;
     for (double s : score) sum += s;
@@ -233,7 +263,8 @@ public final class KMeansBatcher {
       }
       for (int c = 0; c < k; c++) {
         if (count[c] == 0) {
-          // an empty cluster would waste a vehicle: restart it at the point farthest from its centre
+          // an empty cluster would waste a vehicle: restart it at the point farthest from its
+          // centre
           int far = farthest(xy, members, centers, assign);
           centers[c] = xy[members[far]].clone();
           assign[far] = -1;
@@ -245,7 +276,8 @@ public final class KMeansBatcher {
       }
     }
     for (int m = 0; m < members.length; m++) {
-      if (assign[m] < 0) assign[m] = nearest(xy[members[m]], centers); // reseeded in the last iteration
+      if (assign[m] < 0)
+        assign[m] = nearest(xy[members[m]], centers); // reseeded in the last iteration
     }
     return assign;
   }
@@ -278,7 +310,8 @@ public final class KMeansBatcher {
     return new double[] {x / n, y / n};
   }
 
-  private static double inertia(double[][] xy, double[] weight, int[] members, double[][] centers, int[] assign) {
+  private static double inertia(
+      double[][] xy, double[] weight, int[] members, double[][] centers, int[] assign) {
     double total = 0;
     for (int m = 0; m < members.length; m++) {
       int c = assign[m] >= 0 ? assign[m] : nearest(xy[members[m]], centers);
@@ -309,9 +342,13 @@ public final class KMeansBatcher {
     }
     for (int i = 0; i < points.size(); i++) {
       Point p = points.get(i);
-      xy[i] = lngLat
-          ? new double[] {EARTH_RADIUS_KM * Math.toRadians(p.x()) * cosLat, EARTH_RADIUS_KM * Math.toRadians(p.y())}
-          : new double[] {p.x(), p.y()};
+      xy[i] =
+          lngLat
+              ? new double[] {
+                EARTH_RADIUS_KM * Math.toRadians(p.x()) * cosLat,
+                EARTH_RADIUS_KM * Math.toRadians(p.y())
+              }
+              : new double[] {p.x(), p.y()};
     }
     return xy;
   }
@@ -331,8 +368,12 @@ public final class KMeansBatcher {
       y += p.demand() * p.y();
     }
     if (demand > 0) return new Wave(ps, demand, x / demand, y / demand, false);
-    return new Wave(ps, 0, ps.stream().mapToDouble(Point::x).average().orElse(0),
-        ps.stream().mapToDouble(Point::y).average().orElse(0), false);
+    return new Wave(
+        ps,
+        0,
+        ps.stream().mapToDouble(Point::x).average().orElse(0),
+        ps.stream().mapToDouble(Point::y).average().orElse(0),
+        false);
   }
 
   private static int[] allIndices(int n) {

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Verifies routes independently of any solver, with exact (unrounded) travel times: every customer served at most
- * once and either routed or reported dropped, capacity respected, service started inside each window (waiting if
- * early), back at the depot by its due time.
+ * Verifies routes independently of any solver, with exact (unrounded) travel times: every customer
+ * served at most once and either routed or reported dropped, capacity respected, service started
+ * inside each window (waiting if early), back at the depot by its due time.
  */
 public final class RouteChecker {
   private static final double EPS = 1e-6;
@@ -42,8 +42,10 @@ public final class RouteChecker {
         Stop stop = p.node(node);
         time += p.travel(at, node);
         if (time > stop.dueTime() + EPS) {
-          problems.add(String.format("route %d: customer %d reached at %.3f after its due time %.3f", r + 1,
-              customer, time, stop.dueTime()));
+          problems.add(
+              String.format(
+                  "route %d: customer %d reached at %.3f after its due time %.3f",
+                  r + 1, customer, time, stop.dueTime()));
         }
         time = Math.max(time, stop.readyTime()) + stop.serviceTime();
         load += stop.demand();
@@ -51,17 +53,22 @@ public final class RouteChecker {
       }
       time += p.travel(at, 0);
       if (time > p.depot().dueTime() + EPS) {
-        problems.add(String.format("route %d: back at the depot at %.3f after %.3f", r + 1, time,
-            p.depot().dueTime()));
+        problems.add(
+            String.format(
+                "route %d: back at the depot at %.3f after %.3f",
+                r + 1, time, p.depot().dueTime()));
       }
-      if (load > p.capacity()) problems.add("route " + (r + 1) + ": load " + load + " over capacity " + p.capacity());
+      if (load > p.capacity())
+        problems.add("route " + (r + 1) + ": load " + load + " over capacity " + p.capacity());
     }
     for (int d : s.dropped()) {
       if (!nodeOf.containsKey(d)) problems.add("dropped unknown customer " + d);
-      if (!seen.add(d)) problems.add("customer " + d + " both routed and dropped, or dropped twice");
+      if (!seen.add(d))
+        problems.add("customer " + d + " both routed and dropped, or dropped twice");
     }
     for (Stop c : p.customers()) {
-      if (!seen.contains(c.id())) problems.add("customer " + c.id() + " neither routed nor reported dropped");
+      if (!seen.contains(c.id()))
+        problems.add("customer " + c.id() + " neither routed nor reported dropped");
     }
     return problems;
   }
@@ -84,9 +91,10 @@ public final class RouteChecker {
   }
 
   /**
-   * What is wrong with a dispatch plan, recomputed from the problem alone: each stop served once or reported dropped,
-   * only by a vehicle that may serve it (a vehicle on the road only its onboard stops), committed stops first and in
-   * order, capacity, and (when {@code hardWindows}) service inside each window and back at the depot by its due time.
+   * What is wrong with a dispatch plan, recomputed from the problem alone: each stop served once or
+   * reported dropped, only by a vehicle that may serve it (a vehicle on the road only its onboard
+   * stops), committed stops first and in order, capacity, and (when {@code hardWindows}) service
+   * inside each window and back at the depot by its due time.
    */
   public static List<String> violations(FleetProblem p, FleetPlan plan, boolean hardWindows) {
     List<String> problems = new ArrayList<>();
@@ -101,12 +109,23 @@ public final class RouteChecker {
       FleetProblem.Vehicle vehicle = p.vehicles().get(v);
       List<Integer> route = plan.routes().get(v).stopIds();
       if (!plan.routes().get(v).vehicleId().equals(vehicle.id())) {
-        problems.add("route " + (v + 1) + " is labelled " + plan.routes().get(v).vehicleId() + ", not " + vehicle.id());
+        problems.add(
+            "route "
+                + (v + 1)
+                + " is labelled "
+                + plan.routes().get(v).vehicleId()
+                + ", not "
+                + vehicle.id());
       }
       if (route.size() < vehicle.committed()
-          || !route.subList(0, vehicle.committed()).equals(vehicle.onboard().subList(0, vehicle.committed()))) {
-        problems.add("vehicle " + vehicle.id() + " does not start with its committed stops "
-            + vehicle.onboard().subList(0, vehicle.committed()));
+          || !route
+              .subList(0, vehicle.committed())
+              .equals(vehicle.onboard().subList(0, vehicle.committed()))) {
+        problems.add(
+            "vehicle "
+                + vehicle.id()
+                + " does not start with its committed stops "
+                + vehicle.onboard().subList(0, vehicle.committed()));
       }
       Stop at = new Stop(0, vehicle.x(), vehicle.y(), 0, 0, 0, 0);
       double time = vehicle.readyTime();
@@ -118,11 +137,14 @@ public final class RouteChecker {
           continue;
         }
         if (!seen.add(id)) problems.add("stop " + id + " visited twice");
-        if (!p.mayServe(vehicle, id)) problems.add("vehicle " + vehicle.id() + " serves stop " + id + " it does not carry");
+        if (!p.mayServe(vehicle, id))
+          problems.add("vehicle " + vehicle.id() + " serves stop " + id + " it does not carry");
         time += p.travelTime(p.distance().between(at, s));
         if (hardWindows && time > s.dueTime() + EPS) {
-          problems.add(String.format("vehicle %s: stop %d reached at %.3f after its due time %.3f", vehicle.id(), id,
-              time, s.dueTime()));
+          problems.add(
+              String.format(
+                  "vehicle %s: stop %d reached at %.3f after its due time %.3f",
+                  vehicle.id(), id, time, s.dueTime()));
         }
         time = Math.max(time, s.readyTime()) + s.serviceTime();
         load += s.demand();
@@ -130,11 +152,14 @@ public final class RouteChecker {
       }
       time += p.travelTime(p.distance().between(at, p.depot()));
       if (hardWindows && !route.isEmpty() && time > p.depot().dueTime() + EPS) {
-        problems.add(String.format("vehicle %s: back at the depot at %.3f after %.3f", vehicle.id(), time,
-            p.depot().dueTime()));
+        problems.add(
+            String.format(
+                "vehicle %s: back at the depot at %.3f after %.3f",
+                vehicle.id(), time, p.depot().dueTime()));
       }
       if (load > vehicle.capacity()) {
-        problems.add("vehicle " + vehicle.id() + ": load " + load + " over capacity " + vehicle.capacity());
+        problems.add(
+            "vehicle " + vehicle.id() + ": load " + load + " over capacity " + vehicle.capacity());
       }
     }
     for (int d : plan.dropped()) {
@@ -142,7 +167,8 @@ public final class RouteChecker {
       if (!seen.add(d)) problems.add("stop " + d + " both routed and dropped, or dropped twice");
     }
     for (Stop s : p.stops()) {
-      if (!seen.contains(s.id())) problems.add("stop " + s.id() + " neither routed nor reported dropped");
+      if (!seen.contains(s.id()))
+        problems.add("stop " + s.id() + " neither routed nor reported dropped");
     }
     return problems;
   }

@@ -8,26 +8,32 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Fewest routes for a {@link VrptwProblem}, by ejection-pool route minimisation (after Nagata and Bräysy, "A powerful
- * route minimization heuristic for the vehicle routing problem with time windows", Oper. Res. Letters 37, 2009).
+ * Fewest routes for a {@link VrptwProblem}, by ejection-pool route minimisation (after Nagata and
+ * Bräysy, "A powerful route minimization heuristic for the vehicle routing problem with time
+ * windows", Oper. Res. Letters 37, 2009).
  *
- * <p>Starting from one route per customer, it takes a route away, puts its customers in a pool and puts them back one
- * at a time: where no feasible place exists, it ejects from one route the set of at most {@code maxEjected} customers
- * that makes room at the lowest cost, where a customer's cost is how often it has had to be put back (so the search
- * stops moving the same few customers around), and shakes the solution with random feasible moves before the next one.
- * A route is gone once the pool is empty.
+ * <p>Starting from one route per customer, it takes a route away, puts its customers in a pool and
+ * puts them back one at a time: where no feasible place exists, it ejects from one route the set of
+ * at most {@code maxEjected} customers that makes room at the lowest cost, where a customer's cost
+ * is how often it has had to be put back (so the search stops moving the same few customers
+ * around), and shakes the solution with random feasible moves before the next one. A route is gone
+ * once the pool is empty.
  *
- * <p>Guided local search moves one customer or one arc at a time, and emptying a route needs many moves that each
- * cost distance, so it rarely gets there; this does, and OR-Tools then shortens the routes it leaves.
+ * <p>Guided local search moves one customer or one arc at a time, and emptying a route needs many
+ * moves that each cost distance, so it rarely gets there; this does, and OR-Tools then shortens the
+ * routes it leaves.
  *
- * <p>Times use the integer scale and rounding of {@link FleetSolver}, so a solution feasible here is feasible there
- * and with exact times. Plain Java, single-threaded, deterministic for a given seed and amount of work.
+ * <p>Times use the integer scale and rounding of {@link FleetSolver}, so a solution feasible here
+ * is feasible there and with exact times. Plain Java, single-threaded, deterministic for a given
+ * seed and amount of work.
  */
 public final class RouteMinimizer {
   /** How many customers one insertion may eject (the paper's k_max). */
   static final int MAX_EJECTED = 5;
+
   /** Random feasible moves after each ejection (the paper's I_rand). */
   static final int PERTURB_MOVES = 1000;
+
   private static final int NEAREST = 20;
   private static final boolean TRACE = Boolean.getBoolean("groupbuy.routing.trace");
 
@@ -62,12 +68,16 @@ public final class RouteMinimizer {
   }
 
   /**
-   * Feasible routes (customer ids in visiting order) serving every customer but the {@code unreachable}: those no
-   * vehicle can serve even alone (window out of reach, or demand over capacity).
+   * Feasible routes (customer ids in visiting order) serving every customer but the {@code
+   * unreachable}: those no vehicle can serve even alone (window out of reach, or demand over
+   * capacity).
    */
   public record Result(List<List<Integer>> routes, List<Integer> unreachable) {}
 
-  /** Removes routes until {@code deadlineNanos} ({@link System#nanoTime()}) or until {@code targetRoutes} remain. */
+  /**
+   * Removes routes until {@code deadlineNanos} ({@link System#nanoTime()}) or until {@code
+   * targetRoutes} remain.
+   */
   public static Result minimize(VrptwProblem p, int targetRoutes, long deadlineNanos, long seed) {
     return new RouteMinimizer(p, seed).run(Math.max(1, targetRoutes), deadlineNanos);
   }
@@ -89,7 +99,8 @@ public final class RouteMinimizer {
     while (routes.size() > targetRoutes && System.nanoTime() < deadline) {
       if (!deleteOneRoute(deadline)) break;
       if (TRACE && routes.size() < 30) {
-        System.err.printf("    routes %d at %d ms%n", routes.size(), (System.nanoTime() - started) / 1_000_000);
+        System.err.printf(
+            "    routes %d at %d ms%n", routes.size(), (System.nanoTime() - started) / 1_000_000);
       }
     }
     List<List<Integer>> out = new ArrayList<>();
@@ -124,7 +135,8 @@ public final class RouteMinimizer {
       if (insertAnywhere(customer)) continue;
       ejections[customer]++;
       if (!insertEjecting(customer, pool)) {
-        // not even with ejections (a route may be too full everywhere): put it back for later, after a shake
+        // not even with ejections (a route may be too full everywhere): put it back for later,
+        // after a shake
         pool.addLast(customer);
       }
       perturb();
@@ -132,7 +144,8 @@ public final class RouteMinimizer {
     return true;
   }
 
-  // --- feasible insertion -----------------------------------------------------------------------------------------
+  // --- feasible insertion
+  // -----------------------------------------------------------------------------------------
 
   private final int[] candidateRoute;
   private final int[] candidatePosition;
@@ -159,7 +172,8 @@ public final class RouteMinimizer {
     return true;
   }
 
-  // --- insertion with ejection ------------------------------------------------------------------------------------
+  // --- insertion with ejection
+  // ------------------------------------------------------------------------------------
 
   private final int[] sequence;
   private int sequenceLength;
@@ -174,8 +188,8 @@ public final class RouteMinimizer {
   private int bestPosition;
 
   /**
-   * Inserts {@code c} where ejecting at most {@link #MAX_EJECTED} customers from its route makes it feasible, at the
-   * lowest total ejection count; the ejected go to the pool.
+   * Inserts {@code c} where ejecting at most {@link #MAX_EJECTED} customers from its route makes it
+   * feasible, at the lowest total ejection count; the ejected go to the pool.
    */
   private boolean insertEjecting(int c, Deque<Integer> pool) {
     bestCost = Integer.MAX_VALUE;
@@ -220,9 +234,10 @@ public final class RouteMinimizer {
   }
 
   /**
-   * Depth-first over which of {@code sequence[j..]} to eject, in order: {@code last} is the last kept node and
-   * {@code lastStart} when its service starts. Past the inserted customer the rest of the route is unchanged, so
-   * once the arrival there is within its latest start, the route is feasible without ejecting more.
+   * Depth-first over which of {@code sequence[j..]} to eject, in order: {@code last} is the last
+   * kept node and {@code lastStart} when its service starts. Past the inserted customer the rest of
+   * the route is unchanged, so once the arrival there is within its latest start, the route is
+   * feasible without ejecting more.
    */
   private void search(int j, int last, long lastStart, int count, int cost, int ejectedLoad) {
     // long routes make this search large; it gives up at the deadline like the rest
@@ -259,9 +274,12 @@ public final class RouteMinimizer {
     bestPosition = insertedAt;
   }
 
-  // --- random feasible moves --------------------------------------------------------------------------------------
+  // --- random feasible moves
+  // --------------------------------------------------------------------------------------
 
-  /** Applies random feasible relocations, swaps and tail exchanges between nearby customers' routes. */
+  /**
+   * Applies random feasible relocations, swaps and tail exchanges between nearby customers' routes.
+   */
   private void perturb() {
     int done = 0;
     for (int attempt = 0; attempt < PERTURB_MOVES * 10 && done < PERTURB_MOVES; attempt++) {
@@ -273,11 +291,12 @@ public final class RouteMinimizer {
       if (b == null || b == a) continue;
       int i = a.indexOf(u);
       int j = b.indexOf(w);
-      boolean moved = switch (random.nextInt(3)) {
-        case 0 -> relocate(a, i, b, random.nextBoolean() ? j : j + 1);
-        case 1 -> swap(a, i, b, j);
-        default -> exchangeTails(a, i, b, j);
-      };
+      boolean moved =
+          switch (random.nextInt(3)) {
+            case 0 -> relocate(a, i, b, random.nextBoolean() ? j : j + 1);
+            case 1 -> swap(a, i, b, j);
+            default -> exchangeTails(a, i, b, j);
+          };
       if (moved) done++;
     }
   }
@@ -295,7 +314,8 @@ public final class RouteMinimizer {
   private boolean swap(TimedRoute a, int i, TimedRoute b, int j) {
     int u = a.nodes[i];
     int w = b.nodes[j];
-    if (a.load - demand[u] + demand[w] > capacity || b.load - demand[w] + demand[u] > capacity) return false;
+    if (a.load - demand[u] + demand[w] > capacity || b.load - demand[w] + demand[u] > capacity)
+      return false;
     if (!a.canReplace(i, w) || !b.canReplace(j, u)) return false;
     a.nodes[i] = w;
     b.nodes[j] = u;

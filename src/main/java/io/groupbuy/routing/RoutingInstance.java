@@ -1,14 +1,15 @@
 package io.groupbuy.routing;
 
 import java.util.Comparator;
-import java.util.stream.IntStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
- * A {@link VrptwProblem} as arrays for the plain-Java searches: node 0 is the depot, 1..n the customers. Times use
- * the integer scale and rounding of {@link FleetSolver} (travel times rounded up, the service time of the node left
- * included), so a route feasible here is feasible in OR-Tools and with exact times; distances are exact.
+ * A {@link VrptwProblem} as arrays for the plain-Java searches: node 0 is the depot, 1..n the
+ * customers. Times use the integer scale and rounding of {@link FleetSolver} (travel times rounded
+ * up, the service time of the node left included), so a route feasible here is feasible in OR-Tools
+ * and with exact times; distances are exact.
  */
 final class RoutingInstance {
   final int customers;
@@ -19,6 +20,7 @@ final class RoutingInstance {
   final int[] demand;
   final int capacity;
   final int[] ids;
+
   /** Each customer's other customers, nearest first. */
   final int[][] nearest;
 
@@ -40,15 +42,22 @@ final class RoutingInstance {
       for (int j = 0; j < n; j++) {
         double d = i == j ? 0 : p.travel(i, j);
         distance[i][j] = d;
-        time[i][j] = (long) Math.ceil(d * FleetSolver.SCALE - 1e-9) + Math.round(s.serviceTime() * FleetSolver.SCALE);
+        time[i][j] =
+            (long) Math.ceil(d * FleetSolver.SCALE - 1e-9)
+                + Math.round(s.serviceTime() * FleetSolver.SCALE);
       }
     }
     capacity = p.capacity();
     nearest = new int[n][];
     for (int i = 1; i < n; i++) {
       final int from = i;
-      nearest[i] = IntStream.range(1, n).filter(j -> j != from).boxed()
-          .sorted(Comparator.comparingDouble(j -> distance[from][j])).mapToInt(Integer::intValue).toArray();
+      nearest[i] =
+          IntStream.range(1, n)
+              .filter(j -> j != from)
+              .boxed()
+              .sorted(Comparator.comparingDouble(j -> distance[from][j]))
+              .mapToInt(Integer::intValue)
+              .toArray();
     }
   }
 

@@ -3,27 +3,33 @@ package io.groupbuy.routing;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
- * Shortens feasible VRPTW routes without adding a vehicle, by ruin and recreate with string removals (after
- * Christiaens and Vanden Berghe, "Slack Induction by String Removals for Vehicle Routing Problems", Transportation
- * Science 54(2), 2020): each step removes a few strings of consecutive customers from routes near a random customer,
- * puts the removed customers back greedily at their cheapest feasible places (now and then skipping one, so the same
- * places are not always chosen), and keeps the result by simulated annealing, cooling with the time spent. A step that
- * cannot place every customer is undone, so every solution it holds is feasible with no more routes than it was given.
+ * Shortens feasible VRPTW routes without adding a vehicle, by ruin and recreate with string
+ * removals (after Christiaens and Vanden Berghe, "Slack Induction by String Removals for Vehicle
+ * Routing Problems", Transportation Science 54(2), 2020): each step removes a few strings of
+ * consecutive customers from routes near a random customer, puts the removed customers back
+ * greedily at their cheapest feasible places (now and then skipping one, so the same places are not
+ * always chosen), and keeps the result by simulated annealing, cooling with the time spent. A step
+ * that cannot place every customer is undone, so every solution it holds is feasible with no more
+ * routes than it was given.
  *
- * <p>Removing strings from several neighbouring routes frees room where the routes meet, which is what shortening
- * tight routes needs and what single moves (relocate, exchange) seldom reach. Plain Java, single-threaded.
+ * <p>Removing strings from several neighbouring routes frees room where the routes meet, which is
+ * what shortening tight routes needs and what single moves (relocate, exchange) seldom reach. Plain
+ * Java, single-threaded.
  */
 final class StringRemovalSearch {
   /** Average number of customers removed per step (the paper's c̄). */
   private static final double AVERAGE_REMOVED = 10;
+
   /** Longest string removed (the paper's L^max). */
   private static final double MAX_STRING = 10;
+
   /** Chance of skipping a place while recreating (the paper's blink rate). */
   private static final double BLINK = 0.01;
+
   private static final double SPLIT_RATE = 0.5;
   private static final double SPLIT_DEPTH = 0.01;
   private static final double START_TEMPERATURE = 100;
@@ -45,7 +51,8 @@ final class StringRemovalSearch {
   private List<List<Integer>> best;
   long steps;
 
-  private StringRemovalSearch(RoutingInstance in, List<List<Integer>> start, int vehicles, long seed) {
+  private StringRemovalSearch(
+      RoutingInstance in, List<List<Integer>> start, int vehicles, long seed) {
     this.in = in;
     this.random = new SplittableRandom(seed);
     int count = Math.max(vehicles, start.size());
@@ -63,7 +70,8 @@ final class StringRemovalSearch {
         }
       }
       routes[r].update();
-      if (!routes[r].feasible) throw new IllegalArgumentException("route " + (r + 1) + " is not feasible");
+      if (!routes[r].feasible)
+        throw new IllegalArgumentException("route " + (r + 1) + " is not feasible");
     }
     dirty = new boolean[count];
     saved = new int[count][in.customers + 2];
@@ -76,13 +84,18 @@ final class StringRemovalSearch {
   }
 
   /**
-   * Improves {@code routes} (customer ids, every one feasible, every customer of the problem served) until
-   * {@code deadlineNanos}, keeping to {@code routes.size()} vehicles; returns the shortest solution found.
+   * Improves {@code routes} (customer ids, every one feasible, every customer of the problem
+   * served) until {@code deadlineNanos}, keeping to {@code routes.size()} vehicles; returns the
+   * shortest solution found.
    */
-  static List<List<Integer>> improve(VrptwProblem p, List<List<Integer>> routes, long deadlineNanos, long seed) {
-    StringRemovalSearch search = new StringRemovalSearch(new RoutingInstance(p), routes, routes.size(), seed);
+  static List<List<Integer>> improve(
+      VrptwProblem p, List<List<Integer>> routes, long deadlineNanos, long seed) {
+    StringRemovalSearch search =
+        new StringRemovalSearch(new RoutingInstance(p), routes, routes.size(), seed);
     search.run(deadlineNanos);
-    if (TRACE) System.err.printf("    string removal: %,d steps, best %.2f%n", search.steps, search.bestCost);
+    if (TRACE)
+      System.err.printf(
+          "    string removal: %,d steps, best %.2f%n", search.steps, search.bestCost);
     return search.best;
   }
 
@@ -94,7 +107,9 @@ final class StringRemovalSearch {
       if ((steps & 63) == 0) {
         long now = System.nanoTime();
         if (now >= deadline) break;
-        temperature = START_TEMPERATURE * Math.pow(END_TEMPERATURE / START_TEMPERATURE, (now - started) / span);
+        temperature =
+            START_TEMPERATURE
+                * Math.pow(END_TEMPERATURE / START_TEMPERATURE, (now - started) / span);
       }
       steps++;
       Arrays.fill(dirty, false);
@@ -142,7 +157,8 @@ final class StringRemovalSearch {
     }
   }
 
-  // --- ruin -------------------------------------------------------------------------------------------------------
+  // --- ruin
+  // -------------------------------------------------------------------------------------------------------
 
   private void ruin() {
     removedCount = 0;
@@ -176,11 +192,15 @@ final class StringRemovalSearch {
   private void removeString(int r, int c, int length) {
     TimedRoute route = routes[r];
     int at = route.indexOf(c);
-    int from = Math.max(0, at - length + 1) + random.nextInt(Math.min(at, route.size - length) - Math.max(0, at - length + 1) + 1);
+    int from =
+        Math.max(0, at - length + 1)
+            + random.nextInt(Math.min(at, route.size - length) - Math.max(0, at - length + 1) + 1);
     cut(r, from, length, 0, 0);
   }
 
-  /** Removes {@code length} customers around {@code c} but keeps a run of others in their middle. */
+  /**
+   * Removes {@code length} customers around {@code c} but keeps a run of others in their middle.
+   */
   private void removeSplitString(int r, int c, int length) {
     TimedRoute route = routes[r];
     int kept = 1;
@@ -193,7 +213,10 @@ final class StringRemovalSearch {
     cut(r, from, window, keptFrom, kept);
   }
 
-  /** Removes positions {@code from..from+window-1} of route r except {@code kept} of them starting at offset {@code keptFrom}. */
+  /**
+   * Removes positions {@code from..from+window-1} of route r except {@code kept} of them starting
+   * at offset {@code keptFrom}.
+   */
   private void cut(int r, int from, int window, int keptFrom, int kept) {
     TimedRoute route = routes[r];
     int write = from;
@@ -212,7 +235,8 @@ final class StringRemovalSearch {
     route.update();
   }
 
-  // --- recreate ---------------------------------------------------------------------------------------------------
+  // --- recreate
+  // ---------------------------------------------------------------------------------------------------
 
   private boolean recreate() {
     sortRemoved();
@@ -226,7 +250,8 @@ final class StringRemovalSearch {
         if (route.load + in.demand[c] > in.capacity) continue;
         for (int pos = 0; pos <= route.size; pos++) {
           double delta = route.insertionCost(c, pos);
-          if (delta >= bestDelta || random.nextDouble() < BLINK || !route.canInsert(c, pos)) continue;
+          if (delta >= bestDelta || random.nextDouble() < BLINK || !route.canInsert(c, pos))
+            continue;
           bestDelta = delta;
           bestRoute = r;
           bestPosition = pos;

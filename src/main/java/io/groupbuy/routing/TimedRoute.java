@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One route of a {@link RoutingInstance} with each position's earliest and latest service start and the load so far,
- * so inserting or replacing a customer is checked in constant time. Call {@link #update()} after changing
- * {@link #nodes} directly.
+ * One route of a {@link RoutingInstance} with each position's earliest and latest service start and
+ * the load so far, so inserting or replacing a customer is checked in constant time. Call {@link
+ * #update()} after changing {@link #nodes} directly.
  */
 final class TimedRoute {
   final RoutingInstance in;
@@ -69,10 +69,13 @@ final class TimedRoute {
     }
   }
 
-  /** Whether {@code c} fits in time before position {@code pos} (capacity is the caller's to check). */
+  /**
+   * Whether {@code c} fits in time before position {@code pos} (capacity is the caller's to check).
+   */
   boolean canInsert(int c, int pos) {
     int previous = pos == 0 ? 0 : nodes[pos - 1];
-    long at = Math.max(in.ready[c], (pos == 0 ? in.ready[0] : start[pos - 1]) + in.time[previous][c]);
+    long at =
+        Math.max(in.ready[c], (pos == 0 ? in.ready[0] : start[pos - 1]) + in.time[previous][c]);
     if (at > in.due[c]) return false;
     return at + in.time[c][pos == size ? 0 : nodes[pos]] <= (pos == size ? in.due[0] : latest[pos]);
   }
@@ -82,7 +85,8 @@ final class TimedRoute {
     int previous = i == 0 ? 0 : nodes[i - 1];
     long at = Math.max(in.ready[c], (i == 0 ? in.ready[0] : start[i - 1]) + in.time[previous][c]);
     if (at > in.due[c]) return false;
-    return at + in.time[c][i + 1 == size ? 0 : nodes[i + 1]] <= (i + 1 == size ? in.due[0] : latest[i + 1]);
+    return at + in.time[c][i + 1 == size ? 0 : nodes[i + 1]]
+        <= (i + 1 == size ? in.due[0] : latest[i + 1]);
   }
 
   /** Extra distance of inserting {@code c} before position {@code pos}. */

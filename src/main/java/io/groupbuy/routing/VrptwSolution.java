@@ -3,10 +3,11 @@ package io.groupbuy.routing;
 import java.util.List;
 
 /**
- * Routes as lists of customer ids in visiting order (depot implicit at both ends), customers that could not be
- * served, and the total distance measured exactly (unrounded) by the problem's metric.
+ * Routes as lists of customer ids in visiting order (depot implicit at both ends), customers that
+ * could not be served, and the total distance measured exactly (unrounded) by the problem's metric.
  */
-public record VrptwSolution(List<List<Integer>> routes, List<Integer> dropped, double distance, long solveMillis) {
+public record VrptwSolution(
+    List<List<Integer>> routes, List<Integer> dropped, double distance, long solveMillis) {
   public VrptwSolution {
     routes = routes.stream().map(List::copyOf).filter(r -> !r.isEmpty()).toList();
     dropped = List.copyOf(dropped);

@@ -8,14 +8,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.nio.charset.StandardCharsets;
 
-/** A small JSON client of the public API, used by the simulator, the catalog loader and the benchmarks. */
+/**
+ * A small JSON client of the public API, used by the simulator, the catalog loader and the
+ * benchmarks.
+ */
 public final class ApiClient {
   /**
-   * A response: status, parsed JSON body (null when the body is not JSON), and the Retry-After header (null if absent).
+   * A response: status, parsed JSON body (null when the body is not JSON), and the Retry-After
+   * header (null if absent).
    */
   public record Reply(int status, JsonNode body, String raw, String retryAfter) {
     public Reply(int status, JsonNode body, String raw) {
@@ -32,8 +36,11 @@ public final class ApiClient {
 
   public ApiClient(String baseUrl) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-        .version(HttpClient.Version.HTTP_1_1).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   public String baseUrl() {
@@ -41,7 +48,8 @@ public final class ApiClient {
   }
 
   public CompletableFuture<Reply> send(String method, String path, String token, Object body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
     if (token != null) b.header("Authorization", "Bearer " + token);
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
@@ -50,15 +58,21 @@ public final class ApiClient {
       byte[] bytes = body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : toJson(body);
       b.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
     }
-    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
-      JsonNode json = null;
-      try {
-        if (!r.body().isEmpty()) json = JsonSupport.MAPPER.readTree(r.body());
-      } catch (IOException notJson) {
-        // leave json null; the raw body is still there
-      }
-      return new Reply(r.statusCode(), json, r.body(), r.headers().firstValue("Retry-After").orElse(null));
-    });
+    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            r -> {
+              JsonNode json = null;
+              try {
+                if (!r.body().isEmpty()) json = JsonSupport.MAPPER.readTree(r.body());
+              } catch (IOException notJson) {
+                // leave json null; the raw body is still there
+              }
+              return new Reply(
+                  r.statusCode(),
+                  json,
+                  r.body(),
+                  r.headers().firstValue("Retry-After").orElse(null));
+            });
   }
 
   public Reply call(String method, String path, String token, Object body) {
@@ -66,8 +80,9 @@ public final class ApiClient {
   }
 
   /**
-   * Calls an idempotent endpoint, retrying a lost connection or a 502/503/504 with exponential backoff (0.5 s doubling
-   * to 8 s) for up to {@code attempts} tries; returns the first other answer, or the last one.
+   * Calls an idempotent endpoint, retrying a lost connection or a 502/503/504 with exponential
+   * backoff (0.5 s doubling to 8 s) for up to {@code attempts} tries; returns the first other
+   * answer, or the last one.
    */
   public Reply callRetrying(String method, String path, String token, Object body, int attempts) {
     long backoffMs = 500;
@@ -90,7 +105,9 @@ public final class ApiClient {
       backoffMs = Math.min(8000, backoffMs * 2);
     }
     if (last != null) return last;
-    throw lastFailure != null ? lastFailure : new IllegalStateException(method + " " + path + " not attempted");
+    throw lastFailure != null
+        ? lastFailure
+        : new IllegalStateException(method + " " + path + " not attempted");
   }
 
   private static byte[] toJson(Object body) {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -16,11 +17,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.net.http.WebSocketHandshakeException;
 
 /**
- * A driver's app over the real WebSocket: frames received are queued as JSON, frames sent are JSON objects. Used by
- * the city simulator, the load tests and the integration tests.
+ * A driver's app over the real WebSocket: frames received are queued as JSON, frames sent are JSON
+ * objects. Used by the city simulator, the load tests and the integration tests.
  */
 public final class DriverClient implements AutoCloseable {
   private final WebSocket socket;
@@ -31,16 +31,24 @@ public final class DriverClient implements AutoCloseable {
     this.socket = socket;
   }
 
-  /** Connects as the driver of {@code vehicleId}; fails with the HTTP status if the server refuses the upgrade. */
+  /**
+   * Connects as the driver of {@code vehicleId}; fails with the HTTP status if the server refuses
+   * the upgrade.
+   */
   public static DriverClient connect(String baseUrl, String vehicleId, String token) {
-    String ws = baseUrl.replaceFirst("^http", "ws") + "/drivers/socket?vehicleId="
-        + URLEncoder.encode(vehicleId, StandardCharsets.UTF_8);
+    String ws =
+        baseUrl.replaceFirst("^http", "ws")
+            + "/drivers/socket?vehicleId="
+            + URLEncoder.encode(vehicleId, StandardCharsets.UTF_8);
     Holder holder = new Holder();
     try {
-      WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-          .header("Authorization", "Bearer " + token)
-          .connectTimeout(Duration.ofSeconds(10))
-          .buildAsync(URI.create(ws), holder.listener).join();
+      WebSocket socket =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .header("Authorization", "Bearer " + token)
+              .connectTimeout(Duration.ofSeconds(10))
+              .buildAsync(URI.create(ws), holder.listener)
+              .join();
       holder.client = new DriverClient(socket);
       holder.ready.complete(null);
       return holder.client;
@@ -67,36 +75,42 @@ public final class DriverClient implements AutoCloseable {
     volatile DriverClient client;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     final StringBuilder partial = new StringBuilder();
-    final WebSocket.Listener listener = new WebSocket.Listener() {
-      @Override
-      public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          String text = partial.toString();
-          partial.setLength(0);
-          ready.thenRun(() -> {
-            try {
-              client.received.add(JsonSupport.MAPPER.readTree(text));
-            } catch (Exception e) {
-              client.received.add(JsonSupport.MAPPER.createObjectNode().put("type", "unparseable").put("raw", text));
+    final WebSocket.Listener listener =
+        new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+              String text = partial.toString();
+              partial.setLength(0);
+              ready.thenRun(
+                  () -> {
+                    try {
+                      client.received.add(JsonSupport.MAPPER.readTree(text));
+                    } catch (Exception e) {
+                      client.received.add(
+                          JsonSupport.MAPPER
+                              .createObjectNode()
+                              .put("type", "unparseable")
+                              .put("raw", text));
+                    }
+                  });
             }
-          });
-        }
-        ws.request(1);
-        return null;
-      }
+            ws.request(1);
+            return null;
+          }
 
-      @Override
-      public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-        ready.thenRun(() -> client.closed.complete(statusCode));
-        return null;
-      }
+          @Override
+          public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            ready.thenRun(() -> client.closed.complete(statusCode));
+            return null;
+          }
 
-      @Override
-      public void onError(WebSocket ws, Throwable error) {
-        ready.thenRun(() -> client.closed.complete(-1));
-      }
-    };
+          @Override
+          public void onError(WebSocket ws, Throwable error) {
+            ready.thenRun(() -> client.closed.complete(-1));
+          }
+        };
   }
 
   public void send(Map<String, ?> frame) {

@@ -1,27 +1,28 @@
 package io.groupbuy.sim;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.groupbuy.http.Auth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import com.typesafe.config.ConfigFactory;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Places realistic orders through the public REST API: each simulated customer belongs to one pickup point and
- * buys 1-4 SKUs (1-3 units each) from the loaded assortment; stock arrives at each warehouse in daily-sized receipts
- * with replenishment bounds set. Retries a timed-out placement with the same idempotency key. Prints progress.
+ * Places realistic orders through the public REST API: each simulated customer belongs to one
+ * pickup point and buys 1-4 SKUs (1-3 units each) from the loaded assortment; stock arrives at each
+ * warehouse in daily-sized receipts with replenishment bounds set. Retries a timed-out placement
+ * with the same idempotency key. Prints progress.
  */
 public final class OrderGenerator {
   private final ApiClient api;
@@ -40,18 +41,27 @@ public final class OrderGenerator {
     this.operatorToken = auth.issue("simulator", Auth.Role.OPERATOR, Duration.ofDays(1));
   }
 
-  /** Loads the catalog if the node has none, stocks it, then places orders until the system stops. */
+  /**
+   * Loads the catalog if the node has none, stocks it, then places orders until the system stops.
+   */
   public static OrderGenerator startInBackground(String baseUrl, Auth auth, Config config) {
     OrderGenerator gen = new OrderGenerator(new ApiClient(baseUrl), auth);
-    Thread t = new Thread(() -> {
-      try {
-        Path data = Path.of(config.getString("groupbuy.sim.data-dir"));
-        gen.run(data, config.getInt("groupbuy.sim.orders-per-second"), config.getInt("groupbuy.sim.customers"),
-            config.getInt("groupbuy.sim.warehouses"), Long.MAX_VALUE);
-      } catch (Exception e) {
-        System.err.println("order generator stopped: " + e);
-      }
-    }, "order-generator");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Path data = Path.of(config.getString("groupbuy.sim.data-dir"));
+                gen.run(
+                    data,
+                    config.getInt("groupbuy.sim.orders-per-second"),
+                    config.getInt("groupbuy.sim.customers"),
+                    config.getInt("groupbuy.sim.warehouses"),
+                    Long.MAX_VALUE);
+              } catch (Exception e) {
+                System.err.println("order generator stopped: " + e);
+              }
+            },
+            "order-generator");
     t.setDaemon(true);
     t.start();
     return gen;
@@ -63,17 +73,24 @@ public final class OrderGenerator {
     if (skusReply.body().path("skus").isEmpty()) {
       System.out.println("[sim] loading the catalog from " + dataDir.toAbsolutePath() + " ...");
       var loaded = LoadCatalog.load(dataDir, api, operatorToken);
-      System.out.printf("[sim] catalog: %d SKUs, %d pickup points%n", loaded.skus(), loaded.pickupPoints());
+      System.out.printf(
+          "[sim] catalog: %d SKUs, %d pickup points%n", loaded.skus(), loaded.pickupPoints());
       skusReply = api.call("GET", "/catalog/skus", null, null);
     }
     List<String> skus = new ArrayList<>();
     skusReply.body().path("skus").forEach(s -> skus.add(s.path("sku").asText()));
     Map<String, List<String>> pointsByWarehouse = new LinkedHashMap<>();
-    api.call("GET", "/catalog/pickup-points", null, null).body().path("pickupPoints").forEach(p ->
-        pointsByWarehouse.computeIfAbsent(p.path("warehouseId").asText(), w -> new ArrayList<>())
-            .add(p.path("id").asText()));
-    List<String> activeWarehouses = new ArrayList<>(pointsByWarehouse.keySet())
-        .subList(0, Math.min(warehouses, pointsByWarehouse.size()));
+    api.call("GET", "/catalog/pickup-points", null, null)
+        .body()
+        .path("pickupPoints")
+        .forEach(
+            p ->
+                pointsByWarehouse
+                    .computeIfAbsent(p.path("warehouseId").asText(), w -> new ArrayList<>())
+                    .add(p.path("id").asText()));
+    List<String> activeWarehouses =
+        new ArrayList<>(pointsByWarehouse.keySet())
+            .subList(0, Math.min(warehouses, pointsByWarehouse.size()));
     System.out.printf("[sim] stocking %d SKUs in %s ...%n", skus.size(), activeWarehouses);
     stock(skus, activeWarehouses);
 
@@ -82,9 +99,11 @@ public final class OrderGenerator {
     for (int c = 0; c < customers; c++) {
       String wh = activeWarehouses.get(c % activeWarehouses.size());
       List<String> points = pointsByWarehouse.get(wh);
-      customerHomes.add(new String[] {"sim-customer-" + c, points.get(random.nextInt(points.size()))});
+      customerHomes.add(
+          new String[] {"sim-customer-" + c, points.get(random.nextInt(points.size()))});
     }
-    System.out.printf("[sim] placing about %d orders/s from %d customers; progress every 10 s%n",
+    System.out.printf(
+        "[sim] placing about %d orders/s from %d customers; progress every 10 s%n",
         ordersPerSecond, customers);
     Semaphore inFlight = new Semaphore(Math.max(4, ordersPerSecond * 2));
     long intervalNanos = 1_000_000_000L / Math.max(1, ordersPerSecond);
@@ -99,7 +118,9 @@ public final class OrderGenerator {
       int lineCount = 1 + random.nextInt(4);
       Set<String> chosen = new HashSet<>();
       while (lines.size() < lineCount) {
-        String sku = skus.get((int) Math.min(skus.size() - 1, Math.abs(random.nextGaussian()) * skus.size() / 3));
+        String sku =
+            skus.get(
+                (int) Math.min(skus.size() - 1, Math.abs(random.nextGaussian()) * skus.size() / 3));
         if (chosen.add(sku)) lines.add(Map.of("sku", sku, "quantity", 1 + random.nextInt(3)));
       }
       order.put("lines", lines);
@@ -118,7 +139,8 @@ public final class OrderGenerator {
   }
 
   public String progress() {
-    return String.format("[sim] orders confirmed %d, rejected (sold out) %d, retried %d, failed %d",
+    return String.format(
+        "[sim] orders confirmed %d, rejected (sold out) %d, retried %d, failed %d",
         confirmed.get(), rejected.get(), retried.get(), failed.get());
   }
 
@@ -126,31 +148,38 @@ public final class OrderGenerator {
     return confirmed.get();
   }
 
-  private CompletableFuture<ApiClient.Reply> place(String token, Map<String, Object> order,
-                                                                        int attempt) {
-    return api.send("POST", "/orders", token, order).thenCompose(r -> {
-      if (r.status() == 201) {
-        confirmed.incrementAndGet();
-      } else if (r.status() == 409) {
-        rejected.incrementAndGet();
-      } else if ((r.status() == 503 || r.status() >= 500) && attempt < 5) {
-        retried.incrementAndGet();
-        return place(token, order, attempt + 1); // same idempotency key: at most one order results
-      } else {
-        failed.incrementAndGet();
-        if (failed.get() <= 5) System.out.println("[sim] order failed: " + r.status() + " " + r.raw());
-      }
-      return CompletableFuture.completedFuture(r);
-    });
+  private CompletableFuture<ApiClient.Reply> place(
+      String token, Map<String, Object> order, int attempt) {
+    return api.send("POST", "/orders", token, order)
+        .thenCompose(
+            r -> {
+              if (r.status() == 201) {
+                confirmed.incrementAndGet();
+              } else if (r.status() == 409) {
+                rejected.incrementAndGet();
+              } else if ((r.status() == 503 || r.status() >= 500) && attempt < 5) {
+                retried.incrementAndGet();
+                return place(
+                    token, order, attempt + 1); // same idempotency key: at most one order results
+              } else {
+                failed.incrementAndGet();
+                if (failed.get() <= 5)
+                  System.out.println("[sim] order failed: " + r.status() + " " + r.raw());
+              }
+              return CompletableFuture.completedFuture(r);
+            });
   }
 
-  /** The token this generator's customer places orders with (the fleet simulator cancels with it). */
+  /**
+   * The token this generator's customer places orders with (the fleet simulator cancels with it).
+   */
   public String customerToken(String customer) {
     return tokenFor(customer);
   }
 
   private String tokenFor(String customer) {
-    return customerTokens.computeIfAbsent(customer, c -> auth.issue(c, Auth.Role.CUSTOMER, Duration.ofDays(1)));
+    return customerTokens.computeIfAbsent(
+        customer, c -> auth.issue(c, Auth.Role.CUSTOMER, Duration.ofDays(1)));
   }
 
   private void stock(List<String> skus, List<String> warehouses) {
@@ -160,26 +189,62 @@ public final class OrderGenerator {
       for (String sku : skus) {
         int daily = 50 + random.nextInt(150);
         limit.acquireUninterruptibly();
-        calls.add(api.send("POST", "/inventory/" + wh + "/" + sku + "/receipts", operatorToken,
-                Map.of("receiptId", "sim-initial-" + wh + "-" + sku, "quantity", daily * 2))
-            .thenCompose(r -> api.send("PUT", "/inventory/" + wh + "/" + sku + "/bounds", operatorToken,
-                Map.of("minStock", daily / 4, "maxStock", daily * 3, "reorderPoint", daily / 2)))
-            .whenComplete((r, e) -> limit.release()));
+        calls.add(
+            api.send(
+                    "POST",
+                    "/inventory/" + wh + "/" + sku + "/receipts",
+                    operatorToken,
+                    Map.of("receiptId", "sim-initial-" + wh + "-" + sku, "quantity", daily * 2))
+                .thenCompose(
+                    r ->
+                        api.send(
+                            "PUT",
+                            "/inventory/" + wh + "/" + sku + "/bounds",
+                            operatorToken,
+                            Map.of(
+                                "minStock",
+                                daily / 4,
+                                "maxStock",
+                                daily * 3,
+                                "reorderPoint",
+                                daily / 2)))
+                .whenComplete((r, e) -> limit.release()));
       }
     }
     calls.forEach(CompletableFuture::join);
   }
 
-  /** Standalone: {@code OrderGenerator --api URL --data DIR --rate N --orders N} with the node's auth secret. */
+  /**
+   * Standalone: {@code OrderGenerator --api URL --data DIR --rate N --orders N} with the node's
+   * auth secret.
+   */
   public static void main(String[] args) throws InterruptedException {
-    Map<String, String> opts = new HashMap<>(Map.of("--api", "http://127.0.0.1:8080", "--data", "../shared/data",
-        "--rate", "20", "--orders", "1000", "--customers", "200", "--warehouses", "2"));
+    Map<String, String> opts =
+        new HashMap<>(
+            Map.of(
+                "--api",
+                "http://127.0.0.1:8080",
+                "--data",
+                "../shared/data",
+                "--rate",
+                "20",
+                "--orders",
+                "1000",
+                "--customers",
+                "200",
+                "--warehouses",
+                "2"));
     for (int i = 0; i + 1 < args.length; i += 2) opts.put(args[i], args[i + 1]);
     Config config = ConfigFactory.load();
-    Auth auth = new Auth(config.getString("groupbuy.auth.secret"), config.getString("groupbuy.auth.issuer"));
+    Auth auth =
+        new Auth(
+            config.getString("groupbuy.auth.secret"), config.getString("groupbuy.auth.issuer"));
     OrderGenerator gen = new OrderGenerator(new ApiClient(opts.get("--api")), auth);
-    gen.run(Path.of(opts.get("--data")), Integer.parseInt(opts.get("--rate")),
-        Integer.parseInt(opts.get("--customers")), Integer.parseInt(opts.get("--warehouses")),
+    gen.run(
+        Path.of(opts.get("--data")),
+        Integer.parseInt(opts.get("--rate")),
+        Integer.parseInt(opts.get("--customers")),
+        Integer.parseInt(opts.get("--warehouses")),
         Long.parseLong(opts.get("--orders")));
   }
 }

@@ -3,36 +3,54 @@ package io.groupbuy.sim;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.Comparator;
-import java.util.Locale;
 
 /**
- * A delivery van and its driver's app, advanced by the clock ({@link #tick}) and by the routes dispatch pushes
- * ({@link #onRoute}); what the app would send goes to {@link Actions}. No I/O here, so tests can drive it with a
- * made-up clock.
+ * A delivery van and its driver's app, advanced by the clock ({@link #tick}) and by the routes
+ * dispatch pushes ({@link #onRoute}); what the app would send goes to {@link Actions}. No I/O here,
+ * so tests can drive it with a made-up clock.
  *
- * <p>The van loads at the depot, drives straight lines to its route's stops in order at speeds drawn from a
- * {@link SpeedProfile} (redrawn every {@link Settings#resample()}), serves each stop, and returns to the depot when
- * nothing is left. A new route version replaces the old one at once, wherever the van is. It sends GPS fixes only
- * while it moves: dispatch estimates the speed a van manages from its fixes, and fixes sent while standing (loading,
- * serving, held up) would make it predict the rest of the route at walking pace. Incidents come at random, seeded:
- * jams (the van stands still for the delay and reports it), breakdowns (it is towed back and registered again after
- * {@link Settings#repair()}) and, while it loads, a customer cancelling an order on its route.
+ * <p>The van loads at the depot, drives straight lines to its route's stops in order at speeds
+ * drawn from a {@link SpeedProfile} (redrawn every {@link Settings#resample()}), serves each stop,
+ * and returns to the depot when nothing is left. A new route version replaces the old one at once,
+ * wherever the van is. It sends GPS fixes only while it moves: dispatch estimates the speed a van
+ * manages from its fixes, and fixes sent while standing (loading, serving, held up) would make it
+ * predict the rest of the route at walking pace. Incidents come at random, seeded: jams (the van
+ * stands still for the delay and reports it), breakdowns (it is towed back and registered again
+ * after {@link Settings#repair()}) and, while it loads, a customer cancelling an order on its
+ * route.
  */
 final class SimulatedVehicle {
-  enum Phase { IDLE, LOADING, DRIVING, AT_STOP, JAMMED, BROKEN_DOWN }
+  enum Phase {
+    IDLE,
+    LOADING,
+    DRIVING,
+    AT_STOP,
+    JAMMED,
+    BROKEN_DOWN
+  }
 
-  /** A stop as pushed in a route frame; {@code departed} when the van's progress there was already recorded. */
-  record Stop(String stopId, double lat, double lng, long windowEndMs, long etaMs, List<String> orderIds,
-              boolean departed) {
+  /**
+   * A stop as pushed in a route frame; {@code departed} when the van's progress there was already
+   * recorded.
+   */
+  record Stop(
+      String stopId,
+      double lat,
+      double lng,
+      long windowEndMs,
+      long etaMs,
+      List<String> orderIds,
+      boolean departed) {
     Stop {
       orderIds = List.copyOf(orderIds);
     }
@@ -44,9 +62,20 @@ final class SimulatedVehicle {
     }
   }
 
-  record Settings(Duration loading, Duration service, Duration resample, double roadFactor, ZoneId zone,
-                  double jamsPerHour, int jamMinMinutes, int jamMaxMinutes, double breakdownsPerHour,
-                  Duration repair, double cancelProbability, Duration demoJamAfter, Duration delayThreshold) {}
+  record Settings(
+      Duration loading,
+      Duration service,
+      Duration resample,
+      double roadFactor,
+      ZoneId zone,
+      double jamsPerHour,
+      int jamMinMinutes,
+      int jamMaxMinutes,
+      double breakdownsPerHour,
+      Duration repair,
+      double cancelProbability,
+      Duration demoJamAfter,
+      Duration delayThreshold) {}
 
   /** What the driver's app does outside the van. */
   interface Actions {
@@ -54,10 +83,14 @@ final class SimulatedVehicle {
 
     void say(String line);
 
-    /** The customer of {@code orderId} (at {@code stopId}) cancels it; false when the order refuses. */
+    /**
+     * The customer of {@code orderId} (at {@code stopId}) cancels it; false when the order refuses.
+     */
     boolean cancel(String orderId, String stopId);
 
-    /** The van is back at the depot after a breakdown; register it again so dispatch plans with it. */
+    /**
+     * The van is back at the depot after a breakdown; register it again so dispatch plans with it.
+     */
     void backInService();
   }
 
@@ -101,10 +134,19 @@ final class SimulatedVehicle {
 
   /**
    * {@code demoJamPending} is shared by the vans of one region: the first of them to have driven
-   * {@link Settings#demoJamAfter()} with a few stops left takes the demonstration jam and clears it.
+   * {@link Settings#demoJamAfter()} with a few stops left takes the demonstration jam and clears
+   * it.
    */
-  SimulatedVehicle(String id, double depotLat, double depotLng, Settings settings, SpeedProfile.Sampler speeds,
-                   Random random, AtomicBoolean demoJamPending, Actions out, Tally tally) {
+  SimulatedVehicle(
+      String id,
+      double depotLat,
+      double depotLng,
+      Settings settings,
+      SpeedProfile.Sampler speeds,
+      Random random,
+      AtomicBoolean demoJamPending,
+      Actions out,
+      Tally tally) {
     this.id = id;
     this.depotLat = depotLat;
     this.depotLng = depotLng;
@@ -134,15 +176,18 @@ final class SimulatedVehicle {
     return lng;
   }
 
-  /** Busy with a route: the region must not cut off again, because a cutoff replaces every van's route. */
+  /**
+   * Busy with a route: the region must not cut off again, because a cutoff replaces every van's
+   * route.
+   */
   boolean busy() {
     Phase p = phase;
     return p == Phase.LOADING || p == Phase.DRIVING || p == Phase.AT_STOP || p == Phase.JAMMED;
   }
 
   /**
-   * From now on routes are driven. Routes pushed before (on connect, left from an earlier run of the simulator) are
-   * acknowledged but not driven: this run's first cutoff replaces them.
+   * From now on routes are driven. Routes pushed before (on connect, left from an earlier run of
+   * the simulator) are acknowledged but not driven: this run's first cutoff replaces them.
    */
   void startDispatching() {
     dispatching = true;
@@ -155,8 +200,14 @@ final class SimulatedVehicle {
     int pendingCount = (int) r.stops().stream().filter(s -> !s.departed()).count();
     if (!dispatching) {
       if (pendingCount > 0) {
-        out.say(id + " has route v" + r.version() + " (" + pendingCount + " stops) from an earlier run; it waits for "
-            + "this run's first cutoff, which replaces it");
+        out.say(
+            id
+                + " has route v"
+                + r.version()
+                + " ("
+                + pendingCount
+                + " stops) from an earlier run; it waits for "
+                + "this run's first cutoff, which replaces it");
       }
       return;
     }
@@ -167,8 +218,20 @@ final class SimulatedVehicle {
       out.say(id + " route v" + r.version() + " (" + r.reason() + "): " + left + " stops");
     } else if (!(r.reason().equals("current route") && left == 0)) {
       tally.reroutes.incrementAndGet();
-      out.say("REROUTE " + id + " v" + r.version() + " (" + r.reason() + "): " + left + " stops left, was " + before
-          + " [" + phase.name().toLowerCase(Locale.ROOT) + "]");
+      out.say(
+          "REROUTE "
+              + id
+              + " v"
+              + r.version()
+              + " ("
+              + r.reason()
+              + "): "
+              + left
+              + " stops left, was "
+              + before
+              + " ["
+              + phase.name().toLowerCase(Locale.ROOT)
+              + "]");
     }
     switch (phase) {
       case IDLE:
@@ -185,7 +248,8 @@ final class SimulatedVehicle {
         }
         break;
       case AT_STOP:
-        if (atStop != null && r.stops().stream().noneMatch(s -> s.stopId().equals(atStop.stopId()))) {
+        if (atStop != null
+            && r.stops().stream().noneMatch(s -> s.stopId().equals(atStop.stopId()))) {
           phase = Phase.DRIVING; // the stop went to another van while this one stood there
           atStop = null;
         }
@@ -207,8 +271,17 @@ final class SimulatedVehicle {
           served = 0;
           nextResampleMs = 0;
           Stop first = next();
-          out.say(id + " leaves the depot with " + pending(route).size() + " stops; first " + (first == null ? "-"
-              : first.stopId() + String.format(" %.1f km away", SpeedProfile.km(lat, lng, first.lat(), first.lng()))));
+          out.say(
+              id
+                  + " leaves the depot with "
+                  + pending(route).size()
+                  + " stops; first "
+                  + (first == null
+                      ? "-"
+                      : first.stopId()
+                          + String.format(
+                              " %.1f km away",
+                              SpeedProfile.km(lat, lng, first.lat(), first.lng()))));
         }
         break;
       case AT_STOP:
@@ -243,7 +316,9 @@ final class SimulatedVehicle {
   private void drive(long nowMs, long dt) {
     drivingMs += dt;
     List<Stop> pending = pending(route);
-    if (pending.size() >= 3 && drivingMs >= settings.demoJamAfter().toMillis() && !settings.demoJamAfter().isZero()
+    if (pending.size() >= 3
+        && drivingMs >= settings.demoJamAfter().toMillis()
+        && !settings.demoJamAfter().isZero()
         && demoJamPending.compareAndSet(true, false)) {
       jam(nowMs, demoJamMinutes(pending, nowMs), "demo jam: " + JAM_NOTES[0]);
       return;
@@ -255,7 +330,10 @@ final class SimulatedVehicle {
     }
     if (random.nextDouble() < settings.jamsPerHour() * hours) {
       int span = Math.max(0, settings.jamMaxMinutes() - settings.jamMinMinutes());
-      jam(nowMs, settings.jamMinMinutes() + random.nextInt(span + 1), JAM_NOTES[random.nextInt(JAM_NOTES.length)]);
+      jam(
+          nowMs,
+          settings.jamMinMinutes() + random.nextInt(span + 1),
+          JAM_NOTES[random.nextInt(JAM_NOTES.length)]);
       return;
     }
     if (nowMs >= nextResampleMs) {
@@ -292,7 +370,8 @@ final class SimulatedVehicle {
     Map<String, Object> f = frame("gps", "at", nowMs);
     f.put("lat", Math.round(lat * 1e6) / 1e6);
     f.put("lng", Math.round(lng * 1e6) / 1e6);
-    // a speedometer shows road speed: the roads wind, so it is higher than progress on the straight line
+    // a speedometer shows road speed: the roads wind, so it is higher than progress on the straight
+    // line
     f.put("speedKmh", Math.round(straightKmh * settings.roadFactor() * 10) / 10.0);
     out.send(f);
   }
@@ -319,8 +398,17 @@ final class SimulatedVehicle {
       tally.late.incrementAndGet();
       when = "LATE by " + Math.round(arrivedLateMs / 60_000.0) + " min";
     }
-    out.say(id + " delivered " + stop.orderIds().size() + " orders at " + stop.stopId() + ", " + when + "; "
-        + pending(route).size() + " stops left");
+    out.say(
+        id
+            + " delivered "
+            + stop.orderIds().size()
+            + " orders at "
+            + stop.stopId()
+            + ", "
+            + when
+            + "; "
+            + pending(route).size()
+            + " stops left");
   }
 
   private void jam(long nowMs, int minutes, String note) {
@@ -328,36 +416,68 @@ final class SimulatedVehicle {
     phase = Phase.JAMMED;
     untilMs = nowMs + minutes * 60_000L;
     tally.jams.incrementAndGet();
-    out.say("JAM " + id + ": held up " + minutes + " min (" + note + ") with " + pending(route).size()
-        + " stops left");
+    out.say(
+        "JAM "
+            + id
+            + ": held up "
+            + minutes
+            + " min ("
+            + note
+            + ") with "
+            + pending(route).size()
+            + " stops left");
   }
 
   /**
-   * Long enough for some remaining stop to end up beyond the delay threshold after its window: a demonstration
-   * that dispatch moves the late stops, not a typical jam.
+   * Long enough for some remaining stop to end up beyond the delay threshold after its window: a
+   * demonstration that dispatch moves the late stops, not a typical jam.
    */
   private int demoJamMinutes(List<Stop> pending, long nowMs) {
-    long slack = pending.stream().filter(s -> s.etaMs() > 0).mapToLong(s -> s.windowEndMs() - Math.max(s.etaMs(),
-        nowMs)).min().orElse(settings.jamMaxMinutes() * 60_000L);
+    long slack =
+        pending.stream()
+            .filter(s -> s.etaMs() > 0)
+            .mapToLong(s -> s.windowEndMs() - Math.max(s.etaMs(), nowMs))
+            .min()
+            .orElse(settings.jamMaxMinutes() * 60_000L);
     long minutes = Math.max(0, slack) / 60_000 + settings.delayThreshold().toMinutes() + 15;
     return (int) Math.max(settings.jamMinMinutes(), Math.min(24 * 60, minutes));
   }
 
   private void breakDown(long nowMs, int stopsLeft) {
-    out.send(frame("incident", "kind", "BREAKDOWN", "delayMinutes", 0, "note", "engine failure", "at", nowMs));
+    out.send(
+        frame(
+            "incident",
+            "kind",
+            "BREAKDOWN",
+            "delayMinutes",
+            0,
+            "note",
+            "engine failure",
+            "at",
+            nowMs));
     phase = Phase.BROKEN_DOWN;
     untilMs = nowMs + settings.repair().toMillis();
     tally.breakdowns.incrementAndGet();
-    out.say("BREAKDOWN " + id + " with " + stopsLeft + " stops left; towed back in " + settings.repair().toMinutes()
-        + " min");
+    out.say(
+        "BREAKDOWN "
+            + id
+            + " with "
+            + stopsLeft
+            + " stops left; towed back in "
+            + settings.repair().toMinutes()
+            + " min");
   }
 
   /** While the van loads, one customer on its route may change their mind. */
   private void maybeCancelOne() {
     if (random.nextDouble() >= settings.cancelProbability()) return;
-    // a pickup point with a single order: cancelling it takes the stop off the route, which dispatch has to re-plan
-    Stop stop = pending(route).stream().filter(s -> !s.orderIds().isEmpty())
-        .min(Comparator.comparingInt(s -> s.orderIds().size())).orElse(null);
+    // a pickup point with a single order: cancelling it takes the stop off the route, which
+    // dispatch has to re-plan
+    Stop stop =
+        pending(route).stream()
+            .filter(s -> !s.orderIds().isEmpty())
+            .min(Comparator.comparingInt(s -> s.orderIds().size()))
+            .orElse(null);
     if (stop == null) return;
     // orders that another van already took out for delivery refuse, and are not counted
     if (out.cancel(stop.orderIds().get(random.nextInt(stop.orderIds().size())), stop.stopId())) {

@@ -7,11 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -20,28 +22,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
-import java.time.Duration;
-import java.time.format.ResolverStyle;
 
 /**
- * How fast vehicles move through a city, per hour of the day, from real GPS tracks: T-Drive taxi fixes
- * ({@code taxi_id,YYYY-MM-DD HH:MM:SS,lng,lat}, Beijing time) and GeoLife traces ({@code lat,lng,datetime,uid},
- * gzip'd, in GMT as GeoLife records them).
+ * How fast vehicles move through a city, per hour of the day, from real GPS tracks: T-Drive taxi
+ * fixes ({@code taxi_id,YYYY-MM-DD HH:MM:SS,lng,lat}, Beijing time) and GeoLife traces ({@code
+ * lat,lng,datetime,uid}, gzip'd, in GMT as GeoLife records them).
  *
- * <p>A segment runs between two fixes of one traveller at least {@link Limits#minSpan()} apart (dense GeoLife fixes
- * are merged so GPS jitter does not read as speed) and its speed is the straight-line distance over the time, which
- * is also the rate at which a simulated vehicle moving on straight lines advances. Segments across a gap longer than
- * {@link Limits#maxGap()} are not counted (the vehicle may have parked in between), nor are stationary ones (a taxi
- * waiting for a fare is not driving) or impossibly fast ones (a bad fix). Hours with too few segments borrow the
- * whole day's. Sampling is a seeded bootstrap of the kept segments, clamped to {@link Limits#minKmh()} ..
- * {@link Limits#maxKmh()}.
+ * <p>A segment runs between two fixes of one traveller at least {@link Limits#minSpan()} apart
+ * (dense GeoLife fixes are merged so GPS jitter does not read as speed) and its speed is the
+ * straight-line distance over the time, which is also the rate at which a simulated vehicle moving
+ * on straight lines advances. Segments across a gap longer than {@link Limits#maxGap()} are not
+ * counted (the vehicle may have parked in between), nor are stationary ones (a taxi waiting for a
+ * fare is not driving) or impossibly fast ones (a bad fix). Hours with too few segments borrow the
+ * whole day's. Sampling is a seeded bootstrap of the kept segments, clamped to {@link
+ * Limits#minKmh()} .. {@link Limits#maxKmh()}.
  */
 public final class SpeedProfile {
   /** Which segments count and which speeds a sample may take. */
-  public record Limits(double stationaryKmh, double teleportKmh, Duration minSpan, Duration maxGap,
-                       double minKmh, double maxKmh, int minPerHour) {
-    public static final Limits DEFAULT = new Limits(2, 120, Duration.ofSeconds(30),
-        Duration.ofMinutes(15), 5, 80, 20);
+  public record Limits(
+      double stationaryKmh,
+      double teleportKmh,
+      Duration minSpan,
+      Duration maxGap,
+      double minKmh,
+      double maxKmh,
+      int minPerHour) {
+    public static final Limits DEFAULT =
+        new Limits(2, 120, Duration.ofSeconds(30), Duration.ofMinutes(15), 5, 80, 20);
   }
 
   /** One GPS fix of one traveller, at local time. */
@@ -51,12 +58,18 @@ public final class SpeedProfile {
   public record Readings(List<Fix> fixes, int malformed) {}
 
   /** What went into the profile and what was left out, by reason. */
-  public record Stats(int travellers, int fixes, int malformed, int segments, int stationary, int teleports,
-                      int gaps) {}
+  public record Stats(
+      int travellers,
+      int fixes,
+      int malformed,
+      int segments,
+      int stationary,
+      int teleports,
+      int gaps) {}
 
   // strict: an impossible date is a bad line, not the nearest real day
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss")
-      .withResolverStyle(ResolverStyle.STRICT);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
 
   private final double[][] byHour;
   private final double[] day;
@@ -70,19 +83,25 @@ public final class SpeedProfile {
     this.stats = stats;
   }
 
-  /** Reads T-Drive {@code .txt} and GeoLife {@code .csv.gz} files; GeoLife's GMT times are moved to {@code zone}. */
+  /**
+   * Reads T-Drive {@code .txt} and GeoLife {@code .csv.gz} files; GeoLife's GMT times are moved to
+   * {@code zone}.
+   */
   public static SpeedProfile load(List<Path> files, ZoneId zone, Limits limits) {
     List<Fix> fixes = new ArrayList<>();
     int malformed = 0;
     for (Path f : files) {
-      Readings r = f.getFileName().toString().endsWith(".gz") ? readGeoLife(f, zone) : readTDrive(f);
+      Readings r =
+          f.getFileName().toString().endsWith(".gz") ? readGeoLife(f, zone) : readTDrive(f);
       fixes.addAll(r.fixes());
       malformed += r.malformed();
     }
     return fromFixes(fixes, malformed, limits);
   }
 
-  /** T-Drive: {@code taxi_id,YYYY-MM-DD HH:MM:SS,longitude,latitude}, no header, Beijing local time. */
+  /**
+   * T-Drive: {@code taxi_id,YYYY-MM-DD HH:MM:SS,longitude,latitude}, no header, Beijing local time.
+   */
   public static Readings readTDrive(Path file) {
     List<Fix> fixes = new ArrayList<>();
     int malformed = 0;
@@ -100,20 +119,29 @@ public final class SpeedProfile {
     return new Readings(fixes, malformed);
   }
 
-  /** GeoLife (as shipped by scikit-mobility): gzip'd {@code lat,lng,datetime,uid} with a header, times in GMT. */
+  /**
+   * GeoLife (as shipped by scikit-mobility): gzip'd {@code lat,lng,datetime,uid} with a header,
+   * times in GMT.
+   */
   public static Readings readGeoLife(Path file, ZoneId zone) {
     List<Fix> fixes = new ArrayList<>();
     int malformed = 0;
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(
-        new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
       String header = in.readLine();
       if (header == null || !header.trim().startsWith("lat,lng,datetime")) {
-        throw new IllegalArgumentException(file + ": expected a lat,lng,datetime,uid header, found " + header);
+        throw new IllegalArgumentException(
+            file + ": expected a lat,lng,datetime,uid header, found " + header);
       }
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.isBlank()) continue;
         String[] c = line.split(",");
-        Fix fix = c.length >= 4 ? fix("geolife-" + c[3].trim(), c[2], c[0], c[1], ZoneOffset.UTC, zone) : null;
+        Fix fix =
+            c.length >= 4
+                ? fix("geolife-" + c[3].trim(), c[2], c[0], c[1], ZoneOffset.UTC, zone)
+                : null;
         if (fix == null) malformed++;
         else fixes.add(fix);
       }
@@ -123,7 +151,8 @@ public final class SpeedProfile {
     return new Readings(fixes, malformed);
   }
 
-  private static Fix fix(String traveller, String time, String lat, String lng, ZoneId from, ZoneId to) {
+  private static Fix fix(
+      String traveller, String time, String lat, String lng, ZoneId from, ZoneId to) {
     try {
       LocalDateTime at = LocalDateTime.parse(time.trim(), TIME);
       if (from != null) at = at.atZone(from).withZoneSameInstant(to).toLocalDateTime();
@@ -152,7 +181,8 @@ public final class SpeedProfile {
       Fix start = null;
       Fix previous = null;
       for (Fix f : track) {
-        if (previous != null && !f.at().isAfter(previous.at())) continue; // a repeated fix adds nothing
+        if (previous != null && !f.at().isAfter(previous.at()))
+          continue; // a repeated fix adds nothing
         if (previous != null && millis(previous, f) > maxGap) {
           gaps++;
           start = null;
@@ -176,12 +206,17 @@ public final class SpeedProfile {
         start = f;
       }
     }
-    if (segments == 0) throw new IllegalArgumentException("no moving segments in " + fixes.size() + " fixes");
+    if (segments == 0)
+      throw new IllegalArgumentException("no moving segments in " + fixes.size() + " fixes");
     double[][] byHour = new double[24][];
     for (int h = 0; h < 24; h++) byHour[h] = sorted(hours.get(h));
     double[] day = sorted(hours.stream().flatMap(List::stream).toList());
-    return new SpeedProfile(byHour, day, limits, new Stats(byTraveller.size(), fixes.size(), malformed, segments,
-        stationary, teleports, gaps));
+    return new SpeedProfile(
+        byHour,
+        day,
+        limits,
+        new Stats(
+            byTraveller.size(), fixes.size(), malformed, segments, stationary, teleports, gaps));
   }
 
   private static double[] sorted(List<Double> speeds) {
@@ -200,7 +235,9 @@ public final class SpeedProfile {
     double p2 = Math.toRadians(lat2);
     double dp = p2 - p1;
     double dl = Math.toRadians(lng2 - lng1);
-    double h = Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
+    double h =
+        Math.sin(dp / 2) * Math.sin(dp / 2)
+            + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
     return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
   }
 

@@ -12,8 +12,17 @@ class StockLedgerTest {
   private static final String INV = ProductInventory.entityId("sku-1", "wh-1");
 
   private static void order(StockLedger ledger, String id, int qty, Order.Event... outcome) {
-    ledger.orderEvent(id, new Order.OrderPlaced(new Order.Details("c-" + id, "pp-1", "wh-1",
-        List.of(new Order.Line("sku-1", qty)), 0, 0, "k-" + id)));
+    ledger.orderEvent(
+        id,
+        new Order.OrderPlaced(
+            new Order.Details(
+                "c-" + id,
+                "pp-1",
+                "wh-1",
+                List.of(new Order.Line("sku-1", qty)),
+                0,
+                0,
+                "k-" + id)));
     ledger.orderEvent(id, new Order.LineReserved("sku-1"));
     for (Order.Event e : outcome) ledger.orderEvent(id, e);
   }
@@ -26,10 +35,20 @@ class StockLedgerTest {
     ledger.inventoryEvent(INV, new ProductInventory.StockReserved("o2", 6));
     ledger.inventoryEvent(INV, new ProductInventory.ReservationReleased("o2", 6));
     ledger.inventoryEvent(INV, new ProductInventory.ReservationCommitted("o1", 4));
-    order(ledger, "o1", 4, new Order.OrderConfirmed(),
+    order(
+        ledger,
+        "o1",
+        4,
+        new Order.OrderConfirmed(),
         new Order.DeliveryUpdated(Order.Status.OUT_FOR_DELIVERY, "v1", "s1"));
-    order(ledger, "o2", 6, new Order.OrderConfirmed(), new Order.CancellationRequested("changed my mind"),
-        new Order.LineReleased("sku-1"), new Order.OrderCancelled("changed my mind"));
+    order(
+        ledger,
+        "o2",
+        6,
+        new Order.OrderConfirmed(),
+        new Order.CancellationRequested("changed my mind"),
+        new Order.LineReleased("sku-1"),
+        new Order.OrderCancelled("changed my mind"));
     order(ledger, "o3", 1); // still placing: in flight, not flagged
     AuditReport report = ledger.report();
     assertTrue(report.clean(), report.render(10));
@@ -37,7 +56,10 @@ class StockLedgerTest {
     assertEquals(1, report.ordersInFlight());
   }
 
-  /** What two clusters on one journal leave: each wrote the same sequence numbers, the journal kept one copy. */
+  /**
+   * What two clusters on one journal leave: each wrote the same sequence numbers, the journal kept
+   * one copy.
+   */
   @Test
   void ordersConfirmedBeyondTheStockAreFlagged() {
     StockLedger ledger = new StockLedger();
@@ -45,7 +67,11 @@ class StockLedgerTest {
     for (int i = 0; i < 100; i++) {
       ledger.inventoryEvent(INV, new ProductInventory.StockReserved("a" + i, 1));
       order(ledger, "a" + i, 1, new Order.OrderConfirmed());
-      order(ledger, "b" + i, 1, new Order.OrderConfirmed()); // the other cluster's orders, overwritten in inventory
+      order(
+          ledger,
+          "b" + i,
+          1,
+          new Order.OrderConfirmed()); // the other cluster's orders, overwritten in inventory
     }
     AuditReport report = ledger.report();
     assertEquals(100, report.oversoldUnits(), report.render(5));

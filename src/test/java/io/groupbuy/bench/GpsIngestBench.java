@@ -18,21 +18,22 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * GPS fixes per second accepted over the drivers' WebSocket by one node, against a bare pekko-http WebSocket echo
- * server in the same run on the same machine, and the fix-to-vehicle latency.
+ * GPS fixes per second accepted over the drivers' WebSocket by one node, against a bare pekko-http
+ * WebSocket echo server in the same run on the same machine, and the fix-to-vehicle latency.
  *
- * <p>M simulated drivers (one JDK WebSocket client each, all in this JVM) send GPS frames as fast as each socket
- * takes them, first to the echo server ({@link EchoServer}, a child JVM with a node's heap and CPU settings), then to
- * a node (child JVM, real Cassandra) as registered drivers of M vehicles. The node's rate is the growth of
- * {@code groupbuy_gps_fixes_accepted_total} over the measured window (fixes that passed validation and were handed to
- * their Vehicle entity); the echo server's is frames echoed. The latency is the node's histogram
- * {@code groupbuy_gps_fix_to_vehicle_seconds} (edge receipt to the entity handling the fix) over the same window,
- * reported as the bucket bound that holds the 50th/99th percentile.
+ * <p>M simulated drivers (one JDK WebSocket client each, all in this JVM) send GPS frames as fast
+ * as each socket takes them, first to the echo server ({@link EchoServer}, a child JVM with a
+ * node's heap and CPU settings), then to a node (child JVM, real Cassandra) as registered drivers
+ * of M vehicles. The node's rate is the growth of {@code groupbuy_gps_fixes_accepted_total} over
+ * the measured window (fixes that passed validation and were handed to their Vehicle entity); the
+ * echo server's is frames echoed. The latency is the node's histogram {@code
+ * groupbuy_gps_fix_to_vehicle_seconds} (edge receipt to the entity handling the fix) over the same
+ * window, reported as the bucket bound that holds the 50th/99th percentile.
  *
  * <p>{@code bench/gps-ingest [--drivers M] [--seconds S] [--warmup S]}
  */
@@ -50,12 +51,16 @@ public final class GpsIngestBench {
         case "--drivers" -> drivers = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; use --drivers M --seconds S --warmup S --paced-rate FIXES_PER_SECOND_PER_DRIVER");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option "
+                    + args[i]
+                    + "; use --drivers M --seconds S --warmup S --paced-rate FIXES_PER_SECOND_PER_DRIVER");
       }
     }
-    System.out.printf("GPS ingestion benchmark: %d drivers, %d s measured after %d s warm-up, %d cores%n", drivers,
-        seconds, warmup, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "GPS ingestion benchmark: %d drivers, %d s measured after %d s warm-up, %d cores%n",
+        drivers, seconds, warmup, Runtime.getRuntime().availableProcessors());
     System.out.println("[1/5] starting the echo server ...");
     Process echo = startEcho();
     NodeProcess node = null;
@@ -69,16 +74,27 @@ public final class GpsIngestBench {
       Result baseline = drive(urls, null, echoCount, null, seconds, warmup, 0);
       System.out.printf("      echo server: %,.0f frames/s%n", baseline.perSecond);
 
-      System.out.println("[3/5] starting Cassandra and a groupbuy node, registering " + drivers + " vehicles ...");
+      System.out.println(
+          "[3/5] starting Cassandra and a groupbuy node, registering " + drivers + " vehicles ...");
       cassandra = TestCassandra.start("bench-gps");
-      node = NodeProcess.start("gps", cassandra, ItSupport.uniqueKeyspace("bench_gps"), null, Map.of());
+      node =
+          NodeProcess.start(
+              "gps", cassandra, ItSupport.uniqueKeyspace("bench_gps"), null, Map.of());
       ApiClient api = node.client();
-      api.call("PUT", "/regions/wh-gps", ItSupport.OPERATOR, Map.of("depotLat", 29.56, "depotLng", 106.55));
+      api.call(
+          "PUT",
+          "/regions/wh-gps",
+          ItSupport.OPERATOR,
+          Map.of("depotLat", 29.56, "depotLng", 106.55));
       List<String> tokens = new ArrayList<>();
       List<String> nodeUrls = new ArrayList<>();
       for (int d = 0; d < drivers; d++) {
-        var r = api.call("POST", "/regions/wh-gps/vehicles", ItSupport.OPERATOR, Map.of("vehicleId", "gps-" + d,
-            "driverId", "gps-driver-" + d, "capacity", 100));
+        var r =
+            api.call(
+                "POST",
+                "/regions/wh-gps/vehicles",
+                ItSupport.OPERATOR,
+                Map.of("vehicleId", "gps-" + d, "driverId", "gps-driver-" + d, "capacity", 100));
         if (r.status() != 201) throw new IllegalStateException("registration failed: " + r.raw());
         tokens.add(r.body().path("driverToken").asText());
         nodeUrls.add(node.url().replaceFirst("^http", "ws") + "/drivers/socket?vehicleId=gps-" + d);
@@ -88,23 +104,39 @@ public final class GpsIngestBench {
       System.out.println("[4/5] GPS frames to the node's drivers' socket ...");
       Result ws = drive(nodeUrls, tokens, accepted, metricsUrl, seconds, warmup, 0);
       System.out.printf("      node: %,.0f fixes/s accepted%n", ws.perSecond);
-      // latency is meaningful below saturation: the same drivers at a steady rate (real apps send about 1 fix/s)
+      // latency is meaningful below saturation: the same drivers at a steady rate (real apps send
+      // about 1 fix/s)
       System.out.printf("[5/5] latency with every driver sending %.0f fixes/s ...%n", pacedRate);
       Result paced = drive(nodeUrls, tokens, accepted, metricsUrl, seconds, warmup, pacedRate);
       System.out.println();
-      System.out.printf("%-52s %,10.0f /s%n", "raw pekko-http WebSocket echo server (frames)", baseline.perSecond);
-      System.out.printf("%-52s %,10.0f /s   (saturated: fix-to-vehicle p50 <= %s, p99 <= %s)%n",
+      System.out.printf(
+          "%-52s %,10.0f /s%n",
+          "raw pekko-http WebSocket echo server (frames)", baseline.perSecond);
+      System.out.printf(
+          "%-52s %,10.0f /s   (saturated: fix-to-vehicle p50 <= %s, p99 <= %s)%n",
           "groupbuy drivers' socket (fixes accepted)", ws.perSecond, ws.p50, ws.p99);
-      System.out.printf("%-52s %,10.0f /s   fix-to-vehicle p50 <= %s, p99 <= %s%n",
-          String.format("  same, paced at %.0f fixes/s per driver", pacedRate), paced.perSecond, paced.p50,
+      System.out.printf(
+          "%-52s %,10.0f /s   fix-to-vehicle p50 <= %s, p99 <= %s%n",
+          String.format("  same, paced at %.0f fixes/s per driver", pacedRate),
+          paced.perSecond,
+          paced.p50,
           paced.p99);
-      System.out.printf("%-52s %10.2f   (goal >= 0.5)%n", "ratio", ws.perSecond / baseline.perSecond);
+      System.out.printf(
+          "%-52s %10.2f   (goal >= 0.5)%n", "ratio", ws.perSecond / baseline.perSecond);
       String text = get(metricsUrl);
-      Matcher m = Pattern.compile("(?m)^groupbuy_gps_fixes_dropped_total\\{reason=\"([^\"]+)\"\\} ([0-9.eE+-]+)$")
-          .matcher(text);
+      Matcher m =
+          Pattern.compile(
+                  "(?m)^groupbuy_gps_fixes_dropped_total\\{reason=\"([^\"]+)\"\\} ([0-9.eE+-]+)$")
+              .matcher(text);
       StringBuilder reasons = new StringBuilder();
-      while (m.find()) reasons.append(' ').append(m.group(1)).append('=').append((long) Double.parseDouble(m.group(2)));
-      System.out.printf("fixes dropped at the edge during the whole run (warm-ups included):%s%n",
+      while (m.find())
+        reasons
+            .append(' ')
+            .append(m.group(1))
+            .append('=')
+            .append((long) Double.parseDouble(m.group(2)));
+      System.out.printf(
+          "fixes dropped at the edge during the whole run (warm-ups included):%s%n",
           reasons.length() == 0 ? " none" : reasons);
     } finally {
       echo.destroyForcibly();
@@ -124,10 +156,19 @@ public final class GpsIngestBench {
   static Process startEcho() throws Exception {
     echoPort = CassandraLauncher.freePort();
     Path log = Files.createDirectories(Path.of("target", "bench")).resolve("echo-server.log");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms128m", "-Xmx384m", "-XX:ActiveProcessorCount=2", "-cp", System.getProperty("java.class.path"),
-        EchoServer.class.getName(), String.valueOf(echoPort))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms128m",
+                "-Xmx384m",
+                "-XX:ActiveProcessorCount=2",
+                "-cp",
+                System.getProperty("java.class.path"),
+                EchoServer.class.getName(),
+                String.valueOf(echoPort))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     long deadline = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < deadline) {
       try {
@@ -141,48 +182,70 @@ public final class GpsIngestBench {
   }
 
   /** Every driver sends GPS frames back to back for warm-up plus the measured window. */
-  static Result drive(List<String> urls, List<String> tokens, Counter counter, String metricsUrl, int seconds,
-                      int warmup, double perDriverRate) throws Exception {
+  static Result drive(
+      List<String> urls,
+      List<String> tokens,
+      Counter counter,
+      String metricsUrl,
+      int seconds,
+      int warmup,
+      double perDriverRate)
+      throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     List<WebSocket> sockets = new ArrayList<>();
     for (int d = 0; d < urls.size(); d++) {
       WebSocket.Builder b = http.newWebSocketBuilder();
       if (tokens != null) b.header("Authorization", "Bearer " + tokens.get(d));
-      sockets.add(b.buildAsync(URI.create(urls.get(d)), new WebSocket.Listener() {
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-          webSocket.request(1); // replies (echoes, route pushes) are read and dropped
-          return null;
-        }
-      }).join());
+      sockets.add(
+          b.buildAsync(
+                  URI.create(urls.get(d)),
+                  new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(
+                        WebSocket webSocket, CharSequence data, boolean last) {
+                      webSocket.request(1); // replies (echoes, route pushes) are read and dropped
+                      return null;
+                    }
+                  })
+              .join());
     }
     AtomicBoolean running = new AtomicBoolean(true);
     List<Thread> senders = new ArrayList<>();
     for (int d = 0; d < sockets.size(); d++) {
       WebSocket socket = sockets.get(d);
       int driver = d;
-      Thread t = new Thread(() -> {
-        long intervalNanos = perDriverRate > 0 ? (long) (1e9 / perDriverRate) : 0;
-        long next = System.nanoTime() + (intervalNanos > 0 ? (long) (Math.random() * intervalNanos) : 0);
-        long last = 0;
-        double lat = 29.56 + driver * 1e-4;
-        while (running.get()) {
-          if (intervalNanos > 0) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) LockSupport.parkNanos(wait);
-            next += intervalNanos;
-          }
-          long at = Math.max(System.currentTimeMillis(), last + 1);
-          last = at;
-          lat += 1e-6;
-          String frame = "{\"type\":\"gps\",\"lat\":" + lat + ",\"lng\":106.55,\"speedKmh\":25.0,\"at\":" + at + "}";
-          try {
-            socket.sendText(frame, true).join();
-          } catch (RuntimeException closed) {
-            return;
-          }
-        }
-      }, "driver-" + d);
+      Thread t =
+          new Thread(
+              () -> {
+                long intervalNanos = perDriverRate > 0 ? (long) (1e9 / perDriverRate) : 0;
+                long next =
+                    System.nanoTime()
+                        + (intervalNanos > 0 ? (long) (Math.random() * intervalNanos) : 0);
+                long last = 0;
+                double lat = 29.56 + driver * 1e-4;
+                while (running.get()) {
+                  if (intervalNanos > 0) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) LockSupport.parkNanos(wait);
+                    next += intervalNanos;
+                  }
+                  long at = Math.max(System.currentTimeMillis(), last + 1);
+                  last = at;
+                  lat += 1e-6;
+                  String frame =
+                      "{\"type\":\"gps\",\"lat\":"
+                          + lat
+                          + ",\"lng\":106.55,\"speedKmh\":25.0,\"at\":"
+                          + at
+                          + "}";
+                  try {
+                    socket.sendText(frame, true).join();
+                  } catch (RuntimeException closed) {
+                    return;
+                  }
+                }
+              },
+              "driver-" + d);
       t.setDaemon(true);
       senders.add(t);
       t.start();
@@ -193,7 +256,8 @@ public final class GpsIngestBench {
     long start = System.nanoTime();
     for (int s = 1; s <= seconds; s++) {
       Thread.sleep(1000);
-      if (s % 5 == 0) System.out.printf("      %d/%d s, %,d so far%n", s, seconds, counter.read() - before);
+      if (s % 5 == 0)
+        System.out.printf("      %d/%d s, %,d so far%n", s, seconds, counter.read() - before);
     }
     long after = counter.read();
     double elapsed = (System.nanoTime() - start) / 1e9;
@@ -201,13 +265,16 @@ public final class GpsIngestBench {
     running.set(false);
     for (Thread t : senders) t.join(5000);
     sockets.forEach(s -> s.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
-    return new Result((after - before) / elapsed, percentile(bucketsBefore, bucketsAfter, 0.50),
+    return new Result(
+        (after - before) / elapsed,
+        percentile(bucketsBefore, bucketsAfter, 0.50),
         percentile(bucketsBefore, bucketsAfter, 0.99));
   }
 
   static String get(String url) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   static double metric(String text, String name) {
@@ -219,20 +286,26 @@ public final class GpsIngestBench {
 
   static Map<Double, Double> buckets(String text) {
     Map<Double, Double> out = new TreeMap<>();
-    Matcher m = Pattern.compile("(?m)^groupbuy_gps_fix_to_vehicle_seconds_bucket\\{le=\"([^\"]+)\"\\} ([0-9.eE+-]+)$")
-        .matcher(text);
+    Matcher m =
+        Pattern.compile(
+                "(?m)^groupbuy_gps_fix_to_vehicle_seconds_bucket\\{le=\"([^\"]+)\"\\} ([0-9.eE+-]+)$")
+            .matcher(text);
     while (m.find()) {
-      double le = m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+      double le =
+          m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
       out.put(le, Double.parseDouble(m.group(2)));
     }
     return out;
   }
 
-  /** The smallest bucket bound holding the percentile of the fixes observed between the two scrapes. */
+  /**
+   * The smallest bucket bound holding the percentile of the fixes observed between the two scrapes.
+   */
   static String percentile(Map<Double, Double> before, Map<Double, Double> after, double p) {
     if (after.isEmpty()) return "n/a";
-    double total = after.getOrDefault(Double.POSITIVE_INFINITY, 0.0)
-        - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+    double total =
+        after.getOrDefault(Double.POSITIVE_INFINITY, 0.0)
+            - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
     for (Map.Entry<Double, Double> e : after.entrySet()) {
       double cumulative = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
       if (cumulative >= p * total) {

@@ -24,8 +24,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * jsprit's default algorithm on the same problem, one thread, stopped by a time limit: the independent baseline of
- * {@code bench/routing}. Euclidean crow-fly costs with travel time = distance, as in the Solomon convention.
+ * jsprit's default algorithm on the same problem, one thread, stopped by a time limit: the
+ * independent baseline of {@code bench/routing}. Euclidean crow-fly costs with travel time =
+ * distance, as in the Solomon convention.
  */
 final class JspritSolver {
   private JspritSolver() {}
@@ -33,24 +34,48 @@ final class JspritSolver {
   static VrptwSolution solve(VrptwProblem p, Duration limit, double vehicleFixedCost) {
     long started = System.nanoTime();
     VrptwProblem.Stop depot = p.depot();
-    var type = VehicleTypeImpl.Builder.newInstance("vehicle").addCapacityDimension(0, p.capacity())
-        .setFixedCost(vehicleFixedCost).setCostPerDistance(1.0).build();
-    var builder = VehicleRoutingProblem.Builder.newInstance().setFleetSize(VehicleRoutingProblem.FleetSize.FINITE);
-    Location depotLocation = Location.Builder.newInstance().setId("depot")
-        .setCoordinate(Coordinate.newInstance(depot.x(), depot.y())).build();
+    var type =
+        VehicleTypeImpl.Builder.newInstance("vehicle")
+            .addCapacityDimension(0, p.capacity())
+            .setFixedCost(vehicleFixedCost)
+            .setCostPerDistance(1.0)
+            .build();
+    var builder =
+        VehicleRoutingProblem.Builder.newInstance()
+            .setFleetSize(VehicleRoutingProblem.FleetSize.FINITE);
+    Location depotLocation =
+        Location.Builder.newInstance()
+            .setId("depot")
+            .setCoordinate(Coordinate.newInstance(depot.x(), depot.y()))
+            .build();
     for (int v = 0; v < p.maxVehicles(); v++) {
-      builder.addVehicle(VehicleImpl.Builder.newInstance("v" + v).setStartLocation(depotLocation)
-          .setEarliestStart(depot.readyTime()).setLatestArrival(depot.dueTime()).setType(type).build());
+      builder.addVehicle(
+          VehicleImpl.Builder.newInstance("v" + v)
+              .setStartLocation(depotLocation)
+              .setEarliestStart(depot.readyTime())
+              .setLatestArrival(depot.dueTime())
+              .setType(type)
+              .build());
     }
     for (VrptwProblem.Stop c : p.customers()) {
-      builder.addJob(Service.Builder.newInstance(String.valueOf(c.id())).addSizeDimension(0, c.demand())
-          .setLocation(Location.Builder.newInstance().setId(String.valueOf(c.id()))
-              .setCoordinate(Coordinate.newInstance(c.x(), c.y())).build())
-          .setServiceTime(c.serviceTime()).setTimeWindow(TimeWindow.newInstance(c.readyTime(), c.dueTime())).build());
+      builder.addJob(
+          Service.Builder.newInstance(String.valueOf(c.id()))
+              .addSizeDimension(0, c.demand())
+              .setLocation(
+                  Location.Builder.newInstance()
+                      .setId(String.valueOf(c.id()))
+                      .setCoordinate(Coordinate.newInstance(c.x(), c.y()))
+                      .build())
+              .setServiceTime(c.serviceTime())
+              .setTimeWindow(TimeWindow.newInstance(c.readyTime(), c.dueTime()))
+              .build());
     }
     VehicleRoutingProblem vrp = builder.build();
-    VehicleRoutingAlgorithm algorithm = Jsprit.Builder.newInstance(vrp)
-        .setProperty(Jsprit.Parameter.THREADS, "1").setRandom(new Random(1)).buildAlgorithm();
+    VehicleRoutingAlgorithm algorithm =
+        Jsprit.Builder.newInstance(vrp)
+            .setProperty(Jsprit.Parameter.THREADS, "1")
+            .setRandom(new Random(1))
+            .buildAlgorithm();
     algorithm.setMaxIterations(Integer.MAX_VALUE);
     TimeTermination termination = new TimeTermination(limit.toMillis());
     algorithm.setPrematureAlgorithmTermination(termination);
@@ -60,12 +85,17 @@ final class JspritSolver {
     for (VehicleRoute route : best.getRoutes()) {
       List<Integer> ids = new ArrayList<>();
       for (TourActivity a : route.getActivities()) {
-        if (a instanceof TourActivity.JobActivity job) ids.add(Integer.parseInt(job.getJob().getId()));
+        if (a instanceof TourActivity.JobActivity job)
+          ids.add(Integer.parseInt(job.getJob().getId()));
       }
       if (!ids.isEmpty()) routes.add(ids);
     }
-    List<Integer> dropped = best.getUnassignedJobs().stream().map(Job::getId).map(Integer::parseInt).toList();
-    return new VrptwSolution(routes, dropped, RouteChecker.distance(p, routes),
+    List<Integer> dropped =
+        best.getUnassignedJobs().stream().map(Job::getId).map(Integer::parseInt).toList();
+    return new VrptwSolution(
+        routes,
+        dropped,
+        RouteChecker.distance(p, routes),
         (System.nanoTime() - started) / 1_000_000);
   }
 }

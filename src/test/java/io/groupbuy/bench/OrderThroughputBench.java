@@ -1,6 +1,8 @@
 package io.groupbuy.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.groupbuy.catalog.CatalogData.PickupPoint;
@@ -19,22 +21,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.config.OptionsMap;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * Orders placed and persisted per second, end to end over HTTP, against the same Cassandra's raw write rate.
+ * Orders placed and persisted per second, end to end over HTTP, against the same Cassandra's raw
+ * write rate.
  *
- * <p>(a) N concurrent HTTP clients place one-line orders on one node (child JVM) until the time is up; each 201 means
- * the order, the inventory reservation and the confirmation are all in the journal. (b) Baseline, same run, same
- * Cassandra: N concurrent asynchronous inserts of event-sized rows into a table shaped like the journal's, through
- * the Java driver. Prints both rates, latency percentiles and the ratio a/b.
+ * <p>(a) N concurrent HTTP clients place one-line orders on one node (child JVM) until the time is
+ * up; each 201 means the order, the inventory reservation and the confirmation are all in the
+ * journal. (b) Baseline, same run, same Cassandra: N concurrent asynchronous inserts of event-sized
+ * rows into a table shaped like the journal's, through the Java driver. Prints both rates, latency
+ * percentiles and the ratio a/b.
  *
  * <p>Run with {@code bench/order-throughput [--clients N] [--seconds S] [--warmup S]}.
  */
@@ -49,12 +51,15 @@ public final class OrderThroughputBench {
     String line() {
       long[] l = latenciesMicros.clone();
       Arrays.sort(l);
-      return String.format("%-46s %8.0f /s   (%d in %.1f s, %d errors; latency p50 %.1f ms, p99 %.1f ms)", name,
-          perSecond(), count, seconds, errors, pct(l, 0.50) / 1000.0, pct(l, 0.99) / 1000.0);
+      return String.format(
+          "%-46s %8.0f /s   (%d in %.1f s, %d errors; latency p50 %.1f ms, p99 %.1f ms)",
+          name, perSecond(), count, seconds, errors, pct(l, 0.50) / 1000.0, pct(l, 0.99) / 1000.0);
     }
 
     static double pct(long[] sorted, double p) {
-      return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
+      return sorted.length == 0
+          ? 0
+          : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
     }
   }
 
@@ -67,17 +72,20 @@ public final class OrderThroughputBench {
         case "--clients" -> clients = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; use --clients N --seconds S --warmup S");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option " + args[i] + "; use --clients N --seconds S --warmup S");
       }
     }
-    System.out.printf("order throughput benchmark: %d concurrent clients, %d s measured after %d s warm-up, %d cores%n",
+    System.out.printf(
+        "order throughput benchmark: %d concurrent clients, %d s measured after %d s warm-up, %d cores%n",
         clients, seconds, warmup, Runtime.getRuntime().availableProcessors());
     System.out.println("[1/4] starting Cassandra ...");
     CassandraLauncher.Node cassandra = TestCassandra.start("bench");
     NodeProcess node = null;
     try {
-      System.out.println("[2/4] baseline: raw async inserts of event-sized rows through the Java driver ...");
+      System.out.println(
+          "[2/4] baseline: raw async inserts of event-sized rows through the Java driver ...");
       Rate baseline = rawInserts(cassandra, clients, seconds, warmup);
       System.out.println("      " + baseline.line());
 
@@ -90,22 +98,43 @@ public final class OrderThroughputBench {
       String token = ItSupport.customer("bench-customer");
       AtomicLong seq = new AtomicLong();
       Random random = new Random(7);
-      Rate orders = measure("orders placed + persisted (HTTP, end to end)", clients, seconds, warmup, () -> {
-        long n = seq.incrementAndGet();
-        String sku = skus.get((int) (n * 7919 % skus.size()));
-        return api.send("POST", "/orders", token, Map.of("idempotencyKey", "bench-" + n,
-            "pickupPointId", "pp-bench", "lines", List.of(Map.of("sku", sku, "quantity", 1 + (int) (n % 2)))))
-            .thenApply(r -> {
-              if (r.status() != 201) throw new IllegalStateException("order failed: " + r.status() + " " + r.raw());
-              return r;
-            });
-      });
+      Rate orders =
+          measure(
+              "orders placed + persisted (HTTP, end to end)",
+              clients,
+              seconds,
+              warmup,
+              () -> {
+                long n = seq.incrementAndGet();
+                String sku = skus.get((int) (n * 7919 % skus.size()));
+                return api.send(
+                        "POST",
+                        "/orders",
+                        token,
+                        Map.of(
+                            "idempotencyKey",
+                            "bench-" + n,
+                            "pickupPointId",
+                            "pp-bench",
+                            "lines",
+                            List.of(Map.of("sku", sku, "quantity", 1 + (int) (n % 2)))))
+                    .thenApply(
+                        r -> {
+                          if (r.status() != 201)
+                            throw new IllegalStateException(
+                                "order failed: " + r.status() + " " + r.raw());
+                          return r;
+                        });
+              });
       System.out.println();
       System.out.println("      " + baseline.line());
       System.out.println("      " + orders.line());
-      System.out.printf("      ratio orders/s : raw inserts/s = %.3f%n", orders.perSecond() / baseline.perSecond());
-      System.out.printf("      (each order is 3 journal writes - placed, reserved, confirmed - plus their tag rows and the"
-          + " new entity's recovery reads; journal events/s : raw inserts/s = %.3f)%n",
+      System.out.printf(
+          "      ratio orders/s : raw inserts/s = %.3f%n",
+          orders.perSecond() / baseline.perSecond());
+      System.out.printf(
+          "      (each order is 3 journal writes - placed, reserved, confirmed - plus their tag rows and the"
+              + " new entity's recovery reads; journal events/s : raw inserts/s = %.3f)%n",
           3 * orders.perSecond() / baseline.perSecond());
     } finally {
       if (node != null) node.close();
@@ -113,67 +142,108 @@ public final class OrderThroughputBench {
     }
   }
 
-  /** Node settings under test: any -Dbench.node.KEY=VALUE given to the benchmark is passed to the node as KEY. */
+  /**
+   * Node settings under test: any -Dbench.node.KEY=VALUE given to the benchmark is passed to the
+   * node as KEY.
+   */
   private static Map<String, String> nodeSettings() {
     Map<String, String> settings = new TreeMap<>();
-    System.getProperties().forEach((k, v) -> {
-      if (k.toString().startsWith("bench.node.")) settings.put(k.toString().substring(11), v.toString());
-    });
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              if (k.toString().startsWith("bench.node."))
+                settings.put(k.toString().substring(11), v.toString());
+            });
     if (!settings.isEmpty()) System.out.println("      node settings: " + settings);
     return settings;
   }
 
   private static List<String> stock(ApiClient api, int count) {
     List<Sku> skus = new ArrayList<>();
-    for (int i = 0; i < count; i++) skus.add(new Sku("bench-" + i, "bench item " + i, "bench", 2.0));
+    for (int i = 0; i < count; i++)
+      skus.add(new Sku("bench-" + i, "bench item " + i, "bench", 2.0));
     check(api.call("PUT", "/catalog/skus", ItSupport.OPERATOR, new SkuList(skus)));
-    check(api.call("PUT", "/catalog/pickup-points", ItSupport.OPERATOR, new PickupPointList(List.of(
-        new PickupPoint("pp-bench", "bench point", "Benchcity", 30.0, 120.0, "wh-bench")))));
+    check(
+        api.call(
+            "PUT",
+            "/catalog/pickup-points",
+            ItSupport.OPERATOR,
+            new PickupPointList(
+                List.of(
+                    new PickupPoint(
+                        "pp-bench", "bench point", "Benchcity", 30.0, 120.0, "wh-bench")))));
     List<CompletableFuture<ApiClient.Reply>> receipts = new ArrayList<>();
     for (Sku s : skus) {
-      receipts.add(api.send("POST", "/inventory/wh-bench/" + s.sku() + "/receipts", ItSupport.OPERATOR,
-          Map.of("receiptId", "bench-stock", "quantity", 1_000_000)));
+      receipts.add(
+          api.send(
+              "POST",
+              "/inventory/wh-bench/" + s.sku() + "/receipts",
+              ItSupport.OPERATOR,
+              Map.of("receiptId", "bench-stock", "quantity", 1_000_000)));
     }
     receipts.forEach(r -> check(r.join()));
     return skus.stream().map(Sku::sku).toList();
   }
 
   private static void check(ApiClient.Reply r) {
-    if (!r.ok()) throw new IllegalStateException("setup call failed: " + r.status() + " " + r.raw());
+    if (!r.ok())
+      throw new IllegalStateException("setup call failed: " + r.status() + " " + r.raw());
   }
 
-  private static Rate rawInserts(CassandraLauncher.Node cassandra, int clients, int seconds, int warmup)
-      throws Exception {
-    try (CqlSession session = CqlSession.builder()
-        // driver defaults only: application.conf's contact points (a dev Cassandra on 9042?) must not be merged in
-        .withConfigLoader(DriverConfigLoader.fromMap(
-            OptionsMap.driverDefaults()))
-        .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
-        .withLocalDatacenter("datacenter1").build()) {
-      session.execute("CREATE KEYSPACE IF NOT EXISTS bench_raw WITH replication = "
-          + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+  private static Rate rawInserts(
+      CassandraLauncher.Node cassandra, int clients, int seconds, int warmup) throws Exception {
+    try (CqlSession session =
+        CqlSession.builder()
+            // driver defaults only: application.conf's contact points (a dev Cassandra on 9042?)
+            // must not be merged in
+            .withConfigLoader(DriverConfigLoader.fromMap(OptionsMap.driverDefaults()))
+            .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
+            .withLocalDatacenter("datacenter1")
+            .build()) {
+      session.execute(
+          "CREATE KEYSPACE IF NOT EXISTS bench_raw WITH replication = "
+              + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
       // the shape of the journal's messages table
-      session.execute("CREATE TABLE IF NOT EXISTS bench_raw.messages (persistence_id text, partition_nr bigint, "
-          + "sequence_nr bigint, timestamp timeuuid, timebucket text, writer_uuid text, ser_id int, "
-          + "ser_manifest text, event_manifest text, event blob, tags set<text>, "
-          + "PRIMARY KEY ((persistence_id, partition_nr), sequence_nr, timestamp))");
-      PreparedStatement insert = session.prepare("INSERT INTO bench_raw.messages (persistence_id, partition_nr, "
-          + "sequence_nr, timestamp, timebucket, writer_uuid, ser_id, ser_manifest, event_manifest, event, tags) "
-          + "VALUES (?, 0, ?, ?, '20261126T10', 'bench-writer', 9701, 'order.OrderPlaced', '', ?, ?)");
+      session.execute(
+          "CREATE TABLE IF NOT EXISTS bench_raw.messages (persistence_id text, partition_nr bigint, "
+              + "sequence_nr bigint, timestamp timeuuid, timebucket text, writer_uuid text, ser_id int, "
+              + "ser_manifest text, event_manifest text, event blob, tags set<text>, "
+              + "PRIMARY KEY ((persistence_id, partition_nr), sequence_nr, timestamp))");
+      PreparedStatement insert =
+          session.prepare(
+              "INSERT INTO bench_raw.messages (persistence_id, partition_nr, "
+                  + "sequence_nr, timestamp, timebucket, writer_uuid, ser_id, ser_manifest, event_manifest, event, tags) "
+                  + "VALUES (?, 0, ?, ?, '20261126T10', 'bench-writer', 9701, 'order.OrderPlaced', '', ?, ?)");
       byte[] payload = new byte[96]; // about an OrderPlaced event with one line
       new Random(1).nextBytes(payload);
       AtomicLong seq = new AtomicLong();
-      return measure("raw event-sized inserts (Java driver)", clients, seconds, warmup, () -> {
-        long n = seq.incrementAndGet();
-        return session.executeAsync(insert.bind("Order|o-" + n, 1L, Uuids.timeBased(), ByteBuffer.wrap(payload),
-            Set.of("order-" + (n % 5)))).toCompletableFuture();
-      });
+      return measure(
+          "raw event-sized inserts (Java driver)",
+          clients,
+          seconds,
+          warmup,
+          () -> {
+            long n = seq.incrementAndGet();
+            return session
+                .executeAsync(
+                    insert.bind(
+                        "Order|o-" + n,
+                        1L,
+                        Uuids.timeBased(),
+                        ByteBuffer.wrap(payload),
+                        Set.of("order-" + (n % 5))))
+                .toCompletableFuture();
+          });
     }
   }
 
-  /** Keeps {@code clients} operations in flight; counts those that complete inside the measured window. */
-  private static Rate measure(String name, int clients, int seconds, int warmup,
-                              Supplier<CompletionStage<?>> operation) throws Exception {
+  /**
+   * Keeps {@code clients} operations in flight; counts those that complete inside the measured
+   * window.
+   */
+  private static Rate measure(
+      String name, int clients, int seconds, int warmup, Supplier<CompletionStage<?>> operation)
+      throws Exception {
     long start = System.nanoTime();
     long measureFrom = start + warmup * 1_000_000_000L;
     long measureTo = measureFrom + seconds * 1_000_000_000L;
@@ -193,8 +263,9 @@ public final class OrderThroughputBench {
       if (System.nanoTime() - lastPrint > 5_000_000_000L) {
         lastPrint = System.nanoTime();
         long elapsed = (lastPrint - start) / 1_000_000_000L;
-        System.out.printf("      ... %ds of %ds, %d completed in the measured window, %d errors%n", elapsed,
-            warmup + seconds, count.get(), errors.get());
+        System.out.printf(
+            "      ... %ds of %ds, %d completed in the measured window, %d errors%n",
+            elapsed, warmup + seconds, count.get(), errors.get());
       }
     }
     for (CompletableFuture<Void> loop : loops) loop.join();
@@ -202,26 +273,35 @@ public final class OrderThroughputBench {
     return new Rate(name, count.get(), errors.get(), seconds, Arrays.copyOf(latencies, n));
   }
 
-  private static void runLoop(Supplier<CompletionStage<?>> operation, long from, long to, AtomicLong count,
-                              AtomicLong errors, long[] latencies, AtomicLong latencyIndex,
-                              CompletableFuture<Void> done) {
+  private static void runLoop(
+      Supplier<CompletionStage<?>> operation,
+      long from,
+      long to,
+      AtomicLong count,
+      AtomicLong errors,
+      long[] latencies,
+      AtomicLong latencyIndex,
+      CompletableFuture<Void> done) {
     long t0 = System.nanoTime();
     if (t0 >= to) {
       done.complete(null);
       return;
     }
-    operation.get().whenComplete((r, e) -> {
-      long t1 = System.nanoTime();
-      if (e != null) {
-        // counted, shown, and the client goes on: a benchmark reports errors rather than hiding or dying on them
-        if (errors.incrementAndGet() <= 3) System.out.println("      error: " + e);
-      } else if (t0 >= from && t1 <= to) {
-        count.incrementAndGet();
-        long i = latencyIndex.getAndIncrement();
-        if (i < latencies.length) latencies[(int) i] = (t1 - t0) / 1000;
-      }
-      runLoop(operation, from, to, count, errors, latencies, latencyIndex, done);
-    });
+    operation
+        .get()
+        .whenComplete(
+            (r, e) -> {
+              long t1 = System.nanoTime();
+              if (e != null) {
+                // counted, shown, and the client goes on: a benchmark reports errors rather than
+                // hiding or dying on them
+                if (errors.incrementAndGet() <= 3) System.out.println("      error: " + e);
+              } else if (t0 >= from && t1 <= to) {
+                count.incrementAndGet();
+                long i = latencyIndex.getAndIncrement();
+                if (i < latencies.length) latencies[(int) i] = (t1 - t0) / 1000;
+              }
+              runLoop(operation, from, to, count, errors, latencies, latencyIndex, done);
+            });
   }
-
 }

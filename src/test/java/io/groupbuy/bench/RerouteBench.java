@@ -18,15 +18,18 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * Reroute latency: how long the warm-started re-solve after a delay takes, against a cold solve of the same state.
+ * Reroute latency: how long the warm-started re-solve after a delay takes, against a cold solve of
+ * the same state.
  *
- * <p>A region (pickup points around a warehouse in city coordinates, road distance = 1.3 × haversine, 30 km/h, 5 min
- * service, delivery window of 4 hours, vehicles for about 80% of the fleet's capacity) is planned once at cutoff
- * (guided local search, 5 s). Then, for each event, the day is advanced to a random time: every vehicle has served
- * the stops its plan reaches by then and is driving to its next one (committed); one vehicle on the road is hit by a
- * jam of 45-120 minutes. The state is re-solved twice with the same dispatch objective and stopping rule (local search
- * to a local optimum, capped at 1 s): warm, from the current routes, and cold, from parallel cheapest insertion. Both
- * plans are verified by {@link RouteChecker}. Printed: latency p50/p99/max and the mean objective of each.
+ * <p>A region (pickup points around a warehouse in city coordinates, road distance = 1.3 ×
+ * haversine, 30 km/h, 5 min service, delivery window of 4 hours, vehicles for about 80% of the
+ * fleet's capacity) is planned once at cutoff (guided local search, 5 s). Then, for each event, the
+ * day is advanced to a random time: every vehicle has served the stops its plan reaches by then and
+ * is driving to its next one (committed); one vehicle on the road is hit by a jam of 45-120
+ * minutes. The state is re-solved twice with the same dispatch objective and stopping rule (local
+ * search to a local optimum, capped at 1 s): warm, from the current routes, and cold, from parallel
+ * cheapest insertion. Both plans are verified by {@link RouteChecker}. Printed: latency p50/p99/max
+ * and the mean objective of each.
  *
  * <p>{@code bench/reroute [--events N] [--seed S] [--sizes 100x10,400x40]}
  */
@@ -37,8 +40,10 @@ public final class RerouteBench {
   static final double SPEED_KM_PER_MIN = 30 / 60.0;
   static final double WINDOW_MIN = 240;
   static final Distance ROAD_KM = (a, b) -> ROAD * Distance.HAVERSINE_KM.between(a, b);
-  static final VrptwSolver.Options DISPATCH = VrptwSolver.Options.dispatch(Duration.ofSeconds(1), 30, 2)
-      .withTransferPenalty(15).withMetaheuristic(LocalSearchMetaheuristic.Value.GREEDY_DESCENT);
+  static final VrptwSolver.Options DISPATCH =
+      VrptwSolver.Options.dispatch(Duration.ofSeconds(1), 30, 2)
+          .withTransferPenalty(15)
+          .withMetaheuristic(LocalSearchMetaheuristic.Value.GREEDY_DESCENT);
 
   private RerouteBench() {}
 
@@ -56,15 +61,18 @@ public final class RerouteBench {
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--sizes" -> sizes = args[++i];
         default -> {
-          System.err.println("usage: bench/reroute [--events N] [--seed S] [--sizes 100x10,400x40]");
+          System.err.println(
+              "usage: bench/reroute [--events N] [--seed S] [--sizes 100x10,400x40]");
           System.exit(2);
         }
       }
     }
-    System.out.printf("Reroute latency, %d delay events per region, seed %d, %d cores%n", events, seed,
-        Runtime.getRuntime().availableProcessors());
-    System.out.println("region            warm p50   warm p99   warm max | cold p50   cold p99   cold max | "
-        + "cost warm/cold  checked");
+    System.out.printf(
+        "Reroute latency, %d delay events per region, seed %d, %d cores%n",
+        events, seed, Runtime.getRuntime().availableProcessors());
+    System.out.println(
+        "region            warm p50   warm p99   warm max | cold p50   cold p99   cold max | "
+            + "cost warm/cold  checked");
     for (String size : sizes.split(",")) {
       String[] parts = size.split("x");
       run(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), events, seed);
@@ -94,11 +102,14 @@ public final class RerouteBench {
     Random random = new Random(seed);
     Region region = region(stops, vehicles, random);
     List<Vehicle> fleet = new ArrayList<>();
-    for (int v = 0; v < vehicles; v++) fleet.add(Vehicle.atDepot("v" + v, region.depot(), 0, region.capacity()));
-    FleetProblem start = new FleetProblem("cutoff", region.depot(), region.stops(), fleet, ROAD_KM,
-        SPEED_KM_PER_MIN);
+    for (int v = 0; v < vehicles; v++)
+      fleet.add(Vehicle.atDepot("v" + v, region.depot(), 0, region.capacity()));
+    FleetProblem start =
+        new FleetProblem(
+            "cutoff", region.depot(), region.stops(), fleet, ROAD_KM, SPEED_KM_PER_MIN);
     System.err.printf("%d stops / %d vehicles: planning the cutoff (5 s) ...%n", stops, vehicles);
-    FleetPlan plan = FleetSolver.solve(start, VrptwSolver.Options.dispatch(Duration.ofSeconds(5), 30, 2));
+    FleetPlan plan =
+        FleetSolver.solve(start, VrptwSolver.Options.dispatch(Duration.ofSeconds(5), 30, 2));
     List<String> problems = RouteChecker.violations(start, plan, true);
     if (!problems.isEmpty()) throw new IllegalStateException("cutoff plan infeasible: " + problems);
     List<Sample> samples = new ArrayList<>();
@@ -112,9 +123,19 @@ public final class RerouteBench {
     long[] cold = samples.stream().mapToLong(Sample::coldMillis).sorted().toArray();
     double warmCost = samples.stream().mapToDouble(Sample::warmCost).average().orElse(0);
     double coldCost = samples.stream().mapToDouble(Sample::coldCost).average().orElse(0);
-    System.out.printf("%4d stops %3d veh  %6d ms  %6d ms  %6d ms | %6d ms  %6d ms  %6d ms | %.3f          %d/%d%n",
-        stops, vehicles, pct(warm, 50), pct(warm, 99), warm[warm.length - 1], pct(cold, 50), pct(cold, 99),
-        cold[cold.length - 1], warmCost / coldCost, samples.size(), samples.size());
+    System.out.printf(
+        "%4d stops %3d veh  %6d ms  %6d ms  %6d ms | %6d ms  %6d ms  %6d ms | %.3f          %d/%d%n",
+        stops,
+        vehicles,
+        pct(warm, 50),
+        pct(warm, 99),
+        warm[warm.length - 1],
+        pct(cold, 50),
+        pct(cold, 99),
+        cold[cold.length - 1],
+        warmCost / coldCost,
+        samples.size(),
+        samples.size());
   }
 
   static long pct(long[] sorted, int p) {
@@ -122,7 +143,10 @@ public final class RerouteBench {
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
-  /** The state at a random time of the day after the plan, with one vehicle on the road hit by a jam. */
+  /**
+   * The state at a random time of the day after the plan, with one vehicle on the road hit by a
+   * jam.
+   */
   static Sample event(Region region, FleetPlan plan, Random random) {
     double now = 20 + random.nextDouble() * 100;
     Map<Integer, Stop> byId = new HashMap<>();
@@ -139,28 +163,43 @@ public final class RerouteBench {
         continue;
       }
       int served = 0;
-      while (served < visits.size() && visits.get(served).serviceStart() + byId.get(visits.get(served).stopId())
-          .serviceTime() <= now) {
+      while (served < visits.size()
+          && visits.get(served).serviceStart() + byId.get(visits.get(served).stopId()).serviceTime()
+              <= now) {
         served++;
       }
-      List<Integer> left = visits.subList(served, visits.size()).stream().map(FleetPlan.Visit::stopId).toList();
+      List<Integer> left =
+          visits.subList(served, visits.size()).stream().map(FleetPlan.Visit::stopId).toList();
       left.forEach(id -> remaining.add(byId.get(id)));
       Stop at = served == 0 ? region.depot() : byId.get(visits.get(served - 1).stopId());
       if (left.isEmpty()) { // returning to the depot: free there later, carries nothing
-        fleet.add(new Vehicle(route.vehicleId(), at.x(), at.y(), now, region.capacity(), false, List.of(), 0));
+        fleet.add(
+            new Vehicle(
+                route.vehicleId(), at.x(), at.y(), now, region.capacity(), false, List.of(), 0));
       } else {
         onRoad.add(fleet.size());
-        fleet.add(new Vehicle(route.vehicleId(), at.x(), at.y(), now, region.capacity(), false, left, 1));
+        fleet.add(
+            new Vehicle(route.vehicleId(), at.x(), at.y(), now, region.capacity(), false, left, 1));
       }
       current.add(new ArrayList<>(left));
     }
     if (!onRoad.isEmpty()) {
       int jammed = onRoad.get(random.nextInt(onRoad.size()));
       Vehicle v = fleet.get(jammed);
-      fleet.set(jammed, new Vehicle(v.id(), v.x(), v.y(), now + 45 + random.nextInt(76), v.capacity(), false,
-          v.onboard(), v.committed()));
+      fleet.set(
+          jammed,
+          new Vehicle(
+              v.id(),
+              v.x(),
+              v.y(),
+              now + 45 + random.nextInt(76),
+              v.capacity(),
+              false,
+              v.onboard(),
+              v.committed()));
     }
-    FleetProblem p = new FleetProblem("delay", region.depot(), remaining, fleet, ROAD_KM, SPEED_KM_PER_MIN);
+    FleetProblem p =
+        new FleetProblem("delay", region.depot(), remaining, fleet, ROAD_KM, SPEED_KM_PER_MIN);
     long t0 = System.nanoTime();
     FleetPlan warm = FleetSolver.resolve(p, DISPATCH, current);
     long t1 = System.nanoTime();
@@ -168,15 +207,21 @@ public final class RerouteBench {
     long t2 = System.nanoTime();
     for (FleetPlan candidate : List.of(warm, cold)) {
       List<String> problems = RouteChecker.violations(p, candidate, false);
-      if (!problems.isEmpty()) throw new IllegalStateException("re-plan breaks the rules: " + problems);
+      if (!problems.isEmpty())
+        throw new IllegalStateException("re-plan breaks the rules: " + problems);
     }
     return new Sample((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, cost(p, warm), cost(p, cold));
   }
 
-  /** The dispatch objective in km: distance, 2 km per minute late, 30 km per vehicle sent out from the depot. */
+  /**
+   * The dispatch objective in km: distance, 2 km per minute late, 30 km per vehicle sent out from
+   * the depot.
+   */
   static double cost(FleetProblem p, FleetPlan plan) {
-    long sentOut = IntStream.range(0, p.vehicles().size())
-        .filter(v -> p.vehicles().get(v).atDepot() && !plan.routes().get(v).visits().isEmpty()).count();
+    long sentOut =
+        IntStream.range(0, p.vehicles().size())
+            .filter(v -> p.vehicles().get(v).atDepot() && !plan.routes().get(v).visits().isEmpty())
+            .count();
     return plan.distance() + 2 * plan.totalLateness() + 1e6 * plan.dropped().size() + 30 * sentOut;
   }
 }

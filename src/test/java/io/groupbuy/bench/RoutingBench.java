@@ -18,15 +18,17 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * Solves Solomon / Gehring–Homberger VRPTW files with each solver at the same time limit and compares them with the
- * best known solutions. Every solution is verified by {@link RouteChecker} (exact distances) before it is counted.
+ * Solves Solomon / Gehring–Homberger VRPTW files with each solver at the same time limit and
+ * compares them with the best known solutions. Every solution is verified by {@link RouteChecker}
+ * (exact distances) before it is counted.
  *
- * <p>BKS: the hierarchical columns ({@code bks_vehicles}, {@code bks_distance}: fewest vehicles, then distance, exact
- * Euclidean distances) of a {@code bks.csv} beside the instances, if there is one. Distance gaps are reported only
- * on instances solved with the BKS vehicle count; the distance-only BKS ({@code dist_only_distance}) is shown too.
+ * <p>BKS: the hierarchical columns ({@code bks_vehicles}, {@code bks_distance}: fewest vehicles,
+ * then distance, exact Euclidean distances) of a {@code bks.csv} beside the instances, if there is
+ * one. Distance gaps are reported only on instances solved with the BKS vehicle count; the
+ * distance-only BKS ({@code dist_only_distance}) is shown too.
  *
- * <p>{@code bench/routing [--time-limit SECONDS] [--routes-out DIR] [--bks FILE] [--solvers groupbuy,ortools-plain,jsprit]
- * FILE_OR_DIR...}
+ * <p>{@code bench/routing [--time-limit SECONDS] [--routes-out DIR] [--bks FILE] [--solvers
+ * groupbuy,ortools-plain,jsprit] FILE_OR_DIR...}
  */
 public final class RoutingBench {
   private RoutingBench() {}
@@ -53,8 +55,10 @@ public final class RoutingBench {
     if (inputs.isEmpty()) inputs.add(Path.of("../shared/data/solomon"));
     for (Path in : inputs) {
       if (!Files.exists(in)) {
-        System.err.println("no such file or directory: " + in
-            + "\nusage: bench/routing [--time-limit SECONDS] [--routes-out DIR] [--bks FILE] FILE_OR_DIR...");
+        System.err.println(
+            "no such file or directory: "
+                + in
+                + "\nusage: bench/routing [--time-limit SECONDS] [--routes-out DIR] [--bks FILE] FILE_OR_DIR...");
         System.exit(2);
       }
     }
@@ -67,7 +71,8 @@ public final class RoutingBench {
         if (bksFile == null && Files.exists(in.resolve("bks.csv"))) bksFile = in.resolve("bks.csv");
       } else {
         files.add(in);
-        if (bksFile == null && Files.exists(in.resolveSibling("bks.csv"))) bksFile = in.resolveSibling("bks.csv");
+        if (bksFile == null && Files.exists(in.resolveSibling("bks.csv")))
+          bksFile = in.resolveSibling("bks.csv");
       }
     }
     Map<String, Bks> bks = bksFile == null ? Map.of() : readBks(bksFile);
@@ -79,11 +84,14 @@ public final class RoutingBench {
     solvers.put("jsprit", p -> JspritSolver.solve(p, limit, fixedCost));
     if (only != null) solvers.keySet().retainAll(only);
 
-    System.out.printf("VRPTW benchmark: %d instance(s), %.1f s per instance per solver, BKS from %s%n", files.size(),
-        seconds, bksFile == null ? "(none)" : bksFile);
-    System.out.printf("%-10s %-14s %4s %10s %5s %9s %9s %9s%n", "instance", "solver", "veh", "distance", "drop",
-        "bks veh", "gap hier", "gap dist");
-    Map<String, double[]> totals = new LinkedHashMap<>(); // solver -> [vehicles, gapSum, gapCount, distGapSum, n]
+    System.out.printf(
+        "VRPTW benchmark: %d instance(s), %.1f s per instance per solver, BKS from %s%n",
+        files.size(), seconds, bksFile == null ? "(none)" : bksFile);
+    System.out.printf(
+        "%-10s %-14s %4s %10s %5s %9s %9s %9s%n",
+        "instance", "solver", "veh", "distance", "drop", "bks veh", "gap hier", "gap dist");
+    Map<String, double[]> totals =
+        new LinkedHashMap<>(); // solver -> [vehicles, gapSum, gapCount, distGapSum, n]
     int bksVehicles = 0;
     int done = 0;
     for (Path file : files) {
@@ -95,7 +103,8 @@ public final class RoutingBench {
         VrptwSolution s = solver.getValue().apply(p);
         List<String> violations = RouteChecker.violations(p, s);
         if (!violations.isEmpty()) {
-          System.out.printf("%-10s %-14s INFEASIBLE: %s%n", p.name(), solver.getKey(), violations.get(0));
+          System.out.printf(
+              "%-10s %-14s INFEASIBLE: %s%n", p.name(), solver.getKey(), violations.get(0));
           continue;
         }
         double[] t = totals.computeIfAbsent(solver.getKey(), k -> new double[5]);
@@ -116,23 +125,37 @@ public final class RoutingBench {
             t[2]++;
           }
         }
-        System.out.printf("%-10s %-14s %4d %10.2f %5d %9s %9s %9s%n", p.name(), solver.getKey(), s.vehicles(),
-            s.distance(), s.dropped().size(), best == null ? "-" : String.valueOf(best.vehicles()), gapHier, gapDist);
+        System.out.printf(
+            "%-10s %-14s %4d %10.2f %5d %9s %9s %9s%n",
+            p.name(),
+            solver.getKey(),
+            s.vehicles(),
+            s.distance(),
+            s.dropped().size(),
+            best == null ? "-" : String.valueOf(best.vehicles()),
+            gapHier,
+            gapDist);
         if (routesOut != null) {
           Files.createDirectories(routesOut);
-          Files.writeString(routesOut.resolve(p.name() + "." + solver.getKey() + ".txt"), s.toText());
+          Files.writeString(
+              routesOut.resolve(p.name() + "." + solver.getKey() + ".txt"), s.toText());
         }
       }
       System.out.printf("  [%d/%d done]%n", done, files.size());
     }
     System.out.println();
-    System.out.printf("%-14s %9s %12s %22s %20s%n", "solver", "vehicles", "vs BKS veh", "mean gap hier (n)",
-        "mean gap dist-only");
+    System.out.printf(
+        "%-14s %9s %12s %22s %20s%n",
+        "solver", "vehicles", "vs BKS veh", "mean gap hier (n)", "mean gap dist-only");
     for (var e : totals.entrySet()) {
       double[] t = e.getValue();
-      System.out.printf("%-14s %9.0f %+11.1f%% %15s (%2.0f) %19s%n", e.getKey(), t[0],
+      System.out.printf(
+          "%-14s %9.0f %+11.1f%% %15s (%2.0f) %19s%n",
+          e.getKey(),
+          t[0],
           bksVehicles == 0 ? 0 : 100 * (t[0] - bksVehicles) / bksVehicles,
-          t[2] == 0 ? "-" : String.format("%+.2f%%", t[1] / t[2]), t[2],
+          t[2] == 0 ? "-" : String.format("%+.2f%%", t[1] / t[2]),
+          t[2],
           t[4] == 0 ? "-" : String.format("%+.2f%%", t[3] / t[4]));
     }
     if (bksVehicles > 0) System.out.printf("BKS total vehicles: %d%n", bksVehicles);
@@ -149,9 +172,14 @@ public final class RoutingBench {
       if (f.length < 3 || f[0].isBlank()) continue;
       // the distance-only column is optional: many published tables give only the hierarchical best
       Integer distOnly = col.get("dist_only_distance");
-      out.put(f[col.get("instance")].trim().toUpperCase(), new Bks(Integer.parseInt(f[col.get("bks_vehicles")].trim()),
-          Double.parseDouble(f[col.get("bks_distance")].trim()),
-          distOnly == null || f[distOnly].isBlank() ? Double.NaN : Double.parseDouble(f[distOnly].trim())));
+      out.put(
+          f[col.get("instance")].trim().toUpperCase(),
+          new Bks(
+              Integer.parseInt(f[col.get("bks_vehicles")].trim()),
+              Double.parseDouble(f[col.get("bks_distance")].trim()),
+              distOnly == null || f[distOnly].isBlank()
+                  ? Double.NaN
+                  : Double.parseDouble(f[distOnly].trim())));
     }
     return out;
   }

@@ -13,16 +13,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CatalogImportTest {
-  private static final Path DATA = Path.of(System.getProperty("groupbuy.data.dir", "../shared/data"));
+  private static final Path DATA =
+      Path.of(System.getProperty("groupbuy.data.dir", "../shared/data"));
 
   @Test
   void costIsTheLatestWholesalePrice(@TempDir Path dir) throws IOException {
-    Files.writeString(dir.resolve("items.csv"), """
+    Files.writeString(
+        dir.resolve("items.csv"),
+        """
         item_code,item_name,category_code,category_name
         1,菠菜,10,花叶类
         2,香菇,11,食用菌
         """);
-    Files.writeString(dir.resolve("wholesale_prices_train.csv"), """
+    Files.writeString(
+        dir.resolve("wholesale_prices_train.csv"),
+        """
         date,item_code,wholesale_price_cny_per_kg
         2023-03-30,1,4.00
         2023-03-31,1,5.50
@@ -34,7 +39,9 @@ class CatalogImportTest {
 
   @Test
   void pickupPointsAreOnePerCityAndAoiAtTheMeanCoordinate(@TempDir Path dir) throws IOException {
-    Files.writeString(dir.resolve("pickup_tasks_train.csv"), """
+    Files.writeString(
+        dir.resolve("pickup_tasks_train.csv"),
+        """
         order_id,region_id,city,courier_id,lng,lat,aoi_id
         1,3,Chongqing,7,106.0,29.0,337
         2,3,Chongqing,7,106.2,29.2,337
@@ -57,6 +64,8 @@ class CatalogImportTest {
     assertTrue(skus.stream().allMatch(s -> s.cost() >= 0));
     List<PickupPoint> points = CatalogImport.pickupPoints(DATA.resolve("lade_pickup_5cities"));
     assertEquals(5, points.stream().map(PickupPoint::warehouseId).distinct().count());
-    assertTrue(points.stream().allMatch(p -> p.lat() > 20 && p.lat() < 50 && p.lng() > 100 && p.lng() < 130));
+    assertTrue(
+        points.stream()
+            .allMatch(p -> p.lat() > 20 && p.lat() < 50 && p.lng() > 100 && p.lng() < 130));
   }
 }

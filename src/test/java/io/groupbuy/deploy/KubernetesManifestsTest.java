@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every manifest in cluster-config/kubernetes is valid Kubernetes, and the validator catches what it should. */
+/**
+ * Every manifest in cluster-config/kubernetes is valid Kubernetes, and the validator catches what
+ * it should.
+ */
 class KubernetesManifestsTest {
   private static final Path DIR = Path.of("cluster-config", "kubernetes");
 
@@ -31,7 +34,9 @@ class KubernetesManifestsTest {
   @Test
   void theDeploymentFormsOneClusterSafely() throws IOException {
     String deployment = Files.readString(DIR.resolve("deployment.yaml"));
-    assertTrue(deployment.contains("GROUPBUY_CONFIG_RESOURCE"), "the config is chosen through the environment");
+    assertTrue(
+        deployment.contains("GROUPBUY_CONFIG_RESOURCE"),
+        "the config is chosen through the environment");
     assertFalse(deployment.contains("args:"), "Main takes no program arguments");
     assertTrue(deployment.contains("REQUIRED_CONTACT_POINT_NR"), "bootstrap waits for its peers");
     assertTrue(deployment.contains("prometheus.io/scrape"), "metrics are scraped");
@@ -42,13 +47,18 @@ class KubernetesManifestsTest {
     String valid = Files.readString(DIR.resolve("pdb.yaml"));
     assertEquals(List.of(), ManifestValidator.validate(valid));
     String deployment = Files.readString(DIR.resolve("deployment.yaml"));
-    assertFalse(ManifestValidator.validate(deployment.replace("replicas: 3", "replica: 3")).isEmpty(),
+    assertFalse(
+        ManifestValidator.validate(deployment.replace("replicas: 3", "replica: 3")).isEmpty(),
         "unknown field");
-    assertFalse(ManifestValidator.validate(deployment.replace("replicas: 3", "replicas: \"three\"")).isEmpty(),
+    assertFalse(
+        ManifestValidator.validate(deployment.replace("replicas: 3", "replicas: \"three\""))
+            .isEmpty(),
         "wrong type");
-    assertFalse(ManifestValidator.validate(deployment.replace("- name: groupbuy\n", "- \n")).isEmpty(),
+    assertFalse(
+        ManifestValidator.validate(deployment.replace("- name: groupbuy\n", "- \n")).isEmpty(),
         "container without its required name");
-    assertFalse(ManifestValidator.validate(valid.replace("policy/v1", "policy/v1beta2")).isEmpty(),
+    assertFalse(
+        ManifestValidator.validate(valid.replace("policy/v1", "policy/v1beta2")).isEmpty(),
         "unknown API version");
   }
 }

@@ -26,24 +26,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Validates Kubernetes YAML offline against the API models of {@code io.kubernetes:client-java-api} (generated from
- * the Kubernetes OpenAPI spec): unknown fields, missing required fields and wrong shapes are errors. Gson alone would
- * accept {@code "3"} for a number or {@code 3} for a string, which the API server rejects, so scalars are read
- * strictly. Not checked: enum values, name formats and cross-field rules (selector matching labels).
+ * Validates Kubernetes YAML offline against the API models of {@code io.kubernetes:client-java-api}
+ * (generated from the Kubernetes OpenAPI spec): unknown fields, missing required fields and wrong
+ * shapes are errors. Gson alone would accept {@code "3"} for a number or {@code 3} for a string,
+ * which the API server rejects, so scalars are read strictly. Not checked: enum values, name
+ * formats and cross-field rules (selector matching labels).
  */
 final class ManifestValidator {
   private ManifestValidator() {}
 
-  private static final Map<String, Class<?>> TYPES = Map.of(
-      "apps/v1/Deployment", V1Deployment.class,
-      "v1/Service", V1Service.class,
-      "v1/Namespace", V1Namespace.class,
-      "v1/ServiceAccount", V1ServiceAccount.class,
-      "v1/Secret", V1Secret.class,
-      "v1/ConfigMap", V1ConfigMap.class,
-      "rbac.authorization.k8s.io/v1/Role", V1Role.class,
-      "rbac.authorization.k8s.io/v1/RoleBinding", V1RoleBinding.class,
-      "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class);
+  private static final Map<String, Class<?>> TYPES =
+      Map.of(
+          "apps/v1/Deployment", V1Deployment.class,
+          "v1/Service", V1Service.class,
+          "v1/Namespace", V1Namespace.class,
+          "v1/ServiceAccount", V1ServiceAccount.class,
+          "v1/Secret", V1Secret.class,
+          "v1/ConfigMap", V1ConfigMap.class,
+          "rbac.authorization.k8s.io/v1/Role", V1Role.class,
+          "rbac.authorization.k8s.io/v1/RoleBinding", V1RoleBinding.class,
+          "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class);
 
   private interface Read<T> {
     T apply(JsonReader in) throws IOException;
@@ -59,26 +61,29 @@ final class ManifestValidator {
       @Override
       public T read(JsonReader in) throws IOException {
         if (in.peek() != expected) {
-          throw new IllegalArgumentException("expected " + expected + " but found " + in.peek() + " at "
-              + in.getPath());
+          throw new IllegalArgumentException(
+              "expected " + expected + " but found " + in.peek() + " at " + in.getPath());
         }
         return read.apply(in);
       }
     }.nullSafe();
   }
 
-  private static final Gson GSON = JSON.getGson().newBuilder()
-      .registerTypeAdapter(String.class, strict(JsonToken.STRING, JsonReader::nextString))
-      .registerTypeAdapter(Integer.class, strict(JsonToken.NUMBER, JsonReader::nextInt))
-      .registerTypeAdapter(Long.class, strict(JsonToken.NUMBER, JsonReader::nextLong))
-      .registerTypeAdapter(Boolean.class, strict(JsonToken.BOOLEAN, JsonReader::nextBoolean))
-      .create();
+  private static final Gson GSON =
+      JSON.getGson()
+          .newBuilder()
+          .registerTypeAdapter(String.class, strict(JsonToken.STRING, JsonReader::nextString))
+          .registerTypeAdapter(Integer.class, strict(JsonToken.NUMBER, JsonReader::nextInt))
+          .registerTypeAdapter(Long.class, strict(JsonToken.NUMBER, JsonReader::nextLong))
+          .registerTypeAdapter(Boolean.class, strict(JsonToken.BOOLEAN, JsonReader::nextBoolean))
+          .create();
   private static final ObjectMapper JSON_MAPPER = new ObjectMapper();
 
   /** One message per invalid document; empty when every document is valid. */
   static List<String> validate(String yaml) throws IOException {
     List<String> errors = new ArrayList<>();
-    try (MappingIterator<JsonNode> docs = new YAMLMapper().readerFor(JsonNode.class).readValues(yaml)) {
+    try (MappingIterator<JsonNode> docs =
+        new YAMLMapper().readerFor(JsonNode.class).readValues(yaml)) {
       int i = 0;
       while (docs.hasNext()) {
         JsonNode doc;
@@ -100,7 +105,13 @@ final class ManifestValidator {
           GSON.fromJson(JsonParser.parseString(JSON_MAPPER.writeValueAsString(doc)), type);
         } catch (RuntimeException e) {
           String message = String.valueOf(e.getMessage());
-          errors.add("document " + i + " (" + key + "): " + message.substring(0, Math.min(300, message.length())));
+          errors.add(
+              "document "
+                  + i
+                  + " ("
+                  + key
+                  + "): "
+                  + message.substring(0, Math.min(300, message.length())));
         }
       }
     }

@@ -26,11 +26,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** DispatchRegion with the behaviour testkit: cutoff plan, hand-over to vehicles and orders, reroute on delay. */
+/**
+ * DispatchRegion with the behaviour testkit: cutoff plan, hand-over to vehicles and orders, reroute
+ * on delay.
+ */
 class DispatchRegionTest {
   private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
-  static final DispatchRegion.Settings SETTINGS = DispatchRegion.Settings.fromConfig(
-      ConfigFactory.parseResources("dispatch.conf").getConfig("groupbuy.dispatch.region"));
+  static final DispatchRegion.Settings SETTINGS =
+      DispatchRegion.Settings.fromConfig(
+          ConfigFactory.parseResources("dispatch.conf").getConfig("groupbuy.dispatch.region"));
   static final double LAT = 30.25;
   static final double LNG = 120.15;
 
@@ -47,14 +51,15 @@ class DispatchRegionTest {
     final List<String> statuses = new ArrayList<>();
 
     @Override
-    public synchronized CompletionStage<Long> assignRoute(String vehicleId, Vehicle.AssignRoute command) {
+    public synchronized CompletionStage<Long> assignRoute(
+        String vehicleId, Vehicle.AssignRoute command) {
       routes.add(new Sent(vehicleId, command.version()));
       return CompletableFuture.completedFuture(command.version());
     }
 
     @Override
-    public synchronized CompletionStage<?> deliveryStatus(String orderId, String status, String regionId,
-                                                          String vehicleId, String stopId) {
+    public synchronized CompletionStage<?> deliveryStatus(
+        String orderId, String status, String regionId, String vehicleId, String stopId) {
       statuses.add(orderId + " " + status + " " + vehicleId + " " + stopId);
       return CompletableFuture.completedFuture(Done.getInstance());
     }
@@ -74,12 +79,17 @@ class DispatchRegionTest {
   @BeforeEach
   void fresh() {
     links = new RecordingLinks();
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), DispatchRegion.create("r1", SETTINGS, links));
+    kit =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(), DispatchRegion.create("r1", SETTINGS, links));
   }
 
   private void setUp(int vehicles) {
-    assertTrue(kit.<StatusReply<PlanView>>runCommand(r -> new DispatchRegion.Configure(LAT, LNG, 30, 300, r))
-        .reply().isSuccess());
+    assertTrue(
+        kit.<StatusReply<PlanView>>runCommand(
+                r -> new DispatchRegion.Configure(LAT, LNG, 30, 300, r))
+            .reply()
+            .isSuccess());
     for (int v = 1; v <= vehicles; v++) {
       int id = v;
       kit.<StatusReply<PlanView>>runCommand(r -> new DispatchRegion.JoinVehicle("v" + id, 100, r));
@@ -89,8 +99,16 @@ class DispatchRegionTest {
       for (int o = 1; o <= 2; o++) {
         int pp = p;
         int oo = o;
-        var r = kit.<StatusReply<Done>>runCommand(reply -> new DispatchRegion.AddOrder("o-" + pp + "-" + oo,
-            "pp-" + pp, LAT + 0.01 * pp, LNG + 0.01 * pp, 5, reply));
+        var r =
+            kit.<StatusReply<Done>>runCommand(
+                reply ->
+                    new DispatchRegion.AddOrder(
+                        "o-" + pp + "-" + oo,
+                        "pp-" + pp,
+                        LAT + 0.01 * pp,
+                        LNG + 0.01 * pp,
+                        5,
+                        reply));
         assertTrue(r.reply().isSuccess());
       }
     }
@@ -112,22 +130,33 @@ class DispatchRegionTest {
     assertEquals(1, plan.planVersion());
     assertEquals(List.of(), plan.droppedStopIds());
     assertEquals(0, plan.undispatchedOrders());
-    List<String> planned = plan.vehicles().stream().flatMap(v -> v.stops().stream()).map(RouteStop::stopId)
-        .sorted().toList();
+    List<String> planned =
+        plan.vehicles().stream()
+            .flatMap(v -> v.stops().stream())
+            .map(RouteStop::stopId)
+            .sorted()
+            .toList();
     assertEquals(List.of("pp-1", "pp-2", "pp-3"), planned);
     for (VehicleRouteView v : plan.vehicles()) {
-      for (RouteStop s : v.stops()) assertTrue(s.plannedEtaMs() > now && s.plannedEtaMs() < now + 3_600_000);
+      for (RouteStop s : v.stops())
+        assertTrue(s.plannedEtaMs() > now && s.plannedEtaMs() < now + 3_600_000);
     }
-    testKit.createTestProbe().awaitAssert(() -> {
-      assertEquals(plan.vehicles().stream().filter(v -> !v.stops().isEmpty()).count(), links.routes().size());
-      assertEquals(6, links.statuses().stream().filter(s -> s.contains(" WAVED ")).count());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(
+                  plan.vehicles().stream().filter(v -> !v.stops().isEmpty()).count(),
+                  links.routes().size());
+              assertEquals(6, links.statuses().stream().filter(s -> s.contains(" WAVED ")).count());
+              return null;
+            });
     // the same cutoff again changes nothing
     PlanView again = cutoff("day-1", now, now + 3_600_000);
     assertEquals(1, again.planVersion());
     // an order added twice counts once
-    kit.<StatusReply<Done>>runCommand(reply -> new DispatchRegion.AddOrder("o-1-1", "pp-1", LAT, LNG, 5, reply));
+    kit.<StatusReply<Done>>runCommand(
+        reply -> new DispatchRegion.AddOrder("o-1-1", "pp-1", LAT, LNG, 5, reply));
     assertEquals(6, kit.getState().orders().size());
   }
 
@@ -136,30 +165,54 @@ class DispatchRegionTest {
     setUp(2);
     long now = System.currentTimeMillis();
     PlanView plan = cutoff("day-1", now, now + 3_600_000);
-    VehicleRouteView busy = plan.vehicles().stream().max((a, b) -> a.stops().size() - b.stops().size()).orElseThrow();
+    VehicleRouteView busy =
+        plan.vehicles().stream().max((a, b) -> a.stops().size() - b.stops().size()).orElseThrow();
     assertEquals(3, busy.stops().size(), "one vehicle is enough for 30 units close by: " + plan);
     String idle = busy.vehicleId().equals("v1") ? "v2" : "v1";
     List<String> remaining = busy.stops().stream().map(RouteStop::stopId).toList();
     // the busy vehicle is on its way to its first stop, then stuck in a jam for 90 minutes
-    kit.runCommand(new DispatchRegion.VehicleUpdate(busy.vehicleId(), "EN_ROUTE", busy.routeVersion(), LAT + 0.005,
-        LNG + 0.005, now + 90 * 60_000, remaining, 1, Map.of(), remaining.get(1), 3600));
-    kit.runCommand(new DispatchRegion.VehicleUpdate(idle, "IDLE", 0, LAT, LNG, now, List.of(), 0, Map.of(), "", 0));
+    kit.runCommand(
+        new DispatchRegion.VehicleUpdate(
+            busy.vehicleId(),
+            "EN_ROUTE",
+            busy.routeVersion(),
+            LAT + 0.005,
+            LNG + 0.005,
+            now + 90 * 60_000,
+            remaining,
+            1,
+            Map.of(),
+            remaining.get(1),
+            3600));
+    kit.runCommand(
+        new DispatchRegion.VehicleUpdate(
+            idle, "IDLE", 0, LAT, LNG, now, List.of(), 0, Map.of(), "", 0));
     TestProbe<Object> waiter = testKit.createTestProbe();
-    waiter.awaitAssert(Duration.ofSeconds(15), () -> {
-      assertEquals(2, kit.getState().planVersion());
-      return null;
-    });
+    waiter.awaitAssert(
+        Duration.ofSeconds(15),
+        () -> {
+          assertEquals(2, kit.getState().planVersion());
+          return null;
+        });
     State s = kit.getState();
-    assertEquals(List.of(remaining.get(0)), s.planOf(busy.vehicleId()).stops().stream().map(RouteStop::stopId)
-        .toList(), "the jammed vehicle keeps only the stop it is heading to");
-    assertEquals(remaining.subList(1, 3).stream().sorted().toList(),
+    assertEquals(
+        List.of(remaining.get(0)),
+        s.planOf(busy.vehicleId()).stops().stream().map(RouteStop::stopId).toList(),
+        "the jammed vehicle keeps only the stop it is heading to");
+    assertEquals(
+        remaining.subList(1, 3).stream().sorted().toList(),
         s.planOf(idle).stops().stream().map(RouteStop::stopId).sorted().toList());
     assertTrue(s.plan().cause().startsWith("delay of " + busy.vehicleId()), s.plan().cause());
-    waiter.awaitAssert(() -> {
-      assertTrue(links.routes().stream().anyMatch(r -> r.vehicleId().equals(idle) && r.version() == 2));
-      assertTrue(links.routes().stream().anyMatch(r -> r.vehicleId().equals(busy.vehicleId()) && r.version() == 2));
-      return null;
-    });
+    waiter.awaitAssert(
+        () -> {
+          assertTrue(
+              links.routes().stream()
+                  .anyMatch(r -> r.vehicleId().equals(idle) && r.version() == 2));
+          assertTrue(
+              links.routes().stream()
+                  .anyMatch(r -> r.vehicleId().equals(busy.vehicleId()) && r.version() == 2));
+          return null;
+        });
     kit.restart();
     assertEquals(2, kit.getState().planVersion());
     assertEquals(6, kit.getState().orders().size());
@@ -170,41 +223,73 @@ class DispatchRegionTest {
     setUp(2);
     long now = System.currentTimeMillis();
     PlanView plan = cutoff("day-1", now, now + 3_600_000);
-    VehicleRouteView busy = plan.vehicles().stream().max((a, b) -> a.stops().size() - b.stops().size()).orElseThrow();
+    VehicleRouteView busy =
+        plan.vehicles().stream().max((a, b) -> a.stops().size() - b.stops().size()).orElseThrow();
     String idle = busy.vehicleId().equals("v1") ? "v2" : "v1";
     List<String> remaining = busy.stops().stream().map(RouteStop::stopId).toList();
-    kit.runCommand(new DispatchRegion.VehicleUpdate(busy.vehicleId(), "EN_ROUTE", busy.routeVersion(), LAT + 0.005,
-        LNG + 0.005, now, remaining, 1, Map.of(), "", 0));
-    kit.runCommand(new DispatchRegion.VehicleUpdate(idle, "IDLE", 0, LAT, LNG, now, List.of(), 0, Map.of(), "", 0));
+    kit.runCommand(
+        new DispatchRegion.VehicleUpdate(
+            busy.vehicleId(),
+            "EN_ROUTE",
+            busy.routeVersion(),
+            LAT + 0.005,
+            LNG + 0.005,
+            now,
+            remaining,
+            1,
+            Map.of(),
+            "",
+            0));
+    kit.runCommand(
+        new DispatchRegion.VehicleUpdate(
+            idle, "IDLE", 0, LAT, LNG, now, List.of(), 0, Map.of(), "", 0));
     // an ordinary order now waits for the next cutoff
-    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new DispatchRegion.AddOrder("o-normal", "pp-8", LAT + 0.012,
-        LNG, 2, r)).reply().isSuccess());
+    assertTrue(
+        kit.<StatusReply<Done>>runCommand(
+                r -> new DispatchRegion.AddOrder("o-normal", "pp-8", LAT + 0.012, LNG, 2, r))
+            .reply()
+            .isSuccess());
     // an urgent one, at pickup point pp-2, which the busy vehicle serves with other goods
-    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new DispatchRegion.AddOrder("o-urgent", "pp-2", LAT + 0.02,
-        LNG + 0.02, 3, true, r)).reply().isSuccess());
+    assertTrue(
+        kit.<StatusReply<Done>>runCommand(
+                r ->
+                    new DispatchRegion.AddOrder(
+                        "o-urgent", "pp-2", LAT + 0.02, LNG + 0.02, 3, true, r))
+            .reply()
+            .isSuccess());
     TestProbe<Object> waiter = testKit.createTestProbe();
-    waiter.awaitAssert(Duration.ofSeconds(15), () -> {
-      assertEquals(2, kit.getState().planVersion());
-      return null;
-    });
+    waiter.awaitAssert(
+        Duration.ofSeconds(15),
+        () -> {
+          assertEquals(2, kit.getState().planVersion());
+          return null;
+        });
     State s = kit.getState();
     assertTrue(s.plan().cause().startsWith("urgent order o-urgent"), s.plan().cause());
     List<RouteStop> idleStops = s.planOf(idle).stops();
-    assertTrue(idleStops.stream().anyMatch(x -> x.orderIds().equals(List.of("o-urgent"))),
+    assertTrue(
+        idleStops.stream().anyMatch(x -> x.orderIds().equals(List.of("o-urgent"))),
         "the vehicle at the warehouse takes the urgent order: " + idleStops);
     List<RouteStop> busyStops = s.planOf(busy.vehicleId()).stops();
-    assertTrue(busyStops.stream().noneMatch(x -> x.orderIds().contains("o-urgent")),
+    assertTrue(
+        busyStops.stream().noneMatch(x -> x.orderIds().contains("o-urgent")),
         "the vehicle on the road cannot: it does not carry the goods");
-    assertEquals(remaining.stream().sorted().toList(), busyStops.stream().map(RouteStop::stopId).sorted().toList(),
+    assertEquals(
+        remaining.stream().sorted().toList(),
+        busyStops.stream().map(RouteStop::stopId).sorted().toList(),
         "and, on time, it keeps every stop it carries (moving goods between vans costs transfer-cost-km)");
     assertTrue(s.orders().get("o-urgent").dispatched());
     assertFalse(s.orders().get("o-normal").dispatched());
-    waiter.awaitAssert(() -> {
-      assertTrue(links.statuses().stream().anyMatch(x -> x.startsWith("o-urgent WAVED " + idle + " ")),
-          links.statuses().toString());
-      assertTrue(links.routes().stream().anyMatch(r -> r.vehicleId().equals(idle) && r.version() == 2));
-      return null;
-    });
+    waiter.awaitAssert(
+        () -> {
+          assertTrue(
+              links.statuses().stream().anyMatch(x -> x.startsWith("o-urgent WAVED " + idle + " ")),
+              links.statuses().toString());
+          assertTrue(
+              links.routes().stream()
+                  .anyMatch(r -> r.vehicleId().equals(idle) && r.version() == 2));
+          return null;
+        });
     kit.restart();
     assertTrue(kit.getState().orders().get("o-urgent").urgent(), "urgency survives recovery");
   }
@@ -215,12 +300,17 @@ class DispatchRegionTest {
     long now = System.currentTimeMillis();
     kit.runCommand(new DispatchRegion.Cutoff("c", now, now, now + 1000, probe.getRef()));
     assertTrue(probe.receiveMessage().getError().getMessage().contains("configure it first"));
-    var bad = kit.<StatusReply<PlanView>>runCommand(r -> new DispatchRegion.Configure(95, LNG, 30, 300, r)).reply();
+    var bad =
+        kit.<StatusReply<PlanView>>runCommand(
+                r -> new DispatchRegion.Configure(95, LNG, 30, 300, r))
+            .reply();
     assertTrue(bad.getError().getMessage().startsWith("invalid: depot coordinates"));
     kit.<StatusReply<PlanView>>runCommand(r -> new DispatchRegion.Configure(LAT, LNG, 30, 300, r));
     kit.runCommand(new DispatchRegion.Cutoff("c", now, now, now + 1000, probe.getRef()));
     assertTrue(probe.receiveMessage().getError().getMessage().contains("no vehicles"));
-    var negative = kit.<StatusReply<Done>>runCommand(r -> new DispatchRegion.AddOrder("o", "pp", LAT, LNG, -1, r));
+    var negative =
+        kit.<StatusReply<Done>>runCommand(
+            r -> new DispatchRegion.AddOrder("o", "pp", LAT, LNG, -1, r));
     assertTrue(negative.reply().getError().getMessage().startsWith("invalid"));
     assertFalse(kit.getState().orders().containsKey("o"));
   }
@@ -230,19 +320,26 @@ class DispatchRegionTest {
     setUp(2);
     long now = System.currentTimeMillis();
     PlanView first = cutoff("day-1", now, now + 3_600_000);
-    VehicleRouteView busy = first.vehicles().stream().max((a, b) -> a.stops().size() - b.stops().size())
-        .orElseThrow();
+    VehicleRouteView busy =
+        first.vehicles().stream().max((a, b) -> a.stops().size() - b.stops().size()).orElseThrow();
     String idle = busy.vehicleId().equals("v1") ? "v2" : "v1";
-    kit.<StatusReply<Done>>runCommand(reply -> new DispatchRegion.AddOrder("o-late", "pp-9", LAT + 0.02, LNG - 0.01,
-        4, reply));
+    kit.<StatusReply<Done>>runCommand(
+        reply -> new DispatchRegion.AddOrder("o-late", "pp-9", LAT + 0.02, LNG - 0.01, 4, reply));
     PlanView second = cutoff("day-1b", now, now + 3_600_000);
     assertEquals(2, second.planVersion());
-    VehicleRouteView kept = second.vehicles().stream().filter(v -> v.vehicleId().equals(busy.vehicleId()))
-        .findFirst().orElseThrow();
-    assertEquals(busy.routeVersion(), kept.routeVersion(), "the route being driven is not replaced");
+    VehicleRouteView kept =
+        second.vehicles().stream()
+            .filter(v -> v.vehicleId().equals(busy.vehicleId()))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(
+        busy.routeVersion(), kept.routeVersion(), "the route being driven is not replaced");
     assertEquals(busy.stops(), kept.stops());
-    VehicleRouteView fresh = second.vehicles().stream().filter(v -> v.vehicleId().equals(idle)).findFirst()
-        .orElseThrow();
+    VehicleRouteView fresh =
+        second.vehicles().stream()
+            .filter(v -> v.vehicleId().equals(idle))
+            .findFirst()
+            .orElseThrow();
     assertEquals(List.of("pp-9"), fresh.stops().stream().map(RouteStop::stopId).toList());
   }
 
@@ -250,9 +347,13 @@ class DispatchRegionTest {
   void anOrderWithdrawnBeforeItsBatchIsWrittenNeverEntersTheRegion() {
     TestProbe<StatusReply<Done>> added = testKit.createTestProbe();
     kit.runCommand(new DispatchRegion.AddOrder("o-gone", "pp-1", LAT, LNG, 2, added.getRef()));
-    var removed = kit.<StatusReply<Done>>runCommand(r -> new DispatchRegion.RemoveOrder("o-gone", "cancelled", r));
+    var removed =
+        kit.<StatusReply<Done>>runCommand(
+            r -> new DispatchRegion.RemoveOrder("o-gone", "cancelled", r));
     assertTrue(removed.reply().isSuccess());
-    assertTrue(added.receiveMessage().isSuccess(), "the order's hand-over is answered, so it stops retrying");
+    assertTrue(
+        added.receiveMessage().isSuccess(),
+        "the order's hand-over is answered, so it stops retrying");
     added.expectNoMessage(Duration.ofMillis(100)); // past the batch window
     assertFalse(kit.getState().orders().containsKey("o-gone"));
   }

@@ -12,6 +12,7 @@ import io.groupbuy.dispatch.Vehicle.State;
 import io.groupbuy.dispatch.Vehicle.Status;
 import io.groupbuy.dispatch.Vehicle.StopEventKind;
 import io.groupbuy.dispatch.Vehicle.Summary;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -21,13 +22,16 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.time.Duration;
 
-/** The Vehicle aggregate step by step: routes and versions, stop events, sampled track, delay prediction, drivers. */
+/**
+ * The Vehicle aggregate step by step: routes and versions, stop events, sampled track, delay
+ * prediction, drivers.
+ */
 class VehicleTest {
   private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
-  static final Vehicle.Settings SETTINGS = Vehicle.Settings.fromConfig(
-      ConfigFactory.parseResources("dispatch.conf").getConfig("groupbuy.dispatch.vehicle"));
+  static final Vehicle.Settings SETTINGS =
+      Vehicle.Settings.fromConfig(
+          ConfigFactory.parseResources("dispatch.conf").getConfig("groupbuy.dispatch.vehicle"));
   // depot in Hangzhou; stops about 2 and 4 km north
   static final double LAT = 30.25;
   static final double LNG = 120.15;
@@ -44,12 +48,17 @@ class VehicleTest {
   @BeforeEach
   void fresh() {
     updates.clear();
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), Vehicle.create("v1", SETTINGS,
-        (region, update) -> {
-          synchronized (updates) {
-            updates.add(update);
-          }
-        }));
+    kit =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Vehicle.create(
+                "v1",
+                SETTINGS,
+                (region, update) -> {
+                  synchronized (updates) {
+                    updates.add(update);
+                  }
+                }));
   }
 
   static RouteStop stop(String id, double dLat, long windowEndMs) {
@@ -57,19 +66,23 @@ class VehicleTest {
   }
 
   private Summary register() {
-    var r = kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.Register("d1", 100, "r1", LAT, LNG, replyTo));
+    var r =
+        kit.<StatusReply<Summary>>runCommand(
+            replyTo -> new Vehicle.Register("d1", 100, "r1", LAT, LNG, replyTo));
     assertTrue(r.reply().isSuccess());
     return r.reply().getValue();
   }
 
   private long assign(long version, List<RouteStop> stops) {
-    var r = kit.<StatusReply<Long>>runCommand(replyTo -> new Vehicle.AssignRoute("r1", version, stops, "plan",
-        replyTo));
+    var r =
+        kit.<StatusReply<Long>>runCommand(
+            replyTo -> new Vehicle.AssignRoute("r1", version, stops, "plan", replyTo));
     return r.reply().getValue();
   }
 
   private StatusReply<Summary> report(String driver, StopEventKind kind, String stopId, long at) {
-    return kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.ReportStop(driver, kind, stopId, at, replyTo))
+    return kit.<StatusReply<Summary>>runCommand(
+            replyTo -> new Vehicle.ReportStop(driver, kind, stopId, at, replyTo))
         .reply();
   }
 
@@ -79,8 +92,9 @@ class VehicleTest {
     assertTrue(before.isError());
     assertTrue(before.getError().getMessage().startsWith("not-found"));
     assertEquals(Status.IDLE, register().status());
-    var again = kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.Register("d1", 100, "r1", LAT, LNG,
-        replyTo));
+    var again =
+        kit.<StatusReply<Summary>>runCommand(
+            replyTo -> new Vehicle.Register("d1", 100, "r1", LAT, LNG, replyTo));
     assertTrue(again.events().isEmpty(), "the same registration twice has one effect");
   }
 
@@ -90,24 +104,29 @@ class VehicleTest {
     long end = T0 + 3_600_000;
     assertEquals(1, assign(1, List.of(stop("a", 0.02, end), stop("b", 0.04, end))));
     assertEquals(Status.LOADING, kit.getState().status());
-    var stale = kit.<StatusReply<Long>>runCommand(replyTo -> new Vehicle.AssignRoute("r1", 1, List.of(), "old",
-        replyTo));
+    var stale =
+        kit.<StatusReply<Long>>runCommand(
+            replyTo -> new Vehicle.AssignRoute("r1", 1, List.of(), "old", replyTo));
     assertTrue(stale.events().isEmpty());
     assertEquals(1L, stale.reply().getValue());
 
     assertTrue(report("d1", StopEventKind.DEPARTED_DEPOT, Vehicle.DEPOT, T0).isSuccess());
     assertEquals(Status.EN_ROUTE, kit.getState().status());
     assertTrue(report("d1", StopEventKind.ARRIVED, "a", T0 + 600_000).isSuccess());
-    var repeat = kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.ReportStop("d1", StopEventKind.ARRIVED,
-        "a", T0 + 600_000, replyTo));
-    assertTrue(repeat.events().isEmpty(), "a repeated arrival is acknowledged without a second event");
+    var repeat =
+        kit.<StatusReply<Summary>>runCommand(
+            replyTo ->
+                new Vehicle.ReportStop("d1", StopEventKind.ARRIVED, "a", T0 + 600_000, replyTo));
+    assertTrue(
+        repeat.events().isEmpty(), "a repeated arrival is acknowledged without a second event");
     assertTrue(report("d1", StopEventKind.DEPARTED, "a", T0 + 900_000).isSuccess());
     assertTrue(report("d1", StopEventKind.DEPARTED, "b", T0 + 1_500_000).isSuccess());
     assertEquals(Status.RETURNING, kit.getState().status());
     assertTrue(report("d1", StopEventKind.RETURNED, Vehicle.DEPOT, T0 + 2_000_000).isSuccess());
     assertEquals(Status.IDLE, kit.getState().status());
     assertEquals(List.of(), kit.getState().stops());
-    assertTrue(updates.stream().anyMatch(u -> u.remainingStopIds().equals(List.of("b"))),
+    assertTrue(
+        updates.stream().anyMatch(u -> u.remainingStopIds().equals(List.of("b"))),
         "the region hears which stops are left after each departure");
   }
 
@@ -116,16 +135,23 @@ class VehicleTest {
     register();
     assign(1, List.of(stop("a", 0.02, T0 + 3_600_000)));
     StatusReply<Summary> unknown = report("d1", StopEventKind.ARRIVED, "zzz", T0);
-    assertTrue(unknown.getError().getMessage().startsWith("invalid: stop zzz is not on route version 1"),
+    assertTrue(
+        unknown.getError().getMessage().startsWith("invalid: stop zzz is not on route version 1"),
         unknown.getError().getMessage());
     StatusReply<Summary> stranger = report("d2", StopEventKind.ARRIVED, "a", T0);
-    assertTrue(stranger.getError().getMessage().startsWith("conflict: vehicle v1 is not driven by d2"));
-    var ack = kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.Acknowledge("d1", 7, replyTo)).reply();
+    assertTrue(
+        stranger.getError().getMessage().startsWith("conflict: vehicle v1 is not driven by d2"));
+    var ack =
+        kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.Acknowledge("d1", 7, replyTo))
+            .reply();
     assertTrue(ack.getError().getMessage().contains("version 7 was never sent"));
-    var ok = kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.Acknowledge("d1", 1, replyTo));
+    var ok =
+        kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.Acknowledge("d1", 1, replyTo));
     assertEquals(1, ok.reply().getValue().ackedVersion());
-    var badIncident = kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.ReportIncident("d1", "FLOOD", 5, "",
-        T0, replyTo)).reply();
+    var badIncident =
+        kit.<StatusReply<Summary>>runCommand(
+                replyTo -> new Vehicle.ReportIncident("d1", "FLOOD", 5, "", T0, replyTo))
+            .reply();
     assertTrue(badIncident.getError().getMessage().startsWith("invalid: incident kind"));
   }
 
@@ -134,14 +160,18 @@ class VehicleTest {
     register();
     int sampled = 0;
     for (int i = 0; i < 60; i++) { // one fix a second for a minute; sample interval 30 s
-      var r = kit.runCommand(new Vehicle.Gps(new Vehicle.Fix(LAT + i * 1e-5, LNG, 25, T0 + i * 1000L)));
+      var r =
+          kit.runCommand(new Vehicle.Gps(new Vehicle.Fix(LAT + i * 1e-5, LNG, 25, T0 + i * 1000L)));
       sampled += (int) r.events().stream().filter(e -> e instanceof Vehicle.TrackSampled).count();
     }
     assertEquals(2, sampled);
     var old = kit.runCommand(new Vehicle.Gps(new Vehicle.Fix(LAT, LNG, 25, T0)));
     assertTrue(old.events().isEmpty(), "an old or repeated fix changes nothing");
     var summary = kit.<StatusReply<Summary>>runCommand(Vehicle.Get::new).reply().getValue();
-    assertEquals(T0 + 59_000, summary.lastFix().atMs(), "memory has the latest fix even though it was not journalled");
+    assertEquals(
+        T0 + 59_000,
+        summary.lastFix().atMs(),
+        "memory has the latest fix even though it was not journalled");
   }
 
   @Test
@@ -153,15 +183,22 @@ class VehicleTest {
     var onTime = kit.runCommand(new Vehicle.Gps(new Vehicle.Fix(LAT, LNG, 30, T0 + 1000)));
     assertTrue(onTime.events().stream().noneMatch(e -> e instanceof Vehicle.DelayPredicted));
     // a jam holds the vehicle for 90 minutes: 'a' will be about an hour late, 'b' still fine
-    var jam = kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.ReportIncident("d1", "JAM", 90, "accident",
-        T0 + 2000, replyTo));
-    List<Vehicle.DelayPredicted> delays = jam.events().stream().filter(e -> e instanceof Vehicle.DelayPredicted)
-        .map(e -> (Vehicle.DelayPredicted) e).toList();
+    var jam =
+        kit.<StatusReply<Summary>>runCommand(
+            replyTo -> new Vehicle.ReportIncident("d1", "JAM", 90, "accident", T0 + 2000, replyTo));
+    List<Vehicle.DelayPredicted> delays =
+        jam.events().stream()
+            .filter(e -> e instanceof Vehicle.DelayPredicted)
+            .map(e -> (Vehicle.DelayPredicted) e)
+            .toList();
     assertEquals(1, delays.size());
     assertEquals("a", delays.get(0).stopId());
-    assertTrue(delays.get(0).latenessSeconds() > 30 * 60, "late by " + delays.get(0).latenessSeconds() + " s");
+    assertTrue(
+        delays.get(0).latenessSeconds() > 30 * 60,
+        "late by " + delays.get(0).latenessSeconds() + " s");
     var again = kit.runCommand(new Vehicle.Gps(new Vehicle.Fix(LAT, LNG, 0, T0 + 3000)));
-    assertTrue(again.events().stream().noneMatch(e -> e instanceof Vehicle.DelayPredicted),
+    assertTrue(
+        again.events().stream().noneMatch(e -> e instanceof Vehicle.DelayPredicted),
         "the same stop on the same route version is reported once");
     DispatchRegion.VehicleUpdate last;
     synchronized (updates) {
@@ -175,7 +212,9 @@ class VehicleTest {
   void pushesEveryRouteVersionToTheConnectedDriverAndRecovers() {
     register();
     TestProbe<Vehicle.Push> app = testKit.createTestProbe();
-    var connected = kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.Connect("d1", app.getRef(), replyTo));
+    var connected =
+        kit.<StatusReply<Summary>>runCommand(
+            replyTo -> new Vehicle.Connect("d1", app.getRef(), replyTo));
     assertTrue(connected.reply().isSuccess());
     assertEquals(0, assertInstanceOf(Vehicle.RoutePush.class, app.receiveMessage()).version());
     assign(1, List.of(stop("a", 0.02, T0 + 3_600_000)));
@@ -183,8 +222,9 @@ class VehicleTest {
     assertEquals(1, push.version());
     assertEquals("a", push.stops().get(0).stopId());
     TestProbe<Vehicle.Push> stranger = testKit.createTestProbe();
-    var refused = kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.Connect("d9", stranger.getRef(),
-        replyTo));
+    var refused =
+        kit.<StatusReply<Summary>>runCommand(
+            replyTo -> new Vehicle.Connect("d9", stranger.getRef(), replyTo));
     assertTrue(refused.reply().isError());
     kit.restart();
     assertEquals(1, kit.getState().routeVersion());
@@ -193,20 +233,25 @@ class VehicleTest {
 
   @Test
   void theEntityTakesAFloodOfFixesWhileWritingAndKeepsTheNewest() {
-    var vehicle = testKit.spawn(Vehicle.entity("flood", SETTINGS, (region, update) -> { }, seconds -> { }));
+    var vehicle =
+        testKit.spawn(Vehicle.entity("flood", SETTINGS, (region, update) -> {}, seconds -> {}));
     TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
     vehicle.tell(new Vehicle.Register("d1", 100, "r1", LAT, LNG, probe.getRef()));
     assertTrue(probe.receiveMessage().isSuccess());
-    // one fix every 100 ms of fix time: a track sample is written every 300 fixes, while fixes keep coming
+    // one fix every 100 ms of fix time: a track sample is written every 300 fixes, while fixes keep
+    // coming
     int fixes = 20_000;
     for (int i = 1; i <= fixes; i++) {
-      vehicle.tell(new Vehicle.Gps(new Vehicle.Fix(LAT + i * 1e-7, LNG, 20, T0 + i * 100L), 1, null));
+      vehicle.tell(
+          new Vehicle.Gps(new Vehicle.Fix(LAT + i * 1e-7, LNG, 20, T0 + i * 100L), 1, null));
     }
-    probe.awaitAssert(Duration.ofSeconds(20), () -> {
-      vehicle.tell(new Vehicle.Get(probe.getRef()));
-      StatusReply<Summary> reply = probe.receiveMessage();
-      assertEquals(T0 + fixes * 100L, reply.getValue().lastFix().atMs(), "the newest fix wins");
-      return null;
-    });
+    probe.awaitAssert(
+        Duration.ofSeconds(20),
+        () -> {
+          vehicle.tell(new Vehicle.Get(probe.getRef()));
+          StatusReply<Summary> reply = probe.receiveMessage();
+          assertEquals(T0 + fixes * 100L, reply.getValue().lastFix().atMs(), "the newest fix wins");
+          return null;
+        });
   }
 }

@@ -16,13 +16,17 @@ class EndpointTest {
 
   @Test
   void matchesTheTemplateAndNamesItsParameters() {
-    assertEquals(Optional.of(Map.of("orderId", "o-1")), cancel.match(List.of("orders", "o-1", "cancel")));
-    assertEquals(Optional.of(Map.of("orderId", "o-1")), cancel.match(List.of("orders", "o-1", "cancel", "")));
+    assertEquals(
+        Optional.of(Map.of("orderId", "o-1")), cancel.match(List.of("orders", "o-1", "cancel")));
+    assertEquals(
+        Optional.of(Map.of("orderId", "o-1")),
+        cancel.match(List.of("orders", "o-1", "cancel", "")));
     assertTrue(cancel.match(List.of("orders", "o-1")).isEmpty());
     assertTrue(cancel.match(List.of("orders", "", "cancel")).isEmpty());
     assertTrue(cancel.match(List.of("orders", "o-1", "cancel", "now")).isEmpty());
     assertTrue(cancel.match(List.of("order", "o-1", "cancel")).isEmpty());
-    assertEquals(Optional.of(Map.of()), new Endpoint(HttpMethods.GET, "/metrics").match(List.of("metrics")));
+    assertEquals(
+        Optional.of(Map.of()), new Endpoint(HttpMethods.GET, "/metrics").match(List.of("metrics")));
     assertEquals("POST /orders/{orderId}/cancel", cancel.toString());
   }
 
@@ -34,7 +38,9 @@ class EndpointTest {
 
   @Test
   void theDescriptionCheckSeesBothKindsOfDifference() {
-    Set<String> described = ApiDescription.operations("""
+    Set<String> described =
+        ApiDescription.operations(
+            """
         openapi: 3.0.3
         paths:
           /orders:
@@ -44,8 +50,12 @@ class EndpointTest {
             get: {summary: read}
         """);
     assertEquals(Set.of("POST /orders", "GET /orders/{orderId}"), described);
-    assertEquals(List.of(), ApiDescription.differences(Set.of("POST /orders", "GET /orders/{orderId}"), described));
-    assertEquals(List.of("served but not in openapi.yaml: DELETE /orders/{orderId}",
+    assertEquals(
+        List.of(),
+        ApiDescription.differences(Set.of("POST /orders", "GET /orders/{orderId}"), described));
+    assertEquals(
+        List.of(
+            "served but not in openapi.yaml: DELETE /orders/{orderId}",
             "in openapi.yaml but not served: GET /orders/{orderId}"),
         ApiDescription.differences(Set.of("POST /orders", "DELETE /orders/{orderId}"), described));
   }

@@ -9,6 +9,7 @@ import io.groupbuy.inventory.ProductInventory.Event;
 import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
 import io.groupbuy.inventory.ProductInventory.State;
 import io.groupbuy.inventory.ProductInventory.Stock;
+import java.util.Random;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -16,7 +17,6 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.util.Random;
 
 class ProductInventoryTest {
   private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
@@ -29,14 +29,17 @@ class ProductInventoryTest {
 
   @BeforeEach
   void fresh() {
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), ProductInventory.create("apple@wh1"));
+    kit =
+        EventSourcedBehaviorTestKit.create(testKit.system(), ProductInventory.create("apple@wh1"));
   }
 
-  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> receive(String receipt, int qty) {
+  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> receive(
+      String receipt, int qty) {
     return kit.runCommand(r -> new ProductInventory.ReceiveStock(receipt, qty, r));
   }
 
-  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> reserve(String order, int qty) {
+  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> reserve(
+      String order, int qty) {
     return kit.runCommand(r -> new ProductInventory.Reserve(order, qty, r));
   }
 
@@ -48,7 +51,8 @@ class ProductInventoryTest {
     return kit.runCommand(r -> new ProductInventory.Commit(order, r));
   }
 
-  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> bounds(int min, int max, int reorder) {
+  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> bounds(
+      int min, int max, int reorder) {
     return kit.runCommand(r -> new ProductInventory.SetBounds(min, max, reorder, r));
   }
 
@@ -195,7 +199,8 @@ class ProductInventoryTest {
         default -> commit(order);
       }
       State s = kit.getState();
-      assertEquals(s.reserved().values().stream().mapToInt(Integer::intValue).sum(), s.reservedTotal());
+      assertEquals(
+          s.reserved().values().stream().mapToInt(Integer::intValue).sum(), s.reservedTotal());
       assertTrue(s.available() >= 0, "available " + s.available() + " after step " + i);
       assertEquals(s.received(), s.available() + s.reservedTotal() + s.committedTotal());
     }

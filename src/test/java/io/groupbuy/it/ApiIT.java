@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.groupbuy.sim.LoadCatalog;
-import io.groupbuy.http.Auth;
-import io.groupbuy.sim.ApiClient;
-import java.net.URI;
+import com.typesafe.config.ConfigFactory;
 import io.groupbuy.http.ApiDescription;
+import io.groupbuy.http.Auth;
+import io.groupbuy.http.JsonSupport;
+import io.groupbuy.sim.ApiClient;
+import io.groupbuy.sim.LoadCatalog;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,12 +26,11 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.algorithms.Algorithm;
-import com.typesafe.config.ConfigFactory;
-import io.groupbuy.http.JsonSupport;
 
-/** Every bad input and access case of the public API gets its 4xx with a JSON error, and the node keeps serving. */
+/**
+ * Every bad input and access case of the public API gets its 4xx with a JSON error, and the node
+ * keeps serving.
+ */
 class ApiIT {
   private static NodeProcess node;
   private static ApiClient api;
@@ -36,7 +39,9 @@ class ApiIT {
 
   @BeforeAll
   static void start() {
-    node = NodeProcess.start("n1", TestCassandra.shared(), ItSupport.uniqueKeyspace("it_api"), null, Map.of());
+    node =
+        NodeProcess.start(
+            "n1", TestCassandra.shared(), ItSupport.uniqueKeyspace("it_api"), null, Map.of());
     api = node.client();
     ItSupport.loadCatalog(api, List.of("apple", "pear"));
     ItSupport.receive(api, "apple", 100);
@@ -48,13 +53,15 @@ class ApiIT {
   }
 
   /** Sends raw bytes with a chosen content type, for bodies the JSON client would never produce. */
-  private static ApiClient.Reply raw(String method, String path, String token, String contentType, byte[] body)
-      throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.url() + path))
-        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+  private static ApiClient.Reply raw(
+      String method, String path, String token, String contentType, byte[] body) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(node.url() + path))
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
     if (token != null) b.header("Authorization", "Bearer " + token);
     if (contentType != null) b.header("Content-Type", contentType);
-    HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode json = null;
     try {
       json = JsonSupport.MAPPER.readTree(r.body());
@@ -73,88 +80,276 @@ class ApiIT {
   }
 
   private static void assertStillServing() {
-    var ok = api.call("POST", "/orders", ALICE, ItSupport.order("alive-" + System.nanoTime(), "apple", 1));
+    var ok =
+        api.call(
+            "POST", "/orders", ALICE, ItSupport.order("alive-" + System.nanoTime(), "apple", 1));
     assertEquals(201, ok.status(), ok.raw());
   }
 
   @Test
   void malformedJsonIs400() throws Exception {
-    assertError(raw("POST", "/orders", ALICE, "application/json", "{\"pickupPointId\": ".getBytes()), 400,
-        "malformed-json", null);
-    assertError(raw("POST", "/orders", ALICE, "application/json",
-        "{\"pickupPointId\":\"pp-it-1\",\"lines\":[{\"sku\":\"apple\",\"quantity\":\"two\"}]}".getBytes()), 400,
-        "malformed-json", "lines[0].quantity");
+    assertError(
+        raw("POST", "/orders", ALICE, "application/json", "{\"pickupPointId\": ".getBytes()),
+        400,
+        "malformed-json",
+        null);
+    assertError(
+        raw(
+            "POST",
+            "/orders",
+            ALICE,
+            "application/json",
+            "{\"pickupPointId\":\"pp-it-1\",\"lines\":[{\"sku\":\"apple\",\"quantity\":\"two\"}]}"
+                .getBytes()),
+        400,
+        "malformed-json",
+        "lines[0].quantity");
     // a number sent as a string is a type error, not coerced
-    assertError(raw("POST", "/orders", ALICE, "application/json", ("{\"idempotencyKey\":\"s1\",\"pickupPointId\":"
-        + "\"pp-it-1\",\"lines\":[{\"sku\":\"apple\",\"quantity\":\"2\"}]}").getBytes()), 400,
-        "malformed-json", "lines[0].quantity");
+    assertError(
+        raw(
+            "POST",
+            "/orders",
+            ALICE,
+            "application/json",
+            ("{\"idempotencyKey\":\"s1\",\"pickupPointId\":"
+                    + "\"pp-it-1\",\"lines\":[{\"sku\":\"apple\",\"quantity\":\"2\"}]}")
+                .getBytes()),
+        400,
+        "malformed-json",
+        "lines[0].quantity");
     // a 100 KB header is refused before routing, in the same JSON error shape
-    assertError(raw("POST", "/orders", "x".repeat(100_000), "application/json", "{}".getBytes()), 431,
-        "headers-too-large", "headers");
-    assertError(raw("POST", "/orders", ALICE, "application/json", ("{\"idempotencyKey\":\"u9\",\"pickupPointId\":"
-        + "\"pp-it-1\",\"urgent\":\"soon\",\"lines\":[{\"sku\":\"apple\",\"quantity\":1}]}").getBytes()), 400,
-        "malformed-json", "urgent");
-    var urgent = api.call("POST", "/orders", ALICE, Map.of("idempotencyKey", "urgent-1", "pickupPointId", "pp-it-1",
-        "urgent", true, "lines", List.of(Map.of("sku", "apple", "quantity", 1))));
+    assertError(
+        raw("POST", "/orders", "x".repeat(100_000), "application/json", "{}".getBytes()),
+        431,
+        "headers-too-large",
+        "headers");
+    assertError(
+        raw(
+            "POST",
+            "/orders",
+            ALICE,
+            "application/json",
+            ("{\"idempotencyKey\":\"u9\",\"pickupPointId\":"
+                    + "\"pp-it-1\",\"urgent\":\"soon\",\"lines\":[{\"sku\":\"apple\",\"quantity\":1}]}")
+                .getBytes()),
+        400,
+        "malformed-json",
+        "urgent");
+    var urgent =
+        api.call(
+            "POST",
+            "/orders",
+            ALICE,
+            Map.of(
+                "idempotencyKey",
+                "urgent-1",
+                "pickupPointId",
+                "pp-it-1",
+                "urgent",
+                true,
+                "lines",
+                List.of(Map.of("sku", "apple", "quantity", 1))));
     assertEquals(201, urgent.status(), urgent.raw());
     assertTrue(urgent.body().path("urgent").asBoolean(), urgent.raw());
-    assertError(raw("POST", "/orders", ALICE, "application/json",
-        "{\"pickupPointId\":\"pp-it-1\",\"lines\":[],\"colour\":\"red\"}".getBytes()), 400, "malformed-json",
+    assertError(
+        raw(
+            "POST",
+            "/orders",
+            ALICE,
+            "application/json",
+            "{\"pickupPointId\":\"pp-it-1\",\"lines\":[],\"colour\":\"red\"}".getBytes()),
+        400,
+        "malformed-json",
         "colour");
-    assertError(raw("POST", "/orders", ALICE, "application/json", new byte[0]), 400, "malformed-json", null);
-    assertError(raw("POST", "/orders", ALICE, "application/json", "null".getBytes()), 400, "malformed-json", null);
-    assertError(raw("POST", "/orders", ALICE, "application/json", "[1,2]".getBytes()), 400, "malformed-json", null);
-    assertError(raw("PUT", "/catalog/skus", ItSupport.OPERATOR, "application/json", "null".getBytes()), 400,
-        "malformed-json", null);
+    assertError(
+        raw("POST", "/orders", ALICE, "application/json", new byte[0]),
+        400,
+        "malformed-json",
+        null);
+    assertError(
+        raw("POST", "/orders", ALICE, "application/json", "null".getBytes()),
+        400,
+        "malformed-json",
+        null);
+    assertError(
+        raw("POST", "/orders", ALICE, "application/json", "[1,2]".getBytes()),
+        400,
+        "malformed-json",
+        null);
+    assertError(
+        raw("PUT", "/catalog/skus", ItSupport.OPERATOR, "application/json", "null".getBytes()),
+        400,
+        "malformed-json",
+        null);
     assertStillServing();
   }
 
   @Test
   void missingFieldsAre400() {
-    assertError(api.call("POST", "/orders", ALICE, Map.of("lines", List.of(Map.of("sku", "apple", "quantity", 1)))),
-        400, "missing-field", "pickupPointId");
-    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1", "lines", List.of())),
-        400, "missing-field", "lines");
-    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1",
-        "lines", List.of(Map.of("sku", "apple")))), 400, "missing-field", "lines[0].quantity");
-    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1",
-        "lines", List.of(Map.of("sku", "apple", "quantity", 1)))), 400, "missing-field", "idempotencyKey");
+    assertError(
+        api.call(
+            "POST",
+            "/orders",
+            ALICE,
+            Map.of("lines", List.of(Map.of("sku", "apple", "quantity", 1)))),
+        400,
+        "missing-field",
+        "pickupPointId");
+    assertError(
+        api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1", "lines", List.of())),
+        400,
+        "missing-field",
+        "lines");
+    assertError(
+        api.call(
+            "POST",
+            "/orders",
+            ALICE,
+            Map.of("pickupPointId", "pp-it-1", "lines", List.of(Map.of("sku", "apple")))),
+        400,
+        "missing-field",
+        "lines[0].quantity");
+    assertError(
+        api.call(
+            "POST",
+            "/orders",
+            ALICE,
+            Map.of(
+                "pickupPointId",
+                "pp-it-1",
+                "lines",
+                List.of(Map.of("sku", "apple", "quantity", 1)))),
+        400,
+        "missing-field",
+        "idempotencyKey");
   }
 
   @Test
   void unknownIdsAre422or404() {
-    assertError(api.call("POST", "/orders", ALICE, Map.of("idempotencyKey", "u1", "pickupPointId", "pp-nowhere",
-        "lines", List.of(Map.of("sku", "apple", "quantity", 1)))), 422, "unknown-pickup-point", "pickupPointId");
-    assertError(api.call("POST", "/orders", ALICE, Map.of("idempotencyKey", "u2", "pickupPointId", "pp-it-1",
-        "lines", List.of(Map.of("sku", "apple", "quantity", 1), Map.of("sku", "durian", "quantity", 1)))),
-        422, "unknown-sku", "lines[1].sku");
+    assertError(
+        api.call(
+            "POST",
+            "/orders",
+            ALICE,
+            Map.of(
+                "idempotencyKey",
+                "u1",
+                "pickupPointId",
+                "pp-nowhere",
+                "lines",
+                List.of(Map.of("sku", "apple", "quantity", 1)))),
+        422,
+        "unknown-pickup-point",
+        "pickupPointId");
+    assertError(
+        api.call(
+            "POST",
+            "/orders",
+            ALICE,
+            Map.of(
+                "idempotencyKey",
+                "u2",
+                "pickupPointId",
+                "pp-it-1",
+                "lines",
+                List.of(
+                    Map.of("sku", "apple", "quantity", 1),
+                    Map.of("sku", "durian", "quantity", 1)))),
+        422,
+        "unknown-sku",
+        "lines[1].sku");
     assertError(api.call("GET", "/orders/o-does-not-exist", ALICE, null), 404, "not-found", null);
-    assertError(api.call("GET", "/orders/o-00000000-0000-3000-8000-000000000000", ALICE, null), 404, "not-found",
+    assertError(
+        api.call("GET", "/orders/o-00000000-0000-3000-8000-000000000000", ALICE, null),
+        404,
+        "not-found",
         null);
-    assertError(api.call("GET", "/inventory/" + ItSupport.WAREHOUSE + "/durian", ItSupport.OPERATOR, null), 404,
-        "unknown-sku", "sku");
-    assertError(api.call("GET", "/inventory/wh-atlantis/apple", ItSupport.OPERATOR, null), 404,
-        "unknown-warehouse", "warehouseId");
+    assertError(
+        api.call("GET", "/inventory/" + ItSupport.WAREHOUSE + "/durian", ItSupport.OPERATOR, null),
+        404,
+        "unknown-sku",
+        "sku");
+    assertError(
+        api.call("GET", "/inventory/wh-atlantis/apple", ItSupport.OPERATOR, null),
+        404,
+        "unknown-warehouse",
+        "warehouseId");
     assertError(api.call("GET", "/no/such/thing", null, null), 404, "no-such-route", null);
   }
 
   @Test
   void quantitiesOutOfRangeAre422() {
     for (int q : new int[] {0, -5, 1001, Integer.MAX_VALUE}) {
-      assertError(api.call("POST", "/orders", ALICE, ItSupport.order("q" + q, "apple", q)), 422, "invalid-quantity",
+      assertError(
+          api.call("POST", "/orders", ALICE, ItSupport.order("q" + q, "apple", q)),
+          422,
+          "invalid-quantity",
           "lines[0].quantity");
     }
-    assertError(api.call("POST", "/inventory/" + ItSupport.WAREHOUSE + "/apple/receipts", ItSupport.OPERATOR,
-        Map.of("receiptId", "r-neg", "quantity", -1)), 422, "invalid-quantity", "quantity");
-    assertError(api.call("PUT", "/inventory/" + ItSupport.WAREHOUSE + "/apple/bounds", ItSupport.OPERATOR,
-        Map.of("minStock", 10, "maxStock", 5, "reorderPoint", 1)), 422, "invalid-bounds", "minStock");
-    assertError(api.call("PUT", "/inventory/" + ItSupport.WAREHOUSE + "/apple/bounds", ItSupport.OPERATOR,
-        Map.of("minStock", 1, "maxStock", 5, "reorderPoint", 9)), 422, "invalid-bounds", "reorderPoint");
-    assertError(api.call("PUT", "/catalog/pickup-points", ItSupport.OPERATOR, Map.of("pickupPoints", List.of(
-        Map.of("id", "pp-x", "name", "x", "city", "x", "lat", 91.0, "lng", 10.0, "warehouseId", "wh-x")))),
-        422, "invalid-coordinate", "pickupPoints[0].lat");
-    assertError(api.call("POST", "/orders", ALICE, Map.of("pickupPointId", "pp-it-1", "lines", List.of(
-        Map.of("sku", "apple", "quantity", 1), Map.of("sku", "apple", "quantity", 2)))), 422, "duplicate-sku",
+    assertError(
+        api.call(
+            "POST",
+            "/inventory/" + ItSupport.WAREHOUSE + "/apple/receipts",
+            ItSupport.OPERATOR,
+            Map.of("receiptId", "r-neg", "quantity", -1)),
+        422,
+        "invalid-quantity",
+        "quantity");
+    assertError(
+        api.call(
+            "PUT",
+            "/inventory/" + ItSupport.WAREHOUSE + "/apple/bounds",
+            ItSupport.OPERATOR,
+            Map.of("minStock", 10, "maxStock", 5, "reorderPoint", 1)),
+        422,
+        "invalid-bounds",
+        "minStock");
+    assertError(
+        api.call(
+            "PUT",
+            "/inventory/" + ItSupport.WAREHOUSE + "/apple/bounds",
+            ItSupport.OPERATOR,
+            Map.of("minStock", 1, "maxStock", 5, "reorderPoint", 9)),
+        422,
+        "invalid-bounds",
+        "reorderPoint");
+    assertError(
+        api.call(
+            "PUT",
+            "/catalog/pickup-points",
+            ItSupport.OPERATOR,
+            Map.of(
+                "pickupPoints",
+                List.of(
+                    Map.of(
+                        "id",
+                        "pp-x",
+                        "name",
+                        "x",
+                        "city",
+                        "x",
+                        "lat",
+                        91.0,
+                        "lng",
+                        10.0,
+                        "warehouseId",
+                        "wh-x")))),
+        422,
+        "invalid-coordinate",
+        "pickupPoints[0].lat");
+    assertError(
+        api.call(
+            "POST",
+            "/orders",
+            ALICE,
+            Map.of(
+                "pickupPointId",
+                "pp-it-1",
+                "lines",
+                List.of(
+                    Map.of("sku", "apple", "quantity", 1), Map.of("sku", "apple", "quantity", 2)))),
+        422,
+        "duplicate-sku",
         "lines[1].sku");
     assertStillServing();
   }
@@ -162,51 +357,117 @@ class ApiIT {
   @Test
   void oversizedBodyIs413AndWrongContentTypeIs415() throws Exception {
     byte[] big = ("{\"pickupPointId\":\"" + "x".repeat(70_000) + "\"}").getBytes();
-    assertError(raw("POST", "/orders", ALICE, "application/json", big), 413, "payload-too-large", null);
-    assertError(raw("POST", "/orders", ALICE, "text/plain", "{}".getBytes()), 415, "unsupported-content-type",
+    assertError(
+        raw("POST", "/orders", ALICE, "application/json", big), 413, "payload-too-large", null);
+    assertError(
+        raw("POST", "/orders", ALICE, "text/plain", "{}".getBytes()),
+        415,
+        "unsupported-content-type",
         "Content-Type");
-    assertError(raw("POST", "/orders", ALICE, "application/x-protobuf", new byte[] {8, 1, 16, 2}), 415,
-        "unsupported-content-type", "Content-Type");
+    assertError(
+        raw("POST", "/orders", ALICE, "application/x-protobuf", new byte[] {8, 1, 16, 2}),
+        415,
+        "unsupported-content-type",
+        "Content-Type");
     assertStillServing();
   }
 
   @Test
   void credentialsAreChecked() throws Exception {
     var body = ItSupport.order("auth-1", "apple", 1);
-    assertError(api.call("POST", "/orders", null, body), 401, "missing-credentials", "Authorization");
-    assertError(api.call("POST", "/orders", "not-a-jwt", body), 401, "invalid-credentials", "Authorization");
+    assertError(
+        api.call("POST", "/orders", null, body), 401, "missing-credentials", "Authorization");
+    assertError(
+        api.call("POST", "/orders", "not-a-jwt", body),
+        401,
+        "invalid-credentials",
+        "Authorization");
     Auth forged = new Auth("another-secret-that-is-at-least-32-chars", "groupbuy");
-    assertError(api.call("POST", "/orders", forged.issue("alice", Auth.Role.CUSTOMER, Duration.ofHours(1)), body),
-        401, "invalid-credentials", "Authorization");
+    assertError(
+        api.call(
+            "POST",
+            "/orders",
+            forged.issue("alice", Auth.Role.CUSTOMER, Duration.ofHours(1)),
+            body),
+        401,
+        "invalid-credentials",
+        "Authorization");
     String expired = ItSupport.AUTH.issue("alice", Auth.Role.CUSTOMER, Duration.ofSeconds(-60));
-    assertError(api.call("POST", "/orders", expired, body), 401, "invalid-credentials", "Authorization");
-    String neverExpires = JWT.create().withIssuer("groupbuy").withSubject("alice")
-        .withClaim("role", "customer").sign(Algorithm.HMAC256(
-            ConfigFactory.load().getString("groupbuy.auth.secret")));
-    assertError(api.call("POST", "/orders", neverExpires, body), 401, "invalid-credentials", "Authorization");
+    assertError(
+        api.call("POST", "/orders", expired, body), 401, "invalid-credentials", "Authorization");
+    String neverExpires =
+        JWT.create()
+            .withIssuer("groupbuy")
+            .withSubject("alice")
+            .withClaim("role", "customer")
+            .sign(Algorithm.HMAC256(ConfigFactory.load().getString("groupbuy.auth.secret")));
+    assertError(
+        api.call("POST", "/orders", neverExpires, body),
+        401,
+        "invalid-credentials",
+        "Authorization");
     // operator-only endpoints
-    assertError(api.call("POST", "/inventory/" + ItSupport.WAREHOUSE + "/apple/receipts", ALICE,
-        Map.of("receiptId", "r1", "quantity", 5)), 403, "forbidden", "Authorization");
-    assertError(api.call("PUT", "/inventory/" + ItSupport.WAREHOUSE + "/apple/bounds", ALICE,
-        Map.of("minStock", 1, "maxStock", 5, "reorderPoint", 1)), 403, "forbidden", "Authorization");
-    assertError(api.call("PUT", "/catalog/skus", ALICE, Map.of("skus", List.of(
-        Map.of("sku", "x", "name", "x", "category", "x", "cost", 1.0)))), 403, "forbidden", "Authorization");
-    assertError(api.call("GET", "/inventory/" + ItSupport.WAREHOUSE + "/apple", null, null), 401,
-        "missing-credentials", "Authorization");
+    assertError(
+        api.call(
+            "POST",
+            "/inventory/" + ItSupport.WAREHOUSE + "/apple/receipts",
+            ALICE,
+            Map.of("receiptId", "r1", "quantity", 5)),
+        403,
+        "forbidden",
+        "Authorization");
+    assertError(
+        api.call(
+            "PUT",
+            "/inventory/" + ItSupport.WAREHOUSE + "/apple/bounds",
+            ALICE,
+            Map.of("minStock", 1, "maxStock", 5, "reorderPoint", 1)),
+        403,
+        "forbidden",
+        "Authorization");
+    assertError(
+        api.call(
+            "PUT",
+            "/catalog/skus",
+            ALICE,
+            Map.of("skus", List.of(Map.of("sku", "x", "name", "x", "category", "x", "cost", 1.0)))),
+        403,
+        "forbidden",
+        "Authorization");
+    assertError(
+        api.call("GET", "/inventory/" + ItSupport.WAREHOUSE + "/apple", null, null),
+        401,
+        "missing-credentials",
+        "Authorization");
     // customers see and cancel only their own orders
     var placed = api.call("POST", "/orders", ALICE, body);
     assertEquals(201, placed.status(), placed.raw());
     String orderId = placed.body().path("orderId").asText();
     assertError(api.call("GET", "/orders/" + orderId, BOB, null), 404, "not-found", null);
     String driverNamedAlice = ItSupport.AUTH.issue("alice", Auth.Role.DRIVER, Duration.ofHours(1));
-    assertError(api.call("GET", "/orders/" + orderId, driverNamedAlice, null), 403, "forbidden", "Authorization");
-    assertError(api.call("POST", "/orders/" + orderId + "/cancel", driverNamedAlice, null), 403, "forbidden",
+    assertError(
+        api.call("GET", "/orders/" + orderId, driverNamedAlice, null),
+        403,
+        "forbidden",
         "Authorization");
-    assertError(api.call("POST", "/orders/" + orderId + "/cancel", BOB, null), 404, "not-found", null);
-    assertEquals("CONFIRMED", api.call("GET", "/orders/" + orderId, ALICE, null).body().path("status").asText());
-    assertEquals("CONFIRMED", api.call("GET", "/orders/" + orderId, ItSupport.OPERATOR, null).body()
-        .path("status").asText());
-    var cancelled = api.call("POST", "/orders/" + orderId + "/cancel", ALICE, Map.of("reason", "wrong item"));
+    assertError(
+        api.call("POST", "/orders/" + orderId + "/cancel", driverNamedAlice, null),
+        403,
+        "forbidden",
+        "Authorization");
+    assertError(
+        api.call("POST", "/orders/" + orderId + "/cancel", BOB, null), 404, "not-found", null);
+    assertEquals(
+        "CONFIRMED",
+        api.call("GET", "/orders/" + orderId, ALICE, null).body().path("status").asText());
+    assertEquals(
+        "CONFIRMED",
+        api.call("GET", "/orders/" + orderId, ItSupport.OPERATOR, null)
+            .body()
+            .path("status")
+            .asText());
+    var cancelled =
+        api.call("POST", "/orders/" + orderId + "/cancel", ALICE, Map.of("reason", "wrong item"));
     assertEquals(200, cancelled.status(), cancelled.raw());
     assertEquals("CANCELLED", cancelled.body().path("status").asText());
     assertStillServing();
@@ -221,7 +482,11 @@ class ApiIT {
     assertEquals(201, first.status(), first.raw());
     assertEquals(first.raw(), retry.raw());
     assertEquals(before + 6, ItSupport.stock(api, "pear").path("available").asInt());
-    assertError(api.call("POST", "/orders", BOB, ItSupport.order("bob-pears", "pear", 5)), 409, "conflict", null);
+    assertError(
+        api.call("POST", "/orders", BOB, ItSupport.order("bob-pears", "pear", 5)),
+        409,
+        "conflict",
+        null);
     String id = first.body().path("orderId").asText();
     assertEquals(200, api.call("POST", "/orders/" + id + "/cancel", BOB, null).status());
     assertEquals(200, api.call("POST", "/orders/" + id + "/cancel", BOB, null).status());
@@ -238,11 +503,16 @@ class ApiIT {
   void replenishmentIsRequestedUnderTheReorderPoint() {
     ItSupport.receive(api, "pear", 20);
     int available = ItSupport.stock(api, "pear").path("available").asInt();
-    var bounds = api.call("PUT", "/inventory/" + ItSupport.WAREHOUSE + "/pear/bounds", ItSupport.OPERATOR,
-        Map.of("minStock", 5, "maxStock", available + 100, "reorderPoint", available - 1));
+    var bounds =
+        api.call(
+            "PUT",
+            "/inventory/" + ItSupport.WAREHOUSE + "/pear/bounds",
+            ItSupport.OPERATOR,
+            Map.of("minStock", 5, "maxStock", available + 100, "reorderPoint", available - 1));
     assertEquals(200, bounds.status(), bounds.raw());
     assertEquals(0, bounds.body().path("replenishmentOpen").asInt());
-    assertEquals(201, api.call("POST", "/orders", ALICE, ItSupport.order("repl-1", "pear", 2)).status());
+    assertEquals(
+        201, api.call("POST", "/orders", ALICE, ItSupport.order("repl-1", "pear", 2)).status());
     assertEquals(102, ItSupport.stock(api, "pear").path("replenishmentOpen").asInt());
   }
 
@@ -271,30 +541,38 @@ class ApiIT {
     assertTrue(metrics.raw().contains("groupbuy_inventory_reservation_seconds"));
     // successful requests do not count as client errors; a 404 counts once
     double before = clientErrors("404");
-    for (int i = 0; i < 3; i++) assertEquals(200, api.call("GET", "/catalog/skus", null, null).status());
+    for (int i = 0; i < 3; i++)
+      assertEquals(200, api.call("GET", "/catalog/skus", null, null).status());
     assertEquals(before, clientErrors("404"));
     assertEquals(404, api.call("GET", "/nowhere", null, null).status());
     assertEquals(before + 1, clientErrors("404"));
   }
 
   /**
-   * The node's own list of what it serves (every route is declared as an endpoint, see ArchitectureTest) against
-   * openapi.yaml, both ways; then each endpoint is called, so a listed one that no route answers fails too.
+   * The node's own list of what it serves (every route is declared as an endpoint, see
+   * ArchitectureTest) against openapi.yaml, both ways; then each endpoint is called, so a listed
+   * one that no route answers fails too.
    */
   @Test
   void servesExactlyWhatTheApiDescriptionDescribes() {
     var routes = api.call("GET", "/ops/routes", ItSupport.OPERATOR, null);
     assertEquals(200, routes.status(), routes.raw());
     Set<String> served = new TreeSet<>();
-    routes.body().path("endpoints").forEach(e -> served.add(e.path("method").asText() + " " + e.path("path").asText()));
+    routes
+        .body()
+        .path("endpoints")
+        .forEach(e -> served.add(e.path("method").asText() + " " + e.path("path").asText()));
     String document = api.call("GET", "/openapi.yaml", null, null).raw();
-    assertEquals(List.of(), ApiDescription.differences(served, ApiDescription.operations(document)));
+    assertEquals(
+        List.of(), ApiDescription.differences(served, ApiDescription.operations(document)));
     assertTrue(served.size() >= 19, served.toString());
     for (String op : served) {
       String method = op.substring(0, op.indexOf(' '));
       String path = op.substring(op.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "probe-1");
       var r = api.call(method, path, null, null);
-      assertTrue(r.status() != 405 && !(r.status() == 404 && "no-such-route".equals(r.body().path("code").asText())),
+      assertTrue(
+          r.status() != 405
+              && !(r.status() == 404 && "no-such-route".equals(r.body().path("code").asText())),
           op + " is listed but not routed: " + r.status() + " " + r.raw());
     }
   }

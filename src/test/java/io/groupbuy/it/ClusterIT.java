@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.groupbuy.order.OrderRoutes;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.sim.ApiClient;
 import java.util.ArrayList;
@@ -19,13 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.groupbuy.order.OrderRoutes;
 
 /**
- * Three node JVMs against one Cassandra. Orders go through all three; one node is killed with SIGKILL mid-load.
- * Clients retry with the same idempotency key on another node, as a real client behind a load balancer would.
- * Afterwards every acknowledged order reads back with the state it was acknowledged with, stock adds up, and
- * nothing is oversold.
+ * Three node JVMs against one Cassandra. Orders go through all three; one node is killed with
+ * SIGKILL mid-load. Clients retry with the same idempotency key on another node, as a real client
+ * behind a load balancer would. Afterwards every acknowledged order reads back with the state it
+ * was acknowledged with, stock adds up, and nothing is oversold.
  */
 class ClusterIT {
   private static final int SKUS = 8;
@@ -68,7 +68,8 @@ class ClusterIT {
     throw new AssertionError("cluster did not reach " + expectedUp + " Up members");
   }
 
-  private record Outcome(String customer, String orderId, String sku, int quantity, String status) {}
+  private record Outcome(
+      String customer, String orderId, String sku, int quantity, String status) {}
 
   @Test
   void acknowledgedOrdersSurviveANodeKilledMidLoad() throws Exception {
@@ -97,16 +98,25 @@ class ClusterIT {
       Map<String, Object> body = ItSupport.order("k-" + i, sku, qty);
       inFlight.acquire();
       sent.incrementAndGet();
-      all.add(placeWithRetry(clients, i % 3, ItSupport.customer(customer), body, 0, retries)
-          .thenAccept(r -> {
-            JsonNode order = r.status() == 201 ? r.body() : r.body().path("order");
-            acknowledged.put(customer, new Outcome(customer, order.path("orderId").asText(), sku, qty,
-                order.path("status").asText()));
-          })
-          .whenComplete((v, e) -> inFlight.release()));
+      all.add(
+          placeWithRetry(clients, i % 3, ItSupport.customer(customer), body, 0, retries)
+              .thenAccept(
+                  r -> {
+                    JsonNode order = r.status() == 201 ? r.body() : r.body().path("order");
+                    acknowledged.put(
+                        customer,
+                        new Outcome(
+                            customer,
+                            order.path("orderId").asText(),
+                            sku,
+                            qty,
+                            order.path("status").asText()));
+                  })
+              .whenComplete((v, e) -> inFlight.release()));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
-    System.out.println("[it] " + acknowledged.size() + " orders acknowledged, " + retries.get() + " retries");
+    System.out.println(
+        "[it] " + acknowledged.size() + " orders acknowledged, " + retries.get() + " retries");
     assertEquals(ORDERS, acknowledged.size(), "every order eventually answered");
     awaitMembers(nodes.get(0), 2);
 
@@ -120,7 +130,8 @@ class ClusterIT {
       if (o.status().equals("CONFIRMED")) confirmedUnits.merge(o.sku(), o.quantity(), Integer::sum);
       else assertEquals("REJECTED", o.status());
     }
-    // stock adds up: nothing lost, nothing oversold, reservations match the confirmed orders exactly
+    // stock adds up: nothing lost, nothing oversold, reservations match the confirmed orders
+    // exactly
     for (String sku : skus) {
       JsonNode stock = ItSupport.stock(clients.get(1), sku);
       int available = stock.path("available").asInt();
@@ -134,24 +145,32 @@ class ClusterIT {
     assertTrue(totalConfirmed <= SKUS * STOCK_PER_SKU);
     assertTrue(totalConfirmed > SKUS * STOCK_PER_SKU / 2, "most stock sold: " + totalConfirmed);
 
-    // a node joining takes over shards from the survivors (least-shard allocation rebalances onto it)
-    NodeProcess joiner = NodeProcess.start("n4", cassandra, keyspace, nodes.get(0).remotePort, Map.of());
+    // a node joining takes over shards from the survivors (least-shard allocation rebalances onto
+    // it)
+    NodeProcess joiner =
+        NodeProcess.start("n4", cassandra, keyspace, nodes.get(0).remotePort, Map.of());
     nodes.add(joiner);
     awaitMembers(nodes.get(0), 3);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     double shards = 0;
     while (System.nanoTime() < deadline && shards == 0) {
-      // reading orders through the new node keeps their shards active while the coordinator rebalances
-      acknowledged.values().stream().limit(100).forEach(o ->
-          joiner.client().call("GET", "/orders/" + o.orderId(), ItSupport.OPERATOR, null));
+      // reading orders through the new node keeps their shards active while the coordinator
+      // rebalances
+      acknowledged.values().stream()
+          .limit(100)
+          .forEach(
+              o -> joiner.client().call("GET", "/orders/" + o.orderId(), ItSupport.OPERATOR, null));
       NodeProcess.sleep(2000);
       shards = shardGauge(joiner.client(), "Order");
     }
     assertTrue(shards > 0, "the joining node hosts Order shards");
 
-    // A node dies with sagas in flight and no client ever retries: the orders are remembered entities, so they
-    // restart on the survivors and finish by themselves. Stock is read before any order is touched (reading an
-    // order would wake it), so a saga left half done would show as reserved stock without a confirmed order.
+    // A node dies with sagas in flight and no client ever retries: the orders are remembered
+    // entities, so they
+    // restart on the survivors and finish by themselves. Stock is read before any order is touched
+    // (reading an
+    // order would wake it), so a saga left half done would show as reserved stock without a
+    // confirmed order.
     for (String sku : skus) ItSupport.receive(nodes.get(0).client(), sku, 20); // room for the burst
     NodeProcess victim = nodes.get(1);
     ApiClient victimApi = victim.client();
@@ -165,7 +184,8 @@ class ClusterIT {
     }
     NodeProcess.sleep(150);
     victim.kill();
-    System.out.println("[it] killed n2 with " + burst.size() + " orders sent to it and nobody retrying");
+    System.out.println(
+        "[it] killed n2 with " + burst.size() + " orders sent to it and nobody retrying");
     awaitMembers(nodes.get(0), 2);
     ApiClient survivor = nodes.get(0).client();
     Map<String, Integer> reservedNow = awaitStableReservations(survivor, skus);
@@ -179,23 +199,35 @@ class ClusterIT {
         continue;
       }
       String status = r.body().path("status").asText();
-      assertTrue(status.equals("CONFIRMED") || status.equals("REJECTED"), e.getKey() + " is " + status);
+      assertTrue(
+          status.equals("CONFIRMED") || status.equals("REJECTED"), e.getKey() + " is " + status);
       if (status.equals("CONFIRMED")) {
         burstConfirmed++;
         expected.merge(e.getValue()[1], 1, Integer::sum);
       }
     }
-    System.out.println("[it] burst: " + burstConfirmed + " confirmed, " + burstMissing + " never persisted");
+    System.out.println(
+        "[it] burst: " + burstConfirmed + " confirmed, " + burstMissing + " never persisted");
     for (String sku : skus) {
-      assertEquals(expected.getOrDefault(sku, 0), reservedNow.get(sku), sku + ": reserved stock = confirmed orders");
+      assertEquals(
+          expected.getOrDefault(sku, 0),
+          reservedNow.get(sku),
+          sku + ": reserved stock = confirmed orders");
       JsonNode stock = ItSupport.stock(survivor, sku);
-      assertEquals(STOCK_PER_SKU + 20, stock.path("available").asInt() + stock.path("reserved").asInt()
-          + stock.path("committed").asInt(), sku + " " + stock);
+      assertEquals(
+          STOCK_PER_SKU + 20,
+          stock.path("available").asInt()
+              + stock.path("reserved").asInt()
+              + stock.path("committed").asInt(),
+          sku + " " + stock);
     }
     assertTrue(burstConfirmed > 0, "the burst had stock to confirm against");
   }
 
-  /** Reads every SKU's reserved stock until it has not changed for 5 s (sagas still settling), at most 90 s. */
+  /**
+   * Reads every SKU's reserved stock until it has not changed for 5 s (sagas still settling), at
+   * most 90 s.
+   */
   private static Map<String, Integer> awaitStableReservations(ApiClient api, List<String> skus) {
     Map<String, Integer> last = Map.of();
     long stableSince = System.nanoTime();
@@ -229,21 +261,31 @@ class ClusterIT {
   }
 
   /**
-   * Sends to one node; on a connection failure, a 5xx or a timeout tries the next node with the same body and key.
+   * Sends to one node; on a connection failure, a 5xx or a timeout tries the next node with the
+   * same body and key.
    */
-  private CompletableFuture<ApiClient.Reply> placeWithRetry(List<ApiClient> clients, int nodeIndex, String token,
-                                                            Map<String, Object> body, int attempt,
-                                                            AtomicInteger retries) {
+  private CompletableFuture<ApiClient.Reply> placeWithRetry(
+      List<ApiClient> clients,
+      int nodeIndex,
+      String token,
+      Map<String, Object> body,
+      int attempt,
+      AtomicInteger retries) {
     ApiClient api = clients.get(nodeIndex % clients.size());
     return api.send("POST", "/orders", token, body)
         .handle((r, e) -> e == null && (r.status() == 201 || r.status() == 409) ? r : null)
-        .thenCompose(r -> {
-          if (r != null) return CompletableFuture.completedFuture(r);
-          if (attempt >= 30) throw new IllegalStateException("order never acknowledged: " + body);
-          retries.incrementAndGet();
-          return CompletableFuture.supplyAsync(() -> null,
-                  CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
-              .thenCompose(x -> placeWithRetry(clients, nodeIndex + 1, token, body, attempt + 1, retries));
-        });
+        .thenCompose(
+            r -> {
+              if (r != null) return CompletableFuture.completedFuture(r);
+              if (attempt >= 30)
+                throw new IllegalStateException("order never acknowledged: " + body);
+              retries.incrementAndGet();
+              return CompletableFuture.supplyAsync(
+                      () -> null, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
+                  .thenCompose(
+                      x ->
+                          placeWithRetry(
+                              clients, nodeIndex + 1, token, body, attempt + 1, retries));
+            });
   }
 }

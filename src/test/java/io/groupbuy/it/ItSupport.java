@@ -19,9 +19,12 @@ import java.util.UUID;
 public final class ItSupport {
   public static final String WAREHOUSE = "wh-it";
   public static final String PICKUP_POINT = "pp-it-1";
-  public static final Auth AUTH = new Auth(ConfigFactory.load().getString("groupbuy.auth.secret"),
-      ConfigFactory.load().getString("groupbuy.auth.issuer"));
-  public static final String OPERATOR = AUTH.issue("it-operator", Auth.Role.OPERATOR, Duration.ofHours(2));
+  public static final Auth AUTH =
+      new Auth(
+          ConfigFactory.load().getString("groupbuy.auth.secret"),
+          ConfigFactory.load().getString("groupbuy.auth.issuer"));
+  public static final String OPERATOR =
+      AUTH.issue("it-operator", Auth.Role.OPERATOR, Duration.ofHours(2));
 
   private ItSupport() {}
 
@@ -36,14 +39,22 @@ public final class ItSupport {
   public static void loadCatalog(ApiClient api, List<String> skus) {
     var skuList = skus.stream().map(s -> new Sku(s, "test item " + s, "test", 1.5)).toList();
     assertEquals(200, api.call("PUT", "/catalog/skus", OPERATOR, new SkuList(skuList)).status());
-    var points = List.of(new PickupPoint(PICKUP_POINT, "test point", "Testcity", 29.5, 106.5, WAREHOUSE),
-        new PickupPoint("pp-it-2", "second point", "Testcity", 29.6, 106.6, WAREHOUSE));
-    assertEquals(200, api.call("PUT", "/catalog/pickup-points", OPERATOR, new PickupPointList(points)).status());
+    var points =
+        List.of(
+            new PickupPoint(PICKUP_POINT, "test point", "Testcity", 29.5, 106.5, WAREHOUSE),
+            new PickupPoint("pp-it-2", "second point", "Testcity", 29.6, 106.6, WAREHOUSE));
+    assertEquals(
+        200,
+        api.call("PUT", "/catalog/pickup-points", OPERATOR, new PickupPointList(points)).status());
   }
 
   public static JsonNode receive(ApiClient api, String sku, int quantity) {
-    var r = api.call("POST", "/inventory/" + WAREHOUSE + "/" + sku + "/receipts", OPERATOR,
-        Map.of("receiptId", "rcpt-" + UUID.randomUUID(), "quantity", quantity));
+    var r =
+        api.call(
+            "POST",
+            "/inventory/" + WAREHOUSE + "/" + sku + "/receipts",
+            OPERATOR,
+            Map.of("receiptId", "rcpt-" + UUID.randomUUID(), "quantity", quantity));
     assertEquals(200, r.status(), r.raw());
     return r.body();
   }
@@ -55,7 +66,12 @@ public final class ItSupport {
   }
 
   public static Map<String, Object> order(String key, String sku, int quantity) {
-    return Map.of("idempotencyKey", key, "pickupPointId", PICKUP_POINT,
-        "lines", List.of(Map.of("sku", sku, "quantity", quantity)));
+    return Map.of(
+        "idempotencyKey",
+        key,
+        "pickupPointId",
+        PICKUP_POINT,
+        "lines",
+        List.of(Map.of("sku", sku, "quantity", quantity)));
   }
 }

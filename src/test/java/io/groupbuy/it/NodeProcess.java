@@ -6,13 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 
 /** A groupbuy node in its own JVM ({@code io.groupbuy.Main}), so tests can kill it abruptly. */
 public final class NodeProcess implements AutoCloseable {
@@ -35,15 +35,28 @@ public final class NodeProcess implements AutoCloseable {
     this.launch = launch;
   }
 
-  /** Everything a node is started with, so that it can be started again the same way (or with other seeds). */
-  public record Launch(String name, String contactPoint, String keyspace, int http, int management, int remote,
-                       List<Integer> seeds, Map<String, String> extra, Map<String, String> env) {
+  /**
+   * Everything a node is started with, so that it can be started again the same way (or with other
+   * seeds).
+   */
+  public record Launch(
+      String name,
+      String contactPoint,
+      String keyspace,
+      int http,
+      int management,
+      int remote,
+      List<Integer> seeds,
+      Map<String, String> extra,
+      Map<String, String> env) {
     public Launch withSeeds(List<Integer> newSeeds) {
-      return new Launch(name, contactPoint, keyspace, http, management, remote, newSeeds, extra, env);
+      return new Launch(
+          name, contactPoint, keyspace, http, management, remote, newSeeds, extra, env);
     }
 
     public Launch withEnv(Map<String, String> newEnv) {
-      return new Launch(name, contactPoint, keyspace, http, management, remote, seeds, extra, newEnv);
+      return new Launch(
+          name, contactPoint, keyspace, http, management, remote, seeds, extra, newEnv);
     }
   }
 
@@ -52,61 +65,102 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * Starts a node joining {@code seedRemotePort} (its own port for the first node) and waits until its API answers
-   * and it is ready (a cluster member that may write to the journal).
+   * Starts a node joining {@code seedRemotePort} (its own port for the first node) and waits until
+   * its API answers and it is ready (a cluster member that may write to the journal).
    */
-  public static NodeProcess start(String name, CassandraLauncher.Node cassandra, String keyspace, Integer seedRemotePort,
-                                  Map<String, String> extra) {
+  public static NodeProcess start(
+      String name,
+      CassandraLauncher.Node cassandra,
+      String keyspace,
+      Integer seedRemotePort,
+      Map<String, String> extra) {
     int remote = CassandraLauncher.freePort();
     int seed = seedRemotePort == null ? remote : seedRemotePort;
-    return start(new Launch(name, cassandra.contactPoint(), keyspace, CassandraLauncher.freePort(),
-        CassandraLauncher.freePort(), remote, List.of(seed), extra, Map.of()), true);
+    return start(
+        new Launch(
+            name,
+            cassandra.contactPoint(),
+            keyspace,
+            CassandraLauncher.freePort(),
+            CassandraLauncher.freePort(),
+            remote,
+            List.of(seed),
+            extra,
+            Map.of()),
+        true);
   }
 
   /** A launch on free ports with the given remoting port and seeds. */
-  public static Launch plan(String name, CassandraLauncher.Node cassandra, String keyspace, int remote,
-                            List<Integer> seeds, Map<String, String> extra) {
-    return new Launch(name, cassandra.contactPoint(), keyspace, CassandraLauncher.freePort(),
-        CassandraLauncher.freePort(), remote, seeds, extra, Map.of());
+  public static Launch plan(
+      String name,
+      CassandraLauncher.Node cassandra,
+      String keyspace,
+      int remote,
+      List<Integer> seeds,
+      Map<String, String> extra) {
+    return new Launch(
+        name,
+        cassandra.contactPoint(),
+        keyspace,
+        CassandraLauncher.freePort(),
+        CassandraLauncher.freePort(),
+        remote,
+        seeds,
+        extra,
+        Map.of());
   }
 
-  /** Starts the node; with {@code awaitReady} waits until it serves and is ready, otherwise only until it serves. */
+  /**
+   * Starts the node; with {@code awaitReady} waits until it serves and is ready, otherwise only
+   * until it serves.
+   */
   public static NodeProcess start(Launch l, boolean awaitReady) {
     return start(l, true, awaitReady);
   }
 
   private static NodeProcess start(Launch l, boolean awaitServing, boolean awaitReady) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms128m", "-Xmx384m", "-XX:ActiveProcessorCount=2",
-        "-Dgroupbuy.exit-with-parent=true",
-        "-Dgroupbuy.http.port=" + l.http(),
-        "-Dpekko.management.http.port=" + l.management(),
-        "-Dpekko.remote.artery.canonical.port=" + l.remote()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms128m",
+                "-Xmx384m",
+                "-XX:ActiveProcessorCount=2",
+                "-Dgroupbuy.exit-with-parent=true",
+                "-Dgroupbuy.http.port=" + l.http(),
+                "-Dpekko.management.http.port=" + l.management(),
+                "-Dpekko.remote.artery.canonical.port=" + l.remote()));
     for (int i = 0; i < l.seeds().size(); i++) {
       cmd.add("-Dpekko.cluster.seed-nodes." + i + "=" + address(l.seeds().get(i)));
     }
-    cmd.addAll(List.of(
-        "-Dpekko.cluster.split-brain-resolver.stable-after=3s",
-        "-Dpekko.cluster.sharding.passivation.default-strategy.idle-entity.timeout=5m",
-        "-Ddatastax-java-driver.basic.contact-points.0=" + l.contactPoint(),
-        "-Dpekko.persistence.cassandra.journal.keyspace=" + l.keyspace(),
-        "-Dpekko.persistence.cassandra.snapshot.keyspace=" + l.keyspace() + "_snapshot",
-        "-Dgroupbuy.cassandra.create-schema=true",
-        "-Dgroupbuy.auth.allow-dev-secret=on",
-        "-Dpekko.loglevel=INFO"));
+    cmd.addAll(
+        List.of(
+            "-Dpekko.cluster.split-brain-resolver.stable-after=3s",
+            "-Dpekko.cluster.sharding.passivation.default-strategy.idle-entity.timeout=5m",
+            "-Ddatastax-java-driver.basic.contact-points.0=" + l.contactPoint(),
+            "-Dpekko.persistence.cassandra.journal.keyspace=" + l.keyspace(),
+            "-Dpekko.persistence.cassandra.snapshot.keyspace=" + l.keyspace() + "_snapshot",
+            "-Dgroupbuy.cassandra.create-schema=true",
+            "-Dgroupbuy.auth.allow-dev-secret=on",
+            "-Dpekko.loglevel=INFO"));
     l.extra().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-    // e.g. -Dgroupbuy.it.node-jvm-args="-XX:StartFlightRecording=filename=node.jfr" to profile a node
+    // e.g. -Dgroupbuy.it.node-jvm-args="-XX:StartFlightRecording=filename=node.jfr" to profile a
+    // node
     String jvmArgs = System.getProperty("groupbuy.it.node-jvm-args", "").trim();
     if (!jvmArgs.isEmpty()) cmd.addAll(List.of(jvmArgs.split("\\s+")));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.groupbuy.Main"));
     try {
       Path dir = Files.createDirectories(Path.of("target", "it-nodes"));
       Path log = dir.resolve(l.keyspace() + "-" + l.name() + ".log");
-      Files.writeString(log, "---- start " + Instant.now() + " seeds " + l.seeds() + "\n",
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      Files.writeString(
+          log,
+          "---- start " + Instant.now() + " seeds " + l.seeds() + "\n",
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      ProcessBuilder builder =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(l.env());
       Process p = builder.start();
       NodeProcess node = new NodeProcess(l, p, log);
@@ -133,7 +187,9 @@ public final class NodeProcess implements AutoCloseable {
     return start(l, false, false);
   }
 
-  /** Starts a process that is expected to refuse to start: returns its exit status and its output. */
+  /**
+   * Starts a process that is expected to refuse to start: returns its exit status and its output.
+   */
   public static Map.Entry<Integer, String> runToExit(Launch l, Duration timeout) {
     NodeProcess node = start(l, false, false);
     try {
@@ -154,7 +210,10 @@ public final class NodeProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** SIGSTOP: the JVM freezes as in a very long GC pause or a suspended VM; the cluster sees it unreachable. */
+  /**
+   * SIGSTOP: the JVM freezes as in a very long GC pause or a suspended VM; the cluster sees it
+   * unreachable.
+   */
   public void freeze() {
     signal("STOP");
   }
@@ -166,8 +225,13 @@ public final class NodeProcess implements AutoCloseable {
 
   private void signal(String name) {
     try {
-      int rc = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
-      if (rc != 0) throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + rc);
+      int rc =
+          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+              .inheritIO()
+              .start()
+              .waitFor();
+      if (rc != 0)
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + rc);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -193,16 +257,22 @@ public final class NodeProcess implements AutoCloseable {
   public void awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) throw new IllegalStateException(name + " exited while starting; see " + log);
+      if (!process.isAlive())
+        throw new IllegalStateException(name + " exited while starting; see " + log);
       if (isReady()) return;
       sleep(300);
     }
     throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
   }
 
-  /** Pekko Management's base URL (its host is 127.0.0.1 unless the launch sets pekko.management.http.hostname). */
+  /**
+   * Pekko Management's base URL (its host is 127.0.0.1 unless the launch sets
+   * pekko.management.http.hostname).
+   */
   public String managementUrl() {
-    return "http://" + launch.extra().getOrDefault("pekko.management.http.hostname", "127.0.0.1") + ":"
+    return "http://"
+        + launch.extra().getOrDefault("pekko.management.http.hostname", "127.0.0.1")
+        + ":"
         + managementPort;
   }
 
@@ -222,7 +292,8 @@ public final class NodeProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     ApiClient api = client();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) throw new IllegalStateException(name + " exited during startup; see " + log);
+      if (!process.isAlive())
+        throw new IllegalStateException(name + " exited during startup; see " + log);
       try {
         if (api.call("GET", "/catalog/skus", null, null).status() == 200) return;
       } catch (RuntimeException notYet) {
@@ -230,7 +301,8 @@ public final class NodeProcess implements AutoCloseable {
       }
       sleep(300);
     }
-    throw new IllegalStateException(name + " did not serve HTTP within " + timeout + "; see " + log);
+    throw new IllegalStateException(
+        name + " did not serve HTTP within " + timeout + "; see " + log);
   }
 
   /** SIGKILL: no leaving, no flushing; the cluster must notice and recover. */

@@ -11,17 +11,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
- * 200 customers race for 50 units of one SKU over real HTTP, against a real node and Cassandra, while a quarter of
- * them retry their placement with the same idempotency key, some during and some after the first attempt.
+ * 200 customers race for 50 units of one SKU over real HTTP, against a real node and Cassandra,
+ * while a quarter of them retry their placement with the same idempotency key, some during and some
+ * after the first attempt.
  */
 class OrderConcurrencyIT {
   private static NodeProcess node;
@@ -29,7 +30,9 @@ class OrderConcurrencyIT {
 
   @BeforeAll
   static void start() {
-    node = NodeProcess.start("n1", TestCassandra.shared(), ItSupport.uniqueKeyspace("it_conc"), null, Map.of());
+    node =
+        NodeProcess.start(
+            "n1", TestCassandra.shared(), ItSupport.uniqueKeyspace("it_conc"), null, Map.of());
     api = node.client();
     ItSupport.loadCatalog(api, List.of("hot-sku"));
   }
@@ -41,16 +44,27 @@ class OrderConcurrencyIT {
 
   private final AtomicInteger unavailable = new AtomicInteger();
 
-  /** A 503 (no answer in time) is not a result: a client retries it with the same key, as the API says. */
-  private CompletableFuture<ApiClient.Reply> untilAnswered(String token, Map<String, Object> body, int attempt) {
-    // a client retries with the same key on 503 and on a dropped connection, as it would behind a load balancer
-    return api.send("POST", "/orders", token, body).handle((r, failure) -> r).thenCompose(r -> {
-      if (r != null && (r.status() != 503 || attempt >= 20)) return CompletableFuture.completedFuture(r);
-      if (r == null && attempt >= 20) throw new IllegalStateException("no answer after " + attempt + " attempts");
-      unavailable.incrementAndGet();
-      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(200,
-          TimeUnit.MILLISECONDS)).thenCompose(x -> untilAnswered(token, body, attempt + 1));
-    });
+  /**
+   * A 503 (no answer in time) is not a result: a client retries it with the same key, as the API
+   * says.
+   */
+  private CompletableFuture<ApiClient.Reply> untilAnswered(
+      String token, Map<String, Object> body, int attempt) {
+    // a client retries with the same key on 503 and on a dropped connection, as it would behind a
+    // load balancer
+    return api.send("POST", "/orders", token, body)
+        .handle((r, failure) -> r)
+        .thenCompose(
+            r -> {
+              if (r != null && (r.status() != 503 || attempt >= 20))
+                return CompletableFuture.completedFuture(r);
+              if (r == null && attempt >= 20)
+                throw new IllegalStateException("no answer after " + attempt + " attempts");
+              unavailable.incrementAndGet();
+              return CompletableFuture.supplyAsync(
+                      () -> null, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))
+                  .thenCompose(x -> untilAnswered(token, body, attempt + 1));
+            });
   }
 
   @Test
@@ -58,12 +72,14 @@ class OrderConcurrencyIT {
     ItSupport.receive(api, "hot-sku", 50);
     AtomicBoolean loadRunning = new AtomicBoolean(true);
     AtomicInteger lowestAvailable = new AtomicInteger(Integer.MAX_VALUE);
-    Thread watcher = new Thread(() -> {
-      while (loadRunning.get()) {
-        int available = ItSupport.stock(api, "hot-sku").path("available").asInt();
-        lowestAvailable.accumulateAndGet(available, Math::min);
-      }
-    });
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (loadRunning.get()) {
+                int available = ItSupport.stock(api, "hot-sku").path("available").asInt();
+                lowestAvailable.accumulateAndGet(available, Math::min);
+              }
+            });
     watcher.start();
 
     Map<String, List<ApiClient.Reply>> repliesByCustomer = new ConcurrentHashMap<>();
@@ -77,12 +93,18 @@ class OrderConcurrencyIT {
       // first attempt and a concurrent duplicate, then one more retry after the first answer
       for (int a = 0; a < attempts; a++) {
         boolean concurrent = a == 1;
-        CompletableFuture<ApiClient.Reply> send = concurrent
-            ? untilAnswered(token, body, 0)
-            : chain.thenCompose(x -> untilAnswered(token, body, 0));
-        send = send.whenComplete((r, e) -> {
-          if (r != null) repliesByCustomer.computeIfAbsent(customer, k -> new CopyOnWriteArrayList<>()).add(r);
-        });
+        CompletableFuture<ApiClient.Reply> send =
+            concurrent
+                ? untilAnswered(token, body, 0)
+                : chain.thenCompose(x -> untilAnswered(token, body, 0));
+        send =
+            send.whenComplete(
+                (r, e) -> {
+                  if (r != null)
+                    repliesByCustomer
+                        .computeIfAbsent(customer, k -> new CopyOnWriteArrayList<>())
+                        .add(r);
+                });
         chain = concurrent ? CompletableFuture.allOf(chain, send) : send;
       }
       all.add(chain);
@@ -107,7 +129,8 @@ class OrderConcurrencyIT {
         assertEquals(order.path("status").asText(), o.path("status").asText());
       }
       orderIds.put(entry.getKey(), order.path("orderId").asText());
-      if (first.status() == 201) confirmed++; else rejected++;
+      if (first.status() == 201) confirmed++;
+      else rejected++;
     }
     assertEquals(200, repliesByCustomer.size());
     assertEquals(50 * 3 + 150, repliesByCustomer.values().stream().mapToInt(List::size).sum());

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Orders placed continuously while a test breaks the cluster, as clients behind a load balancer would: a failed
- * attempt (no connection, 5xx, timeout) is retried with the same idempotency key on the next node. Every acknowledged
- * outcome is kept, and afterwards must read back unchanged, with the journal audit clean.
+ * Orders placed continuously while a test breaks the cluster, as clients behind a load balancer
+ * would: a failed attempt (no connection, 5xx, timeout) is retried with the same idempotency key on
+ * the next node. Every acknowledged outcome is kept, and afterwards must read back unchanged, with
+ * the journal audit clean.
  */
 final class OrderLoad implements AutoCloseable {
   record Outcome(String customer, String orderId, String sku, int quantity, String status) {}
@@ -38,18 +39,24 @@ final class OrderLoad implements AutoCloseable {
   private final Thread driver;
   private final String prefix;
 
-  /** Starts placing about {@code perSecond} orders a second over the nodes {@code nodes} returns at each attempt. */
+  /**
+   * Starts placing about {@code perSecond} orders a second over the nodes {@code nodes} returns at
+   * each attempt.
+   */
   OrderLoad(String prefix, Supplier<List<ApiClient>> nodes, List<String> skus, int perSecond) {
     this.prefix = prefix;
     this.nodes = nodes;
     this.skus = skus;
-    this.driver = new Thread(() -> {
-      int i = 0;
-      while (running.get()) {
-        place(i++);
-        NodeProcess.sleep(1000L / perSecond);
-      }
-    }, "order-load-" + prefix);
+    this.driver =
+        new Thread(
+            () -> {
+              int i = 0;
+              while (running.get()) {
+                place(i++);
+                NodeProcess.sleep(1000L / perSecond);
+              }
+            },
+            "order-load-" + prefix);
     driver.start();
   }
 
@@ -65,43 +72,56 @@ final class OrderLoad implements AutoCloseable {
     int qty = 1 + (i % 2);
     Map<String, Object> body = ItSupport.order(prefix + "-k" + i, sku, qty);
     sent.incrementAndGet();
-    CompletableFuture<?> f = attempt(i, ItSupport.customer(customer), body, 0)
-        .thenAccept(r -> {
-          if (r == null) {
-            failedForGood.incrementAndGet();
-            return;
-          }
-          JsonNode order = r.status() == 201 ? r.body() : r.body().path("order");
-          acknowledged.put(customer, new Outcome(customer, order.path("orderId").asText(), sku, qty,
-              order.path("status").asText()));
-        })
-        .whenComplete((v, e) -> inFlight.release());
+    CompletableFuture<?> f =
+        attempt(i, ItSupport.customer(customer), body, 0)
+            .thenAccept(
+                r -> {
+                  if (r == null) {
+                    failedForGood.incrementAndGet();
+                    return;
+                  }
+                  JsonNode order = r.status() == 201 ? r.body() : r.body().path("order");
+                  acknowledged.put(
+                      customer,
+                      new Outcome(
+                          customer,
+                          order.path("orderId").asText(),
+                          sku,
+                          qty,
+                          order.path("status").asText()));
+                })
+            .whenComplete((v, e) -> inFlight.release());
     synchronized (all) {
       all.add(f);
     }
   }
 
-  private CompletableFuture<ApiClient.Reply> attempt(int node, String token, Map<String, Object> body, int attempt) {
+  private CompletableFuture<ApiClient.Reply> attempt(
+      int node, String token, Map<String, Object> body, int attempt) {
     List<ApiClient> clients = nodes.get();
     ApiClient api = clients.get(Math.floorMod(node, clients.size()));
     return api.send("POST", "/orders", token, body)
-        .handle((r, e) -> {
-          if (e == null && r.status() == 503) {
-            unavailable.incrementAndGet();
-            if (r.body() != null && r.body().path("code").isTextual() && r.retryAfter() != null) {
-              unavailableWithRetryHint.incrementAndGet();
-            }
-          }
-          return e == null && (r.status() == 201 || r.status() == 409) ? r : null;
-        })
-        .thenCompose(r -> {
-          if (r != null) return CompletableFuture.completedFuture(r);
-          if (attempt >= 120) return CompletableFuture.completedFuture(null);
-          retries.incrementAndGet();
-          return CompletableFuture.supplyAsync(() -> null,
-                  CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
-              .thenCompose(x -> attempt(node + 1, token, body, attempt + 1));
-        });
+        .handle(
+            (r, e) -> {
+              if (e == null && r.status() == 503) {
+                unavailable.incrementAndGet();
+                if (r.body() != null
+                    && r.body().path("code").isTextual()
+                    && r.retryAfter() != null) {
+                  unavailableWithRetryHint.incrementAndGet();
+                }
+              }
+              return e == null && (r.status() == 201 || r.status() == 409) ? r : null;
+            })
+        .thenCompose(
+            r -> {
+              if (r != null) return CompletableFuture.completedFuture(r);
+              if (attempt >= 120) return CompletableFuture.completedFuture(null);
+              retries.incrementAndGet();
+              return CompletableFuture.supplyAsync(
+                      () -> null, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
+                  .thenCompose(x -> attempt(node + 1, token, body, attempt + 1));
+            });
   }
 
   /** Stops placing new orders and waits for every placed one to be answered. */
@@ -137,11 +157,22 @@ final class OrderLoad implements AutoCloseable {
   }
 
   String summary() {
-    return sent.get() + " sent, " + acknowledged.size() + " acknowledged, " + retries.get() + " retries, "
-        + unavailable.get() + " answered 503, " + failedForGood.get() + " never acknowledged";
+    return sent.get()
+        + " sent, "
+        + acknowledged.size()
+        + " acknowledged, "
+        + retries.get()
+        + " retries, "
+        + unavailable.get()
+        + " answered 503, "
+        + failedForGood.get()
+        + " never acknowledged";
   }
 
-  /** Every placed order was acknowledged, and every acknowledged order reads back with its acknowledged status. */
+  /**
+   * Every placed order was acknowledged, and every acknowledged order reads back with its
+   * acknowledged status.
+   */
   void verify(ApiClient api) {
     assertEquals(0, failedForGood.get(), "orders never acknowledged: " + summary());
     assertEquals(sent.get(), acknowledged.size(), summary());
@@ -157,7 +188,8 @@ final class OrderLoad implements AutoCloseable {
   static JsonNode auditClean(ApiClient api) {
     var r = api.call("GET", "/ops/audit", ItSupport.OPERATOR, null);
     assertEquals(200, r.status(), r.raw());
-    System.out.println("[it] audit: " + r.body().path("stock") + " findings " + r.body().path("findings"));
+    System.out.println(
+        "[it] audit: " + r.body().path("stock") + " findings " + r.body().path("findings"));
     assertTrue(r.body().path("findings").isEmpty(), "audit findings: " + r.body().path("findings"));
     return r.body();
   }

@@ -2,23 +2,23 @@ package io.groupbuy.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.sim.ApiClient;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.config.OptionsMap;
-import java.net.InetSocketAddress;
 
 /**
- * Stop everything (node and Cassandra), start again on the same Cassandra data: orders and stock recover exactly,
- * including entities that recover from a snapshot plus later events.
+ * Stop everything (node and Cassandra), start again on the same Cassandra data: orders and stock
+ * recover exactly, including entities that recover from a snapshot plus later events.
  */
 class RestartIT {
 
@@ -54,18 +54,29 @@ class RestartIT {
       }
       for (String id : ids) {
         String orderId = id.split("\\|")[1];
-        ordersBefore.put(orderId, api.call("GET", "/orders/" + orderId, ItSupport.OPERATOR, null).raw());
+        ordersBefore.put(
+            orderId, api.call("GET", "/orders/" + orderId, ItSupport.OPERATOR, null).raw());
       }
       for (String sku : skus) stockBefore.put(sku, ItSupport.stock(api, sku).toString());
     }
-    try (var session = CqlSession.builder()
-        // driver defaults only: application.conf's contact points must not be merged in
-        .withConfigLoader(DriverConfigLoader.fromMap(
-            OptionsMap.driverDefaults()))
-        .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
-        .withLocalDatacenter("datacenter1").build()) {
-      long snapshots = session.execute("SELECT count(*) FROM " + keyspace + "_snapshot.snapshots "
-          + "WHERE persistence_id = 'ProductInventory|busy-sku@" + ItSupport.WAREHOUSE + "'").one().getLong(0);
+    try (var session =
+        CqlSession.builder()
+            // driver defaults only: application.conf's contact points must not be merged in
+            .withConfigLoader(DriverConfigLoader.fromMap(OptionsMap.driverDefaults()))
+            .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
+            .withLocalDatacenter("datacenter1")
+            .build()) {
+      long snapshots =
+          session
+              .execute(
+                  "SELECT count(*) FROM "
+                      + keyspace
+                      + "_snapshot.snapshots "
+                      + "WHERE persistence_id = 'ProductInventory|busy-sku@"
+                      + ItSupport.WAREHOUSE
+                      + "'")
+              .one()
+              .getLong(0);
       assertEquals(true, snapshots > 0, "busy-sku has a snapshot to recover from");
     }
     cassandra.close();
@@ -74,12 +85,19 @@ class RestartIT {
     try (NodeProcess node = NodeProcess.start("after", again, keyspace, null, Map.of())) {
       ApiClient api = node.client();
       for (var e : ordersBefore.entrySet()) {
-        assertEquals(e.getValue(), api.call("GET", "/orders/" + e.getKey(), ItSupport.OPERATOR, null).raw());
+        assertEquals(
+            e.getValue(), api.call("GET", "/orders/" + e.getKey(), ItSupport.OPERATOR, null).raw());
       }
-      for (String sku : skus) assertEquals(stockBefore.get(sku), ItSupport.stock(api, sku).toString());
+      for (String sku : skus)
+        assertEquals(stockBefore.get(sku), ItSupport.stock(api, sku).toString());
       // and the recovered node keeps working on the recovered state
       JsonNode quiet = ItSupport.stock(api, "quiet-sku");
-      var more = api.call("POST", "/orders", ItSupport.customer("late"), ItSupport.order("late-1", "quiet-sku", 1));
+      var more =
+          api.call(
+              "POST",
+              "/orders",
+              ItSupport.customer("late"),
+              ItSupport.order("late-1", "quiet-sku", 1));
       assertEquals(quiet.path("available").asInt() > 0 ? 201 : 409, more.status(), more.raw());
     } finally {
       again.close();

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** The real Cassandra node the integration tests run against: one per test JVM, started on first use. */
+/**
+ * The real Cassandra node the integration tests run against: one per test JVM, started on first
+ * use.
+ */
 public final class TestCassandra {
   private static CassandraLauncher.Node shared;
 
@@ -30,16 +33,21 @@ public final class TestCassandra {
   public static CassandraLauncher.Node startIn(Path dir) {
     var options = CassandraLauncher.Options.forDataDir(dir, CassandraLauncher.defaultLibDir());
     CassandraLauncher.Node node = CassandraLauncher.start(options);
-    System.out.printf("[it] Cassandra %s up on %s after %d ms%n", dir.getFileName(), node.contactPoint(),
-        node.startMillis());
+    System.out.printf(
+        "[it] Cassandra %s up on %s after %d ms%n",
+        dir.getFileName(), node.contactPoint(), node.startMillis());
     return node;
   }
 
-  /** Stops a node (SIGTERM: Cassandra drains and exits) and starts it again on the same data and ports. */
+  /**
+   * Stops a node (SIGTERM: Cassandra drains and exits) and starts it again on the same data and
+   * ports.
+   */
   public static CassandraLauncher.Node restart(CassandraLauncher.Node node) {
     node.close();
     CassandraLauncher.Node again = CassandraLauncher.start(node.options());
-    System.out.printf("[it] Cassandra restarted on %s after %d ms%n", again.contactPoint(), again.startMillis());
+    System.out.printf(
+        "[it] Cassandra restarted on %s after %d ms%n", again.contactPoint(), again.startMillis());
     return again;
   }
 

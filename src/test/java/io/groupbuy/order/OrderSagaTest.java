@@ -11,24 +11,25 @@ import io.groupbuy.order.Order.Line;
 import io.groupbuy.order.Order.State;
 import io.groupbuy.order.Order.Status;
 import io.groupbuy.order.Order.Summary;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.time.Duration;
-import org.apache.pekko.Done;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Every command and rejection path of the Order saga, step by step with the behaviour testkit: the inventory never
- * answers on its own here, so the test feeds each reservation and release outcome and checks the events.
+ * Every command and rejection path of the Order saga, step by step with the behaviour testkit: the
+ * inventory never answers on its own here, so the test feeds each reservation and release outcome
+ * and checks the events.
  */
 class OrderSagaTest {
   private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
@@ -38,12 +39,16 @@ class OrderSagaTest {
     testKit.shutdownTestKit();
   }
 
-  /** Records what the saga asks of inventory; the futures never complete, outcomes are sent by the test. */
+  /**
+   * Records what the saga asks of inventory; the futures never complete, outcomes are sent by the
+   * test.
+   */
   static final class RecordingInventory implements Order.InventoryGateway {
     final List<String> calls = new ArrayList<>();
 
     @Override
-    public synchronized CompletionStage<?> reserve(String sku, String warehouseId, String orderId, int quantity) {
+    public synchronized CompletionStage<?> reserve(
+        String sku, String warehouseId, String orderId, int quantity) {
       calls.add("reserve " + sku + " " + quantity);
       return new CompletableFuture<>();
     }
@@ -65,7 +70,9 @@ class OrderSagaTest {
     }
   }
 
-  /** Records hand-overs to dispatch; they succeed at once when {@code accepting}, else never answer. */
+  /**
+   * Records hand-overs to dispatch; they succeed at once when {@code accepting}, else never answer.
+   */
   static final class RecordingDispatch implements Order.DispatchGateway {
     final List<String> calls = new ArrayList<>();
     volatile boolean accepting;
@@ -77,7 +84,8 @@ class OrderSagaTest {
     }
 
     @Override
-    public synchronized CompletionStage<?> remove(String orderId, String warehouseId, String reason) {
+    public synchronized CompletionStage<?> remove(
+        String orderId, String warehouseId, String reason) {
       calls.add("remove " + orderId + " " + warehouseId);
       return accepting ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
     }
@@ -90,14 +98,23 @@ class OrderSagaTest {
   private RecordingDispatch dispatch;
   private RecordingInventory inventory;
   private EventSourcedBehaviorTestKit<Command, Event, State> kit;
-  private static final Details DETAILS = new Details("c1", "pp-1", "wh-1",
-      List.of(new Line("apple", 2), new Line("pear", 1)), 10L, 20L, "key-1");
+  private static final Details DETAILS =
+      new Details(
+          "c1",
+          "pp-1",
+          "wh-1",
+          List.of(new Line("apple", 2), new Line("pear", 1)),
+          10L,
+          20L,
+          "key-1");
 
   @BeforeEach
   void fresh() {
     inventory = new RecordingInventory();
     dispatch = new RecordingDispatch();
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), Order.create("o-1", inventory, dispatch));
+    kit =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(), Order.create("o-1", inventory, dispatch));
   }
 
   private TestProbe<StatusReply<Summary>> place(Details details) {
@@ -107,15 +124,20 @@ class OrderSagaTest {
   }
 
   private void awaitCalls(String... expected) {
-    testKit.createTestProbe().awaitAssert(() -> {
-      assertEquals(List.of(expected), inventory.calls());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(List.of(expected), inventory.calls());
+              return null;
+            });
   }
 
   @Test
   void placingPersistsThenReservesEveryLine() {
-    var result = kit.runCommand(new Order.Place(DETAILS, testKit.<StatusReply<Summary>>createTestProbe().getRef()));
+    var result =
+        kit.runCommand(
+            new Order.Place(DETAILS, testKit.<StatusReply<Summary>>createTestProbe().getRef()));
     assertEquals(List.of(new Order.OrderPlaced(DETAILS)), result.events());
     assertEquals(Status.PLACING, result.state().status());
     awaitCalls("reserve apple 2", "reserve pear 1");
@@ -133,33 +155,44 @@ class OrderSagaTest {
     assertEquals(Status.CONFIRMED, first.receiveMessage().getValue().status());
     assertEquals(Status.CONFIRMED, retry.receiveMessage().getValue().status());
     // a duplicate reservation answer changes nothing
-    assertTrue(kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1)).hasNoEvents());
+    assertTrue(
+        kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1)).hasNoEvents());
   }
 
   @Test
   void rejectsOnASoldOutLineAndReleasesEveryLine() {
     var waiter = place(DETAILS);
     kit.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
-    var rejected = kit.runCommand(new Order.ReservationResult("pear", false, true, "sold out: 0 available", 1));
-    assertEquals(List.of(new Order.OrderRejected("pear: sold out: 0 available", "pear")), rejected.events());
+    var rejected =
+        kit.runCommand(
+            new Order.ReservationResult("pear", false, true, "sold out: 0 available", 1));
+    assertEquals(
+        List.of(new Order.OrderRejected("pear: sold out: 0 available", "pear")), rejected.events());
     Summary s = waiter.receiveMessage().getValue();
     assertEquals(Status.REJECTED, s.status());
     awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear");
-    assertEquals(List.of(new Order.LineReleased("apple")),
+    assertEquals(
+        List.of(new Order.LineReleased("apple")),
         kit.runCommand(new Order.ReleaseResult("apple", true, "")).events());
     // a late reservation success after rejection changes no state but releases that line once more
-    assertTrue(kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1)).hasNoEvents());
+    assertTrue(
+        kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1)).hasNoEvents());
     assertEquals(Status.REJECTED, kit.getState().status());
-    awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear", "release pear");
+    awaitCalls(
+        "reserve apple 2", "reserve pear 1", "release apple", "release pear", "release pear");
   }
 
   @Test
   void retriesATimedOutReservationThenGivesUp() {
     place(DETAILS);
-    assertTrue(kit.runCommand(new Order.ReservationResult("apple", false, false, "timeout", 1)).hasNoEvents());
+    assertTrue(
+        kit.runCommand(new Order.ReservationResult("apple", false, false, "timeout", 1))
+            .hasNoEvents());
     awaitCalls("reserve apple 2", "reserve pear 1", "reserve apple 2"); // retried after a back-off
-    var last = kit.runCommand(new Order.ReservationResult("apple", false, false, "timeout",
-        Order.MAX_RESERVE_ATTEMPTS));
+    var last =
+        kit.runCommand(
+            new Order.ReservationResult(
+                "apple", false, false, "timeout", Order.MAX_RESERVE_ATTEMPTS));
     assertEquals(Status.REJECTED, last.state().status());
     assertTrue(last.state().reason().contains("did not answer"), last.state().reason());
   }
@@ -167,7 +200,8 @@ class OrderSagaTest {
   @Test
   void aDifferentRequestWithTheSameKeyIsAConflict() {
     place(DETAILS);
-    var other = place(new Details("c1", "pp-1", "wh-1", List.of(new Line("apple", 9)), 11L, 20L, "key-1"));
+    var other =
+        place(new Details("c1", "pp-1", "wh-1", List.of(new Line("apple", 9)), 11L, 20L, "key-1"));
     assertTrue(other.receiveMessage().getError().getMessage().startsWith(Order.CONFLICT));
     // the same request at another time is a retry, not a conflict
     var same = place(new Details("c1", "pp-1", "wh-1", DETAILS.lines(), 99L, 20L, "key-1"));
@@ -181,19 +215,22 @@ class OrderSagaTest {
     assertTrue(probe.receiveMessage().getError().getMessage().startsWith(Order.NOT_FOUND));
     place(DETAILS);
     kit.runCommand(new Order.Cancel("c1", "", probe.getRef()));
-    assertTrue(probe.receiveMessage().getError().getMessage().startsWith(Order.CONFLICT)); // still placing
+    assertTrue(
+        probe.receiveMessage().getError().getMessage().startsWith(Order.CONFLICT)); // still placing
     kit.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
     kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1));
     kit.runCommand(new Order.Cancel("intruder", "", probe.getRef()));
     assertTrue(probe.receiveMessage().getError().getMessage().startsWith(Order.NOT_FOUND));
 
     var cancelling = kit.runCommand(new Order.Cancel("c1", "", probe.getRef()));
-    assertEquals(List.of(new Order.CancellationRequested("cancelled by customer")), cancelling.events());
+    assertEquals(
+        List.of(new Order.CancellationRequested("cancelled by customer")), cancelling.events());
     awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear");
     kit.runCommand(new Order.ReleaseResult("apple", true, ""));
     probe.expectNoMessage();
     var done = kit.runCommand(new Order.ReleaseResult("pear", true, ""));
-    assertEquals(List.of(new Order.LineReleased("pear"), new Order.OrderCancelled("cancelled by customer")),
+    assertEquals(
+        List.of(new Order.LineReleased("pear"), new Order.OrderCancelled("cancelled by customer")),
         done.events());
     assertEquals(Status.CANCELLED, probe.receiveMessage().getValue().status());
     kit.runCommand(new Order.Cancel("", "", probe.getRef())); // operator, idempotent
@@ -208,18 +245,22 @@ class OrderSagaTest {
   }
 
   private StatusReply<Done> deliver(Status status, String vehicle) {
-    return kit.<StatusReply<Done>>runCommand(r -> new Order.UpdateDelivery(status, vehicle, "pp-1",
-        r)).reply();
+    return kit.<StatusReply<Done>>runCommand(
+            r -> new Order.UpdateDelivery(status, vehicle, "pp-1", r))
+        .reply();
   }
 
   @Test
   void aConfirmedOrderGoesToDispatchThenCommitsItsStockWhenItLeavesTheWarehouse() {
     confirm();
-    testKit.createTestProbe().awaitAssert(() -> {
-      assertEquals(List.of("add o-1 pp-1 3"), dispatch.calls());
-      assertTrue(kit.getState().handedToDispatch());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(List.of("add o-1 pp-1 3"), dispatch.calls());
+              assertTrue(kit.getState().handedToDispatch());
+              return null;
+            });
     assertTrue(deliver(Status.WAVED, "v1").isSuccess());
     assertEquals(Status.WAVED, kit.getState().status());
     assertTrue(deliver(Status.WAVED, "v1").isSuccess());
@@ -229,10 +270,13 @@ class OrderSagaTest {
     assertEquals("v2", kit.getState().vehicleId());
     assertTrue(deliver(Status.OUT_FOR_DELIVERY, "v2").isSuccess());
     awaitCalls("reserve apple 2", "reserve pear 1", "commit apple", "commit pear");
-    testKit.createTestProbe().awaitAssert(() -> {
-      assertTrue(kit.getState().allCommitted());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertTrue(kit.getState().allCommitted());
+              return null;
+            });
     // a late, older status from the same vehicle does not move the order back
     assertTrue(deliver(Status.WAVED, "v2").isSuccess());
     assertEquals(Status.OUT_FOR_DELIVERY, kit.getState().status());
@@ -255,11 +299,16 @@ class OrderSagaTest {
     deliver(Status.WAVED, "v1");
     TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
     kit.runCommand(new Order.Cancel("c1", "", probe.getRef()));
-    testKit.createTestProbe().awaitAssert(() -> {
-      assertEquals(List.of("add o-1 pp-1 3", "remove o-1 wh-1"), dispatch.calls());
-      return null;
-    });
-    assertTrue(deliver(Status.OUT_FOR_DELIVERY, "v1").isSuccess(), "acknowledged, so dispatch stops retrying");
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            () -> {
+              assertEquals(List.of("add o-1 pp-1 3", "remove o-1 wh-1"), dispatch.calls());
+              return null;
+            });
+    assertTrue(
+        deliver(Status.OUT_FOR_DELIVERY, "v1").isSuccess(),
+        "acknowledged, so dispatch stops retrying");
     assertEquals(Status.CANCELLING, kit.getState().status());
   }
 
@@ -269,24 +318,26 @@ class OrderSagaTest {
     kit.runCommand(new Order.ReservationResult("apple", false, true, "sold out", 1));
     awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear");
     assertTrue(kit.runCommand(new Order.ReleaseResult("apple", false, "timeout")).hasNoEvents());
-    awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear", "release apple");
+    awaitCalls(
+        "reserve apple 2", "reserve pear 1", "release apple", "release pear", "release apple");
   }
 
   @Test
   void aSettledOrderAsksItsShardToPassivateIt() {
-    TestProbe<ClusterSharding.ShardCommand> shard =
-        testKit.createTestProbe();
-    var sharded = EventSourcedBehaviorTestKit.<Command, Event, State>create(testKit.system(),
-        Order.create("o-2", inventory, dispatch, shard.getRef(), Duration.ofMillis(200)));
-    sharded.runCommand(new Order.Place(DETAILS, testKit.<StatusReply<Summary>>createTestProbe().getRef()));
+    TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+    var sharded =
+        EventSourcedBehaviorTestKit.<Command, Event, State>create(
+            testKit.system(),
+            Order.create("o-2", inventory, dispatch, shard.getRef(), Duration.ofMillis(200)));
+    sharded.runCommand(
+        new Order.Place(DETAILS, testKit.<StatusReply<Summary>>createTestProbe().getRef()));
     shard.expectNoMessage(Duration.ofMillis(400)); // placing: stays in memory
     sharded.runCommand(new Order.ReservationResult("apple", true, false, "", 1));
     sharded.runCommand(new Order.ReservationResult("pear", true, false, "", 1));
     shard.expectNoMessage(Duration.ofMillis(400)); // confirmed but not yet taken by dispatch: stays
     dispatch.accepting = true;
     sharded.runCommand(new Order.RetryDispatch(true));
-    var passivate = shard.expectMessageClass(
-        ClusterSharding.Passivate.class);
+    var passivate = shard.expectMessageClass(ClusterSharding.Passivate.class);
     assertTrue(passivate != null);
   }
 
@@ -310,7 +361,8 @@ class OrderSagaTest {
     kit.runCommand(new Order.ReleaseResult("pear", true, ""));
     kit.restart();
     assertEquals(Status.CANCELLING, kit.getState().status());
-    awaitCalls("reserve apple 2", "reserve pear 1", "release apple", "release pear", "release apple");
+    awaitCalls(
+        "reserve apple 2", "reserve pear 1", "release apple", "release pear", "release apple");
     var done = kit.runCommand(new Order.ReleaseResult("apple", true, ""));
     assertEquals(Status.CANCELLED, done.state().status());
   }

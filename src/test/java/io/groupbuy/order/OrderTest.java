@@ -26,8 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The order saga against real {@link ProductInventory} actors (in-memory journal): the gateway below is the local
- * equivalent of the cluster's sharded one.
+ * The order saga against real {@link ProductInventory} actors (in-memory journal): the gateway
+ * below is the local equivalent of the cluster's sharded one.
  */
 class OrderTest {
   private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
@@ -39,62 +39,84 @@ class OrderTest {
   }
 
   /** Dispatch is not under test here: it takes every order at once. */
-  static final Order.DispatchGateway DISPATCH = new Order.DispatchGateway() {
-    @Override
-    public CompletionStage<?> add(String orderId, Order.Details details, int units) {
-      return CompletableFuture.completedFuture(null);
-    }
+  static final Order.DispatchGateway DISPATCH =
+      new Order.DispatchGateway() {
+        @Override
+        public CompletionStage<?> add(String orderId, Order.Details details, int units) {
+          return CompletableFuture.completedFuture(null);
+        }
 
-    @Override
-    public CompletionStage<?> remove(String orderId, String warehouseId, String reason) {
-      return CompletableFuture.completedFuture(null);
-    }
-  };
+        @Override
+        public CompletionStage<?> remove(String orderId, String warehouseId, String reason) {
+          return CompletableFuture.completedFuture(null);
+        }
+      };
 
-  /** Inventory actors spawned on demand; "hanging" makes reservations never answer, as a partitioned node would. */
+  /**
+   * Inventory actors spawned on demand; "hanging" makes reservations never answer, as a partitioned
+   * node would.
+   */
   static final class LocalInventory implements Order.InventoryGateway {
     final Map<String, ActorRef<ProductInventory.Command>> entities = new ConcurrentHashMap<>();
     final String prefix = UUID.randomUUID().toString();
     final AtomicBoolean hanging = new AtomicBoolean(false);
 
     ActorRef<ProductInventory.Command> entity(String sku, String warehouse) {
-      return entities.computeIfAbsent(ProductInventory.entityId(sku, warehouse),
+      return entities.computeIfAbsent(
+          ProductInventory.entityId(sku, warehouse),
           id -> testKit.spawn(ProductInventory.create(prefix + id)));
     }
 
     @Override
-    public CompletionStage<?> reserve(String sku, String warehouseId, String orderId, int quantity) {
+    public CompletionStage<?> reserve(
+        String sku, String warehouseId, String orderId, int quantity) {
       if (hanging.get()) return new CompletableFuture<>();
-      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(entity(sku, warehouseId),
-          r -> new ProductInventory.Reserve(orderId, quantity, r), TIMEOUT, testKit.scheduler());
+      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(
+          entity(sku, warehouseId),
+          r -> new ProductInventory.Reserve(orderId, quantity, r),
+          TIMEOUT,
+          testKit.scheduler());
     }
 
     @Override
     public CompletionStage<?> release(String sku, String warehouseId, String orderId) {
-      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(entity(sku, warehouseId),
-          r -> new ProductInventory.Release(orderId, r), TIMEOUT, testKit.scheduler());
+      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(
+          entity(sku, warehouseId),
+          r -> new ProductInventory.Release(orderId, r),
+          TIMEOUT,
+          testKit.scheduler());
     }
 
     @Override
     public CompletionStage<?> commit(String sku, String warehouseId, String orderId) {
-      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(entity(sku, warehouseId),
-          r -> new ProductInventory.Commit(orderId, r), TIMEOUT, testKit.scheduler());
+      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(
+          entity(sku, warehouseId),
+          r -> new ProductInventory.Commit(orderId, r),
+          TIMEOUT,
+          testKit.scheduler());
     }
 
     void receive(String sku, String warehouse, int qty) {
-      AskPattern.<ProductInventory.Command, StatusReply<ProductInventory.Stock>>ask(entity(sku, warehouse),
-          r -> new ProductInventory.ReceiveStock(UUID.randomUUID().toString(), qty, r), TIMEOUT,
-          testKit.scheduler()).toCompletableFuture().join();
+      AskPattern.<ProductInventory.Command, StatusReply<ProductInventory.Stock>>ask(
+              entity(sku, warehouse),
+              r -> new ProductInventory.ReceiveStock(UUID.randomUUID().toString(), qty, r),
+              TIMEOUT,
+              testKit.scheduler())
+          .toCompletableFuture()
+          .join();
     }
 
     ProductInventory.Stock stock(String sku, String warehouse) {
-      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>ask(entity(sku, warehouse),
-          ProductInventory.GetStock::new, TIMEOUT, testKit.scheduler()).toCompletableFuture().join();
+      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>ask(
+              entity(sku, warehouse), ProductInventory.GetStock::new, TIMEOUT, testKit.scheduler())
+          .toCompletableFuture()
+          .join();
     }
   }
 
   private static Details details(String customer, String key, Line... lines) {
-    return new Details(customer, "pp-1", "wh1", List.of(lines), 1_700_000_000_000L, 1_700_003_600_000L, key);
+    return new Details(
+        customer, "pp-1", "wh1", List.of(lines), 1_700_000_000_000L, 1_700_003_600_000L, key);
   }
 
   private static StatusReply<Summary> place(ActorRef<Order.Command> order, Details d) {
@@ -145,15 +167,18 @@ class OrderTest {
     inv.receive("apple", "wh1", 10);
     inv.receive("pear", "wh1", 1);
     var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
-    Summary s = place(order, details("c1", "k1", new Line("apple", 3), new Line("pear", 4))).getValue();
+    Summary s =
+        place(order, details("c1", "k1", new Line("apple", 3), new Line("pear", 4))).getValue();
     assertEquals(Status.REJECTED, s.status());
     assertTrue(s.reason().contains("pear"), s.reason());
     // compensation runs after the answer: wait until apple's reservation is returned
     TestProbe<Object> waiter = testKit.createTestProbe();
-    waiter.awaitAssert(TIMEOUT, () -> {
-      assertEquals(10, inv.stock("apple", "wh1").available());
-      return null;
-    });
+    waiter.awaitAssert(
+        TIMEOUT,
+        () -> {
+          assertEquals(10, inv.stock("apple", "wh1").available());
+          return null;
+        });
     assertEquals(1, inv.stock("pear", "wh1").available());
   }
 
@@ -202,18 +227,22 @@ class OrderTest {
     TestProbe<StatusReply<Summary>> abandoned = testKit.createTestProbe();
     first.tell(new Order.Place(details("c1", "k1", new Line("apple", 2)), abandoned.getRef()));
     TestProbe<Object> waiter = testKit.createTestProbe();
-    waiter.awaitAssert(TIMEOUT, () -> {
-      assertEquals(Status.PLACING, get(first, "c1").getValue().status());
-      return null;
-    });
+    waiter.awaitAssert(
+        TIMEOUT,
+        () -> {
+          assertEquals(Status.PLACING, get(first, "c1").getValue().status());
+          return null;
+        });
     testKit.stop(first);
     // the node comes back and inventory answers again: recovery resumes the reservation
     inv.hanging.set(false);
     var second = testKit.spawn(Order.create(id, inv, DISPATCH));
-    waiter.awaitAssert(TIMEOUT, () -> {
-      assertEquals(Status.CONFIRMED, get(second, "c1").getValue().status());
-      return null;
-    });
+    waiter.awaitAssert(
+        TIMEOUT,
+        () -> {
+          assertEquals(Status.CONFIRMED, get(second, "c1").getValue().status());
+          return null;
+        });
     assertEquals(8, inv.stock("apple", "wh1").available());
   }
 }

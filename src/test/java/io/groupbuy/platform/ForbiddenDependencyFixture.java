@@ -4,7 +4,10 @@ import io.groupbuy.order.Order;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** Breaks the package rules on purpose (platform using a feature), to show ArchitectureTest's rules can fail. */
+/**
+ * Breaks the package rules on purpose (platform using a feature), to show ArchitectureTest's rules
+ * can fail.
+ */
 public final class ForbiddenDependencyFixture {
   Order.Status status() {
     return Order.Status.NEW;

@@ -4,17 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.groupbuy.UnitTestConfig;
-import io.groupbuy.inventory.ProductInventory;
-import io.groupbuy.order.Order;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import io.groupbuy.dispatch.DispatchRegion;
 import io.groupbuy.dispatch.RouteStop;
 import io.groupbuy.dispatch.Vehicle;
+import io.groupbuy.inventory.ProductInventory;
+import io.groupbuy.order.Order;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -24,12 +25,11 @@ import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import java.util.ArrayList;
-import org.apache.pekko.Done;
 
 /**
- * Every persisted type and every cluster message round-trips through the serializer the configuration binds it to:
- * protobuf for events and snapshots, Jackson CBOR for commands and replies. Java serialization is off.
+ * Every persisted type and every cluster message round-trips through the serializer the
+ * configuration binds it to: protobuf for events and snapshots, Jackson CBOR for commands and
+ * replies. Java serialization is off.
  */
 class SerializationTest {
   private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
@@ -48,65 +48,114 @@ class SerializationTest {
     return serialization.deserialize(bytes, serializer.identifier(), manifest).get();
   }
 
-  static final Order.Details DETAILS = new Order.Details("c1", "pp-1", "wh-1",
-      List.of(new Order.Line("apple", 2), new Order.Line("pear", 1)), 1L, 2L, "key-1");
+  static final Order.Details DETAILS =
+      new Order.Details(
+          "c1",
+          "pp-1",
+          "wh-1",
+          List.of(new Order.Line("apple", 2), new Order.Line("pear", 1)),
+          1L,
+          2L,
+          "key-1");
 
-  static final RouteStop STOP = new RouteStop("pp", 30.21, 120.11, 3, 1000, 2000, 300, List.of("o1"), 1500);
-  static final List<Object> PERSISTED = List.of(
-      new ProductInventory.StockReceived("r1", 10),
-      new ProductInventory.StockReserved("o1", 2),
-      new ProductInventory.ReservationReleased("o1", 2),
-      new ProductInventory.ReservationCommitted("o2", 3),
-      new ProductInventory.BoundsSet(1, 100, 20),
-      new ProductInventory.ReplenishmentRequested("apple@wh#r1", 80, 19),
-      ProductInventory.State.of(10, 3, new LinkedHashMap<>(Map.of("o3", 1)),
-          new LinkedHashMap<>(Map.of("o1", "released", "o2", "committed")), new LinkedHashSet<>(Set.of("r1")),
-          new ProductInventory.Bounds(1, 100, 20), "apple@wh#r1", 80, 1),
-      ProductInventory.State.EMPTY,
-      new Order.OrderPlaced(DETAILS),
-      new Order.OrderPlaced(new Order.Details("c1", "pp-1", "wh-1", DETAILS.lines(), 1L, 2L, "key-2", true)),
-      new Order.LineReserved("apple"),
-      new Order.OrderConfirmed(),
-      new Order.OrderRejected("pear: sold out", "pear"),
-      new Order.CancellationRequested("changed mind"),
-      new Order.LineReleased("apple"),
-      new Order.OrderCancelled("changed mind"),
-      new Order.State(Order.Status.CANCELLING, DETAILS, Set.of("apple", "pear"), Set.of("apple"), "x"),
-      new Order.HandedToDispatch(),
-      new Order.DeliveryUpdated(Order.Status.OUT_FOR_DELIVERY, "v1", "pp"),
-      new Order.LineCommitted("apple"),
-      new Order.State(Order.Status.OUT_FOR_DELIVERY, DETAILS, Set.of("apple"), Set.of(), "", true, "v1",
-          Set.of("apple")),
-      Order.State.EMPTY,
-      new Vehicle.VehicleRegistered("d1", 100, "r1", 30.2, 120.1),
-      new Vehicle.RouteAssigned(3, "r1", List.of(STOP), 42),
-      new Vehicle.RouteAcknowledged(3),
-      new Vehicle.StopReported(Vehicle.StopEventKind.ARRIVED, "pp", 43),
-      new Vehicle.TrackSampled(new Vehicle.Fix(30.2, 120.1, 25.5, 44)),
-      new Vehicle.IncidentReported("JAM", 40, "accident", 45),
-      new Vehicle.DelayPredicted("pp", 3, 46, 1800),
-      new Vehicle.State("d1", 100, "r1", 30.2, 120.1, Vehicle.Status.EN_ROUTE, 3, List.of(STOP),
-          Map.of("pp", new Vehicle.Progress(43, 0)), 2, new Vehicle.Fix(30.2, 120.1, 25.5, 44), "JAM", 99),
-      Vehicle.State.EMPTY,
-      new DispatchRegion.RegionConfigured(30.2, 120.1, 30, 300),
-      new DispatchRegion.OrderAdded("o1", "pp", 30.21, 120.11, 3),
-      new DispatchRegion.OrderAdded("o2", "pp", 30.21, 120.11, 3, true),
-      new DispatchRegion.OrderRemoved("o1", "cancelled"),
-      new DispatchRegion.VehicleJoined("v1", 100),
-      new DispatchRegion.PlanCommitted(2, List.of(new DispatchRegion.VehiclePlan("v1", 2, List.of(STOP), 1)),
-          List.of("pp-9"), "delay", 47, "day-1"),
-      new DispatchRegion.StopServed("pp", "v1"),
-      new DispatchRegion.VehicleUnavailable("v2", "breakdown"),
-      new DispatchRegion.State(new DispatchRegion.RegionConfigured(30.2, 120.1, 30, 300),
-          Map.of("o1", new DispatchRegion.RegionOrder("o1", "pp", 30.21, 120.11, 3, true, true)), Map.of("v1", 100),
-          new DispatchRegion.PlanCommitted(1, List.of(), List.of(), "cutoff", 1, "day-1"), Set.of("pp"),
-          Set.of("v2"), Set.of("day-1")),
-      DispatchRegion.State.EMPTY);
+  static final RouteStop STOP =
+      new RouteStop("pp", 30.21, 120.11, 3, 1000, 2000, 300, List.of("o1"), 1500);
+  static final List<Object> PERSISTED =
+      List.of(
+          new ProductInventory.StockReceived("r1", 10),
+          new ProductInventory.StockReserved("o1", 2),
+          new ProductInventory.ReservationReleased("o1", 2),
+          new ProductInventory.ReservationCommitted("o2", 3),
+          new ProductInventory.BoundsSet(1, 100, 20),
+          new ProductInventory.ReplenishmentRequested("apple@wh#r1", 80, 19),
+          ProductInventory.State.of(
+              10,
+              3,
+              new LinkedHashMap<>(Map.of("o3", 1)),
+              new LinkedHashMap<>(Map.of("o1", "released", "o2", "committed")),
+              new LinkedHashSet<>(Set.of("r1")),
+              new ProductInventory.Bounds(1, 100, 20),
+              "apple@wh#r1",
+              80,
+              1),
+          ProductInventory.State.EMPTY,
+          new Order.OrderPlaced(DETAILS),
+          new Order.OrderPlaced(
+              new Order.Details("c1", "pp-1", "wh-1", DETAILS.lines(), 1L, 2L, "key-2", true)),
+          new Order.LineReserved("apple"),
+          new Order.OrderConfirmed(),
+          new Order.OrderRejected("pear: sold out", "pear"),
+          new Order.CancellationRequested("changed mind"),
+          new Order.LineReleased("apple"),
+          new Order.OrderCancelled("changed mind"),
+          new Order.State(
+              Order.Status.CANCELLING, DETAILS, Set.of("apple", "pear"), Set.of("apple"), "x"),
+          new Order.HandedToDispatch(),
+          new Order.DeliveryUpdated(Order.Status.OUT_FOR_DELIVERY, "v1", "pp"),
+          new Order.LineCommitted("apple"),
+          new Order.State(
+              Order.Status.OUT_FOR_DELIVERY,
+              DETAILS,
+              Set.of("apple"),
+              Set.of(),
+              "",
+              true,
+              "v1",
+              Set.of("apple")),
+          Order.State.EMPTY,
+          new Vehicle.VehicleRegistered("d1", 100, "r1", 30.2, 120.1),
+          new Vehicle.RouteAssigned(3, "r1", List.of(STOP), 42),
+          new Vehicle.RouteAcknowledged(3),
+          new Vehicle.StopReported(Vehicle.StopEventKind.ARRIVED, "pp", 43),
+          new Vehicle.TrackSampled(new Vehicle.Fix(30.2, 120.1, 25.5, 44)),
+          new Vehicle.IncidentReported("JAM", 40, "accident", 45),
+          new Vehicle.DelayPredicted("pp", 3, 46, 1800),
+          new Vehicle.State(
+              "d1",
+              100,
+              "r1",
+              30.2,
+              120.1,
+              Vehicle.Status.EN_ROUTE,
+              3,
+              List.of(STOP),
+              Map.of("pp", new Vehicle.Progress(43, 0)),
+              2,
+              new Vehicle.Fix(30.2, 120.1, 25.5, 44),
+              "JAM",
+              99),
+          Vehicle.State.EMPTY,
+          new DispatchRegion.RegionConfigured(30.2, 120.1, 30, 300),
+          new DispatchRegion.OrderAdded("o1", "pp", 30.21, 120.11, 3),
+          new DispatchRegion.OrderAdded("o2", "pp", 30.21, 120.11, 3, true),
+          new DispatchRegion.OrderRemoved("o1", "cancelled"),
+          new DispatchRegion.VehicleJoined("v1", 100),
+          new DispatchRegion.PlanCommitted(
+              2,
+              List.of(new DispatchRegion.VehiclePlan("v1", 2, List.of(STOP), 1)),
+              List.of("pp-9"),
+              "delay",
+              47,
+              "day-1"),
+          new DispatchRegion.StopServed("pp", "v1"),
+          new DispatchRegion.VehicleUnavailable("v2", "breakdown"),
+          new DispatchRegion.State(
+              new DispatchRegion.RegionConfigured(30.2, 120.1, 30, 300),
+              Map.of(
+                  "o1", new DispatchRegion.RegionOrder("o1", "pp", 30.21, 120.11, 3, true, true)),
+              Map.of("v1", 100),
+              new DispatchRegion.PlanCommitted(1, List.of(), List.of(), "cutoff", 1, "day-1"),
+              Set.of("pp"),
+              Set.of("v2"),
+              Set.of("day-1")),
+          DispatchRegion.State.EMPTY);
 
   @Test
   void eventsAndSnapshotsRoundTripAsProtobuf() {
     for (Object value : PERSISTED) {
-      assertEquals(ProtobufEventSerializer.class, serialization.findSerializerFor(value).getClass(),
+      assertEquals(
+          ProtobufEventSerializer.class,
+          serialization.findSerializerFor(value).getClass(),
           value.getClass().getName());
       assertEquals(value, roundTrip(value));
     }
@@ -117,29 +166,63 @@ class SerializationTest {
     TestProbe<StatusReply<ProductInventory.Stock>> stockProbe = testKit.createTestProbe();
     TestProbe<StatusReply<Order.Summary>> orderProbe = testKit.createTestProbe();
     TestProbe<ProductInventory.Stock> plainStock = testKit.createTestProbe();
-    List<Object> messages = List.of(
-        new ProductInventory.ReceiveStock("r1", 5, stockProbe.getRef()),
-        new ProductInventory.Reserve("o1", 2, stockProbe.getRef()),
-        new ProductInventory.Release("o1", stockProbe.getRef()),
-        new ProductInventory.Commit("o1", stockProbe.getRef()),
-        new ProductInventory.SetBounds(1, 2, 1, stockProbe.getRef()),
-        new ProductInventory.GetStock(plainStock.getRef()),
-        new ProductInventory.Stock("apple", "wh", 1, 1, 0, 0, 1, 0, 0, 0, 0),
-        new Order.Place(DETAILS, orderProbe.getRef()),
-        new Order.Get("c1", orderProbe.getRef()),
-        new Order.Cancel("c1", "why", orderProbe.getRef()),
-        new Order.Summary("o1", "c1", "pp", "wh", DETAILS.lines(), Order.Status.CONFIRMED, "", 1, 2, "v1", true),
-        new Order.UpdateDelivery(Order.Status.WAVED, "v1", "pp",
-            testKit.<StatusReply<Done>>createTestProbe().getRef()),
-        new Vehicle.AssignRoute("r1", 2, List.of(STOP), "delay",
-            testKit.<StatusReply<Long>>createTestProbe().getRef()),
-        new Vehicle.Gps(new Vehicle.Fix(30.2, 120.1, 25.5, 44)),
-        new Vehicle.RoutePush("v1", 2, "delay", List.of(new Vehicle.StopView("pp", 30.2, 120.1, 3, 1, 2,
-            List.of("o1"), 3, 4, 0, "PENDING"))),
-        new DispatchRegion.VehicleUpdate("v1", "EN_ROUTE", 2, 30.2, 120.1, 50, List.of("pp"), 1,
-            Map.of("pp", 60L), "pp", 1800),
-        new DispatchRegion.AddOrder("o1", "pp", 30.2, 120.1, 3,
-            testKit.<StatusReply<Done>>createTestProbe().getRef()));
+    List<Object> messages =
+        List.of(
+            new ProductInventory.ReceiveStock("r1", 5, stockProbe.getRef()),
+            new ProductInventory.Reserve("o1", 2, stockProbe.getRef()),
+            new ProductInventory.Release("o1", stockProbe.getRef()),
+            new ProductInventory.Commit("o1", stockProbe.getRef()),
+            new ProductInventory.SetBounds(1, 2, 1, stockProbe.getRef()),
+            new ProductInventory.GetStock(plainStock.getRef()),
+            new ProductInventory.Stock("apple", "wh", 1, 1, 0, 0, 1, 0, 0, 0, 0),
+            new Order.Place(DETAILS, orderProbe.getRef()),
+            new Order.Get("c1", orderProbe.getRef()),
+            new Order.Cancel("c1", "why", orderProbe.getRef()),
+            new Order.Summary(
+                "o1",
+                "c1",
+                "pp",
+                "wh",
+                DETAILS.lines(),
+                Order.Status.CONFIRMED,
+                "",
+                1,
+                2,
+                "v1",
+                true),
+            new Order.UpdateDelivery(
+                Order.Status.WAVED,
+                "v1",
+                "pp",
+                testKit.<StatusReply<Done>>createTestProbe().getRef()),
+            new Vehicle.AssignRoute(
+                "r1",
+                2,
+                List.of(STOP),
+                "delay",
+                testKit.<StatusReply<Long>>createTestProbe().getRef()),
+            new Vehicle.Gps(new Vehicle.Fix(30.2, 120.1, 25.5, 44)),
+            new Vehicle.RoutePush(
+                "v1",
+                2,
+                "delay",
+                List.of(
+                    new Vehicle.StopView(
+                        "pp", 30.2, 120.1, 3, 1, 2, List.of("o1"), 3, 4, 0, "PENDING"))),
+            new DispatchRegion.VehicleUpdate(
+                "v1",
+                "EN_ROUTE",
+                2,
+                30.2,
+                120.1,
+                50,
+                List.of("pp"),
+                1,
+                Map.of("pp", 60L),
+                "pp",
+                1800),
+            new DispatchRegion.AddOrder(
+                "o1", "pp", 30.2, 120.1, 3, testKit.<StatusReply<Done>>createTestProbe().getRef()));
     for (Object message : messages) {
       assertEquals("jackson-cbor", serializerName(message), message.getClass().getName());
       assertEquals(message, roundTrip(message));
@@ -148,12 +231,18 @@ class SerializationTest {
 
   @Test
   void javaSerializationIsOff() {
-    assertThrows(Exception.class, () -> serialization.serialize(new ArrayList<>(List.of("x"))).get());
+    assertThrows(
+        Exception.class, () -> serialization.serialize(new ArrayList<>(List.of("x"))).get());
   }
 
   private static String serializerName(Object o) {
     return o instanceof CborSerializable
-        && serialization.findSerializerFor(o).getClass().getSimpleName().equals("JacksonCborSerializer")
-        ? "jackson-cbor" : serialization.findSerializerFor(o).getClass().getSimpleName();
+            && serialization
+                .findSerializerFor(o)
+                .getClass()
+                .getSimpleName()
+                .equals("JacksonCborSerializer")
+        ? "jackson-cbor"
+        : serialization.findSerializerFor(o).getClass().getSimpleName();
   }
 }

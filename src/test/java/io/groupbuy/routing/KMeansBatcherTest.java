@@ -23,8 +23,12 @@ class KMeansBatcherTest {
     List<Point> points = new ArrayList<>();
     for (int b = 0; b < centres.length; b++) {
       for (int i = 0; i < 10; i++) {
-        points.add(new Point("b" + b + "-" + i, centres[b][0] + (r.nextDouble() - 0.5) * 0.006,
-            centres[b][1] + (r.nextDouble() - 0.5) * 0.006, 1));
+        points.add(
+            new Point(
+                "b" + b + "-" + i,
+                centres[b][0] + (r.nextDouble() - 0.5) * 0.006,
+                centres[b][1] + (r.nextDouble() - 0.5) * 0.006,
+                1));
       }
     }
     return points;
@@ -38,13 +42,19 @@ class KMeansBatcherTest {
     Random r = new Random(seed);
     List<Point> points = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      points.add(new Point("p" + i, 106.4 + r.nextDouble() * 0.2, 29.4 + r.nextDouble() * 0.2, 1 + r.nextInt(5)));
+      points.add(
+          new Point(
+              "p" + i,
+              106.4 + r.nextDouble() * 0.2,
+              29.4 + r.nextDouble() * 0.2,
+              1 + r.nextInt(5)));
     }
     return points;
   }
 
   private static void assertEachPointOnce(List<Point> input, List<Wave> waves) {
-    List<String> seen = waves.stream().flatMap(w -> w.points().stream()).map(Point::id).sorted().toList();
+    List<String> seen =
+        waves.stream().flatMap(w -> w.points().stream()).map(Point::id).sorted().toList();
     assertEquals(input.stream().map(Point::id).sorted().toList(), seen);
   }
 
@@ -134,10 +144,15 @@ class KMeansBatcherTest {
 
   @Test
   void longitudeIsScaledByLatitude() {
-    // at 60°N one degree of longitude is ~56 km and 0.7° of latitude ~78 km: the near pairs share a latitude,
+    // at 60°N one degree of longitude is ~56 km and 0.7° of latitude ~78 km: the near pairs share a
+    // latitude,
     // although in raw degrees they look nearer along the latitude axis
-    List<Point> points = List.of(new Point("sw", 0, 60, 1), new Point("se", 1, 60, 1),
-        new Point("nw", 0, 60.7, 1), new Point("ne", 1, 60.7, 1));
+    List<Point> points =
+        List.of(
+            new Point("sw", 0, 60, 1),
+            new Point("se", 1, 60, 1),
+            new Point("nw", 0, 60.7, 1),
+            new Point("ne", 1, 60.7, 1));
     Set<Set<String>> km = pairs(KMeansBatcher.lngLat().batch(points, 2, 1L));
     assertEquals(Set.of(Set.of("sw", "se"), Set.of("nw", "ne")), km);
     Set<Set<String>> degrees = pairs(KMeansBatcher.planar().batch(points, 2, 1L));
@@ -145,13 +160,15 @@ class KMeansBatcherTest {
   }
 
   private static Set<Set<String>> pairs(List<Wave> waves) {
-    return waves.stream().map(w -> w.points().stream().map(Point::id).collect(Collectors.toSet()))
+    return waves.stream()
+        .map(w -> w.points().stream().map(Point::id).collect(Collectors.toSet()))
         .collect(Collectors.toSet());
   }
 
   @Test
   void rejectsBadInput() {
-    assertThrows(IllegalArgumentException.class, () -> KMeansBatcher.lngLat().batch(blobs(), 0, 1L));
+    assertThrows(
+        IllegalArgumentException.class, () -> KMeansBatcher.lngLat().batch(blobs(), 0, 1L));
     assertThrows(IllegalArgumentException.class, () -> new Point("x", 1, 1, -1));
     List<Point> dup = List.of(new Point("a", 1, 1, 1), new Point("a", 2, 2, 1));
     assertThrows(IllegalArgumentException.class, () -> KMeansBatcher.lngLat().batch(dup, 5, 1L));

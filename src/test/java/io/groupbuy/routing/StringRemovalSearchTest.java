@@ -8,14 +8,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StringRemovalSearchTest {
-  private static final Path SOLOMON = Path.of(System.getProperty("groupbuy.data.dir", "../shared/data"), "solomon");
+  private static final Path SOLOMON =
+      Path.of(System.getProperty("groupbuy.data.dir", "../shared/data"), "solomon");
 
   @Test
   void shortensTightRoutesWithoutAddingAVehicle() {
     VrptwProblem p = SolomonFormat.read(SOLOMON.resolve("RC101.txt"));
-    RouteMinimizer.Result fewest = RouteMinimizer.minimize(p, 1, System.nanoTime() + 1_000_000_000L, 3);
+    RouteMinimizer.Result fewest =
+        RouteMinimizer.minimize(p, 1, System.nanoTime() + 1_000_000_000L, 3);
     double before = RouteChecker.distance(p, fewest.routes());
-    List<List<Integer>> routes = StringRemovalSearch.improve(p, fewest.routes(), System.nanoTime() + 3_000_000_000L, 3);
+    List<List<Integer>> routes =
+        StringRemovalSearch.improve(p, fewest.routes(), System.nanoTime() + 3_000_000_000L, 3);
     VrptwSolution s = new VrptwSolution(routes, List.of(), RouteChecker.distance(p, routes), 0);
     assertEquals(List.of(), RouteChecker.violations(p, s));
     assertTrue(s.vehicles() <= fewest.routes().size());

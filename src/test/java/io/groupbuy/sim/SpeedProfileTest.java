@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -19,18 +20,21 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.time.Duration;
 
 class SpeedProfileTest {
-  private static final Path DATA = Path.of(System.getProperty("groupbuy.data.dir", "../shared/data"));
+  private static final Path DATA =
+      Path.of(System.getProperty("groupbuy.data.dir", "../shared/data"));
   private static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");
+
   /** One hundredth of a degree of latitude, in km. */
   private static final double KM_PER_CENTIDEGREE = SpeedProfile.km(39.90, 116.40, 39.91, 116.40);
 
   @Test
   void readsTDriveLinesAndCountsTheOnesItCannotRead(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("7.txt");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         7,2008-02-02 15:36:08,116.51172,39.92123
         7,2008-02-02 15:46:08,116.51135,39.93883
 
@@ -40,9 +44,13 @@ class SpeedProfileTest {
         7,2008-02-02 16:26:08,116.47186
         """);
     SpeedProfile.Readings r = SpeedProfile.readTDrive(file);
-    assertEquals(List.of(
-        new SpeedProfile.Fix("tdrive-7", LocalDateTime.of(2008, 2, 2, 15, 36, 8), 39.92123, 116.51172),
-        new SpeedProfile.Fix("tdrive-7", LocalDateTime.of(2008, 2, 2, 15, 46, 8), 39.93883, 116.51135)), r.fixes());
+    assertEquals(
+        List.of(
+            new SpeedProfile.Fix(
+                "tdrive-7", LocalDateTime.of(2008, 2, 2, 15, 36, 8), 39.92123, 116.51172),
+            new SpeedProfile.Fix(
+                "tdrive-7", LocalDateTime.of(2008, 2, 2, 15, 46, 8), 39.93883, 116.51135)),
+        r.fixes());
     assertEquals(4, r.malformed(), "bad number, impossible date, null island, missing column");
   }
 
@@ -50,18 +58,23 @@ class SpeedProfileTest {
   void readsGeoLifeAndMovesItsGmtTimesToLocalTime(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("user.csv.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-      out.write("""
+      out.write(
+          """
           lat,lng,datetime,uid
           39.984094,116.319236,2008-10-23 05:53:05,001
           39.984198,116.319322,2008-10-23 23:53:06,001
           oops
-          """.getBytes(StandardCharsets.UTF_8));
+          """
+              .getBytes(StandardCharsets.UTF_8));
     }
     SpeedProfile.Readings r = SpeedProfile.readGeoLife(file, BEIJING);
     assertEquals(2, r.fixes().size());
     assertEquals(1, r.malformed());
     assertEquals(LocalDateTime.of(2008, 10, 23, 13, 53, 5), r.fixes().get(0).at());
-    assertEquals(LocalDateTime.of(2008, 10, 24, 7, 53, 6), r.fixes().get(1).at(), "past midnight in Beijing");
+    assertEquals(
+        LocalDateTime.of(2008, 10, 24, 7, 53, 6),
+        r.fixes().get(1).at(),
+        "past midnight in Beijing");
     assertEquals("geolife-001", r.fixes().get(0).traveller());
   }
 
@@ -82,7 +95,8 @@ class SpeedProfileTest {
     assertEquals(1, s.stationary());
     assertEquals(1, s.teleports());
     assertEquals(1, s.gaps());
-    assertEquals((5 * KM_PER_CENTIDEGREE * 6 + 2 * KM_PER_CENTIDEGREE * 6) / 2, p.medianKmh(), 0.01);
+    assertEquals(
+        (5 * KM_PER_CENTIDEGREE * 6 + 2 * KM_PER_CENTIDEGREE * 6) / 2, p.medianKmh(), 0.01);
   }
 
   @Test
@@ -103,14 +117,20 @@ class SpeedProfileTest {
   void travellersAreNotMixedAndAnHourWithTooFewSegmentsBorrowsTheDay() {
     LocalDateTime nine = LocalDateTime.of(2008, 2, 2, 9, 0);
     List<SpeedProfile.Fix> fixes = new ArrayList<>();
-    for (int i = 0; i <= 25; i++) { // 25 ten-minute segments from 9:00, each 3 centidegrees (~20 km/h)
+    for (int i = 0;
+        i <= 25;
+        i++) { // 25 ten-minute segments from 9:00, each 3 centidegrees (~20 km/h)
       fixes.add(fix("c", nine.plusMinutes(10L * i), 3 * i));
     }
     // another taxi 50 centidegrees away at the same times: mixed with c, it would read as teleports
     fixes.add(fix("d", nine, 50));
     fixes.add(fix("d", nine.plusMinutes(10), 53));
-    SpeedProfile p = SpeedProfile.fromFixes(fixes, 0, new SpeedProfile.Limits(2, 120,
-        Duration.ofSeconds(30), Duration.ofMinutes(15), 1, 80, 5));
+    SpeedProfile p =
+        SpeedProfile.fromFixes(
+            fixes,
+            0,
+            new SpeedProfile.Limits(
+                2, 120, Duration.ofSeconds(30), Duration.ofMinutes(15), 1, 80, 5));
     assertEquals(26, p.stats().segments());
     assertEquals(0, p.stats().teleports());
     assertEquals(2, p.stats().travellers());
@@ -134,22 +154,32 @@ class SpeedProfileTest {
     assertEquals(a, draw(p.sampler(42), 2000));
     assertNotEquals(a, draw(p.sampler(43), 2000));
     assertTrue(a.stream().allMatch(v -> v >= 5 && v <= 80), a.toString());
-    assertTrue(a.stream().anyMatch(v -> v == 80.0) && a.stream().anyMatch(v -> v == 5.0), "clamped at both ends");
+    assertTrue(
+        a.stream().anyMatch(v -> v == 80.0) && a.stream().anyMatch(v -> v == 5.0),
+        "clamped at both ends");
   }
 
   @Test
   void noMovementAtAllIsAnError() {
     LocalDateTime t = LocalDateTime.of(2008, 2, 2, 8, 0);
-    assertThrows(IllegalArgumentException.class, () -> SpeedProfile.fromFixes(
-        List.of(fix("f", t, 0), fix("f", t.plusMinutes(10), 0)), 0, SpeedProfile.Limits.DEFAULT));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SpeedProfile.fromFixes(
+                List.of(fix("f", t, 0), fix("f", t.plusMinutes(10), 0)),
+                0,
+                SpeedProfile.Limits.DEFAULT));
   }
 
   @Test
   void theTDriveSampleGivesAnUrbanSpeed() {
     Path one = DATA.resolve("tdrive_sample/1.txt");
     assumeTrue(Files.exists(one), "T-Drive sample not found under " + DATA);
-    SpeedProfile p = SpeedProfile.load(List.of(one, DATA.resolve("tdrive_sample/2.txt")), BEIJING,
-        SpeedProfile.Limits.DEFAULT);
+    SpeedProfile p =
+        SpeedProfile.load(
+            List.of(one, DATA.resolve("tdrive_sample/2.txt")),
+            BEIJING,
+            SpeedProfile.Limits.DEFAULT);
     SpeedProfile.Stats s = p.stats();
     assertEquals(2, s.travellers());
     assertEquals(2262, s.fixes() + s.malformed(), "every line of both files");
