@@ -5,7 +5,6 @@ import io.groupbuy.dispatch.DispatchRegion.OrderAdded;
 import io.groupbuy.dispatch.DispatchRegion.OrderRemoved;
 import io.groupbuy.dispatch.DispatchRegion.PlanCommitted;
 import io.groupbuy.dispatch.DispatchRegion.RegionConfigured;
-import io.groupbuy.dispatch.DispatchRegion.RegionOrder;
 import io.groupbuy.dispatch.DispatchRegion.StopServed;
 import io.groupbuy.dispatch.DispatchRegion.VehicleJoined;
 import io.groupbuy.dispatch.DispatchRegion.VehiclePlan;
@@ -22,7 +21,6 @@ import io.groupbuy.dispatch.Vehicle.TrackSampled;
 import io.groupbuy.dispatch.Vehicle.VehicleRegistered;
 import io.groupbuy.dispatch.proto.RegionOrderAdded;
 import io.groupbuy.dispatch.proto.RegionOrderRemoved;
-import io.groupbuy.dispatch.proto.RegionSnapshot;
 import io.groupbuy.dispatch.proto.RegionStopServed;
 import io.groupbuy.dispatch.proto.RegionVehicleJoined;
 import io.groupbuy.dispatch.proto.RegionVehicleUnavailable;
@@ -32,7 +30,6 @@ import io.groupbuy.dispatch.proto.VehicleStopProgress;
 import io.groupbuy.platform.ProtoCodec;
 import io.groupbuy.platform.ProtoCodecs;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -226,11 +223,20 @@ public final class DispatchProtobuf implements ProtoCodecs {
                 var p = RegionVehicleUnavailable.parseFrom(b);
                 return new VehicleUnavailable(p.getVehicleId(), p.getReason());
               }),
+          // Read-only: snapshots of the first form (the type's codec below replaces it for
+          // writing).
           ProtoCodec.of(
-              DispatchRegion.State.class,
+              RegionState.class,
               "dispatch.RegionSnapshot",
-              DispatchProtobuf::regionSnapshot,
-              DispatchProtobuf::regionState));
+              s -> {
+                throw new IllegalStateException("region snapshots are written in the second form");
+              },
+              RegionSnapshots::readFirstForm),
+          ProtoCodec.of(
+              RegionState.class,
+              "dispatch.RegionSnapshot.v2",
+              RegionSnapshots::write,
+              RegionSnapshots::read));
 
   static io.groupbuy.dispatch.proto.RouteStop stop(RouteStop s) {
     return io.groupbuy.dispatch.proto.RouteStop.newBuilder()
@@ -325,7 +331,7 @@ public final class DispatchProtobuf implements ProtoCodecs {
         p.getJamUntilMs());
   }
 
-  private static io.groupbuy.dispatch.proto.RegionConfigured config(RegionConfigured e) {
+  static io.groupbuy.dispatch.proto.RegionConfigured config(RegionConfigured e) {
     return io.groupbuy.dispatch.proto.RegionConfigured.newBuilder()
         .setDepotLat(e.depotLat())
         .setDepotLng(e.depotLng())
@@ -334,7 +340,7 @@ public final class DispatchProtobuf implements ProtoCodecs {
         .build();
   }
 
-  private static RegionConfigured config(io.groupbuy.dispatch.proto.RegionConfigured p) {
+  static RegionConfigured config(io.groupbuy.dispatch.proto.RegionConfigured p) {
     return new RegionConfigured(
         p.getDepotLat(), p.getDepotLng(), p.getSpeedKmh(), p.getServiceSeconds());
   }
@@ -370,7 +376,7 @@ public final class DispatchProtobuf implements ProtoCodecs {
     return b.build();
   }
 
-  private static PlanCommitted plan(io.groupbuy.dispatch.proto.PlanCommitted p) {
+  static PlanCommitted plan(io.groupbuy.dispatch.proto.PlanCommitted p) {
     return new PlanCommitted(
         p.getPlanVersion(),
         p.getVehiclesList().stream()
@@ -386,59 +392,5 @@ public final class DispatchProtobuf implements ProtoCodecs {
         p.getCause(),
         p.getAtMs(),
         p.getCutoffId());
-  }
-
-  private static RegionSnapshot regionSnapshot(DispatchRegion.State s) {
-    var b =
-        RegionSnapshot.newBuilder()
-            .addAllServedStopIds(s.served())
-            .addAllUnavailableVehicleIds(s.unavailable())
-            .addAllCutoffIds(s.cutoffs());
-    if (s.config() != null) b.setConfig(config(s.config()));
-    if (s.plan() != null) b.setPlan(plan(s.plan()));
-    s.vehicles().forEach((id, capacity) -> b.addVehicles(joined(new VehicleJoined(id, capacity))));
-    s.orders()
-        .values()
-        .forEach(
-            o ->
-                b.addOrders(
-                    io.groupbuy.dispatch.proto.RegionOrder.newBuilder()
-                        .setOrderId(o.orderId())
-                        .setPickupPointId(o.pickupPointId())
-                        .setLat(o.lat())
-                        .setLng(o.lng())
-                        .setUnits(o.units())
-                        .setDispatched(o.dispatched())
-                        .setUrgent(o.urgent())));
-    return b.build();
-  }
-
-  private static DispatchRegion.State regionState(byte[] bytes)
-      throws InvalidProtocolBufferException {
-    RegionSnapshot p = RegionSnapshot.parseFrom(bytes);
-    Map<String, RegionOrder> orders = new LinkedHashMap<>();
-    p.getOrdersList()
-        .forEach(
-            o ->
-                orders.put(
-                    o.getOrderId(),
-                    new RegionOrder(
-                        o.getOrderId(),
-                        o.getPickupPointId(),
-                        o.getLat(),
-                        o.getLng(),
-                        o.getUnits(),
-                        o.getDispatched(),
-                        o.getUrgent())));
-    Map<String, Integer> vehicles = new LinkedHashMap<>();
-    p.getVehiclesList().forEach(v -> vehicles.put(v.getVehicleId(), v.getCapacity()));
-    return new DispatchRegion.State(
-        p.hasConfig() ? config(p.getConfig()) : null,
-        orders,
-        vehicles,
-        p.hasPlan() ? plan(p.getPlan()) : null,
-        new LinkedHashSet<>(p.getServedStopIdsList()),
-        new LinkedHashSet<>(p.getUnavailableVehicleIdsList()),
-        new LinkedHashSet<>(p.getCutoffIdsList()));
   }
 }

@@ -23,6 +23,11 @@ public record RouteStop(
     orderIds = List.copyOf(orderIds);
   }
 
+  public RouteStop withOrderIds(List<String> ids) {
+    return new RouteStop(
+        stopId, lat, lng, units, windowStartMs, windowEndMs, serviceSeconds, ids, plannedEtaMs);
+  }
+
   public RouteStop withPlannedEta(long etaMs) {
     return new RouteStop(
         stopId, lat, lng, units, windowStartMs, windowEndMs, serviceSeconds, orderIds, etaMs);

@@ -45,7 +45,11 @@ public final class ShardedDispatch implements DispatchRegion.Links, Vehicle.Regi
 
   @Override
   public CompletionStage<?> deliveryStatus(
-      String orderId, String status, String regionId, String vehicleId, String stopId) {
+      String orderId,
+      DispatchRegion.DeliveryStatus status,
+      String regionId,
+      String vehicleId,
+      String stopId) {
     return orders.deliveryStatus(orderId, status, regionId, vehicleId, stopId);
   }
 

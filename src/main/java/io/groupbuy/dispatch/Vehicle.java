@@ -807,7 +807,7 @@ public final class Vehicle
         s.regionId(),
         new DispatchRegion.VehicleUpdate(
             vehicleId,
-            s.status().name(),
+            s.status(),
             s.routeVersion(),
             lat,
             lng,

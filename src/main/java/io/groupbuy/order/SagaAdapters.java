@@ -92,7 +92,9 @@ public final class SagaAdapters {
         sharding
             .entityRefFor(Order.ENTITY_KEY, orderId)
             .<Done>askWithStatus(
-                r -> new Order.UpdateDelivery(Order.Status.valueOf(status), vehicleId, stopId, r),
+                r ->
+                    new Order.UpdateDelivery(
+                        Order.Status.valueOf(status.name()), vehicleId, stopId, r),
                 timeout);
   }
 }

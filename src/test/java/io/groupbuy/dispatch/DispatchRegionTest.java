@@ -9,7 +9,6 @@ import io.groupbuy.UnitTestConfig;
 import io.groupbuy.dispatch.DispatchRegion.Command;
 import io.groupbuy.dispatch.DispatchRegion.Event;
 import io.groupbuy.dispatch.DispatchRegion.PlanView;
-import io.groupbuy.dispatch.DispatchRegion.State;
 import io.groupbuy.dispatch.DispatchRegion.VehicleRouteView;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +58,11 @@ class DispatchRegionTest {
 
     @Override
     public synchronized CompletionStage<?> deliveryStatus(
-        String orderId, String status, String regionId, String vehicleId, String stopId) {
+        String orderId,
+        DispatchRegion.DeliveryStatus status,
+        String regionId,
+        String vehicleId,
+        String stopId) {
       statuses.add(orderId + " " + status + " " + vehicleId + " " + stopId);
       return CompletableFuture.completedFuture(Done.getInstance());
     }
@@ -74,7 +77,7 @@ class DispatchRegionTest {
   }
 
   private RecordingLinks links;
-  private EventSourcedBehaviorTestKit<Command, Event, State> kit;
+  private EventSourcedBehaviorTestKit<Command, Event, RegionState> kit;
 
   @BeforeEach
   void fresh() {
@@ -174,7 +177,7 @@ class DispatchRegionTest {
     kit.runCommand(
         new DispatchRegion.VehicleUpdate(
             busy.vehicleId(),
-            "EN_ROUTE",
+            Vehicle.Status.EN_ROUTE,
             busy.routeVersion(),
             LAT + 0.005,
             LNG + 0.005,
@@ -186,7 +189,7 @@ class DispatchRegionTest {
             3600));
     kit.runCommand(
         new DispatchRegion.VehicleUpdate(
-            idle, "IDLE", 0, LAT, LNG, now, List.of(), 0, Map.of(), "", 0));
+            idle, Vehicle.Status.IDLE, 0, LAT, LNG, now, List.of(), 0, Map.of(), "", 0));
     TestProbe<Object> waiter = testKit.createTestProbe();
     waiter.awaitAssert(
         Duration.ofSeconds(15),
@@ -194,7 +197,7 @@ class DispatchRegionTest {
           assertEquals(2, kit.getState().planVersion());
           return null;
         });
-    State s = kit.getState();
+    RegionState s = kit.getState();
     assertEquals(
         List.of(remaining.get(0)),
         s.planOf(busy.vehicleId()).stops().stream().map(RouteStop::stopId).toList(),
@@ -230,7 +233,7 @@ class DispatchRegionTest {
     kit.runCommand(
         new DispatchRegion.VehicleUpdate(
             busy.vehicleId(),
-            "EN_ROUTE",
+            Vehicle.Status.EN_ROUTE,
             busy.routeVersion(),
             LAT + 0.005,
             LNG + 0.005,
@@ -242,7 +245,7 @@ class DispatchRegionTest {
             0));
     kit.runCommand(
         new DispatchRegion.VehicleUpdate(
-            idle, "IDLE", 0, LAT, LNG, now, List.of(), 0, Map.of(), "", 0));
+            idle, Vehicle.Status.IDLE, 0, LAT, LNG, now, List.of(), 0, Map.of(), "", 0));
     // an ordinary order now waits for the next cutoff
     assertTrue(
         kit.<StatusReply<Done>>runCommand(
@@ -264,7 +267,7 @@ class DispatchRegionTest {
           assertEquals(2, kit.getState().planVersion());
           return null;
         });
-    State s = kit.getState();
+    RegionState s = kit.getState();
     assertTrue(s.plan().cause().startsWith("urgent order o-urgent"), s.plan().cause());
     List<RouteStop> idleStops = s.planOf(idle).stops();
     assertTrue(

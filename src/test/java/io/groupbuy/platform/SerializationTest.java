@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.groupbuy.UnitTestConfig;
 import io.groupbuy.dispatch.DispatchRegion;
+import io.groupbuy.dispatch.RegionState;
 import io.groupbuy.dispatch.RouteStop;
 import io.groupbuy.dispatch.Vehicle;
 import io.groupbuy.inventory.ProductInventory;
@@ -139,16 +140,43 @@ class SerializationTest {
               "day-1"),
           new DispatchRegion.StopServed("pp", "v1"),
           new DispatchRegion.VehicleUnavailable("v2", "breakdown"),
-          new DispatchRegion.State(
+          new RegionState(
               new DispatchRegion.RegionConfigured(30.2, 120.1, 30, 300),
               Map.of(
-                  "o1", new DispatchRegion.RegionOrder("o1", "pp", 30.21, 120.11, 3, true, true)),
+                  "o1",
+                  new RegionState.RegionOrder("o1", "pp", 30.21, 120.11, 3, true, true),
+                  "o-6f1c1a52-3b51-3c7e-9a3e-0d6a5e2f4b11",
+                  new RegionState.RegionOrder(
+                      "o-6f1c1a52-3b51-3c7e-9a3e-0d6a5e2f4b11",
+                      "pp-2",
+                      30.3,
+                      120.2,
+                      2,
+                      true,
+                      false)),
               Map.of("v1", 100),
-              new DispatchRegion.PlanCommitted(1, List.of(), List.of(), "cutoff", 1, "day-1"),
-              Set.of("pp"),
+              new DispatchRegion.PlanCommitted(
+                  1,
+                  List.of(
+                      new DispatchRegion.VehiclePlan(
+                          "v1",
+                          1,
+                          List.of(
+                              STOP.withOrderIds(
+                                  List.of(
+                                      "o-6f1c1a52-3b51-3c7e-9a3e-0d6a5e2f4b11",
+                                      "o1",
+                                      "delivered-elsewhere",
+                                      "o-00000000-0000-4000-8000-000000000001"))),
+                          1)),
+                  List.of(),
+                  "cutoff",
+                  1,
+                  "day-1"),
+              Set.of(new RegionState.ServedStop("v1", "pp")),
               Set.of("v2"),
               Set.of("day-1")),
-          DispatchRegion.State.EMPTY);
+          RegionState.EMPTY);
 
   @Test
   void eventsAndSnapshotsRoundTripAsProtobuf() {
@@ -211,7 +239,7 @@ class SerializationTest {
                         "pp", 30.2, 120.1, 3, 1, 2, List.of("o1"), 3, 4, 0, "PENDING"))),
             new DispatchRegion.VehicleUpdate(
                 "v1",
-                "EN_ROUTE",
+                Vehicle.Status.EN_ROUTE,
                 2,
                 30.2,
                 120.1,
