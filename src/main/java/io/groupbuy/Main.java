@@ -31,6 +31,7 @@ import io.groupbuy.platform.ParentWatchdog;
 import io.groupbuy.sim.FleetSimulator;
 import io.groupbuy.sim.OrderGenerator;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -261,7 +262,8 @@ public final class Main {
             GpsGate.Settings.fromConfig(config.getConfig("groupbuy.dispatch.gps")),
             metrics,
             dispatch,
-            settings.askTimeout());
+            settings.askTimeout(),
+            Clock.systemUTC());
     // The schema comes first: sharding's remembered-entity stores replay from the journal as soon
     // as they start.
     CompletionStage<?> schema =
@@ -295,7 +297,8 @@ public final class Main {
                   system,
                   Vehicle.Settings.fromConfig(config.getConfig("groupbuy.dispatch.vehicle")),
                   dispatch,
-                  metrics.gpsFixToVehicleSeconds::observe);
+                  metrics.gpsFixToVehicleSeconds::observe,
+                  Clock.systemUTC());
               DispatchRegion.init(
                   system,
                   DispatchRegion.Settings.fromConfig(config.getConfig("groupbuy.dispatch.region")),

@@ -9,12 +9,7 @@ import io.groupbuy.http.JsonSupport;
 import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.platform.Metrics;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -49,8 +44,6 @@ public final class DispatchRoutes extends ApiDirectives {
   public record FixRequest(String vehicleId, Double lat, Double lng, Double speedKmh, Long at) {}
 
   public record GpsRequest(List<FixRequest> fixes) {}
-
-  public record GpsResult(int accepted, Map<String, Integer> dropped) {}
 
   private final ShardedDispatch dispatch;
   private final GpsGate gps;
@@ -306,50 +299,17 @@ public final class DispatchRoutes extends ApiDirectives {
             .toList());
   }
 
-  /**
-   * Checks every fix, sends the good ones (one message per vehicle), answers once they reached
-   * their vehicles.
-   */
+  /** Admits or refuses every fix, sends the admitted, answers once they reached their vehicles. */
   private Route ingest(List<FixRequest> fixes) {
-    Map<String, Integer> dropped = new TreeMap<>();
-    Map<String, List<GpsGate.CheckedFix>> byVehicle = new LinkedHashMap<>();
-    for (FixRequest f : fixes) {
-      String problem =
-          f == null || f.lat() == null || f.lng() == null || f.at() == null
-              ? "missing-field"
-              : gps.check(
-                  f.vehicleId(),
-                  f.lat(),
-                  f.lng(),
-                  f.speedKmh() == null ? -1 : f.speedKmh(),
-                  f.at());
-      if (problem != null) {
-        dropped.merge(problem, 1, Integer::sum);
-      } else {
-        byVehicle
-            .computeIfAbsent(f.vehicleId(), v -> new ArrayList<>())
-            .add(gps.checked(f.lat(), f.lng(), f.speedKmh() == null ? -1 : f.speedKmh(), f.at()));
-      }
-    }
-    List<CompletableFuture<Integer>> sent = new ArrayList<>();
-    byVehicle.forEach(
-        (vehicle, list) ->
-            sent.add(
-                gps.send(vehicle, list)
-                    .handle((done, failure) -> failure == null ? list.size() : -list.size())
-                    .toCompletableFuture()));
-    CompletionStage<GpsResult> result =
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-            .thenApply(
-                all -> {
-                  int accepted =
-                      sent.stream().mapToInt(CompletableFuture::join).filter(n -> n > 0).sum();
-                  int timedOut =
-                      -sent.stream().mapToInt(CompletableFuture::join).filter(n -> n < 0).sum();
-                  if (timedOut > 0) dropped.merge("timeout", timedOut, Integer::sum);
-                  return new GpsResult(accepted, dropped);
-                });
-    return onResult(result, r -> json(StatusCodes.OK, r));
+    List<GpsGate.RawFix> raw =
+        fixes.stream()
+            .map(
+                f ->
+                    f == null
+                        ? null
+                        : new GpsGate.RawFix(f.vehicleId(), f.lat(), f.lng(), f.speedKmh(), f.at()))
+            .toList();
+    return onResult(gps.ingest(raw), r -> json(StatusCodes.OK, r));
   }
 
   private Route gpsProtobuf(ByteString bytes) {

@@ -345,29 +345,29 @@ public final class DriverSocket {
       double lng = json.get("lng").asDouble();
       double speed = json.path("speedKmh").isNumber() ? json.get("speedKmh").asDouble() : -1;
       long at = json.get("at").asLong();
-      String problem = gps.check(vehicleId, lat, lng, speed, at);
+      GpsGate.Admission admission = gps.admit(vehicleId, lat, lng, speed, at);
       // Fixes go on to the vehicle without waiting for it (full rate); a frame with an id is
       // answered on receipt.
-      if (problem == null) {
+      if (admission instanceof GpsGate.Admitted admitted) {
         badInARow.set(0);
         if (id != null) out.tell(ok(id, "accepted"));
-        return gps.checked(lat, lng, speed, at);
+        return admitted.fix();
       }
-      if (problem.equals(
-          "duplicate")) { // a repeated fix is harmless: dropped, counted, not a bad frame
+      GpsGate.Refusal refusal = ((GpsGate.Refused) admission).reason();
+      if (refusal == GpsGate.Refusal.DUPLICATE) {
+        // a repeated fix is harmless: dropped, counted, not a bad frame
         badInARow.set(0);
         if (id != null) out.tell(ok(id, "duplicate"));
         return NotUsed.getInstance();
       }
       return bad(
-          problem,
-          switch (problem) {
-            case "out-of-range" ->
-                "lat must be within ±90, lng within ±180, speedKmh within 0..300";
-            case "stale" ->
+          refusal.code(),
+          switch (refusal) {
+            case OUT_OF_RANGE -> "lat must be within ±90, lng within ±180, speedKmh within 0..300";
+            case STALE ->
                 "the fix is older than " + gps.settings().maxAge().toMinutes() + " minutes";
-            case "future" -> "the fix is in the future; check the device clock";
-            default -> "refused: " + problem;
+            case FUTURE -> "the fix is in the future; check the device clock";
+            default -> "refused: " + refusal.code();
           },
           id);
     }

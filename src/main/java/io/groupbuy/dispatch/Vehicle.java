@@ -3,6 +3,7 @@ package io.groupbuy.dispatch;
 import com.typesafe.config.Config;
 import io.groupbuy.platform.CborSerializable;
 import io.groupbuy.platform.ProtoPersisted;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +19,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -481,16 +481,23 @@ public final class Vehicle
       ActorSystem<?> system,
       Settings settings,
       RegionLink region,
-      DoubleConsumer fixLatencySeconds) {
+      DoubleConsumer fixLatencySeconds,
+      Clock clock) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
-                ENTITY_KEY, ctx -> entity(ctx.getEntityId(), settings, region, fixLatencySeconds)));
+                ENTITY_KEY,
+                ctx -> entity(ctx.getEntityId(), settings, region, fixLatencySeconds, clock)));
   }
 
   /** The persistent vehicle alone (behaviour tests); the cluster runs it behind {@link #entity}. */
   public static Behavior<Command> create(String vehicleId, Settings settings, RegionLink region) {
-    return Behaviors.setup(ctx -> new Vehicle(vehicleId, ctx, settings, region));
+    return create(vehicleId, settings, region, Clock.systemUTC());
+  }
+
+  public static Behavior<Command> create(
+      String vehicleId, Settings settings, RegionLink region, Clock clock) {
+    return Behaviors.setup(ctx -> new Vehicle(vehicleId, ctx, settings, region, clock));
   }
 
   /**
@@ -502,90 +509,31 @@ public final class Vehicle
    * {@code fixLatencySeconds} hears how long each fix took from the edge to the entity.
    */
   public static Behavior<Command> entity(
-      String vehicleId, Settings settings, RegionLink region, DoubleConsumer fixLatencySeconds) {
+      String vehicleId,
+      Settings settings,
+      RegionLink region,
+      DoubleConsumer fixLatencySeconds,
+      Clock clock) {
     return Behaviors.setup(
         ctx -> {
-          ActorRef<Command> vehicle = ctx.spawn(create(vehicleId, settings, region), "state");
+          ActorRef<Command> vehicle =
+              ctx.spawn(create(vehicleId, settings, region, clock), "state");
           ctx.watch(vehicle);
-          return new GpsFront(ctx.getSelf(), vehicle, fixLatencySeconds).behavior();
+          return new GpsFront(ctx.getSelf(), vehicle, fixLatencySeconds, clock).behavior();
         });
   }
 
-  /**
-   * See {@link #entity}: at most one fix in flight to the persistent vehicle, newer ones coalesced.
-   */
-  private static final class GpsFront {
-    final ActorRef<Command> self;
-    final ActorRef<Command> vehicle;
-    final DoubleConsumer fixLatencySeconds;
-    boolean inFlight;
-    Fix newest;
-
-    GpsFront(ActorRef<Command> self, ActorRef<Command> vehicle, DoubleConsumer latency) {
-      this.self = self;
-      this.vehicle = vehicle;
-      this.fixLatencySeconds = latency;
-    }
-
-    /** Hands the fix on now if nothing is in flight, else keeps it if it is the newest waiting. */
-    private void offer(Fix fix) {
-      if (inFlight) {
-        if (newest == null || fix.atMs() > newest.atMs()) newest = fix;
-      } else {
-        inFlight = true;
-        vehicle.tell(new Gps(fix, 0, self));
-      }
-    }
-
-    Behavior<Command> behavior() {
-      return Behaviors.receive(Command.class)
-          .onMessage(
-              Gps.class,
-              g -> {
-                if (g.receivedAtMicros() > 0) {
-                  fixLatencySeconds.accept(
-                      Math.max(0, GpsGate.nowMicros() - g.receivedAtMicros()) / 1e6);
-                }
-                offer(g.fix());
-                return Behaviors.same();
-              })
-          .onMessage(
-              GpsFixes.class,
-              g -> {
-                long now = GpsGate.nowMicros();
-                g.receivedAtMicros()
-                    .forEach(t -> fixLatencySeconds.accept(Math.max(0, now - t) / 1e6));
-                // the sender waits for this before its next chunk: the edge cannot outrun the
-                // entities
-                if (g.reachedTo() != null) g.reachedTo().tell(Done.getInstance());
-                if (!g.fixes().isEmpty()) offer(g.newest());
-                return Behaviors.same();
-              })
-          .onMessage(
-              GpsHandled.class,
-              h -> {
-                if (newest != null) {
-                  vehicle.tell(new Gps(newest, 0, self));
-                  newest = null;
-                } else {
-                  inFlight = false;
-                }
-                return Behaviors.same();
-              })
-          .onAnyMessage(
-              c -> {
-                vehicle.tell(c);
-                return Behaviors.same();
-              })
-          .onSignal(Terminated.class, t -> Behaviors.stopped())
-          .build();
-    }
+  /** The sharded entity on the system clock. */
+  public static Behavior<Command> entity(
+      String vehicleId, Settings settings, RegionLink region, DoubleConsumer fixLatencySeconds) {
+    return entity(vehicleId, settings, region, fixLatencySeconds, Clock.systemUTC());
   }
 
   private final String vehicleId;
   private final ActorContext<Command> context;
   private final Settings settings;
   private final RegionLink region;
+  private final Clock clock;
   private final DelayPredictor predictor;
   // Memory only: full-rate GPS, the speed the vehicle manages, attached drivers' apps, what was
   // already reported.
@@ -596,7 +544,11 @@ public final class Vehicle
   private final List<ActorRef<Push>> drivers = new ArrayList<>();
 
   private Vehicle(
-      String vehicleId, ActorContext<Command> context, Settings settings, RegionLink region) {
+      String vehicleId,
+      ActorContext<Command> context,
+      Settings settings,
+      RegionLink region,
+      Clock clock) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), vehicleId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -604,6 +556,7 @@ public final class Vehicle
     this.context = context;
     this.settings = settings;
     this.region = region;
+    this.clock = clock;
     this.predictor = new DelayPredictor(settings.roadFactor());
   }
 
@@ -702,8 +655,7 @@ public final class Vehicle
     if (c.version() <= s.routeVersion())
       return Effect().reply(c.replyTo(), StatusReply.success(s.routeVersion()));
     return Effect()
-        .persist(
-            new RouteAssigned(c.version(), c.regionId(), c.stops(), System.currentTimeMillis()))
+        .persist(new RouteAssigned(c.version(), c.regionId(), c.stops(), clock.millis()))
         .thenRun(next -> push(next, c.reason()))
         .thenReply(c.replyTo(), next -> StatusReply.success(next.routeVersion()));
   }
@@ -847,7 +799,7 @@ public final class Vehicle
         || (c.kind() == StopEventKind.DEPARTED_DEPOT && s.status() != Status.LOADING)) {
       return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
     }
-    long at = c.atMs() > 0 ? c.atMs() : System.currentTimeMillis();
+    long at = c.atMs() > 0 ? c.atMs() : clock.millis();
     return Effect()
         .persist(new StopReported(c.kind(), c.stopId(), at))
         .thenRun(
@@ -891,7 +843,7 @@ public final class Vehicle
       return Effect()
           .reply(c.replyTo(), StatusReply.error(INVALID + ": a jam needs delayMinutes in 1..1440"));
     }
-    long at = c.atMs() > 0 ? c.atMs() : System.currentTimeMillis();
+    long at = c.atMs() > 0 ? c.atMs() : clock.millis();
     IncidentReported incident =
         new IncidentReported(
             c.kind(), Math.max(0, c.delayMinutes()), c.note() == null ? "" : c.note(), at);
@@ -937,11 +889,7 @@ public final class Vehicle
 
   private List<StopView> views(State s) {
     Map<String, DelayPredictor.Eta> etas = new LinkedHashMap<>();
-    etas(
-            s,
-            lastFix != null
-                ? Math.max(lastFix.atMs(), System.currentTimeMillis())
-                : System.currentTimeMillis())
+    etas(s, lastFix != null ? Math.max(lastFix.atMs(), clock.millis()) : clock.millis())
         .forEach(e -> etas.put(e.stopId(), e));
     List<StopView> out = new ArrayList<>();
     for (RouteStop r : s.stops()) {
