@@ -19,6 +19,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -54,6 +58,17 @@ public final class FleetSolver {
   public static FleetPlan resolve(FleetProblem p, Options options, List<List<Integer>> routes) {
     return new Model(p, options).solve(routes);
   }
+
+  private static final boolean TRACE = Boolean.getBoolean("groupbuy.routing.trace");
+
+  /** Cancels searches that run past their deadline (see {@link Model#solve}). */
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "routing-deadlines");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** One OR-Tools model of a problem; used once. */
   private static final class Model {
@@ -196,6 +211,17 @@ public final class FleetSolver {
       }
     }
 
+    private void trace(String step) {
+      if (TRACE) {
+        System.err.printf(
+            "    or-tools %-20s at %5d ms (%d stops, %d vehicles)%n",
+            step,
+            (System.nanoTime() - constructedAt) / 1_000_000,
+            p.stops().size(),
+            p.vehicles().size());
+      }
+    }
+
     FleetPlan solve(List<List<Integer>> initialRoutes) {
       RoutingSearchParameters.Builder params =
           main.defaultRoutingSearchParameters().toBuilder()
@@ -206,16 +232,24 @@ public final class FleetSolver {
                       .setSeconds(options.timeLimit().getSeconds())
                       .setNanos(options.timeLimit().getNano())
                       .build());
+      trace("model built");
+      // Routing's own time limit is checked only between steps of its local search, and on a
+      // 1,000-stop problem one step ran 20 s past it; this limit asks the clock at every check,
+      // and a timer cancels the search from outside at the same moment in case even that is late.
+      long[] searchEnd = {Long.MAX_VALUE};
+      routing.addSearchMonitor(
+          routing.solver().makeCustomLimit(() -> System.nanoTime() > searchEnd[0]));
       routing.closeModelWithParameters(params.build());
+      trace("model closed");
       Assignment solution;
       Assignment initial =
           initialRoutes == null
               ? null
               : routing.readAssignmentFromRoutes(toIndexRoutes(initialRoutes), true);
-      // building and closing the model take part of the time too (much of it for large problems),
-      // but the search
+      // building the model and reading the warm start count against the limit, but the search
       // keeps at least a quarter of it: a very short limit must still leave time for a first
-      // solution
+      // solution. A cancelled search keeps the warm start rather than nothing.
+      trace("initial routes read");
       long limit = options.timeLimit().toNanos();
       long left =
           Math.max(Math.max(1_000_000, limit / 4), limit - (System.nanoTime() - constructedAt));
@@ -223,10 +257,19 @@ public final class FleetSolver {
           Duration.newBuilder()
               .setSeconds(left / 1_000_000_000)
               .setNanos((int) (left % 1_000_000_000)));
-      solution =
-          initial == null
-              ? routing.solveWithParameters(params.build())
-              : routing.solveFromAssignmentWithParameters(initial, params.build());
+      searchEnd[0] = System.nanoTime() + left;
+      ScheduledFuture<?> cancel =
+          DEADLINES.schedule(routing::CancelSearch, left, TimeUnit.NANOSECONDS);
+      try {
+        solution =
+            initial == null
+                ? routing.solveWithParameters(params.build())
+                : routing.solveFromAssignmentWithParameters(initial, params.build());
+      } finally {
+        cancel.cancel(false);
+      }
+      if (solution == null && initial != null) solution = initial;
+      trace("searched");
       long millis = (System.nanoTime() - constructedAt) / 1_000_000;
       List<List<Integer>> routes = new ArrayList<>();
       Set<Integer> served = new HashSet<>();

@@ -65,6 +65,23 @@ public final class VrptwSolver {
     }
 
     /**
+     * The plain model given the objective VRPTW results are judged by, as one would configure it in
+     * practice: the same fixed cost per vehicle as {@link #hierarchical} (so fewer vehicles come
+     * first) and a drop penalty far above it, parallel cheapest insertion + GLS, no extra phases.
+     */
+    public static Options plainVehiclesFirst(Duration timeLimit) {
+      return new Options(
+          timeLimit,
+          10_000,
+          1_000_000,
+          FirstSolutionStrategy.Value.PARALLEL_CHEAPEST_INSERTION,
+          LocalSearchMetaheuristic.Value.GUIDED_LOCAL_SEARCH,
+          0,
+          false,
+          0);
+    }
+
+    /**
      * Dispatch: a vehicle costs as much as {@code vehicleFixedCost} distance units, every time unit
      * late costs {@code latePenalty} distance units (soft windows), dropping a stop costs far more
      * than either.
