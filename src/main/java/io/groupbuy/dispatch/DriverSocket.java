@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import io.groupbuy.http.JsonSupport;
 import io.groupbuy.http.PolicyCloseWebSocket;
+import io.groupbuy.platform.Failures;
 import io.groupbuy.platform.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -158,7 +158,7 @@ public final class DriverSocket {
                         "could not attach to vehicle "
                             + vehicleId
                             + ": "
-                            + rootMessage(failure)
+                            + Failures.message(failure)
                             + "; reconnect",
                         null));
                 outRef.tell(Close.INSTANCE);
@@ -385,7 +385,7 @@ public final class DriverSocket {
                       out.tell(ok(id, summary.status().name()));
                       return NotUsed.getInstance();
                     }
-                    String message = rootMessage(failure);
+                    String message = Failures.message(failure);
                     int colon = message.indexOf(": ");
                     boolean coded = colon > 0 && message.substring(0, colon).matches("[a-z-]+");
                     if (!coded) {
@@ -450,11 +450,5 @@ public final class DriverSocket {
       return framed.toString();
     }
     return error("internal", "unexpected push " + push.getClass().getSimpleName(), null);
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while ((c instanceof CompletionException) && c.getCause() != null) c = c.getCause();
-    return String.valueOf(c.getMessage());
   }
 }

@@ -4,12 +4,11 @@ import com.datastax.oss.driver.api.core.DriverException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.groupbuy.http.Auth.Principal;
+import io.groupbuy.platform.Failures;
 import io.groupbuy.platform.Metrics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -152,7 +151,7 @@ public abstract class ApiDirectives extends AllDirectives {
   }
 
   protected Route failure(Throwable t) {
-    Throwable cause = unwrap(t);
+    Throwable cause = Failures.unwrap(t);
     if (cause instanceof ApiError.Failure f) {
       return error(StatusCodes.get(f.status), f.error.code(), f.error.message(), f.error.field());
     }
@@ -192,15 +191,6 @@ public abstract class ApiDirectives extends AllDirectives {
     };
   }
 
-  static Throwable unwrap(Throwable t) {
-    Throwable c = t;
-    while ((c instanceof CompletionException || c instanceof ExecutionException)
-        && c.getCause() != null) {
-      c = c.getCause();
-    }
-    return c;
-  }
-
   /**
    * Bad input at the protocol level (not JSON, wrong type, too large, unknown route) as JSON
    * errors.
@@ -236,7 +226,7 @@ public abstract class ApiDirectives extends AllDirectives {
                   break;
                 }
               }
-              String detail = cause == null ? r.message() : rootMessage(cause);
+              String detail = cause == null ? r.message() : Failures.rootLine(cause);
               return plain(
                   metrics,
                   StatusCodes.BAD_REQUEST,
@@ -360,13 +350,5 @@ public abstract class ApiDirectives extends AllDirectives {
                   .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
           return d.complete(status.intValue() == 503 ? response.addHeader(RETRY_AFTER) : response);
         });
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) c = c.getCause();
-    String m = c.getMessage() == null ? c.toString() : c.getMessage();
-    int nl = m.indexOf('\n');
-    return nl > 0 ? m.substring(0, nl) : m;
   }
 }

@@ -1,6 +1,7 @@
 package io.groupbuy.order;
 
 import io.groupbuy.platform.CborSerializable;
+import io.groupbuy.platform.Failures;
 import io.groupbuy.platform.ProtoPersisted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
@@ -789,7 +789,7 @@ public final class Order
             new DispatchResult(
                 true,
                 failure == null,
-                failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
+                failure == null ? "" : String.valueOf(Failures.unwrap(failure).getMessage())));
   }
 
   private void withdrawFromDispatch(State s) {
@@ -799,7 +799,7 @@ public final class Order
             new DispatchResult(
                 false,
                 failure == null,
-                failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
+                failure == null ? "" : String.valueOf(Failures.unwrap(failure).getMessage())));
   }
 
   private void commitRemaining(State s) {
@@ -815,8 +815,8 @@ public final class Order
             new CommitResult(
                 sku,
                 failure == null,
-                failure != null && !(unwrap(failure) instanceof TimeoutException),
-                failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
+                failure != null && !(Failures.unwrap(failure) instanceof TimeoutException),
+                failure == null ? "" : String.valueOf(Failures.unwrap(failure).getMessage())));
   }
 
   private void schedulePassivationIfSettled(State s) {
@@ -837,7 +837,7 @@ public final class Order
         inventory.reserve(sku, s.details().warehouseId(), orderId, s.quantityOf(sku)),
         (ok, failure) -> {
           if (failure == null) return new ReservationResult(sku, true, false, "", attempt);
-          Throwable cause = unwrap(failure);
+          Throwable cause = Failures.unwrap(failure);
           boolean definitive = !(cause instanceof TimeoutException);
           return new ReservationResult(
               sku, false, definitive, String.valueOf(cause.getMessage()), attempt);
@@ -851,13 +851,7 @@ public final class Order
             new ReleaseResult(
                 sku,
                 failure == null,
-                failure == null ? "" : String.valueOf(unwrap(failure).getMessage())));
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    Throwable c = t;
-    while (c instanceof CompletionException && c.getCause() != null) c = c.getCause();
-    return c;
+                failure == null ? "" : String.valueOf(Failures.unwrap(failure).getMessage())));
   }
 
   private static boolean mayAccess(State s, String requesterId) {

@@ -121,7 +121,7 @@ final class FenceKeeper {
         ctx.getLog()
             .warn(
                 "Journal fence claim failed (retrying every tick): {}",
-                JournalFence.rootMessage(c.failure()));
+                Failures.describeRoot(c.failure()));
         last = null;
         return idle();
       }

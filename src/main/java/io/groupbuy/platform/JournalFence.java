@@ -263,7 +263,7 @@ public final class JournalFence implements Extension {
             if (failure != null) {
               problem =
                   "the journal fence cannot be read (Cassandra unavailable?): "
-                      + rootMessage(failure)
+                      + Failures.describeRoot(failure)
                       + "; writes resume once it can";
               return;
             }
@@ -318,12 +318,6 @@ public final class JournalFence implements Extension {
       log.warning("Journal fence lost: {}. Writes are refused until it is regained.", problem);
     }
     lastCheckValid = false;
-  }
-
-  static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) c = c.getCause();
-    return c.getClass().getSimpleName() + ": " + c.getMessage();
   }
 
   /**

@@ -251,8 +251,11 @@ public final class FleetSolver {
       // solution. A cancelled search keeps the warm start rather than nothing.
       trace("initial routes read");
       long limit = options.timeLimit().toNanos();
+      // and it ends 1% early: reading the routes back and the caller's own steps follow it
       long left =
-          Math.max(Math.max(1_000_000, limit / 4), limit - (System.nanoTime() - constructedAt));
+          Math.max(
+              Math.max(1_000_000, limit / 4),
+              limit - limit / 100 - (System.nanoTime() - constructedAt));
       params.setTimeLimit(
           Duration.newBuilder()
               .setSeconds(left / 1_000_000_000)
