@@ -1,5 +1,10 @@
 package io.groupbuy.dispatch;
 
+import static io.groupbuy.dispatch.DispatchProtoEnums.incident;
+import static io.groupbuy.dispatch.DispatchProtoEnums.status;
+import static io.groupbuy.dispatch.DispatchProtoEnums.stopEvent;
+import static io.groupbuy.dispatch.DispatchProtoEnums.written;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.groupbuy.dispatch.DispatchRegion.OrderAdded;
 import io.groupbuy.dispatch.DispatchRegion.OrderRemoved;
@@ -15,7 +20,6 @@ import io.groupbuy.dispatch.Vehicle.IncidentReported;
 import io.groupbuy.dispatch.Vehicle.Progress;
 import io.groupbuy.dispatch.Vehicle.RouteAcknowledged;
 import io.groupbuy.dispatch.Vehicle.RouteAssigned;
-import io.groupbuy.dispatch.Vehicle.StopEventKind;
 import io.groupbuy.dispatch.Vehicle.StopReported;
 import io.groupbuy.dispatch.Vehicle.TrackSampled;
 import io.groupbuy.dispatch.Vehicle.VehicleRegistered;
@@ -98,14 +102,15 @@ public final class DispatchProtobuf implements ProtoCodecs {
               "dispatch.StopEvent",
               e ->
                   StopEvent.newBuilder()
-                      .setKind(e.kind().name())
+                      .setKind(written(e.kind()))
+                      .setType(stopEvent(e.kind()))
                       .setStopId(e.stopId())
                       .setAtMs(e.atMs())
                       .build(),
               b -> {
                 var p = StopEvent.parseFrom(b);
                 return new StopReported(
-                    StopEventKind.valueOf(p.getKind()), p.getStopId(), p.getAtMs());
+                    stopEvent(p.getType(), p.getKind()), p.getStopId(), p.getAtMs());
               }),
           ProtoCodec.of(
               TrackSampled.class,
@@ -117,7 +122,8 @@ public final class DispatchProtobuf implements ProtoCodecs {
               "dispatch.IncidentReported",
               e ->
                   io.groupbuy.dispatch.proto.IncidentReported.newBuilder()
-                      .setKind(e.kind())
+                      .setKind(written(e.kind()))
+                      .setType(incident(e.kind()))
                       .setDelayMinutes(e.delayMinutes())
                       .setNote(e.note())
                       .setAtMs(e.atMs())
@@ -125,7 +131,10 @@ public final class DispatchProtobuf implements ProtoCodecs {
               b -> {
                 var p = io.groupbuy.dispatch.proto.IncidentReported.parseFrom(b);
                 return new IncidentReported(
-                    p.getKind(), p.getDelayMinutes(), p.getNote(), p.getAtMs());
+                    incident(p.getType(), p.getKind()),
+                    p.getDelayMinutes(),
+                    p.getNote(),
+                    p.getAtMs());
               }),
           ProtoCodec.of(
               DelayPredicted.class,
@@ -290,11 +299,13 @@ public final class DispatchProtobuf implements ProtoCodecs {
             .setRegionId(s.regionId())
             .setDepotLat(s.depotLat())
             .setDepotLng(s.depotLng())
-            .setStatus(s.status().name())
+            .setStatus(written(s.status()))
+            .setStatusValue(status(s.status()))
             .setRouteVersion(s.routeVersion())
             .addAllStops(s.stops().stream().map(DispatchProtobuf::stop).toList())
             .setAckedVersion(s.ackedVersion())
-            .setIncident(s.incident())
+            .setIncident(written(s.incident()))
+            .setIncidentType(incident(s.incident()))
             .setJamUntilMs(s.jamUntilMs());
     s.progress()
         .forEach(
@@ -321,13 +332,13 @@ public final class DispatchProtobuf implements ProtoCodecs {
         p.getRegionId(),
         p.getDepotLat(),
         p.getDepotLng(),
-        Vehicle.Status.valueOf(p.getStatus()),
+        status(p.getStatusValue(), p.getStatus()),
         p.getRouteVersion(),
         stops(p.getStopsList()),
         progress,
         p.getAckedVersion(),
         p.hasLastTrack() ? fix(p.getLastTrack()) : null,
-        p.getIncident(),
+        incident(p.getIncidentType(), p.getIncident()),
         p.getJamUntilMs());
   }
 

@@ -46,9 +46,6 @@ public final class DispatchRegion {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "DispatchRegion");
-  public static final String NOT_FOUND = "not-found";
-  public static final String CONFLICT = "conflict";
-  public static final String INVALID = "invalid";
 
   public record Settings(
       Duration cutoffTimeLimit,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import io.groupbuy.http.JsonSupport;
 import io.groupbuy.http.PolicyCloseWebSocket;
+import io.groupbuy.platform.DomainError;
 import io.groupbuy.platform.Failures;
 import io.groupbuy.platform.Metrics;
 import java.time.Duration;
@@ -311,12 +312,15 @@ public final class DriverSocket {
         case "incident":
           if (!json.path("kind").isTextual())
             return bad("missing-field", "kind (JAM or BREAKDOWN) is required", id);
+          Optional<Vehicle.IncidentKind> kind =
+              Vehicle.IncidentKind.parse(json.get("kind").asText());
+          if (kind.isEmpty()) return bad("invalid", "incident kind must be JAM or BREAKDOWN", id);
           return ask(
               id,
               r ->
                   new Vehicle.ReportIncident(
                       driverId,
-                      json.get("kind").asText(),
+                      kind.get(),
                       json.path("delayMinutes").asInt(0),
                       json.path("note").asText(""),
                       json.path("at").asLong(0),
@@ -385,14 +389,12 @@ public final class DriverSocket {
                       out.tell(ok(id, summary.status().name()));
                       return NotUsed.getInstance();
                     }
-                    String message = Failures.message(failure);
-                    int colon = message.indexOf(": ");
-                    boolean coded = colon > 0 && message.substring(0, colon).matches("[a-z-]+");
-                    if (!coded) {
-                      out.tell(error("unavailable", message + "; retry the same frame", id));
-                      return NotUsed.getInstance();
+                    if (Failures.unwrap(failure) instanceof DomainError.Failure refused) {
+                      return bad(refused.error().code(), refused.error().message(), id);
                     }
-                    return bad(message.substring(0, colon), message.substring(colon + 2), id);
+                    String message = Failures.message(failure);
+                    out.tell(error("unavailable", message + "; retry the same frame", id));
+                    return NotUsed.getInstance();
                   });
     }
 

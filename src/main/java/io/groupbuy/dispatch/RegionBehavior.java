@@ -1,9 +1,6 @@
 package io.groupbuy.dispatch;
 
-import static io.groupbuy.dispatch.DispatchRegion.CONFLICT;
 import static io.groupbuy.dispatch.DispatchRegion.ENTITY_KEY;
-import static io.groupbuy.dispatch.DispatchRegion.INVALID;
-import static io.groupbuy.dispatch.DispatchRegion.NOT_FOUND;
 
 import io.groupbuy.dispatch.DispatchRegion.AddOrder;
 import io.groupbuy.dispatch.DispatchRegion.Command;
@@ -29,6 +26,7 @@ import io.groupbuy.dispatch.DispatchRegion.StopEta;
 import io.groupbuy.dispatch.DispatchRegion.VehicleJoined;
 import io.groupbuy.dispatch.DispatchRegion.VehicleUpdate;
 import io.groupbuy.dispatch.RegionState.RegionOrder;
+import io.groupbuy.platform.DomainError;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,7 +169,9 @@ final class RegionBehavior
   private ReplyEffect<Event, RegionState> onConfigure(RegionState s, Configure c) {
     if (Math.abs(c.depotLat()) > 90 || Math.abs(c.depotLng()) > 180) {
       return Effect()
-          .reply(c.replyTo(), StatusReply.error(INVALID + ": depot coordinates out of range"));
+          .reply(
+              c.replyTo(),
+              DomainError.reply(new DomainError.Invalid("depot coordinates out of range")));
     }
     if (!(c.speedKmh() > 0 && c.speedKmh() <= 150)
         || c.serviceSeconds() < 0
@@ -179,8 +179,9 @@ final class RegionBehavior
       return Effect()
           .reply(
               c.replyTo(),
-              StatusReply.error(
-                  INVALID + ": speedKmh must be in (0, 150] and serviceSeconds in [0, 7200]"));
+              DomainError.reply(
+                  new DomainError.Invalid(
+                      "speedKmh must be in (0, 150] and serviceSeconds in [0, 7200]")));
     }
     RegionConfigured e =
         new RegionConfigured(c.depotLat(), c.depotLng(), c.speedKmh(), c.serviceSeconds());
@@ -191,7 +192,8 @@ final class RegionBehavior
   private ReplyEffect<Event, RegionState> onJoin(RegionState s, JoinVehicle c) {
     if (c.capacity() <= 0) {
       return Effect()
-          .reply(c.replyTo(), StatusReply.error(INVALID + ": capacity must be positive"));
+          .reply(
+              c.replyTo(), DomainError.reply(new DomainError.Invalid("capacity must be positive")));
     }
     if (Integer.valueOf(c.capacity()).equals(s.vehicles().get(c.vehicleId()))
         && !s.unavailable().contains(c.vehicleId())) {
@@ -210,11 +212,9 @@ final class RegionBehavior
       return Effect()
           .reply(
               c.replyTo(),
-              StatusReply.error(
-                  INVALID
-                      + ": order "
-                      + c.orderId()
-                      + " needs positive units and valid coordinates"));
+              DomainError.reply(
+                  new DomainError.Invalid(
+                      "order " + c.orderId() + " needs positive units and valid coordinates")));
     }
     orderBatch.putIfAbsent(
         c.orderId(),
@@ -281,11 +281,11 @@ final class RegionBehavior
 
   private ReplyEffect<Event, RegionState> onCutoff(RegionState s, Cutoff c) {
     if (s.cutoffs().contains(c.cutoffId())) return Effect().reply(c.replyTo(), success(view(s)));
-    String refusal =
+    DomainError refusal =
         solving
-            ? CONFLICT + ": a plan is being solved; retry shortly"
+            ? new DomainError.Conflict("a plan is being solved; retry shortly")
             : s.cutoffRefusal(regionId, c);
-    if (refusal != null) return Effect().reply(c.replyTo(), StatusReply.error(refusal));
+    if (refusal != null) return Effect().reply(c.replyTo(), DomainError.reply(refusal));
     solving = true; // orders batched so far are part of this cutoff
     return flushOrdersThen(
         next ->
@@ -322,8 +322,8 @@ final class RegionBehavior
   private ReplyEffect<Event, RegionState> onGetStopEta(RegionState s, GetStopEta c) {
     StopEta eta = RegionViews.stopEta(s, latest, c.stopId());
     if (eta != null) return Effect().reply(c.replyTo(), success(eta));
-    String message = ": pickup point " + c.stopId() + " is not on a route of region " + regionId;
-    return Effect().reply(c.replyTo(), StatusReply.error(NOT_FOUND + message));
+    String message = "pickup point " + c.stopId() + " is not on a route of region " + regionId;
+    return Effect().reply(c.replyTo(), DomainError.reply(new DomainError.NotFound(message)));
   }
 
   // ---- solving ----

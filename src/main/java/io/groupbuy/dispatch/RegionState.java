@@ -9,6 +9,7 @@ import io.groupbuy.dispatch.DispatchRegion.StopServed;
 import io.groupbuy.dispatch.DispatchRegion.VehicleJoined;
 import io.groupbuy.dispatch.DispatchRegion.VehiclePlan;
 import io.groupbuy.dispatch.DispatchRegion.VehicleUnavailable;
+import io.groupbuy.platform.DomainError;
 import io.groupbuy.platform.ProtoPersisted;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,24 +133,23 @@ public record RegionState(
   }
 
   /** Why a cutoff cannot be planned now, or null. */
-  String cutoffRefusal(String regionId, DispatchRegion.Cutoff c) {
+  DomainError cutoffRefusal(String regionId, DispatchRegion.Cutoff c) {
     if (config == null) {
-      return DispatchRegion.CONFLICT
-          + ": region "
-          + regionId
-          + " has no depot yet; configure it first";
+      return new DomainError.Conflict(
+          "region " + regionId + " has no depot yet; configure it first");
     }
     if (c.windowEndMs() <= c.windowStartMs() || c.windowEndMs() <= c.departAtMs()) {
-      return DispatchRegion.INVALID + ": the window must end after it starts and after departure";
+      return new DomainError.Invalid(
+          "the window must end after it starts and after departure", "windowEnd");
     }
     if (activeVehicles().isEmpty()) {
-      return DispatchRegion.CONFLICT + ": region " + regionId + " has no vehicles";
+      return new DomainError.Conflict("region " + regionId + " has no vehicles");
     }
     if (freeVehicles().isEmpty()) {
-      return DispatchRegion.CONFLICT
-          + ": every vehicle of region "
-          + regionId
-          + " is still delivering; cut off again when one is back";
+      return new DomainError.Conflict(
+          "every vehicle of region "
+              + regionId
+              + " is still delivering; cut off again when one is back");
     }
     return null;
   }

@@ -2,6 +2,7 @@ package io.groupbuy.dispatch;
 
 import com.typesafe.config.Config;
 import io.groupbuy.platform.CborSerializable;
+import io.groupbuy.platform.DomainError;
 import io.groupbuy.platform.ProtoPersisted;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.DoubleConsumer;
 import org.apache.pekko.Done;
@@ -55,14 +57,6 @@ public final class Vehicle
       EntityTypeKey.create(Command.class, "Vehicle");
   public static final String DEPOT = "depot";
 
-  /**
-   * Error codes at the start of error replies, mapped to HTTP statuses and WebSocket error frames.
-   */
-  public static final String NOT_FOUND = "not-found";
-
-  public static final String CONFLICT = "conflict";
-  public static final String INVALID = "invalid";
-
   public enum Status {
     OFF_DUTY,
     IDLE,
@@ -70,6 +64,17 @@ public final class Vehicle
     EN_ROUTE,
     RETURNING,
     BROKEN_DOWN
+  }
+
+  public enum IncidentKind {
+    JAM,
+    BREAKDOWN;
+
+    /** The kind a driver's app names, or empty when it names none (the names are exact). */
+    public static Optional<IncidentKind> parse(String name) {
+      for (IncidentKind k : values()) if (k.name().equals(name)) return Optional.of(k);
+      return Optional.empty();
+    }
   }
 
   public enum StopEventKind {
@@ -178,7 +183,7 @@ public final class Vehicle
    */
   public record ReportIncident(
       String driverId,
-      String kind,
+      IncidentKind kind,
       int delayMinutes,
       String note,
       long atMs,
@@ -253,7 +258,7 @@ public final class Vehicle
 
   public record TrackSampled(Fix fix) implements Event {}
 
-  public record IncidentReported(String kind, int delayMinutes, String note, long atMs)
+  public record IncidentReported(IncidentKind kind, int delayMinutes, String note, long atMs)
       implements Event {}
 
   public record DelayPredicted(
@@ -275,11 +280,11 @@ public final class Vehicle
       Map<String, Progress> progress,
       long ackedVersion,
       Fix lastTrack,
-      String incident,
+      IncidentKind incident,
       long jamUntilMs)
       implements ProtoPersisted {
     public static final State EMPTY =
-        new State("", 0, "", 0, 0, Status.OFF_DUTY, 0, List.of(), Map.of(), 0, null, "", 0);
+        new State("", 0, "", 0, 0, Status.OFF_DUTY, 0, List.of(), Map.of(), 0, null, null, 0);
 
     public State {
       stops = List.copyOf(stops);
@@ -433,7 +438,7 @@ public final class Vehicle
                   Map.of(),
                   ackedVersion,
                   lastTrack,
-                  "",
+                  null,
                   0);
         }
         return s;
@@ -453,7 +458,7 @@ public final class Vehicle
             incident,
             jamUntilMs);
       } else if (event instanceof IncidentReported e) {
-        boolean breakdown = "BREAKDOWN".equals(e.kind());
+        boolean breakdown = e.kind() == IncidentKind.BREAKDOWN;
         long jam =
             breakdown ? jamUntilMs : Math.max(jamUntilMs, e.atMs() + e.delayMinutes() * 60_000L);
         return new State(
@@ -624,14 +629,15 @@ public final class Vehicle
                     : Effect()
                         .reply(
                             c.replyTo(),
-                            StatusReply.error(NOT_FOUND + ": no vehicle " + vehicleId)))
+                            DomainError.reply(new DomainError.NotFound("no vehicle " + vehicleId))))
         .build();
   }
 
   private ReplyEffect<Event, State> onRegister(State s, Register c) {
     if (c.capacity() <= 0)
       return Effect()
-          .reply(c.replyTo(), StatusReply.error(INVALID + ": capacity must be positive"));
+          .reply(
+              c.replyTo(), DomainError.reply(new DomainError.Invalid("capacity must be positive")));
     VehicleRegistered e =
         new VehicleRegistered(c.driverId(), c.capacity(), c.regionId(), c.depotLat(), c.depotLng());
     if (s.registered()
@@ -650,7 +656,8 @@ public final class Vehicle
       return Effect()
           .reply(
               c.replyTo(),
-              StatusReply.error(NOT_FOUND + ": vehicle " + vehicleId + " not registered"));
+              DomainError.reply(
+                  new DomainError.NotFound("vehicle " + vehicleId + " not registered")));
     }
     if (c.version() <= s.routeVersion())
       return Effect().reply(c.replyTo(), StatusReply.success(s.routeVersion()));
@@ -772,8 +779,8 @@ public final class Vehicle
   }
 
   private ReplyEffect<Event, State> onReportStop(State s, ReportStop c) {
-    String problem = driverProblem(s, c.driverId());
-    if (problem != null) return Effect().reply(c.replyTo(), StatusReply.error(problem));
+    DomainError problem = driverProblem(s, c.driverId());
+    if (problem != null) return Effect().reply(c.replyTo(), DomainError.reply(problem));
     boolean depotEvent =
         c.kind() == StopEventKind.DEPARTED_DEPOT || c.kind() == StopEventKind.RETURNED;
     if (!depotEvent) {
@@ -782,14 +789,14 @@ public final class Vehicle
         return Effect()
             .reply(
                 c.replyTo(),
-                StatusReply.error(
-                    INVALID
-                        + ": stop "
-                        + c.stopId()
-                        + " is not on route version "
-                        + s.routeVersion()
-                        + " of vehicle "
-                        + vehicleId));
+                DomainError.reply(
+                    new DomainError.Invalid(
+                        "stop "
+                            + c.stopId()
+                            + " is not on route version "
+                            + s.routeVersion()
+                            + " of vehicle "
+                            + vehicleId)));
       }
       Progress p = s.progressOf(c.stopId());
       boolean repeat =
@@ -811,18 +818,18 @@ public final class Vehicle
   }
 
   private ReplyEffect<Event, State> onAcknowledge(State s, Acknowledge c) {
-    String problem = driverProblem(s, c.driverId());
-    if (problem != null) return Effect().reply(c.replyTo(), StatusReply.error(problem));
+    DomainError problem = driverProblem(s, c.driverId());
+    if (problem != null) return Effect().reply(c.replyTo(), DomainError.reply(problem));
     if (c.version() > s.routeVersion()) {
       return Effect()
           .reply(
               c.replyTo(),
-              StatusReply.error(
-                  INVALID
-                      + ": version "
-                      + c.version()
-                      + " was never sent; the current route version is "
-                      + s.routeVersion()));
+              DomainError.reply(
+                  new DomainError.Invalid(
+                      "version "
+                          + c.version()
+                          + " was never sent; the current route version is "
+                          + s.routeVersion())));
     }
     if (c.version() <= s.ackedVersion())
       return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
@@ -832,16 +839,19 @@ public final class Vehicle
   }
 
   private ReplyEffect<Event, State> onIncident(State s, ReportIncident c) {
-    String problem = driverProblem(s, c.driverId());
-    if (problem != null) return Effect().reply(c.replyTo(), StatusReply.error(problem));
-    if (!"JAM".equals(c.kind()) && !"BREAKDOWN".equals(c.kind())) {
+    DomainError problem = driverProblem(s, c.driverId());
+    if (problem != null) return Effect().reply(c.replyTo(), DomainError.reply(problem));
+    if (c.kind() == null) {
       return Effect()
           .reply(
-              c.replyTo(), StatusReply.error(INVALID + ": incident kind must be JAM or BREAKDOWN"));
+              c.replyTo(),
+              DomainError.reply(new DomainError.Invalid("incident kind must be JAM or BREAKDOWN")));
     }
-    if ("JAM".equals(c.kind()) && (c.delayMinutes() <= 0 || c.delayMinutes() > 24 * 60)) {
+    if (c.kind() == IncidentKind.JAM && (c.delayMinutes() <= 0 || c.delayMinutes() > 24 * 60)) {
       return Effect()
-          .reply(c.replyTo(), StatusReply.error(INVALID + ": a jam needs delayMinutes in 1..1440"));
+          .reply(
+              c.replyTo(),
+              DomainError.reply(new DomainError.Invalid("a jam needs delayMinutes in 1..1440")));
     }
     long at = c.atMs() > 0 ? c.atMs() : clock.millis();
     IncidentReported incident =
@@ -858,8 +868,8 @@ public final class Vehicle
   }
 
   private ReplyEffect<Event, State> onConnect(State s, Connect c) {
-    String problem = driverProblem(s, c.driverId());
-    if (problem != null) return Effect().reply(c.replyTo(), StatusReply.error(problem));
+    DomainError problem = driverProblem(s, c.driverId());
+    if (problem != null) return Effect().reply(c.replyTo(), DomainError.reply(problem));
     // the socket re-attaches periodically, so an entity restarted on another node finds its driver
     // again
     if (!drivers.contains(c.driver())) {
@@ -870,10 +880,10 @@ public final class Vehicle
     return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
   }
 
-  private String driverProblem(State s, String driverId) {
-    if (!s.registered()) return NOT_FOUND + ": no vehicle " + vehicleId;
+  private DomainError driverProblem(State s, String driverId) {
+    if (!s.registered()) return new DomainError.NotFound("no vehicle " + vehicleId);
     if (driverId != null && !driverId.equals(s.driverId())) {
-      return CONFLICT + ": vehicle " + vehicleId + " is not driven by " + driverId;
+      return new DomainError.Conflict("vehicle " + vehicleId + " is not driven by " + driverId);
     }
     return null;
   }
@@ -927,7 +937,7 @@ public final class Vehicle
         views(s),
         lastFix,
         speedKmh(),
-        s.incident());
+        s.incident() == null ? "" : s.incident().name());
   }
 
   @Override

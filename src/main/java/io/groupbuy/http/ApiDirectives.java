@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.DriverException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.groupbuy.http.Auth.Principal;
+import io.groupbuy.platform.DomainError;
 import io.groupbuy.platform.Failures;
 import io.groupbuy.platform.Metrics;
 import java.util.ArrayList;
@@ -35,7 +36,6 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.http.javadsl.server.ValidationRejection;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Shared pieces of every route class: credentials, JSON errors, and mapping of failures to
@@ -169,26 +169,22 @@ public abstract class ApiDirectives extends AllDirectives {
           "the database did not answer; retry the same request shortly",
           null);
     }
-    if (cause instanceof StatusReply.ErrorMessage e) {
-      return entityError(e.getMessage());
+    if (cause instanceof DomainError.Failure f) {
+      return domainError(f.error());
     }
     return error(
         StatusCodes.INTERNAL_SERVER_ERROR, "internal-error", "unexpected failure: " + cause, null);
   }
 
-  /**
-   * Entity replies start with a code ("not-found: …"); plain messages are business rule violations.
-   */
-  protected Route entityError(String message) {
-    int colon = message.indexOf(": ");
-    String code = colon > 0 ? message.substring(0, colon) : "";
-    String text = colon > 0 ? message.substring(colon + 2) : message;
-    return switch (code) {
-      case "not-found" -> error(StatusCodes.NOT_FOUND, "not-found", text, null);
-      case "conflict" -> error(StatusCodes.CONFLICT, "conflict", text, null);
-      case "invalid" -> error(StatusCodes.UNPROCESSABLE_ENTITY, "invalid", text, null);
-      default -> error(StatusCodes.CONFLICT, "rejected", message, null);
-    };
+  /** The one place where a domain error becomes an HTTP status. */
+  protected Route domainError(DomainError e) {
+    StatusCode status =
+        switch (e.kind()) {
+          case NOT_FOUND -> StatusCodes.NOT_FOUND;
+          case CONFLICT, REJECTED -> StatusCodes.CONFLICT;
+          case INVALID -> StatusCodes.UNPROCESSABLE_ENTITY;
+        };
+    return error(status, e.code(), e.message(), e.field());
   }
 
   /**

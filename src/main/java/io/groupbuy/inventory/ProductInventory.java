@@ -1,6 +1,7 @@
 package io.groupbuy.inventory;
 
 import io.groupbuy.platform.CborSerializable;
+import io.groupbuy.platform.DomainError;
 import io.groupbuy.platform.ProtoPersisted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -335,33 +336,41 @@ public final class ProductInventory
   }
 
   private ReplyEffect<Event, State> onReceive(State s, ReceiveStock c) {
-    if (c.quantity() <= 0) return error(c.replyTo(), "quantity must be > 0");
+    if (c.quantity() <= 0)
+      return error(c.replyTo(), new DomainError.Invalid("quantity must be > 0", "quantity"));
     if (s.receipts().contains(c.receiptId()))
       return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
     if (s.received() + c.quantity() > Integer.MAX_VALUE / 2)
-      return error(c.replyTo(), "stock would overflow");
+      return error(c.replyTo(), new DomainError.Invalid("stock would overflow", "quantity"));
     return Effect()
         .persist(new StockReceived(c.receiptId(), c.quantity()))
         .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
   }
 
   private ReplyEffect<Event, State> onReserve(State s, Reserve c) {
-    if (c.quantity() <= 0) return error(c.replyTo(), "quantity must be > 0");
+    if (c.quantity() <= 0)
+      return error(c.replyTo(), new DomainError.Invalid("quantity must be > 0", "quantity"));
     Integer held = s.reserved().get(c.orderId());
     if (held != null) {
       if (held == c.quantity()) return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
       return error(
-          c.replyTo(), "order " + c.orderId() + " already holds " + held + ", not " + c.quantity());
+          c.replyTo(),
+          new DomainError.Conflict(
+              "order " + c.orderId() + " already holds " + held + ", not " + c.quantity()));
     }
     String closed = s.closedOrders().get(c.orderId());
     if (closed != null) {
       return closed.equals("committed")
           ? Effect().reply(c.replyTo(), StatusReply.success(stock(s)))
-          : error(c.replyTo(), "order " + c.orderId() + " was already released");
+          : error(
+              c.replyTo(),
+              new DomainError.Conflict("order " + c.orderId() + " was already released"));
     }
     if (s.available() < c.quantity()) {
       return error(
-          c.replyTo(), "sold out: " + s.available() + " available, " + c.quantity() + " requested");
+          c.replyTo(),
+          new DomainError.Rejected(
+              "sold out: " + s.available() + " available, " + c.quantity() + " requested"));
     }
     List<Event> events = new ArrayList<>();
     events.add(new StockReserved(c.orderId(), c.quantity()));
@@ -376,7 +385,9 @@ public final class ProductInventory
     Integer held = s.reserved().get(c.orderId());
     if (held == null) {
       if ("committed".equals(s.closedOrders().get(c.orderId()))) {
-        return error(c.replyTo(), "order " + c.orderId() + " is already committed");
+        return error(
+            c.replyTo(),
+            new DomainError.Conflict("order " + c.orderId() + " is already committed"));
       }
       if (s.closedOrders().containsKey(c.orderId())) {
         return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
@@ -397,7 +408,9 @@ public final class ProductInventory
       if ("committed".equals(s.closedOrders().get(c.orderId()))) {
         return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
       }
-      return error(c.replyTo(), "order " + c.orderId() + " holds no reservation to commit");
+      return error(
+          c.replyTo(),
+          new DomainError.Conflict("order " + c.orderId() + " holds no reservation to commit"));
     }
     return Effect()
         .persist(new ReservationCommitted(c.orderId(), held))
@@ -406,11 +419,14 @@ public final class ProductInventory
 
   private ReplyEffect<Event, State> onSetBounds(State s, SetBounds c) {
     if (c.minStock() < 0 || c.maxStock() < 0 || c.reorderPoint() < 0) {
-      return error(c.replyTo(), "bounds must be >= 0");
+      return error(c.replyTo(), new DomainError.Invalid("bounds must be >= 0"));
     }
-    if (c.minStock() > c.maxStock()) return error(c.replyTo(), "minStock must be <= maxStock");
+    if (c.minStock() > c.maxStock())
+      return error(
+          c.replyTo(), new DomainError.Invalid("minStock must be <= maxStock", "minStock"));
     if (c.reorderPoint() > c.maxStock())
-      return error(c.replyTo(), "reorderPoint must be <= maxStock");
+      return error(
+          c.replyTo(), new DomainError.Invalid("reorderPoint must be <= maxStock", "reorderPoint"));
     List<Event> events = new ArrayList<>();
     events.add(new BoundsSet(c.minStock(), c.maxStock(), c.reorderPoint()));
     replenishmentIfNeeded(s.apply(events.get(0))).ifPresent(events::add);
@@ -452,7 +468,7 @@ public final class ProductInventory
         s.openReplenishmentQuantity());
   }
 
-  private ReplyEffect<Event, State> error(ActorRef<StatusReply<Stock>> replyTo, String message) {
-    return Effect().reply(replyTo, StatusReply.error(message));
+  private ReplyEffect<Event, State> error(ActorRef<StatusReply<Stock>> replyTo, DomainError error) {
+    return Effect().reply(replyTo, DomainError.reply(error));
   }
 }

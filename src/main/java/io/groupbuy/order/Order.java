@@ -1,6 +1,7 @@
 package io.groupbuy.order;
 
 import io.groupbuy.platform.CborSerializable;
+import io.groupbuy.platform.DomainError;
 import io.groupbuy.platform.Failures;
 import io.groupbuy.platform.ProtoPersisted;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -54,12 +54,6 @@ public final class Order
   public static final int TAG_COUNT = 5;
   static final int MAX_RESERVE_ATTEMPTS = 5;
   static final Duration RETRY_BACKOFF = Duration.ofMillis(300);
-
-  /** Error codes at the start of error replies, mapped to HTTP statuses by the routes. */
-  public static final String NOT_FOUND = "not-found";
-
-  public static final String CONFLICT = "conflict";
-  public static final String INVALID = "invalid";
 
   /**
    * After {@code CONFIRMED} the order is handed to its region's dispatch, which moves it on: {@code
@@ -537,9 +531,9 @@ public final class Order
       return Effect()
           .reply(
               c.replyTo(),
-              StatusReply.error(
-                  CONFLICT
-                      + ": idempotency key already used for a different order; use a new key for a new order"));
+              DomainError.reply(
+                  new DomainError.Conflict(
+                      "idempotency key already used for a different order; use a new key for a new order")));
     }
     if (s.status() == Status.PLACING) {
       placeWaiters.add(c.replyTo());
@@ -551,28 +545,31 @@ public final class Order
   private ReplyEffect<Event, State> onGet(State s, Get c) {
     schedulePassivationIfSettled(s); // restarts the idle period
     if (s.status() == Status.NEW || !mayAccess(s, c.requesterId())) {
-      return Effect().reply(c.replyTo(), StatusReply.error(NOT_FOUND + ": no order " + orderId));
+      return Effect()
+          .reply(c.replyTo(), DomainError.reply(new DomainError.NotFound("no order " + orderId)));
     }
     return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
   }
 
   private ReplyEffect<Event, State> onCancel(State s, Cancel c) {
     if (s.status() == Status.NEW || !mayAccess(s, c.requesterId())) {
-      return Effect().reply(c.replyTo(), StatusReply.error(NOT_FOUND + ": no order " + orderId));
+      return Effect()
+          .reply(c.replyTo(), DomainError.reply(new DomainError.NotFound("no order " + orderId)));
     }
     switch (s.status()) {
       case PLACING:
         return Effect()
             .reply(
                 c.replyTo(),
-                StatusReply.error(
-                    CONFLICT
-                        + ": order is still being placed; retry the cancellation in a moment"));
+                DomainError.reply(
+                    new DomainError.Conflict(
+                        "order is still being placed; retry the cancellation in a moment")));
       case REJECTED:
         return Effect()
             .reply(
                 c.replyTo(),
-                StatusReply.error(CONFLICT + ": order was rejected; nothing to cancel"));
+                DomainError.reply(
+                    new DomainError.Conflict("order was rejected; nothing to cancel")));
       case CANCELLED:
         return Effect().reply(c.replyTo(), StatusReply.success(summary(s)));
       case CANCELLING:
@@ -583,19 +580,19 @@ public final class Order
         return Effect()
             .reply(
                 c.replyTo(),
-                StatusReply.error(
-                    CONFLICT
-                        + ": order is already out for delivery ("
-                        + s.status()
-                        + "); it can no longer be cancelled"));
+                DomainError.reply(
+                    new DomainError.Conflict(
+                        "order is already out for delivery ("
+                            + s.status()
+                            + "); it can no longer be cancelled")));
       default:
         if (!s.committedSkus().isEmpty()) { // goods have left the warehouse once: the stock is sold
           return Effect()
               .reply(
                   c.replyTo(),
-                  StatusReply.error(
-                      CONFLICT
-                          + ": order has already been out for delivery; it can no longer be cancelled"));
+                  DomainError.reply(
+                      new DomainError.Conflict(
+                          "order has already been out for delivery; it can no longer be cancelled")));
         }
         cancelWaiters.add(c.replyTo());
         String reason =
@@ -708,7 +705,8 @@ public final class Order
       return Effect()
           .reply(
               c.replyTo(),
-              StatusReply.error(INVALID + ": " + c.status() + " is not a delivery status"));
+              DomainError.reply(
+                  new DomainError.Invalid("" + c.status() + " is not a delivery status")));
     }
     // A stop moved from a vehicle on the road to one still at the warehouse is waved again on the
     // new vehicle (which
@@ -815,7 +813,7 @@ public final class Order
             new CommitResult(
                 sku,
                 failure == null,
-                failure != null && !(Failures.unwrap(failure) instanceof TimeoutException),
+                Failures.unwrap(failure) instanceof DomainError.Failure,
                 failure == null ? "" : String.valueOf(Failures.unwrap(failure).getMessage())));
   }
 
@@ -838,7 +836,8 @@ public final class Order
         (ok, failure) -> {
           if (failure == null) return new ReservationResult(sku, true, false, "", attempt);
           Throwable cause = Failures.unwrap(failure);
-          boolean definitive = !(cause instanceof TimeoutException);
+          // inventory refused; anything else (no answer in time) is worth another attempt
+          boolean definitive = cause instanceof DomainError.Failure;
           return new ReservationResult(
               sku, false, definitive, String.valueOf(cause.getMessage()), attempt);
         });

@@ -18,6 +18,7 @@ import io.groupbuy.order.proto.LineCommitted;
 import io.groupbuy.order.proto.OrderDetails;
 import io.groupbuy.order.proto.OrderLine;
 import io.groupbuy.order.proto.OrderSnapshot;
+import io.groupbuy.order.proto.OrderStatus;
 import io.groupbuy.platform.ProtoCodec;
 import io.groupbuy.platform.ProtoCodecs;
 import java.util.LinkedHashSet;
@@ -107,13 +108,14 @@ public final class OrderProtobuf implements ProtoCodecs {
               e ->
                   DeliveryUpdated.newBuilder()
                       .setStatus(e.status().name())
+                      .setStatusValue(status(e.status()))
                       .setVehicleId(e.vehicleId())
                       .setStopId(e.stopId())
                       .build(),
               b -> {
                 var p = DeliveryUpdated.parseFrom(b);
                 return new Order.DeliveryUpdated(
-                    Status.valueOf(p.getStatus()), p.getVehicleId(), p.getStopId());
+                    status(p.getStatusValue(), p.getStatus()), p.getVehicleId(), p.getStopId());
               }),
           ProtoCodec.of(
               Order.LineCommitted.class,
@@ -154,6 +156,7 @@ public final class OrderProtobuf implements ProtoCodecs {
     var b =
         OrderSnapshot.newBuilder()
             .setStatus(s.status().name())
+            .setStatusValue(status(s.status()))
             .setReason(s.reason())
             .addAllReservedSkus(s.reservedSkus())
             .addAllReleasedSkus(s.releasedSkus())
@@ -167,7 +170,7 @@ public final class OrderProtobuf implements ProtoCodecs {
   private static State state(byte[] bytes) throws InvalidProtocolBufferException {
     OrderSnapshot p = OrderSnapshot.parseFrom(bytes);
     return new State(
-        Status.valueOf(p.getStatus()),
+        status(p.getStatusValue(), p.getStatus()),
         p.hasDetails() ? details(p.getDetails()) : null,
         new LinkedHashSet<>(p.getReservedSkusList()),
         new LinkedHashSet<>(p.getReleasedSkusList()),
@@ -175,5 +178,35 @@ public final class OrderProtobuf implements ProtoCodecs {
         p.getHandedToDispatch(),
         p.getVehicleId(),
         new LinkedHashSet<>(p.getCommittedSkusList()));
+  }
+
+  static OrderStatus status(Status s) {
+    return switch (s) {
+      case NEW -> OrderStatus.ORDER_STATUS_NEW;
+      case PLACING -> OrderStatus.ORDER_STATUS_PLACING;
+      case CONFIRMED -> OrderStatus.ORDER_STATUS_CONFIRMED;
+      case REJECTED -> OrderStatus.ORDER_STATUS_REJECTED;
+      case CANCELLING -> OrderStatus.ORDER_STATUS_CANCELLING;
+      case CANCELLED -> OrderStatus.ORDER_STATUS_CANCELLED;
+      case WAVED -> OrderStatus.ORDER_STATUS_WAVED;
+      case OUT_FOR_DELIVERY -> OrderStatus.ORDER_STATUS_OUT_FOR_DELIVERY;
+      case AT_PICKUP_POINT -> OrderStatus.ORDER_STATUS_AT_PICKUP_POINT;
+    };
+  }
+
+  /** The enum when the writer set it; the string of events written before it existed. */
+  static Status status(OrderStatus value, String written) {
+    return switch (value) {
+      case ORDER_STATUS_NEW -> Status.NEW;
+      case ORDER_STATUS_PLACING -> Status.PLACING;
+      case ORDER_STATUS_CONFIRMED -> Status.CONFIRMED;
+      case ORDER_STATUS_REJECTED -> Status.REJECTED;
+      case ORDER_STATUS_CANCELLING -> Status.CANCELLING;
+      case ORDER_STATUS_CANCELLED -> Status.CANCELLED;
+      case ORDER_STATUS_WAVED -> Status.WAVED;
+      case ORDER_STATUS_OUT_FOR_DELIVERY -> Status.OUT_FOR_DELIVERY;
+      case ORDER_STATUS_AT_PICKUP_POINT -> Status.AT_PICKUP_POINT;
+      case ORDER_STATUS_UNSPECIFIED, UNRECOGNIZED -> Status.valueOf(written);
+    };
   }
 }

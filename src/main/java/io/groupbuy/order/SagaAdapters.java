@@ -3,8 +3,8 @@ package io.groupbuy.order;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.dispatch.DispatchRegion;
 import io.groupbuy.dispatch.ShardedDispatch;
-import io.groupbuy.http.ApiError;
 import io.groupbuy.inventory.ShardedInventory;
+import io.groupbuy.platform.DomainError;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -53,11 +53,9 @@ public final class SagaAdapters {
                   var point =
                       found.orElseThrow(
                           () ->
-                              new ApiError.Failure(
-                                  422,
-                                  "unknown-pickup-point",
-                                  "no pickup point " + details.pickupPointId(),
-                                  "pickupPointId"));
+                              new DomainError.NotFound(
+                                      "no pickup point " + details.pickupPointId(), "pickupPointId")
+                                  .failure());
                   return dispatch
                       .region(details.warehouseId())
                       .<Done>askWithStatus(
@@ -92,9 +90,14 @@ public final class SagaAdapters {
         sharding
             .entityRefFor(Order.ENTITY_KEY, orderId)
             .<Done>askWithStatus(
-                r ->
-                    new Order.UpdateDelivery(
-                        Order.Status.valueOf(status.name()), vehicleId, stopId, r),
-                timeout);
+                r -> new Order.UpdateDelivery(orderStatus(status), vehicleId, stopId, r), timeout);
+  }
+
+  static Order.Status orderStatus(DispatchRegion.DeliveryStatus status) {
+    return switch (status) {
+      case WAVED -> Order.Status.WAVED;
+      case OUT_FOR_DELIVERY -> Order.Status.OUT_FOR_DELIVERY;
+      case AT_PICKUP_POINT -> Order.Status.AT_PICKUP_POINT;
+    };
   }
 }

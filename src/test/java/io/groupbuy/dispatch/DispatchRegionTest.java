@@ -1,5 +1,6 @@
 package io.groupbuy.dispatch;
 
+import static io.groupbuy.platform.Refusals.kind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import io.groupbuy.dispatch.DispatchRegion.Command;
 import io.groupbuy.dispatch.DispatchRegion.Event;
 import io.groupbuy.dispatch.DispatchRegion.PlanView;
 import io.groupbuy.dispatch.DispatchRegion.VehicleRouteView;
+import io.groupbuy.platform.DomainError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -307,14 +309,15 @@ class DispatchRegionTest {
         kit.<StatusReply<PlanView>>runCommand(
                 r -> new DispatchRegion.Configure(95, LNG, 30, 300, r))
             .reply();
-    assertTrue(bad.getError().getMessage().startsWith("invalid: depot coordinates"));
+    assertEquals(DomainError.Kind.INVALID, kind(bad));
+    assertTrue(bad.getError().getMessage().startsWith("depot coordinates"));
     kit.<StatusReply<PlanView>>runCommand(r -> new DispatchRegion.Configure(LAT, LNG, 30, 300, r));
     kit.runCommand(new DispatchRegion.Cutoff("c", now, now, now + 1000, probe.getRef()));
     assertTrue(probe.receiveMessage().getError().getMessage().contains("no vehicles"));
     var negative =
         kit.<StatusReply<Done>>runCommand(
             r -> new DispatchRegion.AddOrder("o", "pp", LAT, LNG, -1, r));
-    assertTrue(negative.reply().getError().getMessage().startsWith("invalid"));
+    assertEquals(DomainError.Kind.INVALID, kind(negative.reply()));
     assertFalse(kit.getState().orders().containsKey("o"));
   }
 

@@ -1,5 +1,6 @@
 package io.groupbuy.dispatch;
 
+import static io.groupbuy.platform.Refusals.kind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,10 +9,13 @@ import com.typesafe.config.ConfigFactory;
 import io.groupbuy.UnitTestConfig;
 import io.groupbuy.dispatch.Vehicle.Command;
 import io.groupbuy.dispatch.Vehicle.Event;
+import io.groupbuy.dispatch.Vehicle.IncidentKind;
 import io.groupbuy.dispatch.Vehicle.State;
 import io.groupbuy.dispatch.Vehicle.Status;
 import io.groupbuy.dispatch.Vehicle.StopEventKind;
 import io.groupbuy.dispatch.Vehicle.Summary;
+import io.groupbuy.platform.DomainError;
+import io.groupbuy.platform.Refusals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +94,7 @@ class VehicleTest {
   void registersOnceAndRefusesCommandsBeforeRegistration() {
     var before = kit.<StatusReply<Summary>>runCommand(Vehicle.Get::new).reply();
     assertTrue(before.isError());
-    assertTrue(before.getError().getMessage().startsWith("not-found"));
+    assertEquals(DomainError.Kind.NOT_FOUND, kind(before));
     assertEquals(Status.IDLE, register().status());
     var again =
         kit.<StatusReply<Summary>>runCommand(
@@ -135,12 +139,12 @@ class VehicleTest {
     register();
     assign(1, List.of(stop("a", 0.02, T0 + 3_600_000)));
     StatusReply<Summary> unknown = report("d1", StopEventKind.ARRIVED, "zzz", T0);
+    assertEquals(DomainError.Kind.INVALID, kind(unknown));
     assertTrue(
-        unknown.getError().getMessage().startsWith("invalid: stop zzz is not on route version 1"),
+        unknown.getError().getMessage().startsWith("stop zzz is not on route version 1"),
         unknown.getError().getMessage());
     StatusReply<Summary> stranger = report("d2", StopEventKind.ARRIVED, "a", T0);
-    assertTrue(
-        stranger.getError().getMessage().startsWith("conflict: vehicle v1 is not driven by d2"));
+    assertEquals(new DomainError.Conflict("vehicle v1 is not driven by d2"), Refusals.of(stranger));
     var ack =
         kit.<StatusReply<Summary>>runCommand(replyTo -> new Vehicle.Acknowledge("d1", 7, replyTo))
             .reply();
@@ -150,9 +154,12 @@ class VehicleTest {
     assertEquals(1, ok.reply().getValue().ackedVersion());
     var badIncident =
         kit.<StatusReply<Summary>>runCommand(
-                replyTo -> new Vehicle.ReportIncident("d1", "FLOOD", 5, "", T0, replyTo))
+                replyTo ->
+                    new Vehicle.ReportIncident(
+                        "d1", IncidentKind.parse("FLOOD").orElse(null), 5, "", T0, replyTo))
             .reply();
-    assertTrue(badIncident.getError().getMessage().startsWith("invalid: incident kind"));
+    assertEquals(DomainError.Kind.INVALID, kind(badIncident));
+    assertTrue(badIncident.getError().getMessage().startsWith("incident kind"));
   }
 
   @Test
@@ -185,7 +192,9 @@ class VehicleTest {
     // a jam holds the vehicle for 90 minutes: 'a' will be about an hour late, 'b' still fine
     var jam =
         kit.<StatusReply<Summary>>runCommand(
-            replyTo -> new Vehicle.ReportIncident("d1", "JAM", 90, "accident", T0 + 2000, replyTo));
+            replyTo ->
+                new Vehicle.ReportIncident(
+                    "d1", IncidentKind.JAM, 90, "accident", T0 + 2000, replyTo));
     List<Vehicle.DelayPredicted> delays =
         jam.events().stream()
             .filter(e -> e instanceof Vehicle.DelayPredicted)

@@ -109,7 +109,7 @@ class SerializationTest {
           new Vehicle.RouteAcknowledged(3),
           new Vehicle.StopReported(Vehicle.StopEventKind.ARRIVED, "pp", 43),
           new Vehicle.TrackSampled(new Vehicle.Fix(30.2, 120.1, 25.5, 44)),
-          new Vehicle.IncidentReported("JAM", 40, "accident", 45),
+          new Vehicle.IncidentReported(Vehicle.IncidentKind.JAM, 40, "accident", 45),
           new Vehicle.DelayPredicted("pp", 3, 46, 1800),
           new Vehicle.State(
               "d1",
@@ -123,7 +123,7 @@ class SerializationTest {
               Map.of("pp", new Vehicle.Progress(43, 0)),
               2,
               new Vehicle.Fix(30.2, 120.1, 25.5, 44),
-              "JAM",
+              Vehicle.IncidentKind.JAM,
               99),
           Vehicle.State.EMPTY,
           new DispatchRegion.RegionConfigured(30.2, 120.1, 30, 300),
@@ -255,6 +255,27 @@ class SerializationTest {
       assertEquals("jackson-cbor", serializerName(message), message.getClass().getName());
       assertEquals(message, roundTrip(message));
     }
+  }
+
+  @Test
+  void refusalsCrossNodesAsTheirTypeNotAsText() {
+    List<DomainError> errors =
+        List.of(
+            new DomainError.NotFound("no order o-1"),
+            new DomainError.NotFound("no pickup point pp-9", "pickupPointId"),
+            new DomainError.Conflict("order is already out for delivery"),
+            new DomainError.Invalid("quantity must be > 0", "quantity"),
+            new DomainError.Rejected("sold out: 0 available, 2 requested"));
+    for (DomainError error : errors) {
+      StatusReply<Done> reply = DomainError.reply(error);
+      Object back = roundTrip(reply);
+      StatusReply<?> received = (StatusReply<?>) back;
+      assertEquals(error, Refusals.of(received), error::toString);
+      assertEquals(error.message(), received.getError().getMessage());
+    }
+    DomainError.Failure failure = new DomainError.Rejected("sold out").failure();
+    assertEquals(
+        ProtobufEventSerializer.IDENTIFIER, serialization.findSerializerFor(failure).identifier());
   }
 
   @Test
