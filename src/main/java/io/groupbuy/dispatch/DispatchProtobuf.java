@@ -155,7 +155,7 @@ public final class DispatchProtobuf implements ProtoCodecs {
                     p.getLatenessSeconds());
               }),
           ProtoCodec.of(
-              Vehicle.State.class,
+              VehicleState.class,
               "dispatch.VehicleSnapshot",
               DispatchProtobuf::vehicleSnapshot,
               DispatchProtobuf::vehicleState),
@@ -291,7 +291,7 @@ public final class DispatchProtobuf implements ProtoCodecs {
     return new Fix(p.getLat(), p.getLng(), p.getSpeedKmh(), p.getAtMs());
   }
 
-  private static VehicleSnapshot vehicleSnapshot(Vehicle.State s) {
+  private static VehicleSnapshot vehicleSnapshot(VehicleState s) {
     var b =
         VehicleSnapshot.newBuilder()
             .setDriverId(s.driverId())
@@ -319,14 +319,14 @@ public final class DispatchProtobuf implements ProtoCodecs {
     return b.build();
   }
 
-  private static Vehicle.State vehicleState(byte[] bytes) throws InvalidProtocolBufferException {
+  private static VehicleState vehicleState(byte[] bytes) throws InvalidProtocolBufferException {
     VehicleSnapshot p = VehicleSnapshot.parseFrom(bytes);
     Map<String, Progress> progress = new LinkedHashMap<>();
     p.getProgressList()
         .forEach(
             x ->
                 progress.put(x.getStopId(), new Progress(x.getArrivedAtMs(), x.getDepartedAtMs())));
-    return new Vehicle.State(
+    return new VehicleState(
         p.getDriverId(),
         p.getCapacity(),
         p.getRegionId(),

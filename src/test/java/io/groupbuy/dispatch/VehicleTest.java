@@ -10,7 +10,6 @@ import io.groupbuy.UnitTestConfig;
 import io.groupbuy.dispatch.Vehicle.Command;
 import io.groupbuy.dispatch.Vehicle.Event;
 import io.groupbuy.dispatch.Vehicle.IncidentKind;
-import io.groupbuy.dispatch.Vehicle.State;
 import io.groupbuy.dispatch.Vehicle.Status;
 import io.groupbuy.dispatch.Vehicle.StopEventKind;
 import io.groupbuy.dispatch.Vehicle.Summary;
@@ -47,7 +46,7 @@ class VehicleTest {
   }
 
   private final List<DispatchRegion.VehicleUpdate> updates = new ArrayList<>();
-  private EventSourcedBehaviorTestKit<Command, Event, State> kit;
+  private EventSourcedBehaviorTestKit<Command, Event, VehicleState> kit;
 
   @BeforeEach
   void fresh() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.groupbuy.UnitTestConfig;
 import io.groupbuy.dispatch.Vehicle;
+import io.groupbuy.dispatch.VehicleState;
 import io.groupbuy.order.Order;
 import io.groupbuy.order.proto.DeliveryUpdated;
 import io.groupbuy.order.proto.OrderStatus;
@@ -112,7 +113,7 @@ class EnumFieldsTest {
             .setIncident("BREAKDOWN")
             .build()
             .toByteArray();
-    Vehicle.State state = (Vehicle.State) read(snapshot, "dispatch.VehicleSnapshot");
+    VehicleState state = (VehicleState) read(snapshot, "dispatch.VehicleSnapshot");
     assertEquals(Vehicle.Status.BROKEN_DOWN, state.status());
     assertEquals(Vehicle.IncidentKind.BREAKDOWN, state.incident());
   }

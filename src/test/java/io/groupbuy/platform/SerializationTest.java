@@ -8,6 +8,7 @@ import io.groupbuy.dispatch.DispatchRegion;
 import io.groupbuy.dispatch.RegionState;
 import io.groupbuy.dispatch.RouteStop;
 import io.groupbuy.dispatch.Vehicle;
+import io.groupbuy.dispatch.VehicleState;
 import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.order.Order;
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ class SerializationTest {
           new Vehicle.TrackSampled(new Vehicle.Fix(30.2, 120.1, 25.5, 44)),
           new Vehicle.IncidentReported(Vehicle.IncidentKind.JAM, 40, "accident", 45),
           new Vehicle.DelayPredicted("pp", 3, 46, 1800),
-          new Vehicle.State(
+          new VehicleState(
               "d1",
               100,
               "r1",
@@ -125,7 +126,7 @@ class SerializationTest {
               new Vehicle.Fix(30.2, 120.1, 25.5, 44),
               Vehicle.IncidentKind.JAM,
               99),
-          Vehicle.State.EMPTY,
+          VehicleState.EMPTY,
           new DispatchRegion.RegionConfigured(30.2, 120.1, 30, 300),
           new DispatchRegion.OrderAdded("o1", "pp", 30.21, 120.11, 3),
           new DispatchRegion.OrderAdded("o2", "pp", 30.21, 120.11, 3, true),
