@@ -249,7 +249,12 @@ public final class Main {
               + "the secret as cluster-config/kubernetes/secret.yaml says (openssl rand -hex 32)");
     }
     Metrics metrics = new Metrics();
-    Auth auth = new Auth(settings.authSecret(), settings.authIssuer());
+    Auth auth =
+        new Auth(
+            settings.authSecret(),
+            settings.authIssuer(),
+            settings.authCachedTokens(),
+            Clock.systemUTC());
     ShardedInventory inventory = new ShardedInventory(system, settings.askTimeout(), metrics);
     Catalog catalog = new Catalog(system, settings.defaultWarehouse());
     ShardedDispatch dispatch =

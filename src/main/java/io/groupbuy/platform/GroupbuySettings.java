@@ -17,6 +17,7 @@ public record GroupbuySettings(
     String authSecret,
     String authIssuer,
     boolean printDevTokens,
+    int authCachedTokens,
     String httpInterface,
     int httpPort,
     long maxBodyBytes) {
@@ -34,6 +35,7 @@ public record GroupbuySettings(
         c.getString("auth.secret"),
         c.getString("auth.issuer"),
         c.getBoolean("auth.print-dev-tokens"),
+        c.getInt("auth.cached-tokens"),
         c.getString("http.interface"),
         c.getInt("http.port"),
         c.getBytes("http.max-body-bytes"));

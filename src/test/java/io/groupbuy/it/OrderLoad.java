@@ -176,12 +176,22 @@ final class OrderLoad implements AutoCloseable {
   void verify(ApiClient api) {
     assertEquals(0, failedForGood.get(), "orders never acknowledged: " + summary());
     assertEquals(sent.get(), acknowledged.size(), summary());
+    int retried = 0;
     for (Outcome o : acknowledged.values()) {
       var r = api.call("GET", "/orders/" + o.orderId(), ItSupport.OPERATOR, null);
+      // A shard moving to a node that just joined may drop a request during its hand-off; the
+      // API answers 503 with a retry hint then, and a client retries, as this does (bounded).
+      for (int attempt = 1; r.status() == 503 && attempt <= 10; attempt++) {
+        retried++;
+        NodeProcess.sleep(1000);
+        r = api.call("GET", "/orders/" + o.orderId(), ItSupport.OPERATOR, null);
+      }
       assertEquals(200, r.status(), r.raw());
       assertEquals(o.status(), r.body().path("status").asText(), o.toString());
       assertTrue(o.status().equals("CONFIRMED") || o.status().equals("REJECTED"), o.toString());
     }
+    if (retried > 0)
+      System.out.println("[it] verify: " + retried + " reads answered 503 and retried");
   }
 
   /** Runs the journal audit through a node and asserts it is clean; returns the report. */
