@@ -34,7 +34,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -104,11 +103,6 @@ final class RegionBehavior
   @Override
   public RegionState emptyState() {
     return RegionState.EMPTY;
-  }
-
-  @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of("dispatch");
   }
 
   @Override

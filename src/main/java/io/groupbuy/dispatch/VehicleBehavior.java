@@ -99,11 +99,6 @@ final class VehicleBehavior
   }
 
   @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of("vehicle");
-  }
-
-  @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(200, 2);
   }

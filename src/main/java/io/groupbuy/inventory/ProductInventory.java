@@ -46,9 +46,6 @@ public final class ProductInventory
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "ProductInventory");
 
-  /** Number of projection tags; frozen once events are in production. */
-  public static final int TAG_COUNT = 5;
-
   /**
    * How many receipt and order ids are remembered for idempotency; older ones are forgotten first.
    */
@@ -291,7 +288,6 @@ public final class ProductInventory
 
   private final String sku;
   private final String warehouseId;
-  private final String tag;
 
   private ProductInventory(String entityId) {
     super(
@@ -304,17 +300,11 @@ public final class ProductInventory
     }
     this.sku = entityId.substring(0, at);
     this.warehouseId = entityId.substring(at + 1);
-    this.tag = "inventory-" + Math.floorMod(entityId.hashCode(), TAG_COUNT);
   }
 
   @Override
   public State emptyState() {
     return State.EMPTY;
-  }
-
-  @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of(tag);
   }
 
   @Override

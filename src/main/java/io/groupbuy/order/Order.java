@@ -51,7 +51,6 @@ public final class Order
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Order");
-  public static final int TAG_COUNT = 5;
   static final int MAX_RESERVE_ATTEMPTS = 5;
   static final Duration RETRY_BACKOFF = Duration.ofMillis(300);
 
@@ -395,7 +394,6 @@ public final class Order
   private final DispatchGateway dispatch;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Duration settledIdle;
-  private final String tag;
   // Not state: who waits for the saga's outcome in this incarnation. After a restart, clients
   // retry.
   private final List<ActorRef<StatusReply<Summary>>> placeWaiters = new ArrayList<>();
@@ -419,17 +417,11 @@ public final class Order
     this.dispatch = dispatch;
     this.shard = shard;
     this.settledIdle = settledIdle;
-    this.tag = "order-" + Math.floorMod(orderId.hashCode(), TAG_COUNT);
   }
 
   @Override
   public State emptyState() {
     return State.EMPTY;
-  }
-
-  @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of(tag);
   }
 
   /**
