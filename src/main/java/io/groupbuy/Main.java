@@ -140,6 +140,13 @@ public final class Main {
             return;
           }
           if (settings.printDevTokens()) printDevTokens(node);
+          if (settings.benchOrdersPersistNothing()) {
+            system
+                .log()
+                .warn(
+                    "groupbuy.bench.orders-persist-nothing is on: POST /orders persists nothing"
+                        + " (benchmark mode; never in production)");
+          }
           Config running = system.settings().config();
           OrderGenerator orders =
               running.getBoolean("groupbuy.sim.enabled")

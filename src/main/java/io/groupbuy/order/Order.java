@@ -851,6 +851,25 @@ public final class Order
         || Objects.equals(s.details().customerId(), requesterId);
   }
 
+  /**
+   * What a placement would answer, for the benchmark's HTTP ceiling
+   * (groupbuy.bench.orders-persist-nothing): nothing is reserved or written.
+   */
+  static Summary unpersisted(String orderId, Details d) {
+    return new Summary(
+        orderId,
+        d.customerId(),
+        d.pickupPointId(),
+        d.warehouseId(),
+        d.lines(),
+        Status.CONFIRMED,
+        "",
+        d.placedAtEpochMs(),
+        d.cutoffEpochMs(),
+        "",
+        d.urgent());
+  }
+
   private Summary summary(State s) {
     Details d = s.details();
     return new Summary(

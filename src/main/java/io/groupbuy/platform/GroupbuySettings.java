@@ -20,7 +20,8 @@ public record GroupbuySettings(
     int authCachedTokens,
     String httpInterface,
     int httpPort,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    boolean benchOrdersPersistNothing) {
 
   public static GroupbuySettings from(Config root) {
     Config c = root.getConfig("groupbuy");
@@ -38,6 +39,7 @@ public record GroupbuySettings(
         c.getInt("auth.cached-tokens"),
         c.getString("http.interface"),
         c.getInt("http.port"),
-        c.getBytes("http.max-body-bytes"));
+        c.getBytes("http.max-body-bytes"),
+        c.getBoolean("bench.orders-persist-nothing"));
   }
 }

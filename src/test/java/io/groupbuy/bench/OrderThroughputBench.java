@@ -3,19 +3,29 @@ package io.groupbuy.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.OptionsMap;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.groupbuy.catalog.CatalogData.PickupPoint;
 import io.groupbuy.catalog.CatalogData.PickupPointList;
 import io.groupbuy.catalog.CatalogData.Sku;
 import io.groupbuy.catalog.CatalogData.SkuList;
+import io.groupbuy.http.JsonSupport;
 import io.groupbuy.it.ItSupport;
 import io.groupbuy.it.NodeProcess;
 import io.groupbuy.it.TestCassandra;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.sim.ApiClient;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -80,85 +90,171 @@ public final class OrderThroughputBench {
     System.out.printf(
         "order throughput benchmark: %d concurrent clients, %d s measured after %d s warm-up, %d cores%n",
         clients, seconds, warmup, Runtime.getRuntime().availableProcessors());
-    System.out.println("[1/4] starting Cassandra ...");
+    System.out.println("[1/5] starting Cassandra ...");
     CassandraLauncher.Node cassandra = TestCassandra.start("bench");
-    NodeProcess node = null;
-    try (WriteCounter counter = new WriteCounter(cassandra)) {
+    try (WriteCounter counter = new WriteCounter(cassandra);
+        CqlSession raw = rawSession(cassandra)) {
       System.out.println(
-          "[2/4] baseline: raw async inserts of event-sized rows through the Java driver ...");
+          "[2/5] (a) raw async inserts of event-sized rows through the Java driver ...");
       AtomicLong rawDone = new AtomicLong();
       WriteCounter.Counts rawBefore = counter.read();
-      Rate baseline = rawInserts(cassandra, clients, seconds, warmup, rawDone);
+      Rate inserts = rawInserts(raw, clients, seconds, warmup, rawDone);
       WriteCounter.Counts rawCost = counter.read().minus(rawBefore);
-      System.out.println("      " + baseline.line());
+      System.out.println("      " + inserts.line());
       System.out.printf(
           "      Cassandra's own counters, per raw insert (%d inserts; checks the counting):%n%s",
           rawDone.get(), rawCost.perUnit(rawDone.get(), "insert"));
 
-      System.out.println("[3/4] starting a groupbuy node and stocking 200 SKUs ...");
-      node = NodeProcess.start("bench", cassandra, "bench_orders", null, nodeSettings());
-      ApiClient api = node.client();
-      List<String> skus = stock(api, 200);
+      System.out.printf(
+          "[3/5] (b) raw single-partition batches of %d event-sized rows ...%n", BATCH_ROWS);
+      AtomicLong batchesDone = new AtomicLong();
+      WriteCounter.Counts batchBefore = counter.read();
+      Rate batches = rawBatches(raw, clients, seconds, warmup, batchesDone);
+      WriteCounter.Counts batchCost = counter.read().minus(batchBefore);
+      System.out.println("      " + batches.line());
+      System.out.printf(
+          "      = %.0f rows/s; Cassandra's own counters, per batch (%d batches):%n%s",
+          batches.perSecond() * BATCH_ROWS,
+          batchesDone.get(),
+          batchCost.perUnit(batchesDone.get(), "batch"));
 
-      System.out.println("[4/4] placing orders over HTTP ...");
-      String token = ItSupport.customer("bench-customer");
-      AtomicLong seq = new AtomicLong();
+      System.out.println(
+          "[4/5] (c) the HTTP ceiling: a node that authenticates and validates POST /orders and"
+              + " persists nothing ...");
+      Rate ceiling;
+      Map<String, String> ceilingSettings = new TreeMap<>(nodeSettings());
+      ceilingSettings.put("groupbuy.bench.orders-persist-nothing", "on");
+      try (NodeProcess node =
+          NodeProcess.start("bench-ceiling", cassandra, "bench_ceiling", null, ceilingSettings)) {
+        ceiling =
+            placeOrders(
+                node,
+                stock(node.client(), 200),
+                "(c) HTTP ceiling: POST /orders, nothing persisted",
+                clients,
+                seconds,
+                warmup,
+                new AtomicLong());
+      }
+      System.out.println("      " + ceiling.line());
+
+      System.out.println("[5/5] (d) orders end to end: a node stocked with 200 SKUs ...");
+      Rate orders;
       AtomicLong placed = new AtomicLong();
-      WriteCounter.Counts ordersBefore = counter.read();
-      Rate orders =
-          measure(
-              "orders placed + persisted (HTTP, end to end)",
-              clients,
-              seconds,
-              warmup,
-              () -> {
-                long n = seq.incrementAndGet();
-                String sku = skus.get((int) (n * 7919 % skus.size()));
-                return api.send(
-                        "POST",
-                        "/orders",
-                        token,
-                        Map.of(
-                            "idempotencyKey",
-                            "bench-" + n,
-                            "pickupPointId",
-                            "pp-bench",
-                            "lines",
-                            List.of(Map.of("sku", sku, "quantity", 1 + (int) (n % 2)))))
-                    .thenApply(
-                        r -> {
-                          if (r.status() != 201)
-                            throw new IllegalStateException(
-                                "order failed: " + r.status() + " " + r.raw());
-                          placed.incrementAndGet();
-                          return r;
-                        });
-              });
-      // the saga's last steps (handing the order to dispatch) run after the 201
-      Thread.sleep(3_000);
-      WriteCounter.Counts orderCost = counter.read().minus(ordersBefore);
+      WriteCounter.Counts orderCost;
+      try (NodeProcess node =
+          NodeProcess.start("bench", cassandra, "bench_orders", null, nodeSettings())) {
+        List<String> skus = stock(node.client(), 200);
+        WriteCounter.Counts ordersBefore = counter.read();
+        orders =
+            placeOrders(
+                node,
+                skus,
+                "(d) orders placed + persisted (HTTP, end to end)",
+                clients,
+                seconds,
+                warmup,
+                placed);
+        // the saga's last steps (handing the order to dispatch) run after the 201
+        Thread.sleep(3_000);
+        orderCost = counter.read().minus(ordersBefore);
+      }
       System.out.printf(
           "      Cassandra's own counters, per order placed (%d orders with warm-up, and the node's"
               + " background work in the same time):%n%s",
           placed.get(), orderCost.perUnit(placed.get(), "order"));
+
       System.out.println();
-      System.out.println("      " + baseline.line());
+      System.out.println("      " + inserts.line());
+      System.out.println("      " + batches.line());
+      System.out.println("      " + ceiling.line());
       System.out.println("      " + orders.line());
       System.out.printf(
-          "      ratio orders/s : raw inserts/s = %.3f%n",
-          orders.perSecond() / baseline.perSecond());
+          "      (b) in rows: %.0f rows/s, %.1f x (a)%n",
+          batches.perSecond() * BATCH_ROWS, batches.perSecond() * BATCH_ROWS / inserts.perSecond());
       System.out.printf(
-          "      (journal events/s : raw inserts/s = %.3f, counting 3 events per order: placed,"
-              + " reserved, confirmed)%n",
-          3 * orders.perSecond() / baseline.perSecond());
+          "      orders/s : raw inserts/s = %.3f%n", orders.perSecond() / inserts.perSecond());
+      System.out.printf(
+          "ratio orders/HTTP ceiling: %.2f%n", orders.perSecond() / ceiling.perSecond());
       System.out.printf(
           "write statements per order: %.1f%n", orderCost.totalWrites() / (double) placed.get());
       System.out.printf(
           "read statements per order: %.1f%n", orderCost.totalReads() / (double) placed.get());
     } finally {
-      if (node != null) node.close();
       cassandra.close();
     }
+  }
+
+  /** Places one-line orders from {@code clients} clients; counts 201s. */
+  private static Rate placeOrders(
+      NodeProcess node,
+      List<String> skus,
+      String name,
+      int clients,
+      int seconds,
+      int warmup,
+      AtomicLong placed)
+      throws Exception {
+    ApiClient api = node.client();
+    String authorization = "Bearer " + ItSupport.customer("bench-customer");
+    AtomicLong seq = new AtomicLong();
+    // bodies encoded before the clock starts, and answers not parsed: a lean client
+    int distinct = 1 << 12;
+    List<byte[]> bodies = new ArrayList<>(distinct);
+    for (int n = 0; n < distinct; n++) {
+      bodies.add(
+          JsonSupport.MAPPER.writeValueAsBytes(
+              Map.of(
+                  "pickupPointId",
+                  "pp-bench",
+                  "lines",
+                  List.of(
+                      Map.of(
+                          "sku",
+                          skus.get((int) (n * 7919L % skus.size())),
+                          "quantity",
+                          1 + n % 2)))));
+    }
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    URI orders = URI.create(api.baseUrl() + "/orders");
+    long cpuBefore = processCpuNanos();
+    long wallBefore = System.nanoTime();
+    Rate rate =
+        measure(
+            name,
+            clients,
+            seconds,
+            warmup,
+            () -> {
+              long n = seq.incrementAndGet();
+              HttpRequest request =
+                  HttpRequest.newBuilder(orders)
+                      .timeout(Duration.ofSeconds(30))
+                      .header("Authorization", authorization)
+                      .header("Content-Type", "application/json")
+                      .header("Idempotency-Key", "bench-" + n)
+                      .POST(
+                          HttpRequest.BodyPublishers.ofByteArray(bodies.get((int) (n % distinct))))
+                      .build();
+              return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                  .thenApply(
+                      r -> {
+                        if (r.statusCode() != 201)
+                          throw new IllegalStateException(
+                              "order failed: " + r.statusCode() + " " + r.body());
+                        placed.incrementAndGet();
+                        return r;
+                      });
+            });
+    System.out.printf(
+        "      the load client itself used %.2f cores during this phase%n",
+        (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore));
+    return rate;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /**
@@ -209,57 +305,99 @@ public final class OrderThroughputBench {
       throw new IllegalStateException("setup call failed: " + r.status() + " " + r.raw());
   }
 
-  private static Rate rawInserts(
-      CassandraLauncher.Node cassandra, int clients, int seconds, int warmup, AtomicLong done)
-      throws Exception {
-    try (CqlSession session =
+  static final int BATCH_ROWS = 32;
+
+  private static CqlSession rawSession(CassandraLauncher.Node cassandra) {
+    CqlSession session =
         CqlSession.builder()
             // driver defaults only: application.conf's contact points (a dev Cassandra on 9042?)
             // must not be merged in
             .withConfigLoader(DriverConfigLoader.fromMap(OptionsMap.driverDefaults()))
             .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
             .withLocalDatacenter("datacenter1")
-            .build()) {
-      session.execute(
-          "CREATE KEYSPACE IF NOT EXISTS bench_raw WITH replication = "
-              + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
-      // the shape of the journal's messages table
-      session.execute(
-          "CREATE TABLE IF NOT EXISTS bench_raw.messages (persistence_id text, partition_nr bigint, "
-              + "sequence_nr bigint, timestamp timeuuid, timebucket text, writer_uuid text, ser_id int, "
-              + "ser_manifest text, event_manifest text, event blob, tags set<text>, "
-              + "PRIMARY KEY ((persistence_id, partition_nr), sequence_nr, timestamp))");
-      PreparedStatement insert =
-          session.prepare(
-              "INSERT INTO bench_raw.messages (persistence_id, partition_nr, "
-                  + "sequence_nr, timestamp, timebucket, writer_uuid, ser_id, ser_manifest, event_manifest, event, tags) "
-                  + "VALUES (?, 0, ?, ?, '20261126T10', 'bench-writer', 9701, 'order.OrderPlaced', '', ?, ?)");
-      byte[] payload = new byte[96]; // about an OrderPlaced event with one line
-      new Random(1).nextBytes(payload);
-      AtomicLong seq = new AtomicLong();
-      return measure(
-          "raw event-sized inserts (Java driver)",
-          clients,
-          seconds,
-          warmup,
-          () -> {
-            long n = seq.incrementAndGet();
-            return session
-                .executeAsync(
-                    insert.bind(
-                        "Order|o-" + n,
-                        1L,
-                        Uuids.timeBased(),
-                        ByteBuffer.wrap(payload),
-                        Set.of("order-" + (n % 5))))
-                .toCompletableFuture()
-                .thenApply(
-                    r -> {
-                      done.incrementAndGet();
-                      return r;
-                    });
-          });
-    }
+            .build();
+    session.execute(
+        "CREATE KEYSPACE IF NOT EXISTS bench_raw WITH replication = "
+            + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+    // the shape of the journal's messages table
+    session.execute(
+        "CREATE TABLE IF NOT EXISTS bench_raw.messages (persistence_id text, partition_nr bigint, "
+            + "sequence_nr bigint, timestamp timeuuid, timebucket text, writer_uuid text, ser_id int, "
+            + "ser_manifest text, event_manifest text, event blob, tags set<text>, "
+            + "PRIMARY KEY ((persistence_id, partition_nr), sequence_nr, timestamp))");
+    return session;
+  }
+
+  private static PreparedStatement prepareInsert(CqlSession session) {
+    return session.prepare(
+        "INSERT INTO bench_raw.messages (persistence_id, partition_nr, sequence_nr, timestamp,"
+            + " timebucket, writer_uuid, ser_id, ser_manifest, event_manifest, event, tags) VALUES"
+            + " (?, 0, ?, ?, '20261126T10', 'bench-writer', 9701, 'order.OrderPlaced', '', ?, ?)");
+  }
+
+  /** About an OrderPlaced event with one line. */
+  private static ByteBuffer eventPayload() {
+    byte[] payload = new byte[96];
+    new Random(1).nextBytes(payload);
+    return ByteBuffer.wrap(payload);
+  }
+
+  /** (a) One event-sized row per insert, each in a partition of its own. */
+  private static Rate rawInserts(
+      CqlSession session, int clients, int seconds, int warmup, AtomicLong done) throws Exception {
+    PreparedStatement insert = prepareInsert(session);
+    ByteBuffer payload = eventPayload();
+    AtomicLong seq = new AtomicLong();
+    return measure(
+        "(a) raw event-sized inserts (Java driver)",
+        clients,
+        seconds,
+        warmup,
+        () -> {
+          long n = seq.incrementAndGet();
+          return session
+              .executeAsync(
+                  insert.bind("Order|o-" + n, 1L, Uuids.timeBased(), payload.duplicate(), Set.of()))
+              .toCompletableFuture()
+              .thenApply(
+                  r -> {
+                    done.incrementAndGet();
+                    return r;
+                  });
+        });
+  }
+
+  /**
+   * (b) The ceiling of group commit: {@link #BATCH_ROWS} event-sized rows into one partition as one
+   * unlogged batch (one mutation). The rate counts batches.
+   */
+  private static Rate rawBatches(
+      CqlSession session, int clients, int seconds, int warmup, AtomicLong done) throws Exception {
+    PreparedStatement insert = prepareInsert(session);
+    ByteBuffer payload = eventPayload();
+    AtomicLong seq = new AtomicLong();
+    return measure(
+        "(b) raw batches of " + BATCH_ROWS + " rows, one partition",
+        clients,
+        seconds,
+        warmup,
+        () -> {
+          long n = seq.incrementAndGet();
+          BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+          for (int row = 1; row <= BATCH_ROWS; row++) {
+            batch.addStatement(
+                insert.bind(
+                    "Ledger|b-" + n, (long) row, Uuids.timeBased(), payload.duplicate(), Set.of()));
+          }
+          return session
+              .executeAsync(batch.build())
+              .toCompletableFuture()
+              .thenApply(
+                  r -> {
+                    done.incrementAndGet();
+                    return r;
+                  });
+        });
   }
 
   /**
