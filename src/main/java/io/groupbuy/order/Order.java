@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -53,6 +54,7 @@ public final class Order
       EntityTypeKey.create(Command.class, "Order");
   static final int MAX_RESERVE_ATTEMPTS = 5;
   static final Duration RETRY_BACKOFF = Duration.ofMillis(300);
+  static final Duration DISPATCH_BACKOFF_MAX = Duration.ofSeconds(30);
 
   /**
    * After {@code CONFIRMED} the order is handed to its region's dispatch, which moves it on: {@code
@@ -160,9 +162,15 @@ public final class Order
       implements Command {}
 
   /** Internal: outcome of handing the order to dispatch, or of withdrawing it. */
-  record DispatchResult(boolean added, boolean ok, String error) implements Command {}
+  /** {@code refused}: dispatch answered with a {@link DomainError}, which a retry cannot change. */
+  record DispatchResult(boolean added, boolean ok, boolean refused, String error, int attempt)
+      implements Command {}
 
-  record RetryDispatch(boolean add) implements Command {}
+  record RetryDispatch(boolean add, int attempt) implements Command {
+    RetryDispatch(boolean add) {
+      this(add, 1);
+    }
+  }
 
   /** Internal: outcome of committing one line's reservation when the order leaves the warehouse. */
   record CommitResult(String sku, boolean committed, boolean definitive, String error)
@@ -489,9 +497,9 @@ public final class Order
             RetryDispatch.class,
             (s, c) -> {
               if (c.add() && s.status() == Status.CONFIRMED && !s.handedToDispatch())
-                handToDispatch(s);
+                handToDispatch(s, c.attempt());
               if (!c.add() && (s.status() == Status.CANCELLING || s.status() == Status.CANCELLED))
-                withdrawFromDispatch(s);
+                withdrawFromDispatch(s, c.attempt());
               return Effect().noReply();
             })
         .onCommand(CommitResult.class, this::onCommitResult)
@@ -729,16 +737,29 @@ public final class Order
   }
 
   private ReplyEffect<Event, State> onDispatchResult(State s, DispatchResult r) {
-    if (!r.ok()) {
+    String what = r.added() ? "order" : "withdrawal";
+    if (!r.ok() && r.refused()) {
+      // a refusal (say, a pickup point dispatch does not know) stays one: an operator must look
       context
           .getLog()
-          .warn(
-              "order {}: dispatch did not take the {} ({}); retrying",
-              orderId,
-              r.added() ? "order" : "withdrawal",
-              r.error());
-      timers.startSingleTimer(
-          "dispatch", new RetryDispatch(r.added()), RETRY_BACKOFF.multipliedBy(3));
+          .error("order {}: dispatch refused the {}: {}; not retried", orderId, what, r.error());
+      return Effect().noReply();
+    }
+    if (!r.ok()) {
+      Duration wait = dispatchBackoff(r.attempt());
+      // the first failure and then one in ten: a region under load must not also flood the log
+      if (r.attempt() == 1 || r.attempt() % 10 == 0) {
+        context
+            .getLog()
+            .warn(
+                "order {}: dispatch did not take the {} ({}), attempt {}; next in {} ms",
+                orderId,
+                what,
+                r.error(),
+                r.attempt(),
+                wait.toMillis());
+      }
+      timers.startSingleTimer("dispatch", new RetryDispatch(r.added(), r.attempt() + 1), wait);
       return Effect().noReply();
     }
     if (!r.added() || s.handedToDispatch()) return Effect().noReply();
@@ -772,24 +793,44 @@ public final class Order
   }
 
   private void handToDispatch(State s) {
+    handToDispatch(s, 1);
+  }
+
+  private void handToDispatch(State s, int attempt) {
     int units = s.details().lines().stream().mapToInt(Line::quantity).sum();
     context.pipeToSelf(
         dispatch.add(orderId, s.details(), units),
-        (ok, failure) ->
-            new DispatchResult(
-                true,
-                failure == null,
-                failure == null ? "" : String.valueOf(Failures.unwrap(failure).getMessage())));
+        (ok, failure) -> dispatchResult(true, failure, attempt));
   }
 
   private void withdrawFromDispatch(State s) {
+    withdrawFromDispatch(s, 1);
+  }
+
+  private void withdrawFromDispatch(State s, int attempt) {
     context.pipeToSelf(
         dispatch.remove(orderId, s.details().warehouseId(), s.reason()),
-        (ok, failure) ->
-            new DispatchResult(
-                false,
-                failure == null,
-                failure == null ? "" : String.valueOf(Failures.unwrap(failure).getMessage())));
+        (ok, failure) -> dispatchResult(false, failure, attempt));
+  }
+
+  private static DispatchResult dispatchResult(boolean added, Throwable failure, int attempt) {
+    Throwable cause = Failures.unwrap(failure);
+    return new DispatchResult(
+        added,
+        failure == null,
+        cause instanceof DomainError.Failure,
+        failure == null ? "" : String.valueOf(cause.getMessage()),
+        attempt);
+  }
+
+  /**
+   * How long to wait before the next attempt to reach dispatch: doubling from 0.5 s up to 30 s,
+   * each wait drawn between half and all of that, so that orders refused together (a region
+   * overloaded) do not all come back at the same moment.
+   */
+  static Duration dispatchBackoff(int attempt) {
+    long ceilingMs = Math.min(DISPATCH_BACKOFF_MAX.toMillis(), 500L << Math.min(attempt - 1, 16));
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceilingMs / 2, ceilingMs + 1));
   }
 
   private void commitRemaining(State s) {
