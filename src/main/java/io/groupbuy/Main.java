@@ -299,7 +299,10 @@ public final class Main {
                             + "until it may",
                         fence.refusal().map(JournalFence.Refusal::reason).orElse("?"));
               }
-              ProductInventory.init(system);
+              ProductInventory.init(
+                  system,
+                  config.getConfig("groupbuy.inventory.batch"),
+                  metrics.inventoryBatchCommands::observe);
               Order.init(
                   system,
                   SagaAdapters.inventory(inventory),

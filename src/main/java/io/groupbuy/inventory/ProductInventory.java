@@ -1,5 +1,6 @@
 package io.groupbuy.inventory;
 
+import com.typesafe.config.Config;
 import io.groupbuy.platform.CborSerializable;
 import io.groupbuy.platform.DomainError;
 import io.groupbuy.platform.ProtoPersisted;
@@ -7,8 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntConsumer;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -58,31 +60,49 @@ public final class ProductInventory
   // ---- commands: each names its reply ----
   public sealed interface Command extends CborSerializable {}
 
+  /** A command answered with the {@link Stock} after it, or with a {@link DomainError}. */
+  public sealed interface StockCommand extends Command {
+    ActorRef<StatusReply<Stock>> replyTo();
+  }
+
   /**
    * Adds stock; replies with the new {@link Stock}. A repeated receipt id has no further effect.
    */
   public record ReceiveStock(String receiptId, int quantity, ActorRef<StatusReply<Stock>> replyTo)
-      implements Command {}
+      implements StockCommand {}
 
-  /** Holds stock for an order; replies with {@link Stock} or an error "sold out". */
+  /** Holds stock for an order; replies with {@link Stock} or a refusal, "sold out". */
   public record Reserve(String orderId, int quantity, ActorRef<StatusReply<Stock>> replyTo)
-      implements Command {}
+      implements StockCommand {}
 
   /** Returns an order's reservation to available stock; replies with {@link Stock}. */
-  public record Release(String orderId, ActorRef<StatusReply<Stock>> replyTo) implements Command {}
+  public record Release(String orderId, ActorRef<StatusReply<Stock>> replyTo)
+      implements StockCommand {}
 
   /**
    * Turns an order's reservation into a sale that leaves the warehouse; replies with {@link Stock}.
    */
-  public record Commit(String orderId, ActorRef<StatusReply<Stock>> replyTo) implements Command {}
+  public record Commit(String orderId, ActorRef<StatusReply<Stock>> replyTo)
+      implements StockCommand {}
 
   /** Sets min/max stock and the reorder point; replies with {@link Stock}. */
   public record SetBounds(
       int minStock, int maxStock, int reorderPoint, ActorRef<StatusReply<Stock>> replyTo)
-      implements Command {}
+      implements StockCommand {}
 
   /** Replies with the current {@link Stock}. */
   public record GetStock(ActorRef<Stock> replyTo) implements Command {}
+
+  /**
+   * Internal, from the entity's front ({@link InventoryFront}): commands that arrived while the
+   * previous batch was being written; {@code written} hears {@link BatchWritten} once every one is
+   * answered.
+   */
+  record Batch(List<Command> commands, long number, ActorRef<Command> written)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** Internal: the batch of that number is written and answered. */
+  record BatchWritten(long number) implements Command {}
 
   // ---- replies ----
   public record Stock(
@@ -278,8 +298,22 @@ public final class ProductInventory
     }
   }
 
-  public static void init(ActorSystem<?> system) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId())));
+  /**
+   * The sharded entities, each behind its {@link InventoryFront} (batching as {@code batch} says:
+   * {@code groupbuy.inventory.batch}); {@code batchSizes} hears how many commands each write
+   * carries.
+   */
+  public static void init(ActorSystem<?> system, Config batch, IntConsumer batchSizes) {
+    InventoryFront.Settings settings = InventoryFront.Settings.fromConfig(batch);
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                ENTITY_KEY, ctx -> InventoryFront.create(ctx.getEntityId(), settings, batchSizes)));
+  }
+
+  /** The sharded entity with its front, outside sharding (tests). */
+  public static Behavior<Command> withFront(String entityId, Config batch, IntConsumer sizes) {
+    return InventoryFront.create(entityId, InventoryFront.Settings.fromConfig(batch), sizes);
   }
 
   public static Behavior<Command> create(String entityId) {
@@ -288,6 +322,7 @@ public final class ProductInventory
 
   private final String sku;
   private final String warehouseId;
+  private final StockRules rules;
 
   private ProductInventory(String entityId) {
     super(
@@ -300,6 +335,7 @@ public final class ProductInventory
     }
     this.sku = entityId.substring(0, at);
     this.warehouseId = entityId.substring(at + 1);
+    this.rules = new StockRules(sku, warehouseId);
   }
 
   @Override
@@ -316,125 +352,56 @@ public final class ProductInventory
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(ReceiveStock.class, this::onReceive)
-        .onCommand(Reserve.class, this::onReserve)
-        .onCommand(Release.class, this::onRelease)
-        .onCommand(Commit.class, this::onCommit)
-        .onCommand(SetBounds.class, this::onSetBounds)
+        .onCommand(StockCommand.class, this::onOne)
         .onCommand(GetStock.class, (s, c) -> Effect().reply(c.replyTo(), stock(s)))
+        .onCommand(Batch.class, this::onBatch)
+        .onCommand(BatchWritten.class, (s, c) -> Effect().noReply())
         .build();
   }
 
-  private ReplyEffect<Event, State> onReceive(State s, ReceiveStock c) {
-    if (c.quantity() <= 0)
-      return error(c.replyTo(), new DomainError.Invalid("quantity must be > 0", "quantity"));
-    if (s.receipts().contains(c.receiptId()))
-      return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
-    if (s.received() + c.quantity() > Integer.MAX_VALUE / 2)
-      return error(c.replyTo(), new DomainError.Invalid("stock would overflow", "quantity"));
+  private ReplyEffect<Event, State> onOne(State s, StockCommand c) {
+    StockRules.Decision d = rules.decide(s, c);
+    if (d.refusal() != null) return Effect().reply(c.replyTo(), DomainError.reply(d.refusal()));
+    if (d.events().isEmpty()) return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
     return Effect()
-        .persist(new StockReceived(c.receiptId(), c.quantity()))
+        .persist(d.events())
         .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
   }
 
-  private ReplyEffect<Event, State> onReserve(State s, Reserve c) {
-    if (c.quantity() <= 0)
-      return error(c.replyTo(), new DomainError.Invalid("quantity must be > 0", "quantity"));
-    Integer held = s.reserved().get(c.orderId());
-    if (held != null) {
-      if (held == c.quantity()) return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
-      return error(
-          c.replyTo(),
-          new DomainError.Conflict(
-              "order " + c.orderId() + " already holds " + held + ", not " + c.quantity()));
-    }
-    String closed = s.closedOrders().get(c.orderId());
-    if (closed != null) {
-      return closed.equals("committed")
-          ? Effect().reply(c.replyTo(), StatusReply.success(stock(s)))
-          : error(
-              c.replyTo(),
-              new DomainError.Conflict("order " + c.orderId() + " was already released"));
-    }
-    if (s.available() < c.quantity()) {
-      return error(
-          c.replyTo(),
-          new DomainError.Rejected(
-              "sold out: " + s.available() + " available, " + c.quantity() + " requested"));
-    }
+  /**
+   * Group commit: every command of the batch is decided in turn against what the ones before it
+   * left, all their events are persisted in one write, and only then does each caller hear its own
+   * answer (a refusal needs no write, but waits too, so answers keep the order of the commands).
+   */
+  private ReplyEffect<Event, State> onBatch(State s, Batch batch) {
     List<Event> events = new ArrayList<>();
-    events.add(new StockReserved(c.orderId(), c.quantity()));
-    State after = s.apply(events.get(0));
-    replenishmentIfNeeded(after).ifPresent(events::add);
-    return Effect()
-        .persist(events)
-        .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
-  }
-
-  private ReplyEffect<Event, State> onRelease(State s, Release c) {
-    Integer held = s.reserved().get(c.orderId());
-    if (held == null) {
-      if ("committed".equals(s.closedOrders().get(c.orderId()))) {
-        return error(
-            c.replyTo(),
-            new DomainError.Conflict("order " + c.orderId() + " is already committed"));
+    List<Runnable> answers = new ArrayList<>(batch.commands().size());
+    State current = s;
+    for (Command c : batch.commands()) {
+      if (c instanceof GetStock g) {
+        Stock seen = stock(current);
+        answers.add(() -> g.replyTo().tell(seen));
+      } else if (c instanceof StockCommand sc) {
+        StockRules.Decision d = rules.decide(current, sc);
+        for (Event e : d.events()) current = current.apply(e);
+        events.addAll(d.events());
+        StatusReply<Stock> answer =
+            d.refusal() != null
+                ? DomainError.reply(d.refusal())
+                : StatusReply.success(stock(current));
+        answers.add(() -> sc.replyTo().tell(answer));
       }
-      if (s.closedOrders().containsKey(c.orderId())) {
-        return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
-      }
-      // Nothing held (yet): record the release so a late reservation for this order is refused.
-      return Effect()
-          .persist(new ReservationReleased(c.orderId(), 0))
-          .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
     }
-    return Effect()
-        .persist(new ReservationReleased(c.orderId(), held))
-        .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
-  }
-
-  private ReplyEffect<Event, State> onCommit(State s, Commit c) {
-    Integer held = s.reserved().get(c.orderId());
-    if (held == null) {
-      if ("committed".equals(s.closedOrders().get(c.orderId()))) {
-        return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
-      }
-      return error(
-          c.replyTo(),
-          new DomainError.Conflict("order " + c.orderId() + " holds no reservation to commit"));
+    Runnable answerAll =
+        () -> {
+          answers.forEach(Runnable::run);
+          batch.written().tell(new BatchWritten(batch.number()));
+        };
+    if (events.isEmpty()) {
+      answerAll.run();
+      return Effect().noReply();
     }
-    return Effect()
-        .persist(new ReservationCommitted(c.orderId(), held))
-        .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
-  }
-
-  private ReplyEffect<Event, State> onSetBounds(State s, SetBounds c) {
-    if (c.minStock() < 0 || c.maxStock() < 0 || c.reorderPoint() < 0) {
-      return error(c.replyTo(), new DomainError.Invalid("bounds must be >= 0"));
-    }
-    if (c.minStock() > c.maxStock())
-      return error(
-          c.replyTo(), new DomainError.Invalid("minStock must be <= maxStock", "minStock"));
-    if (c.reorderPoint() > c.maxStock())
-      return error(
-          c.replyTo(), new DomainError.Invalid("reorderPoint must be <= maxStock", "reorderPoint"));
-    List<Event> events = new ArrayList<>();
-    events.add(new BoundsSet(c.minStock(), c.maxStock(), c.reorderPoint()));
-    replenishmentIfNeeded(s.apply(events.get(0))).ifPresent(events::add);
-    return Effect()
-        .persist(events)
-        .thenReply(c.replyTo(), next -> StatusReply.success(stock(next)));
-  }
-
-  /** One open request at a time: projected stock counts what is already on its way. */
-  private Optional<Event> replenishmentIfNeeded(State s) {
-    Bounds b = s.bounds();
-    if (b.maxStock() <= 0 || !s.openReplenishmentId().isEmpty()) return Optional.empty();
-    int projected = s.available() + s.openReplenishmentQuantity();
-    if (projected >= b.reorderPoint()) return Optional.empty();
-    int quantity = b.maxStock() - projected;
-    if (quantity <= 0) return Optional.empty();
-    String requestId = sku + "@" + warehouseId + "#r" + (s.replenishmentCounter() + 1);
-    return Optional.of(new ReplenishmentRequested(requestId, quantity, projected));
+    return Effect().persist(events).thenRun(next -> answerAll.run()).thenNoReply();
   }
 
   @Override
@@ -456,9 +423,5 @@ public final class ProductInventory
         b.maxStock(),
         b.reorderPoint(),
         s.openReplenishmentQuantity());
-  }
-
-  private ReplyEffect<Event, State> error(ActorRef<StatusReply<Stock>> replyTo, DomainError error) {
-    return Effect().reply(replyTo, DomainError.reply(error));
   }
 }

@@ -23,6 +23,7 @@ public final class Metrics {
   public final Counter httpServerErrors;
   public final Histogram reservationSeconds;
   public final Histogram placementSeconds;
+  public final Histogram inventoryBatchCommands;
   public final Counter gpsAccepted;
   public final Counter gpsDropped;
   public final Histogram gpsFixToVehicleSeconds;
@@ -86,6 +87,12 @@ public final class Metrics {
             .name("groupbuy_inventory_reservation_seconds")
             .help("Time for one inventory reservation, ask to reply")
             .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+            .register(registry);
+    inventoryBatchCommands =
+        Histogram.builder()
+            .name("groupbuy_inventory_batch_commands")
+            .help("Commands an inventory entity decided together and persisted in one write")
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
             .register(registry);
     placementSeconds =
         Histogram.builder()

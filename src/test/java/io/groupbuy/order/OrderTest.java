@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.groupbuy.UnitTestConfig;
+import io.groupbuy.inventory.BatchSettings;
 import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.order.Order.Details;
 import io.groupbuy.order.Order.Line;
@@ -66,7 +67,9 @@ class OrderTest {
     ActorRef<ProductInventory.Command> entity(String sku, String warehouse) {
       return entities.computeIfAbsent(
           ProductInventory.entityId(sku, warehouse),
-          id -> testKit.spawn(ProductInventory.create(prefix + id)));
+          id ->
+              testKit.spawn(
+                  ProductInventory.withFront(prefix + id, BatchSettings.production(), size -> {})));
     }
 
     @Override

@@ -1,0 +1,142 @@
+package io.groupbuy.inventory;
+
+import io.groupbuy.inventory.ProductInventory.Bounds;
+import io.groupbuy.inventory.ProductInventory.BoundsSet;
+import io.groupbuy.inventory.ProductInventory.Commit;
+import io.groupbuy.inventory.ProductInventory.Event;
+import io.groupbuy.inventory.ProductInventory.ReceiveStock;
+import io.groupbuy.inventory.ProductInventory.Release;
+import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
+import io.groupbuy.inventory.ProductInventory.ReservationCommitted;
+import io.groupbuy.inventory.ProductInventory.ReservationReleased;
+import io.groupbuy.inventory.ProductInventory.Reserve;
+import io.groupbuy.inventory.ProductInventory.SetBounds;
+import io.groupbuy.inventory.ProductInventory.State;
+import io.groupbuy.inventory.ProductInventory.StockCommand;
+import io.groupbuy.inventory.ProductInventory.StockReceived;
+import io.groupbuy.inventory.ProductInventory.StockReserved;
+import io.groupbuy.platform.DomainError;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What each stock command does to one SKU's stock in one warehouse, as plain functions of the
+ * state: the entity runs them one command at a time, or over a whole batch against what the
+ * commands before left. Nothing here persists or answers.
+ */
+final class StockRules {
+  private final String sku;
+  private final String warehouseId;
+
+  StockRules(String sku, String warehouseId) {
+    this.sku = sku;
+    this.warehouseId = warehouseId;
+  }
+
+  /** What one command does: the events it persists, or the refusal it answers with. */
+  record Decision(List<Event> events, DomainError refusal) {
+    static final Decision NOTHING = new Decision(List.of(), null);
+
+    static Decision persist(Event... events) {
+      return new Decision(List.of(events), null);
+    }
+
+    static Decision refuse(DomainError refusal) {
+      return new Decision(List.of(), refusal);
+    }
+  }
+
+  Decision decide(State s, StockCommand command) {
+    if (command instanceof Reserve c) return decideReserve(s, c);
+    if (command instanceof Release c) return decideRelease(s, c);
+    if (command instanceof Commit c) return decideCommit(s, c);
+    if (command instanceof ReceiveStock c) return decideReceive(s, c);
+    if (command instanceof SetBounds c) return decideBounds(s, c);
+    throw new IllegalArgumentException("unknown command " + command);
+  }
+
+  private Decision decideReceive(State s, ReceiveStock c) {
+    if (c.quantity() <= 0)
+      return Decision.refuse(new DomainError.Invalid("quantity must be > 0", "quantity"));
+    if (s.receipts().contains(c.receiptId())) return Decision.NOTHING;
+    if (s.received() + c.quantity() > Integer.MAX_VALUE / 2)
+      return Decision.refuse(new DomainError.Invalid("stock would overflow", "quantity"));
+    return Decision.persist(new StockReceived(c.receiptId(), c.quantity()));
+  }
+
+  private Decision decideReserve(State s, Reserve c) {
+    if (c.quantity() <= 0)
+      return Decision.refuse(new DomainError.Invalid("quantity must be > 0", "quantity"));
+    Integer held = s.reserved().get(c.orderId());
+    if (held != null) {
+      if (held == c.quantity()) return Decision.NOTHING;
+      return Decision.refuse(
+          new DomainError.Conflict(
+              "order " + c.orderId() + " already holds " + held + ", not " + c.quantity()));
+    }
+    String closed = s.closedOrders().get(c.orderId());
+    if (closed != null) {
+      return closed.equals("committed")
+          ? Decision.NOTHING
+          : Decision.refuse(
+              new DomainError.Conflict("order " + c.orderId() + " was already released"));
+    }
+    if (s.available() < c.quantity()) {
+      return Decision.refuse(
+          new DomainError.Rejected(
+              "sold out: " + s.available() + " available, " + c.quantity() + " requested"));
+    }
+    Event reserved = new StockReserved(c.orderId(), c.quantity());
+    return replenishmentIfNeeded(s.apply(reserved))
+        .map(r -> Decision.persist(reserved, r))
+        .orElseGet(() -> Decision.persist(reserved));
+  }
+
+  private Decision decideRelease(State s, Release c) {
+    Integer held = s.reserved().get(c.orderId());
+    if (held != null) return Decision.persist(new ReservationReleased(c.orderId(), held));
+    String closed = s.closedOrders().get(c.orderId());
+    if ("committed".equals(closed)) {
+      return Decision.refuse(
+          new DomainError.Conflict("order " + c.orderId() + " is already committed"));
+    }
+    if (closed != null) return Decision.NOTHING;
+    // Nothing held (yet): record the release so a late reservation for this order is refused.
+    return Decision.persist(new ReservationReleased(c.orderId(), 0));
+  }
+
+  private Decision decideCommit(State s, Commit c) {
+    Integer held = s.reserved().get(c.orderId());
+    if (held != null) return Decision.persist(new ReservationCommitted(c.orderId(), held));
+    if ("committed".equals(s.closedOrders().get(c.orderId()))) return Decision.NOTHING;
+    return Decision.refuse(
+        new DomainError.Conflict("order " + c.orderId() + " holds no reservation to commit"));
+  }
+
+  private Decision decideBounds(State s, SetBounds c) {
+    if (c.minStock() < 0 || c.maxStock() < 0 || c.reorderPoint() < 0) {
+      return Decision.refuse(new DomainError.Invalid("bounds must be >= 0"));
+    }
+    if (c.minStock() > c.maxStock())
+      return Decision.refuse(new DomainError.Invalid("minStock must be <= maxStock", "minStock"));
+    if (c.reorderPoint() > c.maxStock())
+      return Decision.refuse(
+          new DomainError.Invalid("reorderPoint must be <= maxStock", "reorderPoint"));
+    Event set = new BoundsSet(c.minStock(), c.maxStock(), c.reorderPoint());
+    return replenishmentIfNeeded(s.apply(set))
+        .map(r -> Decision.persist(set, r))
+        .orElseGet(() -> Decision.persist(set));
+  }
+
+  /** One open request at a time: projected stock counts what is already on its way. */
+  private Optional<Event> replenishmentIfNeeded(State s) {
+    Bounds b = s.bounds();
+    if (b.maxStock() <= 0 || !s.openReplenishmentId().isEmpty()) return Optional.empty();
+    int projected = s.available() + s.openReplenishmentQuantity();
+    if (projected >= b.reorderPoint()) return Optional.empty();
+    int quantity = b.maxStock() - projected;
+    if (quantity <= 0) return Optional.empty();
+    String requestId = sku + "@" + warehouseId + "#r" + (s.replenishmentCounter() + 1);
+    return Optional.of(new ReplenishmentRequested(requestId, quantity, projected));
+  }
+}
