@@ -43,9 +43,10 @@ import java.util.function.Supplier;
  * do without the system, all in one run on one Cassandra: (a) raw inserts of event-sized rows, (b)
  * raw single-partition batches of {@link #BATCH_ROWS} such rows (the ceiling of group commit), (c)
  * the HTTP ceiling (a node that authenticates and validates {@code POST /orders} and persists
- * nothing) and (d) orders end to end. Each phase keeps N requests in flight; each 201 of (d) means
- * the order, its reservation and its confirmation are in the journal. Cassandra's own counters give
- * the writes and reads per unit, table by table ({@link WriteCounter}).
+ * nothing), (d) orders end to end and (e) a flash sale of one SKU. Each phase keeps N requests in
+ * flight; each 201 of (d) means the order, its reservation and its confirmation are in the journal.
+ * Cassandra's own counters give the writes and reads per unit, table by table ({@link
+ * WriteCounter}).
  *
  * <p>Run with {@code bench/order-throughput [--clients N] [--seconds S] [--warmup S]}.
  */
@@ -89,12 +90,12 @@ public final class OrderThroughputBench {
     System.out.printf(
         "order throughput benchmark: %d concurrent clients, %d s measured after %d s warm-up, %d cores%n",
         clients, seconds, warmup, Runtime.getRuntime().availableProcessors());
-    System.out.println("[1/5] starting Cassandra ...");
+    System.out.println("[1/6] starting Cassandra ...");
     CassandraLauncher.Node cassandra = TestCassandra.start("bench");
     try (WriteCounter counter = new WriteCounter(cassandra);
         CqlSession raw = rawSession(cassandra)) {
       System.out.println(
-          "[2/5] (a) raw async inserts of event-sized rows through the Java driver ...");
+          "[2/6] (a) raw async inserts of event-sized rows through the Java driver ...");
       AtomicLong rawDone = new AtomicLong();
       WriteCounter.Counts rawBefore = counter.read();
       Rate inserts = rawInserts(raw, clients, seconds, warmup, rawDone);
@@ -105,7 +106,7 @@ public final class OrderThroughputBench {
           rawDone.get(), rawCost.perUnit(rawDone.get(), "insert"));
 
       System.out.printf(
-          "[3/5] (b) raw single-partition batches of %d event-sized rows ...%n", BATCH_ROWS);
+          "[3/6] (b) raw single-partition batches of %d event-sized rows ...%n", BATCH_ROWS);
       AtomicLong batchesDone = new AtomicLong();
       WriteCounter.Counts batchBefore = counter.read();
       Rate batches = rawBatches(raw, clients, seconds, warmup, batchesDone);
@@ -118,7 +119,7 @@ public final class OrderThroughputBench {
           batchCost.perUnit(batchesDone.get(), "batch"));
 
       System.out.println(
-          "[4/5] (c) the HTTP ceiling: a node that authenticates and validates POST /orders and"
+          "[4/6] (c) the HTTP ceiling: a node that authenticates and validates POST /orders and"
               + " persists nothing ...");
       Rate ceiling;
       Map<String, String> ceilingSettings = new TreeMap<>(nodeSettings());
@@ -137,8 +138,9 @@ public final class OrderThroughputBench {
       }
       System.out.println("      " + ceiling.line());
 
-      System.out.println("[5/5] (d) orders end to end: a node stocked with 200 SKUs ...");
+      System.out.println("[5/6] (d) orders end to end: a node stocked with 200 SKUs ...");
       Rate orders;
+      HotSku hot;
       AtomicLong placed = new AtomicLong();
       WriteCounter.Counts orderCost;
       try (NodeProcess node =
@@ -157,6 +159,11 @@ public final class OrderThroughputBench {
         // the saga's last steps (handing the order to dispatch) run after the 201
         Thread.sleep(3_000);
         orderCost = counter.read().minus(ordersBefore);
+
+        System.out.printf(
+            "[6/6] (e) hot SKU: %d one-unit orders for one SKU holding %d units, %d clients ...%n",
+            HOT_ORDERS, HOT_UNITS, clients);
+        hot = hotSku(node, clients);
       }
       System.out.printf(
           "      Cassandra's own counters, per order placed (%d orders with warm-up, and the node's"
@@ -173,6 +180,10 @@ public final class OrderThroughputBench {
           batches.perSecond() * BATCH_ROWS, batches.perSecond() * BATCH_ROWS / inserts.perSecond());
       System.out.printf(
           "      orders/s : raw inserts/s = %.3f%n", orders.perSecond() / inserts.perSecond());
+      System.out.println("      " + hot.line());
+      System.out.printf(
+          "      hot SKU answered/s : many-SKU orders/s = %.2f%n",
+          hot.answeredPerSecond() / orders.perSecond());
       System.out.printf(
           "ratio orders/HTTP ceiling: %.2f%n", orders.perSecond() / ceiling.perSecond());
       System.out.printf(
@@ -249,6 +260,117 @@ public final class OrderThroughputBench {
         "      the load client itself used %.2f cores during this phase%n",
         (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore));
     return rate;
+  }
+
+  static final int HOT_ORDERS = 5_000;
+  static final int HOT_UNITS = 1_000;
+
+  record HotSku(
+      long confirmed, long soldOut, long errors, double seconds, int available, int reserved) {
+    double answeredPerSecond() {
+      return (confirmed + soldOut) / seconds;
+    }
+
+    String line() {
+      return String.format(
+          "%-46s %8.0f /s   (%d confirmed, %d sold out, %d errors in %.1f s; stock after: %d"
+              + " reserved, %d available)",
+          "(e) hot SKU, one SKU for every order",
+          answeredPerSecond(),
+          confirmed,
+          soldOut,
+          errors,
+          seconds,
+          reserved,
+          available);
+    }
+  }
+
+  /**
+   * A flash sale: {@link #HOT_ORDERS} one-unit orders for one SKU holding {@link #HOT_UNITS}, with
+   * {@code clients} in flight. Exactly {@link #HOT_UNITS} must be confirmed and the rest refused as
+   * sold out (409); the stock is read back to show nothing was oversold.
+   */
+  private static HotSku hotSku(NodeProcess node, int clients) throws Exception {
+    ApiClient api = node.client();
+    String sku = "hot-" + System.currentTimeMillis();
+    check(
+        api.call(
+            "PUT",
+            "/catalog/skus",
+            ItSupport.OPERATOR,
+            new SkuList(List.of(new Sku(sku, "flash sale item", "bench", 2.0)))));
+    check(
+        api.call(
+            "POST",
+            "/inventory/wh-bench/" + sku + "/receipts",
+            ItSupport.OPERATOR,
+            Map.of("receiptId", "flash", "quantity", HOT_UNITS)));
+    byte[] body =
+        JsonSupport.MAPPER.writeValueAsBytes(
+            Map.of(
+                "pickupPointId", "pp-bench", "lines", List.of(Map.of("sku", sku, "quantity", 1))));
+    String authorization = "Bearer " + ItSupport.customer("flash-customer");
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    URI orders = URI.create(api.baseUrl() + "/orders");
+    AtomicLong next = new AtomicLong();
+    AtomicLong confirmed = new AtomicLong();
+    AtomicLong soldOut = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    long start = System.nanoTime();
+    List<CompletableFuture<Void>> loops = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      loops.add(done);
+      hotLoop(http, orders, authorization, body, next, confirmed, soldOut, errors, done);
+    }
+    CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    ApiClient.Reply stock = api.call("GET", "/inventory/wh-bench/" + sku, ItSupport.OPERATOR, null);
+    check(stock);
+    return new HotSku(
+        confirmed.get(),
+        soldOut.get(),
+        errors.get(),
+        seconds,
+        stock.body().get("available").asInt(),
+        stock.body().get("reserved").asInt());
+  }
+
+  private static void hotLoop(
+      HttpClient http,
+      URI orders,
+      String authorization,
+      byte[] body,
+      AtomicLong next,
+      AtomicLong confirmed,
+      AtomicLong soldOut,
+      AtomicLong errors,
+      CompletableFuture<Void> done) {
+    long n = next.incrementAndGet();
+    if (n > HOT_ORDERS) {
+      done.complete(null);
+      return;
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(orders)
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", authorization)
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", "flash-" + n)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .whenComplete(
+            (r, e) -> {
+              if (e == null && r.statusCode() == 201) confirmed.incrementAndGet();
+              else if (e == null && r.statusCode() == 409 && r.body().contains("sold out"))
+                soldOut.incrementAndGet();
+              else if (errors.incrementAndGet() <= 3)
+                System.out.println(
+                    "      error: " + (e != null ? e : r.statusCode() + " " + r.body()));
+              hotLoop(http, orders, authorization, body, next, confirmed, soldOut, errors, done);
+            });
   }
 
   private static long processCpuNanos() {
