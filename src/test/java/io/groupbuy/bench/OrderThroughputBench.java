@@ -159,16 +159,16 @@ public final class OrderThroughputBench {
         // the saga's last steps (handing the order to dispatch) run after the 201
         Thread.sleep(3_000);
         orderCost = counter.read().minus(ordersBefore);
+        System.out.printf(
+            "      Cassandra's own counters, per order placed (%d orders with warm-up, and the"
+                + " node's background work in the same time):%n%s",
+            placed.get(), orderCost.perUnit(placed.get(), "order"));
 
         System.out.printf(
             "[6/6] (e) hot SKU: %d one-unit orders for one SKU holding %d units, %d clients ...%n",
             HOT_ORDERS, HOT_UNITS, clients);
         hot = hotSku(node, clients);
       }
-      System.out.printf(
-          "      Cassandra's own counters, per order placed (%d orders with warm-up, and the node's"
-              + " background work in the same time):%n%s",
-          placed.get(), orderCost.perUnit(placed.get(), "order"));
 
       System.out.println();
       System.out.println("      " + inserts.line());
