@@ -24,6 +24,7 @@ import io.groupbuy.order.OrderRoutes;
 import io.groupbuy.order.SagaAdapters;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.platform.CassandraSchema;
+import io.groupbuy.platform.GroupCommitFront;
 import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
@@ -317,7 +318,10 @@ public final class Main {
               DispatchRegion.init(
                   system,
                   DispatchRegion.Settings.fromConfig(config.getConfig("groupbuy.dispatch.region")),
-                  dispatch);
+                  dispatch,
+                  GroupCommitFront.Settings.fromConfig(
+                      config.getConfig("groupbuy.dispatch.region.batch")),
+                  metrics.regionBatchOrders::observe);
               pollShardState(
                   system,
                   metrics,

@@ -2,6 +2,7 @@ package io.groupbuy.dispatch;
 
 import com.typesafe.config.Config;
 import io.groupbuy.platform.CborSerializable;
+import io.groupbuy.platform.GroupCommitFront;
 import io.groupbuy.platform.ProtoPersisted;
 import io.groupbuy.routing.FleetPlan;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntConsumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -179,7 +181,16 @@ public final class DispatchRegion {
 
   record Resend() implements Command {}
 
-  record FlushOrders() implements Command {}
+  /**
+   * Internal, from the region's front ({@link RegionFront}): orders that arrived while the last
+   * batch was being written, journalled together; {@code front} hears {@link OrdersWritten} once
+   * every one is acknowledged.
+   */
+  record AddOrders(List<AddOrder> orders, long number, ActorRef<Command> front)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** Internal: the batch of orders of that number is written and acknowledged. */
+  record OrdersWritten(long number) implements Command {}
 
   record RouteAcked(String vehicleId, long version) implements Command {}
 
@@ -260,9 +271,26 @@ public final class DispatchRegion {
 
   public record VehicleUnavailable(String vehicleId, String reason) implements Event {}
 
-  public static void init(ActorSystem<?> system, Settings settings, Links links) {
+  /**
+   * The sharded regions, each behind its {@link RegionFront}, which batches orders as {@code
+   * batching} says; {@code batchSizes} hears how many orders each write carries.
+   */
+  public static void init(
+      ActorSystem<?> system,
+      Settings settings,
+      Links links,
+      GroupCommitFront.Settings batching,
+      IntConsumer batchSizes) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, links)));
+        .init(
+            Entity.of(
+                ENTITY_KEY,
+                ctx ->
+                    RegionFront.create(
+                        ctx.getEntityId(),
+                        create(ctx.getEntityId(), settings, links),
+                        batching,
+                        batchSizes)));
   }
 
   public static Behavior<Command> create(String regionId, Settings settings, Links links) {

@@ -3,11 +3,11 @@ package io.groupbuy.dispatch;
 import static io.groupbuy.dispatch.DispatchRegion.ENTITY_KEY;
 
 import io.groupbuy.dispatch.DispatchRegion.AddOrder;
+import io.groupbuy.dispatch.DispatchRegion.AddOrders;
 import io.groupbuy.dispatch.DispatchRegion.Command;
 import io.groupbuy.dispatch.DispatchRegion.Configure;
 import io.groupbuy.dispatch.DispatchRegion.Cutoff;
 import io.groupbuy.dispatch.DispatchRegion.Event;
-import io.groupbuy.dispatch.DispatchRegion.FlushOrders;
 import io.groupbuy.dispatch.DispatchRegion.GetPlan;
 import io.groupbuy.dispatch.DispatchRegion.GetStopEta;
 import io.groupbuy.dispatch.DispatchRegion.JoinVehicle;
@@ -15,6 +15,7 @@ import io.groupbuy.dispatch.DispatchRegion.Links;
 import io.groupbuy.dispatch.DispatchRegion.OrderAcked;
 import io.groupbuy.dispatch.DispatchRegion.OrderAdded;
 import io.groupbuy.dispatch.DispatchRegion.OrderRemoved;
+import io.groupbuy.dispatch.DispatchRegion.OrdersWritten;
 import io.groupbuy.dispatch.DispatchRegion.PlanView;
 import io.groupbuy.dispatch.DispatchRegion.RegionConfigured;
 import io.groupbuy.dispatch.DispatchRegion.RemoveOrder;
@@ -36,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -55,15 +55,14 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The dispatch region entity (see {@link DispatchRegion} for what it does). It journals orders in
- * batches, starts solves off its thread and commits their plans, hands routes to vehicles and
- * delivery statuses to orders at least once, and answers plan and ETA queries. What the vehicles
- * last reported and what is not yet acknowledged live in memory only.
+ * the batches its {@link RegionFront} collects, starts solves off its thread and commits their
+ * plans, hands routes to vehicles and delivery statuses to orders at least once, and answers plan
+ * and ETA queries. What the vehicles last reported and what is not yet acknowledged live in memory
+ * only.
  */
 final class RegionBehavior
     extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, RegionState> {
   static final Duration RESEND_INTERVAL = Duration.ofSeconds(2);
-  static final Duration ORDER_BATCH_WINDOW = Duration.ofMillis(20);
-  static final int ORDER_BATCH_MAX = 500;
 
   private final String regionId;
   private final ActorContext<Command> context;
@@ -73,10 +72,6 @@ final class RegionBehavior
   private final Executor solverPool;
   private final Map<String, VehicleUpdate> latest = new HashMap<>();
   private final RegionHandOver handOver;
-  // Orders arrive at the rate customers order: journalled in batches, each acknowledged once
-  // written.
-  private final Map<String, OrderAdded> orderBatch = new LinkedHashMap<>();
-  private final Map<String, List<ActorRef<StatusReply<Done>>>> orderBatchWaiters = new HashMap<>();
   private boolean solving;
   private String pendingCause;
   private long lastSolveMillis;
@@ -129,7 +124,8 @@ final class RegionBehavior
         .onCommand(Configure.class, this::onConfigure)
         .onCommand(JoinVehicle.class, this::onJoin)
         .onCommand(AddOrder.class, this::onAddOrder)
-        .onCommand(FlushOrders.class, (s, c) -> flushOrdersThen(next -> {}))
+        .onCommand(AddOrders.class, (s, c) -> addOrders(s, c.orders(), c.number(), c.front()))
+        .onCommand(OrdersWritten.class, (s, c) -> Effect().noReply())
         .onCommand(RemoveOrder.class, this::onRemoveOrder)
         .onCommand(Cutoff.class, this::onCutoff)
         .onCommand(VehicleUpdate.class, this::onVehicleUpdate)
@@ -199,48 +195,51 @@ final class RegionBehavior
   }
 
   private ReplyEffect<Event, RegionState> onAddOrder(RegionState s, AddOrder c) {
-    if (s.isOpen(c.orderId())) {
-      return Effect().reply(c.replyTo(), success(Done.getInstance()));
-    }
-    if (c.units() <= 0 || Math.abs(c.lat()) > 90 || Math.abs(c.lng()) > 180) {
-      return Effect()
-          .reply(
-              c.replyTo(),
-              DomainError.reply(
-                  new DomainError.Invalid(
-                      "order " + c.orderId() + " needs positive units and valid coordinates")));
-    }
-    orderBatch.putIfAbsent(
-        c.orderId(),
-        new OrderAdded(c.orderId(), c.pickupPointId(), c.lat(), c.lng(), c.units(), c.urgent()));
-    orderBatchWaiters.computeIfAbsent(c.orderId(), k -> new ArrayList<>()).add(c.replyTo());
-    if (orderBatch.size() >= ORDER_BATCH_MAX) return flushOrdersThen(next -> {});
-    if (!timers.isTimerActive("flush-orders")) {
-      timers.startSingleTimer("flush-orders", new FlushOrders(), ORDER_BATCH_WINDOW);
-    }
-    return Effect().noReply();
+    return addOrders(s, List.of(c), 0, null);
   }
 
-  /** Journals the batched orders, acknowledges them, then continues (e.g. with a cutoff). */
-  private ReplyEffect<Event, RegionState> flushOrdersThen(Consumer<RegionState> then) {
-    timers.cancel("flush-orders");
-    List<Event> events = new ArrayList<>(orderBatch.values());
-    List<ActorRef<StatusReply<Done>>> waiters = new ArrayList<>();
-    orderBatchWaiters.values().forEach(waiters::addAll);
-    orderBatch.clear();
-    orderBatchWaiters.clear();
+  /**
+   * Journals the new orders among {@code orders} in one write, then acknowledges each (an order
+   * already open is acknowledged again, an invalid one refused) and tells {@code front}, if any,
+   * that batch {@code number} is done.
+   */
+  private ReplyEffect<Event, RegionState> addOrders(
+      RegionState s, List<AddOrder> orders, long number, ActorRef<Command> front) {
+    Map<String, OrderAdded> added = new LinkedHashMap<>();
+    List<Runnable> answers = new ArrayList<>(orders.size());
+    for (AddOrder c : orders) {
+      if (c.units() <= 0 || Math.abs(c.lat()) > 90 || Math.abs(c.lng()) > 180) {
+        StatusReply<Done> refusal =
+            DomainError.reply(
+                new DomainError.Invalid(
+                    "order " + c.orderId() + " needs positive units and valid coordinates"));
+        answers.add(() -> c.replyTo().tell(refusal));
+        continue;
+      }
+      if (!s.isOpen(c.orderId())) {
+        added.putIfAbsent(
+            c.orderId(),
+            new OrderAdded(
+                c.orderId(), c.pickupPointId(), c.lat(), c.lng(), c.units(), c.urgent()));
+      }
+      answers.add(() -> c.replyTo().tell(success(Done.getInstance())));
+    }
+    Runnable answerAll =
+        () -> {
+          answers.forEach(Runnable::run);
+          if (front != null) front.tell(new OrdersWritten(number));
+        };
+    if (added.isEmpty()) {
+      answerAll.run();
+      return Effect().noReply();
+    }
     List<String> urgentIds =
-        events.stream()
-            .map(e -> (OrderAdded) e)
-            .filter(OrderAdded::urgent)
-            .map(OrderAdded::orderId)
-            .toList();
+        added.values().stream().filter(OrderAdded::urgent).map(OrderAdded::orderId).toList();
     return Effect()
-        .persist(events)
+        .persist(new ArrayList<Event>(added.values()))
         .thenRun(
             next -> {
-              waiters.forEach(w -> w.tell(success(Done.getInstance())));
-              then.accept(next);
+              answerAll.run();
               if (!urgentIds.isEmpty()) {
                 String plural = urgentIds.size() > 1 ? "s " : " ";
                 requestSolve(next, "urgent order" + plural + String.join(", ", urgentIds));
@@ -251,16 +250,7 @@ final class RegionBehavior
 
   private ReplyEffect<Event, RegionState> onRemoveOrder(RegionState s, RemoveOrder c) {
     RegionOrder order = s.orders().get(c.orderId());
-    if (order == null) {
-      // withdrawn before its batch was written: it never enters the region
-      if (orderBatch.remove(c.orderId()) != null) {
-        orderBatchWaiters
-            .getOrDefault(c.orderId(), List.of())
-            .forEach(w -> w.tell(success(Done.getInstance())));
-        orderBatchWaiters.remove(c.orderId());
-      }
-      return Effect().reply(c.replyTo(), success(Done.getInstance()));
-    }
+    if (order == null) return Effect().reply(c.replyTo(), success(Done.getInstance()));
     return Effect()
         .persist(new OrderRemoved(c.orderId(), c.reason() == null ? "" : c.reason()))
         .thenRun(
@@ -280,14 +270,15 @@ final class RegionBehavior
             ? new DomainError.Conflict("a plan is being solved; retry shortly")
             : s.cutoffRefusal(regionId, c);
     if (refusal != null) return Effect().reply(c.replyTo(), DomainError.reply(refusal));
-    solving = true; // orders batched so far are part of this cutoff
-    return flushOrdersThen(
-        next ->
-            solve(
-                RegionProblem.forCutoff(regionId, next, latest, settings, c),
-                "cutoff " + c.cutoffId(),
-                c.cutoffId(),
-                c.replyTo()));
+    // every order acknowledged before the cutoff is in the state: the front passes the cutoff on
+    // only after the orders that came before it are written
+    solving = true;
+    solve(
+        RegionProblem.forCutoff(regionId, s, latest, settings, c),
+        "cutoff " + c.cutoffId(),
+        c.cutoffId(),
+        c.replyTo());
+    return Effect().noReply();
   }
 
   private ReplyEffect<Event, RegionState> onVehicleUpdate(RegionState s, VehicleUpdate u) {

@@ -3,6 +3,7 @@ package io.groupbuy.inventory;
 import com.typesafe.config.Config;
 import io.groupbuy.platform.CborSerializable;
 import io.groupbuy.platform.DomainError;
+import io.groupbuy.platform.GroupCommitFront;
 import io.groupbuy.platform.ProtoPersisted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -304,7 +305,7 @@ public final class ProductInventory
    * carries.
    */
   public static void init(ActorSystem<?> system, Config batch, IntConsumer batchSizes) {
-    InventoryFront.Settings settings = InventoryFront.Settings.fromConfig(batch);
+    GroupCommitFront.Settings settings = GroupCommitFront.Settings.fromConfig(batch);
     ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -313,7 +314,7 @@ public final class ProductInventory
 
   /** The sharded entity with its front, outside sharding (tests). */
   public static Behavior<Command> withFront(String entityId, Config batch, IntConsumer sizes) {
-    return InventoryFront.create(entityId, InventoryFront.Settings.fromConfig(batch), sizes);
+    return InventoryFront.create(entityId, GroupCommitFront.Settings.fromConfig(batch), sizes);
   }
 
   public static Behavior<Command> create(String entityId) {

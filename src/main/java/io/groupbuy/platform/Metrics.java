@@ -24,6 +24,7 @@ public final class Metrics {
   public final Histogram reservationSeconds;
   public final Histogram placementSeconds;
   public final Histogram inventoryBatchCommands;
+  public final Histogram regionBatchOrders;
   public final Counter gpsAccepted;
   public final Counter gpsDropped;
   public final Histogram gpsFixToVehicleSeconds;
@@ -93,6 +94,12 @@ public final class Metrics {
             .name("groupbuy_inventory_batch_commands")
             .help("Commands an inventory entity decided together and persisted in one write")
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+            .register(registry);
+    regionBatchOrders =
+        Histogram.builder()
+            .name("groupbuy_dispatch_region_batch_orders")
+            .help("Confirmed orders a dispatch region journalled together in one write")
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 500)
             .register(registry);
     placementSeconds =
         Histogram.builder()

@@ -350,7 +350,7 @@ class DispatchRegionTest {
   }
 
   @Test
-  void anOrderWithdrawnBeforeItsBatchIsWrittenNeverEntersTheRegion() {
+  void anOrderWithdrawnRightAfterItsHandOverLeavesTheRegion() {
     TestProbe<StatusReply<Done>> added = testKit.createTestProbe();
     kit.runCommand(new DispatchRegion.AddOrder("o-gone", "pp-1", LAT, LNG, 2, added.getRef()));
     var removed =
@@ -360,7 +360,7 @@ class DispatchRegionTest {
     assertTrue(
         added.receiveMessage().isSuccess(),
         "the order's hand-over is answered, so it stops retrying");
-    added.expectNoMessage(Duration.ofMillis(100)); // past the batch window
+    added.expectNoMessage(Duration.ofMillis(100));
     assertFalse(kit.getState().orders().containsKey("o-gone"));
   }
 }

@@ -1,0 +1,170 @@
+package io.groupbuy.platform;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.IntConsumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Group commit in front of a persistent entity: the sharded entity is this small actor, with the
+ * persistent one as its child. Commands that arrive while a write is in flight wait here, not in
+ * the persistent actor's stash (which is bounded and drops what overflows), and go to it together
+ * as one batch once that write is done, so a burst costs one journal write per batch, not per
+ * command, and the persistent actor holds at most one batch however fast commands come.
+ *
+ * <p>Each command is of a {@link Kind}: {@code BATCHED} commands are written together; {@code
+ * IN_TURN} commands pass on one at a time, after every command that arrived before them; {@code
+ * IMMEDIATE} ones (queries) pass on at once. A batch not confirmed within the write timeout (its
+ * write failed and the entity is restarting) is given up: its callers' asks time out and they
+ * retry, which the entities make safe by idempotency. Past {@code maxWaiting} a new command is
+ * refused at once (see {@link Protocol#refuse}), so a stalled journal cannot make memory grow
+ * without bound.
+ */
+public final class GroupCommitFront<C> {
+
+  public enum Kind {
+    BATCHED,
+    IN_TURN,
+    IMMEDIATE
+  }
+
+  /** What the front needs to know of the entity's protocol. */
+  public interface Protocol<C> {
+    Kind kind(C command);
+
+    /** The entity's command carrying a batch; it answers {@link #written} to {@code front}. */
+    C batch(List<C> commands, long number, ActorRef<C> front);
+
+    /** The message telling the front that batch {@code number} is written and answered. */
+    C written(long number);
+
+    /** The number of the batch if the message is {@link #written}, else empty. */
+    OptionalLong writtenNumber(C message);
+
+    /** Answers the command with a retryable error: the front is full. */
+    void refuse(C command, String reason);
+  }
+
+  /** How a front batches; from a config section with max-commands, max-waiting, write-timeout. */
+  public record Settings(int maxCommands, int maxWaiting, Duration writeTimeout) {
+    public Settings {
+      if (maxCommands < 1 || maxWaiting < maxCommands) {
+        throw new IllegalArgumentException(
+            "group commit: max-commands must be >= 1 and max-waiting >= max-commands");
+      }
+    }
+
+    public static Settings fromConfig(Config c) {
+      return new Settings(
+          c.getInt("max-commands"), c.getInt("max-waiting"), c.getDuration("write-timeout"));
+    }
+  }
+
+  /**
+   * The front and, as its child named "state", the persistent {@code entity}; {@code batchSizes}
+   * hears how many commands each batch carries.
+   */
+  public static <C> Behavior<C> create(
+      Class<C> type,
+      String name,
+      Behavior<C> entity,
+      Protocol<C> protocol,
+      Settings settings,
+      IntConsumer batchSizes) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorRef<C> child = ctx.spawn(entity, "state");
+          ctx.watch(child);
+          return Behaviors.withTimers(
+              timers ->
+                  new GroupCommitFront<>(ctx, timers, child, name, protocol, settings, batchSizes)
+                      .behavior(type));
+        });
+  }
+
+  private final ActorContext<C> context;
+  private final TimerScheduler<C> timers;
+  private final ActorRef<C> entity;
+  private final String name;
+  private final Protocol<C> protocol;
+  private final Settings settings;
+  private final IntConsumer batchSizes;
+  private final ArrayDeque<C> waiting = new ArrayDeque<>();
+  private long lastBatch;
+  private boolean writing;
+
+  private GroupCommitFront(
+      ActorContext<C> context,
+      TimerScheduler<C> timers,
+      ActorRef<C> entity,
+      String name,
+      Protocol<C> protocol,
+      Settings settings,
+      IntConsumer batchSizes) {
+    this.context = context;
+    this.timers = timers;
+    this.entity = entity;
+    this.name = name;
+    this.protocol = protocol;
+    this.settings = settings;
+    this.batchSizes = batchSizes;
+  }
+
+  private Behavior<C> behavior(Class<C> type) {
+    return Behaviors.receive(type)
+        .onMessage(type, this::onMessage)
+        .onSignal(Terminated.class, t -> Behaviors.stopped())
+        .build();
+  }
+
+  private Behavior<C> onMessage(C message) {
+    OptionalLong written = protocol.writtenNumber(message);
+    if (written.isPresent()) {
+      onWritten(written.getAsLong());
+    } else if (protocol.kind(message) == Kind.IMMEDIATE) {
+      entity.tell(message);
+    } else if (waiting.size() >= settings.maxWaiting()) {
+      protocol.refuse(message, name + " has " + waiting.size() + " commands waiting; retry");
+    } else {
+      waiting.add(message);
+      if (!writing) sendNext();
+    }
+    return Behaviors.same();
+  }
+
+  private void onWritten(long number) {
+    if (number != lastBatch || !writing) return; // a late answer, or the timeout of one
+    timers.cancel("write");
+    writing = false;
+    sendNext();
+  }
+
+  /** Passes on the commands in turn at the head, then the batch that follows them, if any. */
+  private void sendNext() {
+    while (!waiting.isEmpty() && protocol.kind(waiting.peek()) != Kind.BATCHED) {
+      entity.tell(waiting.poll());
+    }
+    if (waiting.isEmpty()) return;
+    List<C> commands = new ArrayList<>();
+    while (commands.size() < settings.maxCommands()
+        && !waiting.isEmpty()
+        && protocol.kind(waiting.peek()) == Kind.BATCHED) {
+      commands.add(waiting.poll());
+    }
+    lastBatch++;
+    writing = true;
+    batchSizes.accept(commands.size());
+    entity.tell(protocol.batch(commands, lastBatch, context.getSelf()));
+    // the same message as the answer: past the timeout the batch counts as done, answered or not
+    timers.startSingleTimer("write", protocol.written(lastBatch), settings.writeTimeout());
+  }
+}
