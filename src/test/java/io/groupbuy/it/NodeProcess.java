@@ -164,7 +164,9 @@ public final class NodeProcess implements AutoCloseable {
       builder.environment().putAll(l.env());
       Process p = builder.start();
       NodeProcess node = new NodeProcess(l, p, log);
-      if (awaitServing) node.awaitServing(Duration.ofSeconds(90));
+      // a node restarted on its old address first waits for its previous incarnation to leave the
+      // membership: on a busy 2-core machine start and join took up to 76 s (rolling restart)
+      if (awaitServing) node.awaitServing(Duration.ofSeconds(180));
       if (awaitReady) node.awaitReady(Duration.ofSeconds(60));
       return node;
     } catch (IOException e) {

@@ -99,9 +99,12 @@ final class OrderLoad implements AutoCloseable {
   private CompletableFuture<ApiClient.Reply> attempt(
       int node, String token, Map<String, Object> body, int attempt) {
     List<ApiClient> clients = nodes.get();
-    ApiClient api = clients.get(Math.floorMod(node, clients.size()));
-    return api.send("POST", "/orders", token, body)
-        .handle(
+    // every node down for a moment (a restart, or the test tearing down): wait and try again
+    CompletableFuture<ApiClient.Reply> sent =
+        clients.isEmpty()
+            ? CompletableFuture.failedFuture(new IllegalStateException("no node is up"))
+            : clients.get(Math.floorMod(node, clients.size())).send("POST", "/orders", token, body);
+    return sent.handle(
             (r, e) -> {
               if (e == null && r.status() == 503) {
                 unavailable.incrementAndGet();
