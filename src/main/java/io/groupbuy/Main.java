@@ -19,7 +19,10 @@ import io.groupbuy.http.OpsRoutes;
 import io.groupbuy.inventory.InventoryRoutes;
 import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.inventory.ShardedInventory;
+import io.groupbuy.order.CassandraOrderArchive;
 import io.groupbuy.order.Order;
+import io.groupbuy.order.OrderArchive;
+import io.groupbuy.order.OrderLedger;
 import io.groupbuy.order.OrderRoutes;
 import io.groupbuy.order.SagaAdapters;
 import io.groupbuy.platform.CassandraLauncher;
@@ -284,10 +287,16 @@ public final class Main {
             ? CassandraSchema.create(system)
             : CompletableFuture.completedFuture(null);
     JournalFence fence = JournalFence.get(system);
+    CassandraOrderArchive orderArchive =
+        new CassandraOrderArchive(system, config.getDuration("groupbuy.order.archive-ttl"));
     return schema
         .thenCompose(
             done -> {
               fence.start();
+              return orderArchive.createTable();
+            })
+        .thenCompose(
+            tableCreated -> {
               return fence.awaitWritable(config.getDuration("groupbuy.journal-fence.startup-wait"));
             })
         .thenCompose(
@@ -304,11 +313,7 @@ public final class Main {
                   system,
                   config.getConfig("groupbuy.inventory.batch"),
                   metrics.inventoryBatchCommands::observe);
-              Order.init(
-                  system,
-                  SagaAdapters.inventory(inventory),
-                  SagaAdapters.dispatch(dispatch, catalog),
-                  config.getDuration("groupbuy.order.passivate-when-settled-after"));
+              initOrders(system, config, inventory, dispatch, catalog, orderArchive, metrics);
               Vehicle.init(
                   system,
                   Vehicle.Settings.fromConfig(config.getConfig("groupbuy.dispatch.vehicle")),
@@ -328,6 +333,7 @@ public final class Main {
                   List.of(
                       ProductInventory.ENTITY_KEY,
                       Order.ENTITY_KEY,
+                      OrderLedger.ENTITY_KEY,
                       Vehicle.ENTITY_KEY,
                       DispatchRegion.ENTITY_KEY));
               return catalog.createTables();
@@ -367,6 +373,34 @@ public final class Main {
                           routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))
                   .thenApply(binding -> new Node(system, binding, catalog, metrics, auth));
             });
+  }
+
+  /** Orders run in ledgers (group commit), or as entities of their own when ledgers = 0. */
+  private static void initOrders(
+      ActorSystem<?> system,
+      Config config,
+      ShardedInventory inventory,
+      ShardedDispatch dispatch,
+      Catalog catalog,
+      OrderArchive archive,
+      Metrics metrics) {
+    Config order = config.getConfig("groupbuy.order");
+    if (order.getInt("ledgers") == 0) {
+      Order.init(
+          system,
+          SagaAdapters.inventory(inventory),
+          SagaAdapters.dispatch(dispatch, catalog),
+          order.getDuration("passivate-when-settled-after"));
+      return;
+    }
+    OrderLedger.init(
+        system,
+        OrderLedger.Settings.fromConfig(order),
+        SagaAdapters.inventory(inventory),
+        SagaAdapters.dispatch(dispatch, catalog),
+        archive,
+        GroupCommitFront.Settings.fromConfig(order.getConfig("batch")),
+        metrics.ledgerBatchCommands::observe);
   }
 
   /**

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.order.Order;
+import io.groupbuy.order.OrderLedger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -32,6 +33,7 @@ public final class JournalAudit {
 
   static final String INVENTORY_PREFIX = ProductInventory.ENTITY_KEY.name() + "|";
   static final String ORDER_PREFIX = Order.ENTITY_KEY.name() + "|";
+  static final String LEDGER_PREFIX = OrderLedger.ENTITY_KEY.name() + "|";
 
   /**
    * Audits the journal of the system's configured keyspace; {@code progress} gets the number of
@@ -45,7 +47,11 @@ public final class JournalAudit {
     AtomicLong entities = new AtomicLong();
     return journal
         .currentPersistenceIds()
-        .filter(id -> id.startsWith(INVENTORY_PREFIX) || id.startsWith(ORDER_PREFIX))
+        .filter(
+            id ->
+                id.startsWith(INVENTORY_PREFIX)
+                    || id.startsWith(ORDER_PREFIX)
+                    || id.startsWith(LEDGER_PREFIX))
         .mapAsyncUnordered(
             8,
             id ->
@@ -69,6 +75,11 @@ public final class JournalAudit {
       String entityId = persistenceId.substring(INVENTORY_PREFIX.length());
       for (Object e : events) {
         if (e instanceof ProductInventory.Event event) ledger.inventoryEvent(entityId, event);
+      }
+    } else if (persistenceId.startsWith(LEDGER_PREFIX)) {
+      // archiving and restoring an order changes no stock: only the entries count
+      for (Object e : events) {
+        if (e instanceof OrderLedger.Entry entry) ledger.orderEvent(entry.orderId(), entry.event());
       }
     } else {
       String orderId = persistenceId.substring(ORDER_PREFIX.length());

@@ -152,7 +152,15 @@ public final class OrderProtobuf implements ProtoCodecs {
         p.getUrgent());
   }
 
-  private static OrderSnapshot snapshot(State s) {
+  static byte[] stateBytes(State s) {
+    return snapshot(s).toByteArray();
+  }
+
+  static State stateFrom(byte[] bytes) throws InvalidProtocolBufferException {
+    return state(bytes);
+  }
+
+  static OrderSnapshot snapshot(State s) {
     var b =
         OrderSnapshot.newBuilder()
             .setStatus(s.status().name())
@@ -168,7 +176,10 @@ public final class OrderProtobuf implements ProtoCodecs {
   }
 
   private static State state(byte[] bytes) throws InvalidProtocolBufferException {
-    OrderSnapshot p = OrderSnapshot.parseFrom(bytes);
+    return state(OrderSnapshot.parseFrom(bytes));
+  }
+
+  static State state(OrderSnapshot p) {
     return new State(
         status(p.getStatusValue(), p.getStatus()),
         p.hasDetails() ? details(p.getDetails()) : null,

@@ -29,8 +29,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -56,7 +54,7 @@ public final class OrderRoutes extends ApiDirectives {
 
   public record CancelRequest(String reason) {}
 
-  private final ClusterSharding sharding;
+  private final Orders orders;
   private final GroupbuySettings settings;
   private final Catalog catalog;
   private final ShardedDispatch dispatch;
@@ -71,7 +69,7 @@ public final class OrderRoutes extends ApiDirectives {
       Metrics metrics) {
     super(auth, metrics);
     this.dispatch = dispatch;
-    this.sharding = ClusterSharding.get(system);
+    this.orders = Orders.fromConfig(system);
     this.settings = settings;
     this.catalog = catalog;
     this.clock = Clock.system(settings.timeZone());
@@ -112,8 +110,9 @@ public final class OrderRoutes extends ApiDirectives {
                             path.get("orderId"),
                             () ->
                                 onResult(
-                                    order(path.get("orderId"))
-                                        .<Summary>askWithStatus(
+                                    orders
+                                        .<Summary>ask(
+                                            path.get("orderId"),
                                             r -> new Order.Get(requester(principal), r),
                                             settings.askTimeout())
                                         .thenCompose(this::withDelivery),
@@ -198,9 +197,8 @@ public final class OrderRoutes extends ApiDirectives {
           "reason");
     }
     return onResult(
-        order(orderId)
-            .<Summary>askWithStatus(
-                r -> new Order.Cancel(requester(principal), reason, r), settings.askTimeout()),
+        orders.<Summary>ask(
+            orderId, r -> new Order.Cancel(requester(principal), reason, r), settings.askTimeout()),
         s -> {
           metrics.ordersCancelled.inc();
           return json(StatusCodes.OK, s);
@@ -215,10 +213,6 @@ public final class OrderRoutes extends ApiDirectives {
 
   private static String requester(Principal p) {
     return p.isOperator() ? "" : p.subject();
-  }
-
-  private EntityRef<Order.Command> order(String orderId) {
-    return sharding.entityRefFor(Order.ENTITY_KEY, orderId);
   }
 
   private Route place(Principal principal, PlaceOrderRequest req, String headerKey) {
@@ -237,8 +231,8 @@ public final class OrderRoutes extends ApiDirectives {
                   String orderId = orderIdFor(principal.subject(), details.idempotencyKey());
                   if (settings.benchOrdersPersistNothing())
                     return CompletableFuture.completedFuture(Order.unpersisted(orderId, details));
-                  return order(orderId)
-                      .askWithStatus(r -> new Order.Place(details, r), settings.askTimeout());
+                  return orders.<Summary>ask(
+                      orderId, r -> new Order.Place(details, r), settings.askTimeout());
                 });
     return onResult(
         result,

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * The order saga's ports bound to the sharded entities of the features it calls. They live here,
@@ -85,12 +84,12 @@ public final class SagaAdapters {
   /** Regions tell orders how their delivery goes. */
   public static DispatchRegion.OrderUpdates deliveryUpdates(
       ActorSystem<?> system, Duration timeout) {
-    ClusterSharding sharding = ClusterSharding.get(system);
+    Orders orders = Orders.fromConfig(system);
     return (orderId, status, regionId, vehicleId, stopId) ->
-        sharding
-            .entityRefFor(Order.ENTITY_KEY, orderId)
-            .<Done>askWithStatus(
-                r -> new Order.UpdateDelivery(orderStatus(status), vehicleId, stopId, r), timeout);
+        orders.<Done>ask(
+            orderId,
+            r -> new Order.UpdateDelivery(orderStatus(status), vehicleId, stopId, r),
+            timeout);
   }
 
   static Order.Status orderStatus(DispatchRegion.DeliveryStatus status) {

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -80,9 +81,23 @@ public final class GroupCommitFront<C> {
       Protocol<C> protocol,
       Settings settings,
       IntConsumer batchSizes) {
+    return create(type, name, front -> entity, protocol, settings, batchSizes);
+  }
+
+  /**
+   * As above, for an entity that sends commands to itself through its front (outcomes of its own
+   * calls, timers), so that they are batched like any other.
+   */
+  public static <C> Behavior<C> create(
+      Class<C> type,
+      String name,
+      Function<ActorRef<C>, Behavior<C>> entity,
+      Protocol<C> protocol,
+      Settings settings,
+      IntConsumer batchSizes) {
     return Behaviors.setup(
         ctx -> {
-          ActorRef<C> child = ctx.spawn(entity, "state");
+          ActorRef<C> child = ctx.spawn(entity.apply(ctx.getSelf()), "state");
           ctx.watch(child);
           return Behaviors.withTimers(
               timers ->

@@ -25,6 +25,7 @@ public final class Metrics {
   public final Histogram placementSeconds;
   public final Histogram inventoryBatchCommands;
   public final Histogram regionBatchOrders;
+  public final Histogram ledgerBatchCommands;
   public final Counter gpsAccepted;
   public final Counter gpsDropped;
   public final Histogram gpsFixToVehicleSeconds;
@@ -100,6 +101,13 @@ public final class Metrics {
             .name("groupbuy_dispatch_region_batch_orders")
             .help("Confirmed orders a dispatch region journalled together in one write")
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 500)
+            .register(registry);
+    ledgerBatchCommands =
+        Histogram.builder()
+            .name("groupbuy_order_ledger_batch_commands")
+            .help(
+                "Commands for many orders an order ledger decided together and persisted in one write")
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
             .register(registry);
     placementSeconds =
         Histogram.builder()

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.groupbuy.UnitTestConfig;
-import io.groupbuy.inventory.BatchSettings;
 import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.order.Order.Details;
 import io.groupbuy.order.Order.Line;
@@ -14,16 +13,12 @@ import io.groupbuy.order.Order.Summary;
 import io.groupbuy.platform.DomainError;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -55,70 +50,6 @@ class OrderTest {
         }
       };
 
-  /**
-   * Inventory actors spawned on demand; "hanging" makes reservations never answer, as a partitioned
-   * node would.
-   */
-  static final class LocalInventory implements Order.InventoryGateway {
-    final Map<String, ActorRef<ProductInventory.Command>> entities = new ConcurrentHashMap<>();
-    final String prefix = UUID.randomUUID().toString();
-    final AtomicBoolean hanging = new AtomicBoolean(false);
-
-    ActorRef<ProductInventory.Command> entity(String sku, String warehouse) {
-      return entities.computeIfAbsent(
-          ProductInventory.entityId(sku, warehouse),
-          id ->
-              testKit.spawn(
-                  ProductInventory.withFront(prefix + id, BatchSettings.production(), size -> {})));
-    }
-
-    @Override
-    public CompletionStage<?> reserve(
-        String sku, String warehouseId, String orderId, int quantity) {
-      if (hanging.get()) return new CompletableFuture<>();
-      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(
-          entity(sku, warehouseId),
-          r -> new ProductInventory.Reserve(orderId, quantity, r),
-          TIMEOUT,
-          testKit.scheduler());
-    }
-
-    @Override
-    public CompletionStage<?> release(String sku, String warehouseId, String orderId) {
-      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(
-          entity(sku, warehouseId),
-          r -> new ProductInventory.Release(orderId, r),
-          TIMEOUT,
-          testKit.scheduler());
-    }
-
-    @Override
-    public CompletionStage<?> commit(String sku, String warehouseId, String orderId) {
-      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(
-          entity(sku, warehouseId),
-          r -> new ProductInventory.Commit(orderId, r),
-          TIMEOUT,
-          testKit.scheduler());
-    }
-
-    void receive(String sku, String warehouse, int qty) {
-      AskPattern.<ProductInventory.Command, StatusReply<ProductInventory.Stock>>ask(
-              entity(sku, warehouse),
-              r -> new ProductInventory.ReceiveStock(UUID.randomUUID().toString(), qty, r),
-              TIMEOUT,
-              testKit.scheduler())
-          .toCompletableFuture()
-          .join();
-    }
-
-    ProductInventory.Stock stock(String sku, String warehouse) {
-      return AskPattern.<ProductInventory.Command, ProductInventory.Stock>ask(
-              entity(sku, warehouse), ProductInventory.GetStock::new, TIMEOUT, testKit.scheduler())
-          .toCompletableFuture()
-          .join();
-    }
-  }
-
   private static Details details(String customer, String key, Line... lines) {
     return new Details(
         customer, "pp-1", "wh1", List.of(lines), 1_700_000_000_000L, 1_700_003_600_000L, key);
@@ -148,7 +79,7 @@ class OrderTest {
 
   @Test
   void confirmsWhenEveryLineIsReserved() {
-    LocalInventory inv = new LocalInventory();
+    LocalInventory inv = new LocalInventory(testKit);
     inv.receive("apple", "wh1", 10);
     inv.receive("pear", "wh1", 10);
     var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
@@ -168,7 +99,7 @@ class OrderTest {
 
   @Test
   void rejectsAndReleasesWhenALineIsSoldOut() throws Exception {
-    LocalInventory inv = new LocalInventory();
+    LocalInventory inv = new LocalInventory(testKit);
     inv.receive("apple", "wh1", 10);
     inv.receive("pear", "wh1", 1);
     var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
@@ -189,7 +120,7 @@ class OrderTest {
 
   @Test
   void cancellationReleasesStockAndIsIdempotent() {
-    LocalInventory inv = new LocalInventory();
+    LocalInventory inv = new LocalInventory(testKit);
     inv.receive("apple", "wh1", 10);
     var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
     place(order, details("c1", "k1", new Line("apple", 3)));
@@ -203,7 +134,7 @@ class OrderTest {
 
   @Test
   void onlyTheOwnerOrAnOperatorSeesTheOrder() {
-    LocalInventory inv = new LocalInventory();
+    LocalInventory inv = new LocalInventory(testKit);
     inv.receive("apple", "wh1", 10);
     var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
     assertEquals(DomainError.Kind.NOT_FOUND, kind(get(order, "")));
@@ -215,7 +146,7 @@ class OrderTest {
 
   @Test
   void cannotCancelUnknownOrRejectedOrders() {
-    LocalInventory inv = new LocalInventory();
+    LocalInventory inv = new LocalInventory(testKit);
     var order = testKit.spawn(Order.create(newId(), inv, DISPATCH));
     assertEquals(DomainError.Kind.NOT_FOUND, kind(cancel(order, "c1")));
     place(order, details("c1", "k1", new Line("ghost", 1)));
@@ -224,7 +155,7 @@ class OrderTest {
 
   @Test
   void finishesTheSagaAfterARestartMidway() {
-    LocalInventory inv = new LocalInventory();
+    LocalInventory inv = new LocalInventory(testKit);
     inv.receive("apple", "wh1", 10);
     String id = newId();
     inv.hanging.set(true);

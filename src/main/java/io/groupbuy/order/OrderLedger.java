@@ -1,0 +1,190 @@
+package io.groupbuy.order;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.groupbuy.platform.CborSerializable;
+import io.groupbuy.platform.GroupCommitFront;
+import io.groupbuy.platform.ProtoPersisted;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import scala.collection.immutable.HashMap;
+import scala.collection.immutable.HashMap$;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * An order ledger: one persistent entity running the sagas of many orders, so that the events of
+ * all orders that change while one write is in flight share the next write (group commit). A ledger
+ * is chosen by a hash of the order id ({@link #ledgerOf}); there is a fixed number of them.
+ *
+ * <p>Its state holds the live orders only. A settled order that stays idle is written to the order
+ * table ({@link OrderArchive}) and then leaves the ledger by an event; a later command for it (a
+ * retried placement, a delivery update) finds it there, and one that changes it brings it back by
+ * an event carrying the archived state. So the snapshot stays small however many orders a day
+ * takes, and a placement is idempotent for as long as the table keeps the order, not only while the
+ * ledger remembers it. This file holds the ledger's protocol, events and state; {@link
+ * LedgerBehavior} is the entity.
+ */
+public final class OrderLedger {
+  private OrderLedger() {}
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "OrderLedger");
+
+  /** The ledger that runs the order: stable for the life of the data, like the ledger count. */
+  public static String ledgerOf(String orderId, int ledgers) {
+    return Integer.toString(Math.floorMod(orderId.hashCode(), ledgers));
+  }
+
+  /**
+   * How the ledgers run: how many there are (fixed once orders exist), how long a settled order
+   * stays idle before it is archived, and how many events between snapshots.
+   */
+  public record Settings(int ledgers, Duration archiveWhenSettledAfter, int snapshotEvery) {
+    public Settings {
+      if (ledgers < 1) throw new IllegalArgumentException("groupbuy.order.ledgers must be >= 1");
+      if (snapshotEvery < 1)
+        throw new IllegalArgumentException("groupbuy.order.snapshot-every must be >= 1");
+    }
+
+    public static Settings fromConfig(com.typesafe.config.Config order) {
+      return new Settings(
+          order.getInt("ledgers"),
+          order.getDuration("archive-when-settled-after"),
+          order.getInt("snapshot-every"));
+    }
+  }
+
+  // ---- commands ----
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * A command for one order of the ledger. The order's command is one of several types, so its
+   * class is written beside it (only order commands fit the field).
+   */
+  public record ToOrder(
+      String orderId, @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) Order.Command command)
+      implements Command {}
+
+  /** From the front: commands to decide together and persist in one write. */
+  record Batch(List<Command> commands, long number, ActorRef<Command> front)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  record BatchWritten(long number) implements Command {}
+
+  /** Internal: what the order table holds for an order the ledger does not ({@code null}: none). */
+  record LookedUp(String orderId, Order.State found, boolean failed)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** Internal: the order was (or failed to be) written to the order table as {@code written}. */
+  record ArchiveWritten(String orderId, Order.State written, boolean ok)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  // ---- events ----
+  public sealed interface Event extends ProtoPersisted {}
+
+  public record Entry(String orderId, Order.Event event) implements Event {}
+
+  public record OrderArchived(String orderId) implements Event {}
+
+  public record OrderRestored(String orderId, Order.State state) implements Event {}
+
+  /** The live orders, in a persistent map: a snapshot is taken of it while the ledger goes on. */
+  public static final class State implements ProtoPersisted {
+    public static final State EMPTY = new State(HashMap$.MODULE$.empty());
+
+    private final HashMap<String, Order.State> orders;
+
+    private State(HashMap<String, Order.State> orders) {
+      this.orders = orders;
+    }
+
+    public static State of(Map<String, Order.State> orders) {
+      HashMap<String, Order.State> m = HashMap$.MODULE$.empty();
+      for (var e : orders.entrySet()) m = m.updated(e.getKey(), e.getValue());
+      return new State(m);
+    }
+
+    /** The live order, or {@code null}. */
+    public Order.State order(String orderId) {
+      return orders.get(orderId).getOrElse(() -> null);
+    }
+
+    public int size() {
+      return orders.size();
+    }
+
+    /** A read-only view. */
+    public Map<String, Order.State> orders() {
+      return CollectionConverters.asJava(orders);
+    }
+
+    State apply(Event event) {
+      if (event instanceof Entry e) {
+        Order.State before = order(e.orderId());
+        return new State(
+            orders.updated(
+                e.orderId(), (before == null ? Order.State.EMPTY : before).apply(e.event())));
+      } else if (event instanceof OrderArchived e) {
+        return new State(orders.removed(e.orderId()));
+      } else if (event instanceof OrderRestored e) {
+        return new State(orders.updated(e.orderId(), e.state()));
+      }
+      throw new IllegalArgumentException("unknown ledger event " + event);
+    }
+  }
+
+  /**
+   * Ledgers are remembered entities: after a crash or a stop of the whole cluster, every ledger
+   * restarts and its recovery resumes the sagas of its unfinished orders, addressed or not.
+   */
+  public static void init(
+      ActorSystem<?> system,
+      Settings settings,
+      Order.InventoryGateway inventory,
+      Order.DispatchGateway dispatch,
+      OrderArchive archive,
+      GroupCommitFront.Settings batch,
+      IntConsumer batchSizes) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    ctx ->
+                        withFront(
+                            ctx.getEntityId(),
+                            settings,
+                            inventory,
+                            dispatch,
+                            archive,
+                            batch,
+                            batchSizes))
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+  }
+
+  /** One ledger behind its group-commit front (sharding uses this; tests spawn it directly). */
+  public static Behavior<Command> withFront(
+      String ledgerId,
+      Settings settings,
+      Order.InventoryGateway inventory,
+      Order.DispatchGateway dispatch,
+      OrderArchive archive,
+      GroupCommitFront.Settings batch,
+      IntConsumer batchSizes) {
+    return GroupCommitFront.create(
+        Command.class,
+        "order ledger " + ledgerId,
+        front -> LedgerBehavior.create(ledgerId, front, settings, inventory, dispatch, archive),
+        new LedgerFront(),
+        batch,
+        batchSizes);
+  }
+}
