@@ -25,6 +25,10 @@ import io.groupbuy.order.OrderArchive;
 import io.groupbuy.order.OrderLedger;
 import io.groupbuy.order.OrderRoutes;
 import io.groupbuy.order.SagaAdapters;
+import io.groupbuy.orderview.OrderViewProjection;
+import io.groupbuy.orderview.OrderViewRebuild;
+import io.groupbuy.orderview.OrderViewRoutes;
+import io.groupbuy.orderview.OrderViewStore;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.platform.CassandraSchema;
 import io.groupbuy.platform.GroupCommitFront;
@@ -59,6 +63,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
 
 /**
  * Starts a groupbuy node: (dev Cassandra) -> management -> cluster -> sharded entities -> schema ->
@@ -289,11 +294,15 @@ public final class Main {
     JournalFence fence = JournalFence.get(system);
     CassandraOrderArchive orderArchive =
         new CassandraOrderArchive(system, config.getDuration("groupbuy.order.archive-ttl"));
+    OrderViewStore orderViews = OrderViewRebuild.store(system, "");
     return schema
         .thenCompose(
             done -> {
               fence.start();
-              return orderArchive.createTable();
+              return orderArchive
+                  .createTable()
+                  .thenCompose(t -> orderViews.createTables())
+                  .thenCompose(t -> CassandraProjection.createTablesIfNotExists(system));
             })
         .thenCompose(
             tableCreated -> {
@@ -313,7 +322,8 @@ public final class Main {
                   system,
                   config.getConfig("groupbuy.inventory.batch"),
                   metrics.inventoryBatchCommands::observe);
-              initOrders(system, config, inventory, dispatch, catalog, orderArchive, metrics);
+              initOrders(
+                  system, config, inventory, dispatch, catalog, orderArchive, orderViews, metrics);
               Vehicle.init(
                   system,
                   Vehicle.Settings.fromConfig(config.getConfig("groupbuy.dispatch.vehicle")),
@@ -359,6 +369,7 @@ public final class Main {
                           metrics),
                       new InventoryRoutes(inventory, settings, catalog, auth, metrics),
                       new CatalogRoutes(catalog, auth, metrics),
+                      new OrderViewRoutes(orderViews, auth, metrics),
                       new AuditRoutes(system, auth, metrics));
               OpsRoutes ops = new OpsRoutes(auth, metrics, apis);
               AllDirectives d = new AllDirectives() {};
@@ -383,6 +394,7 @@ public final class Main {
       ShardedDispatch dispatch,
       Catalog catalog,
       OrderArchive archive,
+      OrderViewStore views,
       Metrics metrics) {
     Config order = config.getConfig("groupbuy.order");
     if (order.getInt("ledgers") == 0) {
@@ -401,6 +413,18 @@ public final class Main {
         archive,
         GroupCommitFront.Settings.fromConfig(order.getConfig("batch")),
         metrics.ledgerBatchCommands::observe);
+    if (order.getBoolean("views.enabled")) {
+      OrderViewProjection.init(
+          system,
+          order.getInt("ledgers"),
+          views,
+          OrderViewProjection.Settings.fromConfig(order.getConfig("views")),
+          (ledger, seconds) ->
+              metrics
+                  .projectionLagSeconds
+                  .labelValues(OrderViewProjection.NAME, ledger)
+                  .set(seconds));
+    }
   }
 
   /**

@@ -193,7 +193,8 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
       if (!step.events().isEmpty() && restoreFirst != null) {
         record(new OrderRestored(orderId, restoreFirst));
       }
-      step.events().forEach(e -> record(new Entry(orderId, e)));
+      Order.State base = restoreFirst != null ? restoreFirst : order;
+      step.events().forEach(e -> record(Entry.of(orderId, e, base)));
       Order.State after = step.events().isEmpty() ? order : state.order(orderId);
       followUps.add(() -> step.then().accept(after));
     }

@@ -69,11 +69,13 @@ public final class LedgerProtobuf implements ProtoCodecs {
   private static LedgerEntry entry(Entry e) {
     var codec = (ProtoCodec<Object>) BY_TYPE.get(e.event().getClass());
     if (codec == null) throw new IllegalArgumentException("no codec for " + e.event());
-    return LedgerEntry.newBuilder()
-        .setOrderId(e.orderId())
-        .setManifest(codec.manifest())
-        .setEvent(codec.toProto().apply(e.event()).toByteString())
-        .build();
+    var b =
+        LedgerEntry.newBuilder()
+            .setOrderId(e.orderId())
+            .setManifest(codec.manifest())
+            .setEvent(codec.toProto().apply(e.event()).toByteString());
+    if (e.details() != null) b.setDetails(OrderProtobuf.details(e.details()));
+    return b.build();
   }
 
   private static Entry entry(byte[] bytes) throws InvalidProtocolBufferException {
@@ -83,7 +85,10 @@ public final class LedgerProtobuf implements ProtoCodecs {
       throw new InvalidProtocolBufferException("unknown order event " + p.getManifest());
     }
     Object event = codec.parser().parse(p.getEvent().toByteArray());
-    return new Entry(p.getOrderId(), (Order.Event) event);
+    return new Entry(
+        p.getOrderId(),
+        (Order.Event) event,
+        p.hasDetails() ? OrderProtobuf.details(p.getDetails()) : null);
   }
 
   private static LedgerSnapshot snapshot(State s) {

@@ -91,7 +91,23 @@ public final class OrderLedger {
   // ---- events ----
   public sealed interface Event extends ProtoPersisted {}
 
-  public record Entry(String orderId, Order.Event event) implements Event {}
+  /**
+   * One order's event; {@code details} (else {@code null}) on the events that change its status,
+   * for the read side.
+   */
+  public record Entry(String orderId, Order.Event event, Order.Details details) implements Event {
+    static Entry of(String orderId, Order.Event event, Order.State after) {
+      return new Entry(orderId, event, changesStatus(event) ? after.details() : null);
+    }
+
+    static boolean changesStatus(Order.Event e) {
+      return e instanceof Order.OrderConfirmed
+          || e instanceof Order.OrderRejected
+          || e instanceof Order.CancellationRequested
+          || e instanceof Order.OrderCancelled
+          || e instanceof Order.DeliveryUpdated;
+    }
+  }
 
   public record OrderArchived(String orderId) implements Event {}
 
@@ -125,6 +141,21 @@ public final class OrderLedger {
     /** A read-only view. */
     public Map<String, Order.State> orders() {
       return CollectionConverters.asJava(orders);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof State other && orders.equals(other.orders);
+    }
+
+    @Override
+    public int hashCode() {
+      return orders.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "OrderLedger.State(" + orders.size() + " live orders)";
     }
 
     State apply(Event event) {

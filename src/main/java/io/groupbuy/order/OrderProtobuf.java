@@ -125,7 +125,7 @@ public final class OrderProtobuf implements ProtoCodecs {
           ProtoCodec.of(
               State.class, "order.Snapshot", OrderProtobuf::snapshot, OrderProtobuf::state));
 
-  private static OrderDetails details(Details d) {
+  static OrderDetails details(Details d) {
     var b =
         OrderDetails.newBuilder()
             .setCustomerId(d.customerId())
@@ -140,7 +140,7 @@ public final class OrderProtobuf implements ProtoCodecs {
     return b.build();
   }
 
-  private static Details details(OrderDetails p) {
+  static Details details(OrderDetails p) {
     return new Details(
         p.getCustomerId(),
         p.getPickupPointId(),

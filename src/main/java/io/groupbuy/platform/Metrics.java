@@ -1,6 +1,7 @@
 package io.groupbuy.platform;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -26,6 +27,7 @@ public final class Metrics {
   public final Histogram inventoryBatchCommands;
   public final Histogram regionBatchOrders;
   public final Histogram ledgerBatchCommands;
+  public final Gauge projectionLagSeconds;
   public final Counter gpsAccepted;
   public final Counter gpsDropped;
   public final Histogram gpsFixToVehicleSeconds;
@@ -108,6 +110,14 @@ public final class Metrics {
             .help(
                 "Commands for many orders an order ledger decided together and persisted in one write")
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+            .register(registry);
+    projectionLagSeconds =
+        Gauge.builder()
+            .name("groupbuy_projection_lag_seconds")
+            .help(
+                "Age of the newest event in a read-model projection's last run when its rows were"
+                    + " written, per projection and ledger")
+            .labelNames("projection", "ledger")
             .register(registry);
     placementSeconds =
         Histogram.builder()

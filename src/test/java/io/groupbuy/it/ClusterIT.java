@@ -161,9 +161,9 @@ class ClusterIT {
           .forEach(
               o -> joiner.client().call("GET", "/orders/" + o.orderId(), ItSupport.OPERATOR, null));
       NodeProcess.sleep(2000);
-      shards = shardGauge(joiner.client(), "Order");
+      shards = shardGauge(joiner.client(), "OrderLedger");
     }
-    assertTrue(shards > 0, "the joining node hosts Order shards");
+    assertTrue(shards > 0, "the joining node hosts OrderLedger shards");
 
     // A node dies with sagas in flight and no client ever retries: the orders are remembered
     // entities, so they

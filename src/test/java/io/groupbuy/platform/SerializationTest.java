@@ -11,6 +11,7 @@ import io.groupbuy.dispatch.Vehicle;
 import io.groupbuy.dispatch.VehicleState;
 import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.order.Order;
+import io.groupbuy.order.OrderLedger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -105,6 +106,19 @@ class SerializationTest {
               "v1",
               Set.of("apple")),
           Order.State.EMPTY,
+          new OrderLedger.Entry("o1", new Order.OrderPlaced(DETAILS), null),
+          new OrderLedger.Entry("o1", new Order.OrderConfirmed(), DETAILS),
+          new OrderLedger.OrderArchived("o1"),
+          new OrderLedger.OrderRestored(
+              "o1",
+              new Order.State(
+                  Order.Status.CONFIRMED, DETAILS, Set.of("apple", "pear"), Set.of(), "")),
+          OrderLedger.State.of(
+              java.util.Map.of(
+                  "o1",
+                  new Order.State(Order.Status.PLACING, DETAILS, Set.of("apple"), Set.of(), ""),
+                  "o2",
+                  new Order.State(Order.Status.PLACING, DETAILS, Set.of(), Set.of(), ""))),
           new Vehicle.VehicleRegistered("d1", 100, "r1", 30.2, 120.1),
           new Vehicle.RouteAssigned(3, "r1", List.of(STOP), 42),
           new Vehicle.RouteAcknowledged(3),
@@ -206,6 +220,8 @@ class SerializationTest {
             new ProductInventory.Stock("apple", "wh", 1, 1, 0, 0, 1, 0, 0, 0, 0),
             new Order.Place(DETAILS, orderProbe.getRef()),
             new Order.Get("c1", orderProbe.getRef()),
+            new OrderLedger.ToOrder("o1", new Order.Get("c1", orderProbe.getRef())),
+            new OrderLedger.ToOrder("o1", new Order.Place(DETAILS, orderProbe.getRef())),
             new Order.Cancel("c1", "why", orderProbe.getRef()),
             new Order.Summary(
                 "o1",

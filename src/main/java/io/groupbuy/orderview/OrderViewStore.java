@@ -1,0 +1,401 @@
+package io.groupbuy.orderview;
+
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.groupbuy.order.Order;
+import io.groupbuy.orderview.ViewChanges.OrderRow;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.Done;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+
+/**
+ * The order read models in Cassandra: a customer's orders (newest first, paged), the orders a
+ * pickup point hands out on a delivery date, and confirmed demand per SKU, warehouse and day. Rows
+ * are keyed by order id within their partition and written with the order's latest status, so every
+ * write is an idempotent upsert or delete. The rows of one partition in a run go in one unlogged
+ * batch: one mutation each.
+ *
+ * <p>A {@code suffix} names a second set of tables, which a rebuild fills from the journal to be
+ * compared with the live one.
+ */
+public final class OrderViewStore {
+  private static final String PROFILE = "pekko-persistence-cassandra-profile";
+
+  public record CustomerOrder(
+      String orderId,
+      long placedAtEpochMs,
+      String status,
+      String pickupPointId,
+      String warehouseId,
+      Map<String, Integer> lines,
+      String deliveryDate,
+      String vehicleId) {}
+
+  public record CustomerPage(List<CustomerOrder> orders, String next) {}
+
+  public record PickupOrder(
+      String orderId, String customerId, String status, Map<String, Integer> lines) {}
+
+  public record Demand(String sku, String warehouseId, String day, long units, int orders) {}
+
+  private final CassandraSession session;
+  private final String keyspace;
+  private final String suffix;
+  private final ZoneId zone;
+  private final Map<String, CompletionStage<PreparedStatement>> prepared =
+      new ConcurrentHashMap<>();
+
+  public OrderViewStore(CassandraSession session, String keyspace, String suffix, ZoneId zone) {
+    this.session = session;
+    this.keyspace = keyspace;
+    this.suffix = suffix;
+    this.zone = zone;
+  }
+
+  private String table(String name) {
+    return keyspace + "." + name + suffix;
+  }
+
+  public CompletionStage<Done> createTables() {
+    return session
+        .executeDDL(
+            "CREATE TABLE IF NOT EXISTS "
+                + table("customer_orders")
+                + " (customer_id text, placed_at bigint, order_id text, status text,"
+                + " pickup_point_id text, warehouse_id text, lines map<text, int>,"
+                + " delivery_date text, vehicle_id text,"
+                + " PRIMARY KEY (customer_id, placed_at, order_id))"
+                + " WITH CLUSTERING ORDER BY (placed_at DESC, order_id DESC)")
+        .thenCompose(
+            d ->
+                session.executeDDL(
+                    "CREATE TABLE IF NOT EXISTS "
+                        + table("pickup_point_orders")
+                        + " (pickup_point_id text, delivery_date text, order_id text,"
+                        + " customer_id text, status text, lines map<text, int>,"
+                        + " PRIMARY KEY ((pickup_point_id, delivery_date), order_id))"))
+        .thenCompose(
+            d ->
+                session.executeDDL(
+                    "CREATE TABLE IF NOT EXISTS "
+                        + table("confirmed_demand")
+                        + " (sku text, warehouse_id text, day text, order_id text, quantity int,"
+                        + " PRIMARY KEY ((sku, warehouse_id, day), order_id))"));
+  }
+
+  /** The date the order is handed out: the day after its cutoff (next-day pickup). */
+  public LocalDate deliveryDate(Order.Details d) {
+    return Instant.ofEpochMilli(d.cutoffEpochMs()).atZone(zone).toLocalDate().plusDays(1);
+  }
+
+  /** The day whose demand the order counts in: the day it was placed. */
+  public LocalDate demandDay(Order.Details d) {
+    return Instant.ofEpochMilli(d.placedAtEpochMs()).atZone(zone).toLocalDate();
+  }
+
+  /** Writes the rows: one unlogged batch per partition touched. */
+  public CompletionStage<Done> write(List<OrderRow> rows) {
+    if (rows.isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
+    // the vehicle is written only by a run that names one, so that how events fall into runs
+    // cannot change the row
+    CompletionStage<PreparedStatement> customer =
+        prepare(
+            "INSERT INTO "
+                + table("customer_orders")
+                + " (customer_id, placed_at, order_id, status, pickup_point_id, warehouse_id,"
+                + " lines, delivery_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    CompletionStage<PreparedStatement> vehicle =
+        prepare(
+            "UPDATE "
+                + table("customer_orders")
+                + " SET vehicle_id = ? WHERE customer_id = ? AND placed_at = ? AND order_id = ?");
+    CompletionStage<PreparedStatement> pickup =
+        prepare(
+            "INSERT INTO "
+                + table("pickup_point_orders")
+                + " (pickup_point_id, delivery_date, order_id, customer_id, status, lines)"
+                + " VALUES (?, ?, ?, ?, ?, ?)");
+    CompletionStage<PreparedStatement> pickupDelete =
+        prepare(
+            "DELETE FROM "
+                + table("pickup_point_orders")
+                + " WHERE pickup_point_id = ? AND delivery_date = ? AND order_id = ?");
+    CompletionStage<PreparedStatement> demand =
+        prepare(
+            "INSERT INTO "
+                + table("confirmed_demand")
+                + " (sku, warehouse_id, day, order_id, quantity) VALUES (?, ?, ?, ?, ?)");
+    CompletionStage<PreparedStatement> demandDelete =
+        prepare(
+            "DELETE FROM "
+                + table("confirmed_demand")
+                + " WHERE sku = ? AND warehouse_id = ? AND day = ? AND order_id = ?");
+    return vehicle.thenCompose(
+        v ->
+            customer.thenCompose(
+                c ->
+                    pickup.thenCompose(
+                        p ->
+                            pickupDelete.thenCompose(
+                                pd ->
+                                    demand.thenCompose(
+                                        dm ->
+                                            demandDelete.thenCompose(
+                                                dd -> writeAll(rows, c, v, p, pd, dm, dd)))))));
+  }
+
+  private CompletionStage<Done> writeAll(
+      List<OrderRow> rows,
+      PreparedStatement customer,
+      PreparedStatement vehicle,
+      PreparedStatement pickup,
+      PreparedStatement pickupDelete,
+      PreparedStatement demand,
+      PreparedStatement demandDelete) {
+    Map<String, List<BoundStatement>> partitions = new LinkedHashMap<>();
+    for (OrderRow r : rows) {
+      Order.Details d = r.details();
+      Map<String, Integer> lines = lines(d);
+      String delivery = deliveryDate(d).toString();
+      partitions
+          .computeIfAbsent("c|" + d.customerId(), k -> new ArrayList<>())
+          .add(
+              customer.bind(
+                  d.customerId(),
+                  d.placedAtEpochMs(),
+                  r.orderId(),
+                  r.status().name(),
+                  d.pickupPointId(),
+                  d.warehouseId(),
+                  lines,
+                  delivery));
+      if (r.vehicleId() != null) {
+        partitions
+            .get("c|" + d.customerId())
+            .add(vehicle.bind(r.vehicleId(), d.customerId(), d.placedAtEpochMs(), r.orderId()));
+      }
+      String pickupKey = "p|" + d.pickupPointId() + "|" + delivery;
+      if (r.confirmed()) {
+        partitions
+            .computeIfAbsent(pickupKey, k -> new ArrayList<>())
+            .add(
+                pickup.bind(
+                    d.pickupPointId(),
+                    delivery,
+                    r.orderId(),
+                    d.customerId(),
+                    r.status().name(),
+                    lines));
+      } else if (r.withdrawn()) {
+        partitions
+            .computeIfAbsent(pickupKey, k -> new ArrayList<>())
+            .add(pickupDelete.bind(d.pickupPointId(), delivery, r.orderId()));
+      }
+      String day = demandDay(d).toString();
+      for (var line : lines.entrySet()) {
+        String demandKey = "d|" + line.getKey() + "|" + d.warehouseId() + "|" + day;
+        if (r.confirmed()) {
+          partitions
+              .computeIfAbsent(demandKey, k -> new ArrayList<>())
+              .add(demand.bind(line.getKey(), d.warehouseId(), day, r.orderId(), line.getValue()));
+        } else if (r.withdrawn()) {
+          partitions
+              .computeIfAbsent(demandKey, k -> new ArrayList<>())
+              .add(demandDelete.bind(line.getKey(), d.warehouseId(), day, r.orderId()));
+        }
+      }
+    }
+    List<CompletableFuture<Done>> writes = new ArrayList<>();
+    for (List<BoundStatement> statements : partitions.values()) {
+      if (statements.size() == 1) {
+        writes.add(
+            session
+                .executeWrite(statements.get(0).setExecutionProfileName(PROFILE))
+                .toCompletableFuture());
+      } else {
+        BatchStatementBuilder b = BatchStatement.builder(BatchType.UNLOGGED);
+        statements.forEach(b::addStatement);
+        writes.add(
+            session
+                .executeWriteBatch(b.setExecutionProfileName(PROFILE).build())
+                .toCompletableFuture());
+      }
+    }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+        .thenApply(v -> Done.getInstance());
+  }
+
+  private static Map<String, Integer> lines(Order.Details d) {
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    d.lines().forEach(l -> lines.merge(l.sku(), l.quantity(), Integer::sum));
+    return lines;
+  }
+
+  /** A page of the customer's orders, newest first; {@code after} is the previous page's next. */
+  public CompletionStage<CustomerPage> customerOrders(
+      String customerId, int limit, Optional<Cursor> after) {
+    String columns =
+        "SELECT order_id, placed_at, status, pickup_point_id, warehouse_id, lines, delivery_date,"
+            + " vehicle_id FROM "
+            + table("customer_orders")
+            + " WHERE customer_id = ?";
+    CompletionStage<List<Row>> rows =
+        after.isPresent()
+            ? session.selectAll(
+                columns + " AND (placed_at, order_id) < (?, ?) LIMIT ?",
+                customerId,
+                after.get().placedAtEpochMs(),
+                after.get().orderId(),
+                limit + 1)
+            : session.selectAll(columns + " LIMIT ?", customerId, limit + 1);
+    return rows.thenApply(
+        list -> {
+          List<CustomerOrder> orders = new ArrayList<>();
+          for (Row r : list.subList(0, Math.min(limit, list.size()))) {
+            orders.add(
+                new CustomerOrder(
+                    r.getString("order_id"),
+                    r.getLong("placed_at"),
+                    r.getString("status"),
+                    r.getString("pickup_point_id"),
+                    r.getString("warehouse_id"),
+                    r.getMap("lines", String.class, Integer.class),
+                    r.getString("delivery_date"),
+                    r.getString("vehicle_id")));
+          }
+          String next =
+              list.size() > limit
+                  ? new Cursor(
+                          orders.get(orders.size() - 1).placedAtEpochMs(),
+                          orders.get(orders.size() - 1).orderId())
+                      .token()
+                  : null;
+          return new CustomerPage(orders, next);
+        });
+  }
+
+  /** Where a page ends: the last order shown. */
+  public record Cursor(long placedAtEpochMs, String orderId) {
+    public String token() {
+      return placedAtEpochMs + "_" + orderId;
+    }
+
+    /** Empty when the token is not one this store gave out. */
+    public static Optional<Cursor> parse(String token) {
+      int cut = token.indexOf('_');
+      if (cut < 1) return Optional.empty();
+      try {
+        return Optional.of(
+            new Cursor(Long.parseLong(token.substring(0, cut)), token.substring(cut + 1)));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** The orders a pickup point hands out on the date, by order id. */
+  public CompletionStage<List<PickupOrder>> pickupPointOrders(
+      String pickupPointId, LocalDate date) {
+    return session
+        .selectAll(
+            "SELECT order_id, customer_id, status, lines FROM "
+                + table("pickup_point_orders")
+                + " WHERE pickup_point_id = ? AND delivery_date = ?",
+            pickupPointId,
+            date.toString())
+        .thenApply(
+            rows ->
+                rows.stream()
+                    .map(
+                        r ->
+                            new PickupOrder(
+                                r.getString("order_id"),
+                                r.getString("customer_id"),
+                                r.getString("status"),
+                                r.getMap("lines", String.class, Integer.class)))
+                    .toList());
+  }
+
+  /** Confirmed units of the SKU at the warehouse on the day, net of cancellations. */
+  public CompletionStage<Demand> demand(String sku, String warehouseId, LocalDate day) {
+    return session
+        .selectAll(
+            "SELECT order_id, quantity FROM "
+                + table("confirmed_demand")
+                + " WHERE sku = ? AND warehouse_id = ? AND day = ?",
+            sku,
+            warehouseId,
+            day.toString())
+        .thenApply(
+            rows ->
+                new Demand(
+                    sku,
+                    warehouseId,
+                    day.toString(),
+                    rows.stream().mapToLong(r -> r.getInt("quantity")).sum(),
+                    rows.size()));
+  }
+
+  /** Every row of the three tables, as text, for comparing a rebuild with the live models. */
+  public CompletionStage<Map<String, String>> dump() {
+    Map<String, String> all = new HashMap<>();
+    return dumpInto(all, "customer_orders", "customer_id, placed_at, order_id")
+        .thenCompose(
+            d -> dumpInto(all, "pickup_point_orders", "pickup_point_id, delivery_date, order_id"))
+        .thenCompose(d -> dumpInto(all, "confirmed_demand", "sku, warehouse_id, day, order_id"))
+        .thenApply(d -> all);
+  }
+
+  private CompletionStage<Done> dumpInto(Map<String, String> all, String name, String key) {
+    return session
+        .selectAll("SELECT * FROM " + table(name))
+        .thenApply(
+            rows -> {
+              for (Row r : rows) {
+                StringBuilder k = new StringBuilder(name);
+                for (String column : key.split(", ")) k.append('|').append(r.getObject(column));
+                StringBuilder v = new StringBuilder();
+                for (var def : r.getColumnDefinitions()) {
+                  v.append(def.getName().asInternal())
+                      .append('=')
+                      .append(r.getObject(def.getName()))
+                      .append(';');
+                }
+                all.put(k.toString(), v.toString());
+              }
+              return Done.getInstance();
+            });
+  }
+
+  /** Empties the tables (before a rebuild into them). */
+  public CompletionStage<Done> truncate() {
+    return session
+        .executeDDL("TRUNCATE " + table("customer_orders"))
+        .thenCompose(d -> session.executeDDL("TRUNCATE " + table("pickup_point_orders")))
+        .thenCompose(d -> session.executeDDL("TRUNCATE " + table("confirmed_demand")));
+  }
+
+  private CompletionStage<PreparedStatement> prepare(String cql) {
+    return prepared.compute(
+        cql,
+        (k, before) ->
+            before != null && !before.toCompletableFuture().isCompletedExceptionally()
+                ? before
+                : session.prepare(cql));
+  }
+}

@@ -1,0 +1,245 @@
+package io.groupbuy.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.groupbuy.orderview.OrderViewRebuild;
+import io.groupbuy.orderview.OrderViewStore;
+import io.groupbuy.sim.ApiClient;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Orders placed and cancelled over HTTP on a real node show up in the read models (a customer's
+ * pages, a pickup point's day, confirmed demand), a rebuild from the journal equals them, and a
+ * placement retried after its order left its ledger for the order table has one effect.
+ */
+class OrderViewIT {
+  private static final String KEYSPACE = ItSupport.uniqueKeyspace("it_views");
+  private static NodeProcess node;
+  private static ApiClient api;
+  private static ActorSystem<Void> local;
+
+  @BeforeAll
+  static void start() {
+    node =
+        NodeProcess.start(
+            "n1",
+            TestCassandra.shared(),
+            KEYSPACE,
+            null,
+            Map.of("groupbuy.order.archive-when-settled-after", "2s"));
+    api = node.client();
+    ItSupport.loadCatalog(api, List.of("view-a", "view-b"));
+    local =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "views-it",
+            ConfigFactory.parseString(
+                    "pekko.actor.provider = local\n"
+                        + "pekko.loglevel = WARNING\n"
+                        + "pekko.persistence.cassandra.journal.keyspace = "
+                        + KEYSPACE
+                        + "\ndatastax-java-driver.basic.contact-points = [\""
+                        + TestCassandra.shared().contactPoint()
+                        + "\"]\n")
+                .withFallback(ConfigFactory.load())
+                .resolve());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (local != null) local.terminate();
+    if (node != null) node.close();
+  }
+
+  private static JsonNode place(String token, String key, String sku, int quantity) {
+    var r = api.call("POST", "/orders", token, ItSupport.order(key, sku, quantity));
+    assertEquals(201, r.status(), r.raw());
+    return r.body();
+  }
+
+  @Test
+  void readModelsFollowTheOrdersAndEqualARebuildFromTheJournal() throws Exception {
+    ItSupport.receive(api, "view-a", 200);
+    ItSupport.receive(api, "view-b", 200);
+    String me = ItSupport.customer("c-view");
+    String other = ItSupport.customer("c-other");
+    Map<String, JsonNode> mine = new HashMap<>();
+    Map<String, Integer> unitsA = new HashMap<>();
+    Map<String, Integer> keyOf = new HashMap<>();
+    for (int i = 0; i < 25; i++) {
+      String sku = i % 3 == 0 ? "view-b" : "view-a";
+      JsonNode o = place(me, "k" + i, sku, 1 + i % 3);
+      mine.put(o.path("orderId").asText(), o);
+      keyOf.put(o.path("orderId").asText(), i);
+      if (sku.equals("view-a")) unitsA.put(o.path("orderId").asText(), 1 + i % 3);
+    }
+    for (int i = 0; i < 3; i++) place(other, "k" + i, "view-a", 1);
+    List<String> cancelled = new ArrayList<>(mine.keySet()).subList(0, 5);
+    for (String id : cancelled) {
+      var r = api.call("POST", "/orders/" + id + "/cancel", me, null);
+      assertEquals(200, r.status(), r.raw());
+      unitsA.remove(id);
+    }
+
+    // the customer's pages, newest first, with the live statuses
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Map<String, String> seen = Map.of();
+    while (System.nanoTime() < deadline) {
+      seen = pages(me);
+      Map<String, String> now = seen;
+      if (now.size() == 25 && cancelled.stream().allMatch(id -> "CANCELLED".equals(now.get(id))))
+        break;
+      NodeProcess.sleep(1000);
+    }
+    assertEquals(mine.keySet(), seen.keySet());
+    for (String id : mine.keySet()) {
+      assertEquals(cancelled.contains(id) ? "CANCELLED" : "CONFIRMED", seen.get(id), id);
+    }
+
+    // what the pickup point hands out on the delivery date: every confirmed order, both customers
+    JsonNode any = mine.values().iterator().next();
+    ZoneId zone = ZoneId.of("Asia/Shanghai");
+    String date =
+        Instant.ofEpochMilli(any.path("cutoffEpochMs").asLong())
+            .atZone(zone)
+            .toLocalDate()
+            .plusDays(1)
+            .toString();
+    var point =
+        api.call(
+            "GET",
+            "/pickup-points/" + ItSupport.PICKUP_POINT + "/orders?date=" + date,
+            ItSupport.OPERATOR,
+            null);
+    assertEquals(200, point.status(), point.raw());
+    assertEquals(20 + 3, point.body().path("orders").size(), point.raw());
+
+    // confirmed demand of view-a on the day, net of the cancellations
+    String day =
+        Instant.ofEpochMilli(any.path("placedAtEpochMs").asLong())
+            .atZone(zone)
+            .toLocalDate()
+            .toString();
+    var demand =
+        api.call(
+            "GET",
+            "/inventory/" + ItSupport.WAREHOUSE + "/view-a/demand?day=" + day,
+            ItSupport.OPERATOR,
+            null);
+    assertEquals(200, demand.status(), demand.raw());
+    int expected = unitsA.values().stream().mapToInt(Integer::intValue).sum() + 3;
+    assertEquals(expected, demand.body().path("units").asInt(), demand.raw());
+
+    // bad requests are named
+    assertEquals(400, api.call("GET", "/customers/me/orders?limit=0", me, null).status());
+    assertEquals(400, api.call("GET", "/customers/me/orders?after=zzz", me, null).status());
+    assertEquals(403, api.call("GET", "/customers/me/orders", ItSupport.OPERATOR, null).status());
+    assertEquals(
+        400,
+        api.call(
+                "GET",
+                "/pickup-points/" + ItSupport.PICKUP_POINT + "/orders",
+                ItSupport.OPERATOR,
+                null)
+            .status());
+    assertTrue(
+        api.call("GET", "/metrics", ItSupport.OPERATOR, null)
+            .raw()
+            .contains("groupbuy_projection_lag_seconds"));
+
+    // a rebuild from the journal equals the live read models; a live row lost is found
+    OrderViewStore live = OrderViewRebuild.store(local, "");
+    OrderViewStore rebuilt = OrderViewRebuild.store(local, OrderViewRebuild.SUFFIX);
+    rebuilt.createTables().toCompletableFuture().get(1, TimeUnit.MINUTES);
+    long events =
+        OrderViewRebuild.rebuild(local, rebuilt, n -> {})
+            .toCompletableFuture()
+            .get(5, TimeUnit.MINUTES);
+    assertTrue(events > 28 * 3, "events replayed: " + events);
+    var comparison =
+        OrderViewRebuild.compare(live, rebuilt).toCompletableFuture().get(1, TimeUnit.MINUTES);
+    assertTrue(comparison.equal(), comparison.toString());
+    assertTrue(comparison.live() >= 28 + 23, comparison.toString());
+    var session = CassandraSessionRegistry.get(local).sessionFor("pekko.persistence.cassandra");
+    session
+        .executeWrite(
+            "DELETE FROM " + KEYSPACE + ".customer_orders_rebuild WHERE customer_id = 'c-other'")
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    assertFalse(
+        OrderViewRebuild.compare(live, rebuilt)
+            .toCompletableFuture()
+            .get(1, TimeUnit.MINUTES)
+            .equal());
+
+    // a placement retried once its order has been archived to the order table: the same order,
+    // nothing reserved again
+    String kept =
+        mine.keySet().stream().filter(id -> !cancelled.contains(id)).findFirst().orElseThrow();
+    int i = keyOf.get(kept);
+    String sku = i % 3 == 0 ? "view-b" : "view-a";
+    long archivedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    boolean archived = false;
+    while (!archived && System.nanoTime() < archivedBy) {
+      archived =
+          session
+              .selectOne(
+                  "SELECT order_id FROM " + KEYSPACE + ".order_by_id WHERE order_id = ?", kept)
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS)
+              .isPresent();
+      NodeProcess.sleep(500);
+    }
+    assertTrue(archived, kept + " was not archived");
+    NodeProcess.sleep(1000); // the archive event follows the table write
+    int availableBefore = ItSupport.stock(api, sku).path("available").asInt();
+    JsonNode again = place(me, "k" + i, sku, 1 + i % 3);
+    assertEquals(kept, again.path("orderId").asText());
+    assertEquals("CONFIRMED", again.path("status").asText());
+    assertEquals(availableBefore, ItSupport.stock(api, sku).path("available").asInt());
+  }
+
+  /** Every page of the customer's orders: order id to status, checking they come newest first. */
+  private static Map<String, String> pages(String token) {
+    Map<String, String> all = new HashMap<>();
+    Set<String> tokens = new HashSet<>();
+    String after = null;
+    long previous = Long.MAX_VALUE;
+    do {
+      var r =
+          api.call(
+              "GET",
+              "/customers/me/orders?limit=10" + (after == null ? "" : "&after=" + after),
+              token,
+              null);
+      assertEquals(200, r.status(), r.raw());
+      for (JsonNode o : r.body().path("orders")) {
+        long placed = o.path("placedAtEpochMs").asLong();
+        assertTrue(placed <= previous, "newest first: " + r.raw());
+        previous = placed;
+        all.put(o.path("orderId").asText(), o.path("status").asText());
+      }
+      after = r.body().path("next").isNull() ? null : r.body().path("next").asText(null);
+      assertTrue(after == null || tokens.add(after), "pages advance");
+    } while (after != null);
+    return all;
+  }
+}
