@@ -54,6 +54,8 @@ class OrderViewIT {
             ConfigFactory.parseString(
                     "pekko.actor.provider = local\n"
                         + "pekko.loglevel = WARNING\n"
+                        // the node's config exits the JVM on shutdown: not the test's JVM
+                        + "pekko.coordinated-shutdown.exit-jvm = off\n"
                         + "pekko.persistence.cassandra.journal.keyspace = "
                         + KEYSPACE
                         + "\ndatastax-java-driver.basic.contact-points = [\""
