@@ -29,6 +29,7 @@ import io.groupbuy.orderview.OrderViewProjection;
 import io.groupbuy.orderview.OrderViewRebuild;
 import io.groupbuy.orderview.OrderViewRoutes;
 import io.groupbuy.orderview.OrderViewStore;
+import io.groupbuy.platform.AsyncPool;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.platform.CassandraSchema;
 import io.groupbuy.platform.GroupCommitFront;
@@ -87,6 +88,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    int asyncPool = AsyncPool.ensureCommonPoolIsUsed();
     // Set by launchers that start nodes as child processes (tests, cluster-config scripts).
     if (Boolean.getBoolean("groupbuy.exit-with-parent")) ParentWatchdog.start();
     if (args.length > 0) {
@@ -117,6 +119,15 @@ public final class Main {
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "groupbuy", config);
     GroupbuySettings settings = GroupbuySettings.from(config);
+    if (asyncPool < 2) {
+      system
+          .log()
+          .warn(
+              "the common ForkJoinPool has parallelism {}: every async completion starts a thread;"
+                  + " set -D{}=2 or more",
+              asyncPool,
+              "java.util.concurrent.ForkJoinPool.common.parallelism");
+    }
     CassandraLauncher.Node devCassandra = cassandra;
     if (devCassandra != null) {
       // On Ctrl-C the node shuts down first (leaving the cluster, finishing writes), then its

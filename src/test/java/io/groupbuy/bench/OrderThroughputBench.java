@@ -48,7 +48,8 @@ import java.util.function.Supplier;
  * Cassandra's own counters give the writes and reads per unit, table by table ({@link
  * WriteCounter}).
  *
- * <p>Run with {@code bench/order-throughput [--clients N] [--seconds S] [--warmup S]}.
+ * <p>Run with {@code bench/order-throughput [--clients N] [--seconds S] [--warmup S] [--phases
+ * abcde]}.
  */
 public final class OrderThroughputBench {
   private OrderThroughputBench() {}
@@ -77,14 +78,18 @@ public final class OrderThroughputBench {
     int clients = 64;
     int seconds = 30;
     int warmup = 10;
+    String phases = "abcde";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--clients" -> clients = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+        case "--phases" -> phases = args[i + 1].replace(",", "");
         default ->
             throw new IllegalArgumentException(
-                "unknown option " + args[i] + "; use --clients N --seconds S --warmup S");
+                "unknown option "
+                    + args[i]
+                    + "; use --clients N --seconds S --warmup S --phases abcde");
       }
     }
     System.out.printf(
@@ -92,104 +97,120 @@ public final class OrderThroughputBench {
         clients, seconds, warmup, Runtime.getRuntime().availableProcessors());
     System.out.println("[1/6] starting Cassandra ...");
     CassandraLauncher.Node cassandra = TestCassandra.start("bench");
+    Rate inserts = null;
+    Rate batches = null;
+    Rate ceiling = null;
+    Rate orders = null;
+    HotSku hot = null;
+    AtomicLong placed = new AtomicLong();
+    WriteCounter.Counts orderCost = null;
     try (WriteCounter counter = new WriteCounter(cassandra);
         CqlSession raw = rawSession(cassandra)) {
-      System.out.println(
-          "[2/6] (a) raw async inserts of event-sized rows through the Java driver ...");
-      AtomicLong rawDone = new AtomicLong();
-      WriteCounter.Counts rawBefore = counter.read();
-      Rate inserts = rawInserts(raw, clients, seconds, warmup, rawDone);
-      WriteCounter.Counts rawCost = counter.read().minus(rawBefore);
-      System.out.println("      " + inserts.line());
-      System.out.printf(
-          "      Cassandra's own counters, per raw insert (%d inserts; checks the counting):%n%s",
-          rawDone.get(), rawCost.perUnit(rawDone.get(), "insert"));
-
-      System.out.printf(
-          "[3/6] (b) raw single-partition batches of %d event-sized rows ...%n", BATCH_ROWS);
-      AtomicLong batchesDone = new AtomicLong();
-      WriteCounter.Counts batchBefore = counter.read();
-      Rate batches = rawBatches(raw, clients, seconds, warmup, batchesDone);
-      WriteCounter.Counts batchCost = counter.read().minus(batchBefore);
-      System.out.println("      " + batches.line());
-      System.out.printf(
-          "      = %.0f rows/s; Cassandra's own counters, per batch (%d batches):%n%s",
-          batches.perSecond() * BATCH_ROWS,
-          batchesDone.get(),
-          batchCost.perUnit(batchesDone.get(), "batch"));
-
-      System.out.println(
-          "[4/6] (c) the HTTP ceiling: a node that authenticates and validates POST /orders and"
-              + " persists nothing ...");
-      Rate ceiling;
-      Map<String, String> ceilingSettings = new TreeMap<>(nodeSettings());
-      ceilingSettings.put("groupbuy.bench.orders-persist-nothing", "on");
-      try (NodeProcess node =
-          NodeProcess.start("bench-ceiling", cassandra, "bench_ceiling", null, ceilingSettings)) {
-        ceiling =
-            placeOrders(
-                node,
-                stock(node.client(), 200),
-                "(c) HTTP ceiling: POST /orders, nothing persisted",
-                clients,
-                seconds,
-                warmup,
-                new AtomicLong());
+      if (phases.contains("a")) {
+        System.out.println(
+            "[2/6] (a) raw async inserts of event-sized rows through the Java driver ...");
+        AtomicLong rawDone = new AtomicLong();
+        WriteCounter.Counts rawBefore = counter.read();
+        inserts = rawInserts(raw, clients, seconds, warmup, rawDone);
+        WriteCounter.Counts rawCost = counter.read().minus(rawBefore);
+        System.out.println("      " + inserts.line());
+        System.out.printf(
+            "      Cassandra's own counters, per raw insert (%d inserts; checks the counting):%n%s",
+            rawDone.get(), rawCost.perUnit(rawDone.get(), "insert"));
       }
-      System.out.println("      " + ceiling.line());
-
-      System.out.println("[5/6] (d) orders end to end: a node stocked with 200 SKUs ...");
-      Rate orders;
-      HotSku hot;
-      AtomicLong placed = new AtomicLong();
-      WriteCounter.Counts orderCost;
-      try (NodeProcess node =
-          NodeProcess.start("bench", cassandra, "bench_orders", null, nodeSettings())) {
-        List<String> skus = stock(node.client(), 200);
-        WriteCounter.Counts ordersBefore = counter.read();
-        orders =
-            placeOrders(
-                node,
-                skus,
-                "(d) orders placed + persisted (HTTP, end to end)",
-                clients,
-                seconds,
-                warmup,
-                placed);
-        // the saga's last steps (handing the order to dispatch) run after the 201
-        Thread.sleep(3_000);
-        orderCost = counter.read().minus(ordersBefore);
+      if (phases.contains("b")) {
         System.out.printf(
-            "      Cassandra's own counters, per order placed (%d orders with warm-up, and the"
-                + " node's background work in the same time):%n%s",
-            placed.get(), orderCost.perUnit(placed.get(), "order"));
-
+            "[3/6] (b) raw single-partition batches of %d event-sized rows ...%n", BATCH_ROWS);
+        AtomicLong batchesDone = new AtomicLong();
+        WriteCounter.Counts batchBefore = counter.read();
+        batches = rawBatches(raw, clients, seconds, warmup, batchesDone);
+        WriteCounter.Counts batchCost = counter.read().minus(batchBefore);
+        System.out.println("      " + batches.line());
         System.out.printf(
-            "[6/6] (e) hot SKU: %d one-unit orders for one SKU holding %d units, %d clients ...%n",
-            HOT_ORDERS, HOT_UNITS, clients);
-        hot = hotSku(node, clients);
+            "      = %.0f rows/s; Cassandra's own counters, per batch (%d batches):%n%s",
+            batches.perSecond() * BATCH_ROWS,
+            batchesDone.get(),
+            batchCost.perUnit(batchesDone.get(), "batch"));
+      }
+      if (phases.contains("c")) {
+        System.out.println(
+            "[4/6] (c) the HTTP ceiling: a node that authenticates and validates POST /orders and"
+                + " persists nothing ...");
+        Map<String, String> ceilingSettings = new TreeMap<>(nodeSettings());
+        ceilingSettings.put("groupbuy.bench.orders-persist-nothing", "on");
+        try (NodeProcess node =
+            NodeProcess.start("bench-ceiling", cassandra, "bench_ceiling", null, ceilingSettings)) {
+          ceiling =
+              placeOrders(
+                  node,
+                  stock(node.client(), 200),
+                  "(c) HTTP ceiling: POST /orders, nothing persisted",
+                  clients,
+                  seconds,
+                  warmup,
+                  new AtomicLong());
+        }
+        System.out.println("      " + ceiling.line());
+      }
+      if (phases.contains("d") || phases.contains("e")) {
+        try (NodeProcess node =
+            NodeProcess.start("bench", cassandra, "bench_orders", null, nodeSettings())) {
+          List<String> skus = stock(node.client(), 200);
+          if (phases.contains("d")) {
+            System.out.println("[5/6] (d) orders end to end: a node stocked with 200 SKUs ...");
+            WriteCounter.Counts ordersBefore = counter.read();
+            orders =
+                placeOrders(
+                    node,
+                    skus,
+                    "(d) orders placed + persisted (HTTP, end to end)",
+                    clients,
+                    seconds,
+                    warmup,
+                    placed);
+            // the saga's last steps (handing the order to dispatch) run after the 201
+            Thread.sleep(3_000);
+            orderCost = counter.read().minus(ordersBefore);
+            System.out.printf(
+                "      Cassandra's own counters, per order placed (%d orders with warm-up, and the"
+                    + " node's background work in the same time):%n%s",
+                placed.get(), orderCost.perUnit(placed.get(), "order"));
+          }
+          if (phases.contains("e")) {
+            System.out.printf(
+                "[6/6] (e) hot SKU: %d one-unit orders for one SKU holding %d units, %d clients"
+                    + " ...%n",
+                HOT_ORDERS, HOT_UNITS, clients);
+            hot = hotSku(node, clients);
+          }
+        }
       }
 
       System.out.println();
-      System.out.println("      " + inserts.line());
-      System.out.println("      " + batches.line());
-      System.out.println("      " + ceiling.line());
-      System.out.println("      " + orders.line());
-      System.out.printf(
-          "      (b) in rows: %.0f rows/s, %.1f x (a)%n",
-          batches.perSecond() * BATCH_ROWS, batches.perSecond() * BATCH_ROWS / inserts.perSecond());
-      System.out.printf(
-          "      orders/s : raw inserts/s = %.3f%n", orders.perSecond() / inserts.perSecond());
-      System.out.println("      " + hot.line());
-      System.out.printf(
-          "      hot SKU answered/s : many-SKU orders/s = %.2f%n",
-          hot.answeredPerSecond() / orders.perSecond());
-      System.out.printf(
-          "ratio orders/HTTP ceiling: %.2f%n", orders.perSecond() / ceiling.perSecond());
-      System.out.printf(
-          "write statements per order: %.1f%n", orderCost.totalWrites() / (double) placed.get());
-      System.out.printf(
-          "read statements per order: %.1f%n", orderCost.totalReads() / (double) placed.get());
+      for (Rate r : new Rate[] {inserts, batches, ceiling, orders})
+        if (r != null) System.out.println("      " + r.line());
+      if (inserts != null && batches != null)
+        System.out.printf(
+            "      (b) in rows: %.0f rows/s, %.1f x (a)%n",
+            batches.perSecond() * BATCH_ROWS,
+            batches.perSecond() * BATCH_ROWS / inserts.perSecond());
+      if (inserts != null && orders != null)
+        System.out.printf(
+            "      orders/s : raw inserts/s = %.3f%n", orders.perSecond() / inserts.perSecond());
+      if (hot != null) System.out.println("      " + hot.line());
+      if (hot != null && orders != null)
+        System.out.printf(
+            "      hot SKU answered/s : many-SKU orders/s = %.2f%n",
+            hot.answeredPerSecond() / orders.perSecond());
+      if (ceiling != null && orders != null)
+        System.out.printf(
+            "ratio orders/HTTP ceiling: %.2f%n", orders.perSecond() / ceiling.perSecond());
+      if (orderCost != null) {
+        System.out.printf(
+            "write statements per order: %.1f%n", orderCost.totalWrites() / (double) placed.get());
+        System.out.printf(
+            "read statements per order: %.1f%n", orderCost.totalReads() / (double) placed.get());
+      }
     } finally {
       cassandra.close();
     }
