@@ -57,7 +57,8 @@ public final class DispatchRegion {
       double roadFactor,
       Duration shiftAfterWindow,
       Duration urgentWindow,
-      double transferCostKm) {
+      double transferCostKm,
+      int snapshotEvery) {
     public static Settings fromConfig(Config c) {
       return new Settings(
           c.getDuration("cutoff-time-limit"),
@@ -67,7 +68,8 @@ public final class DispatchRegion {
           c.getDouble("road-factor"),
           c.getDuration("shift-after-window"),
           c.getDuration("urgent-window"),
-          c.getDouble("transfer-cost-km"));
+          c.getDouble("transfer-cost-km"),
+          c.getInt("snapshot-every"));
     }
   }
 

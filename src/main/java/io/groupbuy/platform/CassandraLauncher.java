@@ -285,6 +285,10 @@ public final class CassandraLauncher {
             "java.base/java.util")) {
       cmd.add("--add-opens=" + open + "=ALL-UNNAMED");
     }
+    // e.g. -Dgroupbuy.cassandra.jvm-args=-agentpath:/path/libasyncProfiler.so=start,... to profile
+    // it
+    String extra = System.getProperty("groupbuy.cassandra.jvm-args", "").trim();
+    if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
     cmd.addAll(
         List.of(
             "-Dcassandra.config=" + yaml.toUri(),

@@ -1,6 +1,7 @@
 package io.groupbuy.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.groupbuy.dispatch.DispatchRegion.OrderAdded;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +30,24 @@ class RegionSnapshotsTest {
   static final int POINTS = 600;
   static final int VEHICLES = 60;
   static final long MUTATION_LIMIT = 4L << 20;
+
+  @Test
+  void apiOrderIdsAreRecognisedAsTheirPatternSays() {
+    Pattern form =
+        Pattern.compile("o-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    Random random = new Random(7);
+    String alphabet = "0123456789abcdefABCDEF-ogx";
+    for (int n = 0; n < 20_000; n++) {
+      char[] id = ("o-" + UUID.randomUUID()).toCharArray();
+      // most ids keep their form; the rest have one character changed
+      if (n % 3 != 0) id[random.nextInt(id.length)] = alphabet.charAt(random.nextInt(26));
+      String candidate = n % 97 == 0 ? new String(id).substring(1) : new String(id);
+      assertEquals(
+          form.matcher(candidate).matches(), RegionSnapshots.isApiOrderId(candidate), candidate);
+    }
+    assertFalse(RegionSnapshots.isApiOrderId("o-1"));
+    assertTrue(RegionSnapshots.isApiOrderId("o-" + new UUID(0, 0)));
+  }
 
   @Test
   void fiftyThousandOpenOrdersSnapshotWellUnderOneMutation() throws Exception {
