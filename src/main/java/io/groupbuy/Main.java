@@ -32,6 +32,7 @@ import io.groupbuy.orderview.OrderViewStore;
 import io.groupbuy.platform.AsyncPool;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.platform.CassandraSchema;
+import io.groupbuy.platform.DeadLetterCounter;
 import io.groupbuy.platform.GroupCommitFront;
 import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.platform.JournalFence;
@@ -276,6 +277,7 @@ public final class Main {
               + "the secret as cluster-config/kubernetes/secret.yaml says (openssl rand -hex 32)");
     }
     Metrics metrics = new Metrics();
+    DeadLetterCounter.start(system, metrics);
     Auth auth =
         new Auth(
             settings.authSecret(),
@@ -412,7 +414,7 @@ public final class Main {
       Order.init(
           system,
           SagaAdapters.inventory(inventory),
-          SagaAdapters.dispatch(dispatch, catalog),
+          SagaAdapters.dispatch(dispatch, catalog, metrics),
           order.getDuration("passivate-when-settled-after"));
       return;
     }
@@ -420,7 +422,7 @@ public final class Main {
         system,
         OrderLedger.Settings.fromConfig(order),
         SagaAdapters.inventory(inventory),
-        SagaAdapters.dispatch(dispatch, catalog),
+        SagaAdapters.dispatch(dispatch, catalog, metrics),
         archive,
         GroupCommitFront.Settings.fromConfig(order.getConfig("batch")),
         metrics.ledgerBatchCommands::observe);

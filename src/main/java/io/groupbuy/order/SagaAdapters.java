@@ -5,6 +5,7 @@ import io.groupbuy.dispatch.DispatchRegion;
 import io.groupbuy.dispatch.ShardedDispatch;
 import io.groupbuy.inventory.ShardedInventory;
 import io.groupbuy.platform.DomainError;
+import io.groupbuy.platform.Metrics;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -41,10 +42,32 @@ public final class SagaAdapters {
    * Orders hand themselves to their region (the order's warehouse), at the pickup point's
    * coordinates.
    */
-  public static Order.DispatchGateway dispatch(ShardedDispatch dispatch, Catalog catalog) {
+  public static Order.DispatchGateway dispatch(
+      ShardedDispatch dispatch, Catalog catalog, Metrics metrics) {
     return new Order.DispatchGateway() {
       @Override
       public CompletionStage<?> add(String orderId, Order.Details details, int units) {
+        return counted("add", addOrder(orderId, details, units));
+      }
+
+      @Override
+      public CompletionStage<?> remove(String orderId, String warehouseId, String reason) {
+        return counted(
+            "remove",
+            dispatch
+                .region(warehouseId)
+                .<Done>askWithStatus(
+                    r -> new DispatchRegion.RemoveOrder(orderId, reason, r), dispatch.timeout()));
+      }
+
+      private CompletionStage<?> counted(String what, CompletionStage<?> handOver) {
+        return handOver.whenComplete(
+            (ok, failure) -> {
+              if (failure != null) metrics.dispatchHandOverFailures.labelValues(what).inc();
+            });
+      }
+
+      private CompletionStage<?> addOrder(String orderId, Order.Details details, int units) {
         return catalog
             .pickupPoint(details.pickupPointId())
             .thenCompose(
@@ -69,14 +92,6 @@ public final class SagaAdapters {
                                   r),
                           dispatch.timeout());
                 });
-      }
-
-      @Override
-      public CompletionStage<?> remove(String orderId, String warehouseId, String reason) {
-        return dispatch
-            .region(warehouseId)
-            .<Done>askWithStatus(
-                r -> new DispatchRegion.RemoveOrder(orderId, reason, r), dispatch.timeout());
       }
     };
   }

@@ -32,6 +32,8 @@ public final class Metrics {
   public final Counter gpsDropped;
   public final Histogram gpsFixToVehicleSeconds;
   public final Counter driverBadFrames;
+  public final Counter deadLetters;
+  public final Counter dispatchHandOverFailures;
   public final AtomicLong driversConnected = new AtomicLong();
   private final Map<String, AtomicLong> shardCounts = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> entityCounts = new ConcurrentHashMap<>();
@@ -73,6 +75,20 @@ public final class Metrics {
         Counter.builder()
             .name("groupbuy_orders_cancelled_total")
             .help("Orders cancelled")
+            .register(registry);
+    deadLetters =
+        Counter.builder()
+            .name("groupbuy_dead_letters_total")
+            .help("Messages not delivered: dead letters, dropped (e.g. a full buffer) or unhandled")
+            .labelNames("kind")
+            .register(registry);
+    dispatchHandOverFailures =
+        Counter.builder()
+            .name("groupbuy_order_dispatch_handover_failures_total")
+            .help(
+                "Hand-overs of an order to its dispatch region (add or withdraw) that failed;"
+                    + " each is retried with backoff unless refused")
+            .labelNames("what")
             .register(registry);
     httpErrors =
         Counter.builder()

@@ -78,18 +78,20 @@ public final class OrderThroughputBench {
     int clients = 64;
     int seconds = 30;
     int warmup = 10;
-    String phases = "abcde";
+    String phases = "abcdhle";
+    int longSeconds = 120;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--clients" -> clients = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         case "--phases" -> phases = args[i + 1].replace(",", "");
+        case "--long-seconds" -> longSeconds = Integer.parseInt(args[i + 1]);
         default ->
             throw new IllegalArgumentException(
                 "unknown option "
                     + args[i]
-                    + "; use --clients N --seconds S --warmup S --phases abcde");
+                    + "; use --clients N --seconds S --warmup S --phases abcdhle --long-seconds S");
       }
     }
     System.out.printf(
@@ -102,6 +104,8 @@ public final class OrderThroughputBench {
     Rate ceiling = null;
     Rate orders = null;
     HotSku hot = null;
+    SustainedLoad.FixedRate half = null;
+    SustainedLoad.LongRun longRun = null;
     AtomicLong placed = new AtomicLong();
     WriteCounter.Counts orderCost = null;
     try (WriteCounter counter = new WriteCounter(cassandra);
@@ -152,7 +156,7 @@ public final class OrderThroughputBench {
         }
         System.out.println("      " + ceiling.line());
       }
-      if (phases.contains("d") || phases.contains("e")) {
+      if (phases.matches(".*[dhle].*")) {
         try (NodeProcess node =
             NodeProcess.start("bench", cassandra, "bench_orders", null, nodeSettings())) {
           List<String> skus = stock(node.client(), 200);
@@ -176,6 +180,21 @@ public final class OrderThroughputBench {
                     + " node's background work in the same time):%n%s",
                 placed.get(), orderCost.perUnit(placed.get(), "order"));
           }
+          if (phases.contains("h") && orders != null) {
+            double target = Math.max(1, Math.round(orders.perSecond() / 2));
+            System.out.printf(
+                "[h] orders at a fixed rate of half of (d), %.0f/s, for %d s ...%n",
+                target, seconds);
+            half = SustainedLoad.fixedRate(node, skus, target, seconds);
+            System.out.println("      " + half.line());
+          }
+          if (phases.contains("l")) {
+            System.out.printf(
+                "[l] a long run: %d clients for %d s, counted per 30 s, watching dispatch ...%n",
+                clients, longSeconds);
+            longRun = SustainedLoad.longRun(node, skus, clients, longSeconds, 30);
+            System.out.println("      " + longRunLine(longRun));
+          }
           if (phases.contains("e")) {
             System.out.printf(
                 "[6/6] (e) hot SKU: %d one-unit orders for one SKU holding %d units, %d clients"
@@ -197,6 +216,12 @@ public final class OrderThroughputBench {
       if (inserts != null && orders != null)
         System.out.printf(
             "      orders/s : raw inserts/s = %.3f%n", orders.perSecond() / inserts.perSecond());
+      if (half != null) System.out.println("      " + half.line());
+      if (longRun != null) System.out.println("      " + longRunLine(longRun));
+      if (longRun != null && orders != null)
+        System.out.printf(
+            "      long run : (d) = %.2f (the %d s rate against the 30 s rate)%n",
+            longRun.rate() / orders.perSecond(), longSeconds);
       if (hot != null) System.out.println("      " + hot.line());
       if (hot != null && orders != null)
         System.out.printf(
@@ -226,10 +251,62 @@ public final class OrderThroughputBench {
       int warmup,
       AtomicLong placed)
       throws Exception {
-    ApiClient api = node.client();
+    Supplier<HttpRequest> requests = orderRequests(node.client(), skus, "bench-");
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    long cpuBefore = processCpuNanos();
+    long wallBefore = System.nanoTime();
+    Rate rate =
+        measure(
+            name,
+            clients,
+            seconds,
+            warmup,
+            () ->
+                http.sendAsync(requests.get(), HttpResponse.BodyHandlers.ofString())
+                    .thenApply(
+                        r -> {
+                          if (r.statusCode() != 201)
+                            throw new IllegalStateException(
+                                "order failed: " + r.statusCode() + " " + r.body());
+                          placed.incrementAndGet();
+                          return r;
+                        }));
+    System.out.printf(
+        "      the load client itself used %.2f cores during this phase%n",
+        (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore));
+    return rate;
+  }
+
+  private static String longRunLine(SustainedLoad.LongRun r) {
+    StringBuilder windows = new StringBuilder();
+    for (int i = 0; i < r.perWindow().length; i++)
+      windows.append(i == 0 ? "" : ", ").append(String.format("%.0f", r.windowRate(i)));
+    return String.format(
+        "%-46s %8.0f /s   (per %d s: %s; %d errors)%n"
+            + "      dispatch during it: region plan asked %d times, slowest %.0f ms, %d over 1 s,"
+            + " %d failed; messages dropped or dead-lettered %.0f; hand-over failures %.0f during the load, %.0f from"
+            + " 5 s to 15 s after it",
+        "(l) long run, orders end to end",
+        r.rate(),
+        r.windowSeconds(),
+        windows,
+        r.errors(),
+        r.planPolls(),
+        r.planMaxMs(),
+        r.planSlow(),
+        r.planErrors(),
+        r.deadLetters(),
+        r.failuresDuringLoad(),
+        r.failuresAfter5s());
+  }
+
+  /**
+   * One-line order requests over the given SKUs, each with a fresh idempotency key; bodies encoded
+   * up front, so the client stays lean.
+   */
+  static Supplier<HttpRequest> orderRequests(ApiClient api, List<String> skus, String keyPrefix)
+      throws Exception {
     String authorization = "Bearer " + ItSupport.customer("bench-customer");
-    AtomicLong seq = new AtomicLong();
-    // bodies encoded before the clock starts, and answers not parsed: a lean client
     int distinct = 1 << 12;
     List<byte[]> bodies = new ArrayList<>(distinct);
     for (int n = 0; n < distinct; n++) {
@@ -246,41 +323,18 @@ public final class OrderThroughputBench {
                           "quantity",
                           1 + n % 2)))));
     }
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     URI orders = URI.create(api.baseUrl() + "/orders");
-    long cpuBefore = processCpuNanos();
-    long wallBefore = System.nanoTime();
-    Rate rate =
-        measure(
-            name,
-            clients,
-            seconds,
-            warmup,
-            () -> {
-              long n = seq.incrementAndGet();
-              HttpRequest request =
-                  HttpRequest.newBuilder(orders)
-                      .timeout(Duration.ofSeconds(30))
-                      .header("Authorization", authorization)
-                      .header("Content-Type", "application/json")
-                      .header("Idempotency-Key", "bench-" + n)
-                      .POST(
-                          HttpRequest.BodyPublishers.ofByteArray(bodies.get((int) (n % distinct))))
-                      .build();
-              return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                  .thenApply(
-                      r -> {
-                        if (r.statusCode() != 201)
-                          throw new IllegalStateException(
-                              "order failed: " + r.statusCode() + " " + r.body());
-                        placed.incrementAndGet();
-                        return r;
-                      });
-            });
-    System.out.printf(
-        "      the load client itself used %.2f cores during this phase%n",
-        (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore));
-    return rate;
+    AtomicLong seq = new AtomicLong();
+    return () -> {
+      long n = seq.incrementAndGet();
+      return HttpRequest.newBuilder(orders)
+          .timeout(Duration.ofSeconds(30))
+          .header("Authorization", authorization)
+          .header("Content-Type", "application/json")
+          .header("Idempotency-Key", keyPrefix + n)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get((int) (n % distinct))))
+          .build();
+    };
   }
 
   static final int HOT_ORDERS = 5_000;
