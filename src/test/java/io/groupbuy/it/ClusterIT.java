@@ -175,15 +175,30 @@ class ClusterIT {
     NodeProcess victim = nodes.get(1);
     ApiClient victimApi = victim.client();
     Map<String, String[]> burst = new LinkedHashMap<>(); // orderId -> customer, sku, quantity
+    Map<String, CompletableFuture<ApiClient.Reply>> answers = new HashMap<>();
     for (int i = 0; i < 60; i++) {
       String customer = "burst-" + i;
       String key = "b-" + i;
       String sku = skus.get(i % SKUS);
-      burst.put(OrderRoutes.orderIdFor(customer, key), new String[] {customer, sku, "1"});
-      victimApi.send("POST", "/orders", ItSupport.customer(customer), ItSupport.order(key, sku, 1));
+      String orderId = OrderRoutes.orderIdFor(customer, key);
+      burst.put(orderId, new String[] {customer, sku, "1"});
+      answers.put(
+          orderId,
+          victimApi.send(
+              "POST", "/orders", ItSupport.customer(customer), ItSupport.order(key, sku, 1)));
     }
     NodeProcess.sleep(150);
     victim.kill();
+    // what the node acknowledged before it died (its ledger batches were being written)
+    List<String> ackedBeforeKill =
+        answers.entrySet().stream()
+            .filter(
+                e ->
+                    e.getValue().isDone()
+                        && !e.getValue().isCompletedExceptionally()
+                        && e.getValue().join().status() == 201)
+            .map(Map.Entry::getKey)
+            .toList();
     System.out.println(
         "[it] killed n2 with " + burst.size() + " orders sent to it and nobody retrying");
     awaitMembers(nodes.get(0), 2);
@@ -207,7 +222,18 @@ class ClusterIT {
       }
     }
     System.out.println(
-        "[it] burst: " + burstConfirmed + " confirmed, " + burstMissing + " never persisted");
+        "[it] burst: "
+            + ackedBeforeKill.size()
+            + " acknowledged before the kill, "
+            + burstConfirmed
+            + " confirmed, "
+            + burstMissing
+            + " never persisted");
+    for (String orderId : ackedBeforeKill) {
+      var r = survivor.call("GET", "/orders/" + orderId, ItSupport.OPERATOR, null);
+      assertEquals(200, r.status(), orderId + " was acknowledged before the kill: " + r.raw());
+      assertEquals("CONFIRMED", r.body().path("status").asText(), orderId + ": " + r.raw());
+    }
     for (String sku : skus) {
       assertEquals(
           expected.getOrDefault(sku, 0),
@@ -222,6 +248,8 @@ class ClusterIT {
           sku + " " + stock);
     }
     assertTrue(burstConfirmed > 0, "the burst had stock to confirm against");
+    // no reservation without its order, no order line without its reservation, nothing oversold
+    OrderLoad.auditClean(survivor);
   }
 
   /**

@@ -47,22 +47,26 @@ class OrderViewIT {
             Map.of("groupbuy.order.archive-when-settled-after", "2s"));
     api = node.client();
     ItSupport.loadCatalog(api, List.of("view-a", "view-b"));
-    local =
-        ActorSystem.create(
-            Behaviors.empty(),
-            "views-it",
-            ConfigFactory.parseString(
-                    "pekko.actor.provider = local\n"
-                        + "pekko.loglevel = WARNING\n"
-                        // the node's config exits the JVM on shutdown: not the test's JVM
-                        + "pekko.coordinated-shutdown.exit-jvm = off\n"
-                        + "pekko.persistence.cassandra.journal.keyspace = "
-                        + KEYSPACE
-                        + "\ndatastax-java-driver.basic.contact-points = [\""
-                        + TestCassandra.shared().contactPoint()
-                        + "\"]\n")
-                .withFallback(ConfigFactory.load())
-                .resolve());
+    local = localSystem(KEYSPACE);
+  }
+
+  /** A local actor system reading the node's keyspace, for rebuilds and comparisons. */
+  static ActorSystem<Void> localSystem(String keyspace) {
+    return ActorSystem.create(
+        Behaviors.empty(),
+        "views-it",
+        ConfigFactory.parseString(
+                "pekko.actor.provider = local\n"
+                    + "pekko.loglevel = WARNING\n"
+                    // the node's config exits the JVM on shutdown: not the test's JVM
+                    + "pekko.coordinated-shutdown.exit-jvm = off\n"
+                    + "pekko.persistence.cassandra.journal.keyspace = "
+                    + keyspace
+                    + "\ndatastax-java-driver.basic.contact-points = [\""
+                    + TestCassandra.shared().contactPoint()
+                    + "\"]\n")
+            .withFallback(ConfigFactory.load())
+            .resolve());
   }
 
   @AfterAll
