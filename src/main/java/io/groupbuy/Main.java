@@ -127,7 +127,7 @@ public final class Main {
               "the common ForkJoinPool has parallelism {}: every async completion starts a thread;"
                   + " set -D{}=2 or more",
               asyncPool,
-              "java.util.concurrent.ForkJoinPool.common.parallelism");
+              AsyncPool.PARALLELISM);
     }
     CassandraLauncher.Node devCassandra = cassandra;
     if (devCassandra != null) {

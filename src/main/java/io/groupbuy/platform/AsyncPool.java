@@ -12,7 +12,7 @@ import java.util.concurrent.ForkJoinPool;
  * (async-profiler, {@code CompletableFuture$ThreadPerTaskExecutor}).
  */
 public final class AsyncPool {
-  static final String PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+  public static final String PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
   private AsyncPool() {}
 
