@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node is killed with SIGKILL while orders stream in and its read-model projections run; it is
- * restarted with the documented command's settings, and clients retry what got no answer. Every
- * order is then counted exactly once in confirmed demand (nothing lost, nothing counted twice), and
- * a rebuild from the journal equals the live read models.
+ * restarted on the same ports and settings, and clients retry what got no answer. Every order is
+ * then counted exactly once in confirmed demand (nothing lost, nothing counted twice), and a
+ * rebuild from the journal equals the live read models.
  */
 class ReadModelKillIT {
   private static final String KEYSPACE = ItSupport.uniqueKeyspace("it_viewkill");
