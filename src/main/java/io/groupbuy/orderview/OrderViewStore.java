@@ -36,6 +36,13 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 public final class OrderViewStore {
   private static final String PROFILE = "pekko-persistence-cassandra-profile";
 
+  /**
+   * Confirmed demand, one partition per warehouse and day with a row per SKU and order: a run of a
+   * ledger's events writes one mutation per warehouse and day it touches rather than one per SKU.
+   * It replaced {@code confirmed_demand}, partitioned per SKU, which a rebuild does not fill.
+   */
+  static final String DEMAND = "daily_demand";
+
   public record CustomerOrder(
       String orderId,
       long placedAtEpochMs,
@@ -93,9 +100,9 @@ public final class OrderViewStore {
             d ->
                 session.executeDDL(
                     "CREATE TABLE IF NOT EXISTS "
-                        + table("confirmed_demand")
-                        + " (sku text, warehouse_id text, day text, order_id text, quantity int,"
-                        + " PRIMARY KEY ((sku, warehouse_id, day), order_id))"));
+                        + table(DEMAND)
+                        + " (warehouse_id text, day text, sku text, order_id text, quantity int,"
+                        + " PRIMARY KEY ((warehouse_id, day), sku, order_id))"));
   }
 
   /** The date the order is handed out: the day after its cutoff (next-day pickup). */
@@ -138,13 +145,13 @@ public final class OrderViewStore {
     CompletionStage<PreparedStatement> demand =
         prepare(
             "INSERT INTO "
-                + table("confirmed_demand")
-                + " (sku, warehouse_id, day, order_id, quantity) VALUES (?, ?, ?, ?, ?)");
+                + table(DEMAND)
+                + " (warehouse_id, day, sku, order_id, quantity) VALUES (?, ?, ?, ?, ?)");
     CompletionStage<PreparedStatement> demandDelete =
         prepare(
             "DELETE FROM "
-                + table("confirmed_demand")
-                + " WHERE sku = ? AND warehouse_id = ? AND day = ? AND order_id = ?");
+                + table(DEMAND)
+                + " WHERE warehouse_id = ? AND day = ? AND sku = ? AND order_id = ?");
     return vehicle.thenCompose(
         v ->
             customer.thenCompose(
@@ -207,16 +214,16 @@ public final class OrderViewStore {
             .add(pickupDelete.bind(d.pickupPointId(), delivery, r.orderId()));
       }
       String day = demandDay(d).toString();
+      String demandKey = "d|" + d.warehouseId() + "|" + day;
       for (var line : lines.entrySet()) {
-        String demandKey = "d|" + line.getKey() + "|" + d.warehouseId() + "|" + day;
         if (r.confirmed()) {
           partitions
               .computeIfAbsent(demandKey, k -> new ArrayList<>())
-              .add(demand.bind(line.getKey(), d.warehouseId(), day, r.orderId(), line.getValue()));
+              .add(demand.bind(d.warehouseId(), day, line.getKey(), r.orderId(), line.getValue()));
         } else if (r.withdrawn()) {
           partitions
               .computeIfAbsent(demandKey, k -> new ArrayList<>())
-              .add(demandDelete.bind(line.getKey(), d.warehouseId(), day, r.orderId()));
+              .add(demandDelete.bind(d.warehouseId(), day, line.getKey(), r.orderId()));
         }
       }
     }
@@ -336,11 +343,11 @@ public final class OrderViewStore {
     return session
         .selectAll(
             "SELECT order_id, quantity FROM "
-                + table("confirmed_demand")
-                + " WHERE sku = ? AND warehouse_id = ? AND day = ?",
-            sku,
+                + table(DEMAND)
+                + " WHERE warehouse_id = ? AND day = ? AND sku = ?",
             warehouseId,
-            day.toString())
+            day.toString(),
+            sku)
         .thenApply(
             rows ->
                 new Demand(
@@ -357,7 +364,7 @@ public final class OrderViewStore {
     return dumpInto(all, "customer_orders", "customer_id, placed_at, order_id")
         .thenCompose(
             d -> dumpInto(all, "pickup_point_orders", "pickup_point_id, delivery_date, order_id"))
-        .thenCompose(d -> dumpInto(all, "confirmed_demand", "sku, warehouse_id, day, order_id"))
+        .thenCompose(d -> dumpInto(all, DEMAND, "warehouse_id, day, sku, order_id"))
         .thenApply(d -> all);
   }
 
@@ -387,7 +394,7 @@ public final class OrderViewStore {
     return session
         .executeDDL("TRUNCATE " + table("customer_orders"))
         .thenCompose(d -> session.executeDDL("TRUNCATE " + table("pickup_point_orders")))
-        .thenCompose(d -> session.executeDDL("TRUNCATE " + table("confirmed_demand")));
+        .thenCompose(d -> session.executeDDL("TRUNCATE " + table(DEMAND)));
   }
 
   private CompletionStage<PreparedStatement> prepare(String cql) {

@@ -163,6 +163,7 @@ public final class OrderThroughputBench {
           if (phases.contains("d")) {
             System.out.println("[5/6] (d) orders end to end: a node stocked with 200 SKUs ...");
             WriteCounter.Counts ordersBefore = counter.read();
+            double[] batchesBefore = batchCounts(node.client());
             orders =
                 placeOrders(
                     node,
@@ -179,6 +180,13 @@ public final class OrderThroughputBench {
                 "      Cassandra's own counters, per order placed (%d orders with warm-up, and the"
                     + " node's background work in the same time):%n%s",
                 placed.get(), orderCost.perUnit(placed.get(), "order"));
+            double[] batchesAfter = batchCounts(node.client());
+            System.out.printf(
+                "      group commits per order, by the node's histograms (batches, some of which"
+                    + " write nothing): ledgers %.2f, inventory %.2f, dispatch regions %.2f%n",
+                (batchesAfter[0] - batchesBefore[0]) / placed.get(),
+                (batchesAfter[1] - batchesBefore[1]) / placed.get(),
+                (batchesAfter[2] - batchesBefore[2]) / placed.get());
           }
           if (phases.contains("h") && orders != null) {
             double target = Math.max(1, Math.round(orders.perSecond() / 2));
@@ -662,5 +670,14 @@ public final class OrderThroughputBench {
               }
               runLoop(operation, from, to, count, errors, latencies, latencyIndex, done);
             });
+  }
+
+  /** Batches so far of the order ledgers, the inventory entities and the dispatch regions. */
+  private static double[] batchCounts(ApiClient api) {
+    return new double[] {
+      SustainedLoad.metric(api, "groupbuy_order_ledger_batch_commands_count"),
+      SustainedLoad.metric(api, "groupbuy_inventory_batch_commands_count"),
+      SustainedLoad.metric(api, "groupbuy_dispatch_region_batch_orders_count")
+    };
   }
 }
