@@ -184,6 +184,14 @@ public final class DispatchRegion {
   record Resend() implements Command {}
 
   /**
+   * Internal, from the region entity to its front after every change: what plan and ETA queries are
+   * answered from, so that they do not wait behind the entity's journal writes. Sent before the
+   * change is acknowledged, so a query after an acknowledgement sees it.
+   */
+  record ViewSource(RegionState state, Map<String, VehicleUpdate> latest, long lastSolveMillis)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /**
    * Internal, from the region's front ({@link RegionFront}): orders that arrived while the last
    * batch was being written, journalled together; {@code front} hears {@link OrdersWritten} once
    * every one is acknowledged.
@@ -290,16 +298,24 @@ public final class DispatchRegion {
                 ctx ->
                     RegionFront.create(
                         ctx.getEntityId(),
-                        create(ctx.getEntityId(), settings, links),
+                        front -> create(ctx.getEntityId(), settings, links, front),
                         batching,
                         batchSizes)));
   }
 
+  /** The region entity alone, answering its queries itself (tests). */
   public static Behavior<Command> create(String regionId, Settings settings, Links links) {
+    return create(regionId, settings, links, null);
+  }
+
+  /** The region entity behind its front, which it tells what queries are answered from. */
+  static Behavior<Command> create(
+      String regionId, Settings settings, Links links, ActorRef<Command> front) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
-                    new RegionBehavior(regionId, ctx, timers, settings, links, Clock.systemUTC())));
+                    new RegionBehavior(
+                        regionId, ctx, timers, settings, links, Clock.systemUTC(), front)));
   }
 }

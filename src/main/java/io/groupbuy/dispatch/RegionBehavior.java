@@ -26,6 +26,7 @@ import io.groupbuy.dispatch.DispatchRegion.Solved;
 import io.groupbuy.dispatch.DispatchRegion.StopEta;
 import io.groupbuy.dispatch.DispatchRegion.VehicleJoined;
 import io.groupbuy.dispatch.DispatchRegion.VehicleUpdate;
+import io.groupbuy.dispatch.DispatchRegion.ViewSource;
 import io.groupbuy.dispatch.RegionState.RegionOrder;
 import io.groupbuy.platform.DomainError;
 import java.time.Clock;
@@ -72,6 +73,10 @@ final class RegionBehavior
   private final Executor solverPool;
   private final Map<String, VehicleUpdate> latest = new HashMap<>();
   private final RegionHandOver handOver;
+
+  /** Hears every change, to answer plan and ETA queries without waiting; null when alone. */
+  private final ActorRef<Command> viewsTo;
+
   private boolean solving;
   private String pendingCause;
   private long lastSolveMillis;
@@ -82,7 +87,8 @@ final class RegionBehavior
       TimerScheduler<Command> timers,
       Settings settings,
       Links links,
-      Clock clock) {
+      Clock clock,
+      ActorRef<Command> viewsTo) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), regionId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -92,6 +98,7 @@ final class RegionBehavior
     this.settings = settings;
     this.handOver = new RegionHandOver(regionId, context, links);
     this.clock = clock;
+    this.viewsTo = viewsTo;
     this.solverPool = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
@@ -111,6 +118,7 @@ final class RegionBehavior
         .onSignal(
             RecoveryCompleted.instance(),
             s -> {
+              publish(s);
               handOver.recovered(s, latest);
               timers.startTimerWithFixedDelay(new Resend(), RESEND_INTERVAL);
             })
@@ -148,6 +156,11 @@ final class RegionBehavior
     return Effect().noReply();
   }
 
+  /** Tells the front what queries are answered from now; before any acknowledgement of it. */
+  private void publish(RegionState s) {
+    if (viewsTo != null) viewsTo.tell(new ViewSource(s, Map.copyOf(latest), lastSolveMillis));
+  }
+
   private PlanView view(RegionState s) {
     return RegionViews.plan(regionId, s, latest, lastSolveMillis);
   }
@@ -176,7 +189,10 @@ final class RegionBehavior
     RegionConfigured e =
         new RegionConfigured(c.depotLat(), c.depotLng(), c.speedKmh(), c.serviceSeconds());
     if (e.equals(s.config())) return Effect().reply(c.replyTo(), success(view(s)));
-    return Effect().persist(e).thenReply(c.replyTo(), next -> success(view(next)));
+    return Effect()
+        .persist(e)
+        .thenRun(this::publish)
+        .thenReply(c.replyTo(), next -> success(view(next)));
   }
 
   private ReplyEffect<Event, RegionState> onJoin(RegionState s, JoinVehicle c) {
@@ -191,6 +207,7 @@ final class RegionBehavior
     }
     return Effect()
         .persist(new VehicleJoined(c.vehicleId(), c.capacity()))
+        .thenRun(this::publish)
         .thenReply(c.replyTo(), next -> success(view(next)));
   }
 
@@ -239,6 +256,7 @@ final class RegionBehavior
         .persist(new ArrayList<Event>(added.values()))
         .thenRun(
             next -> {
+              publish(next);
               answerAll.run();
               if (!urgentIds.isEmpty()) {
                 String plural = urgentIds.size() > 1 ? "s " : " ";
@@ -255,6 +273,7 @@ final class RegionBehavior
         .persist(new OrderRemoved(c.orderId(), c.reason() == null ? "" : c.reason()))
         .thenRun(
             next -> {
+              publish(next);
               // a dispatched stop whose orders are all gone no longer needs a visit
               if (order.dispatched() && next.hasEmptyStopAt(order.pickupPointId())) {
                 requestSolve(next, "cancellation of " + c.orderId());
@@ -298,6 +317,7 @@ final class RegionBehavior
         .persist(events)
         .thenRun(
             next -> {
+              publish(next);
               handOver.vehicleReported(next, u);
               if (cause != null) requestSolve(next, cause);
             })
@@ -307,8 +327,8 @@ final class RegionBehavior
   private ReplyEffect<Event, RegionState> onGetStopEta(RegionState s, GetStopEta c) {
     StopEta eta = RegionViews.stopEta(s, latest, c.stopId());
     if (eta != null) return Effect().reply(c.replyTo(), success(eta));
-    String message = "pickup point " + c.stopId() + " is not on a route of region " + regionId;
-    return Effect().reply(c.replyTo(), DomainError.reply(new DomainError.NotFound(message)));
+    return Effect()
+        .reply(c.replyTo(), DomainError.reply(RegionViews.notOnRoute(regionId, c.stopId())));
   }
 
   // ---- solving ----
@@ -353,6 +373,7 @@ final class RegionBehavior
         PlanDiff.next(s, r.problem(), r.plan(), r.cause(), r.cutoffId(), clock.millis());
     if (committed.isEmpty()) {
       // nothing to tell anyone: no new version
+      publish(s); // the solve time changed
       if (pending != null) requestSolve(s, pending);
       if (r.replyTo() != null) r.replyTo().tell(success(view(s)));
       return Effect().noReply();
@@ -361,6 +382,7 @@ final class RegionBehavior
         .persist(committed.get())
         .thenRun(
             next -> {
+              publish(next);
               handOver.planCommitted(next, latest);
               if (r.replyTo() != null) r.replyTo().tell(success(view(next)));
               if (pending != null) requestSolve(next, pending);

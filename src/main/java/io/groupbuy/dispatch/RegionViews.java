@@ -7,6 +7,7 @@ import io.groupbuy.dispatch.DispatchRegion.StopEta;
 import io.groupbuy.dispatch.DispatchRegion.VehiclePlan;
 import io.groupbuy.dispatch.DispatchRegion.VehicleRouteView;
 import io.groupbuy.dispatch.DispatchRegion.VehicleUpdate;
+import io.groupbuy.platform.DomainError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,11 @@ final class RegionViews {
     String status =
         s.isServed(vehicleId, stopId) ? "SERVED" : u == null ? "PLANNED" : u.status().name();
     return new StopEta(stopId, vehicleId, eta, stop.windowEndMs(), status);
+  }
+
+  static DomainError notOnRoute(String regionId, String stopId) {
+    return new DomainError.NotFound(
+        "pickup point " + stopId + " is not on a route of region " + regionId);
   }
 
   /** What each order on a vehicle's route should hear: WAVED, OUT_FOR_DELIVERY or served. */

@@ -53,6 +53,14 @@ public final class GroupCommitFront<C> {
 
     /** Answers the command with a retryable error: the front is full. */
     void refuse(C command, String reason);
+
+    /**
+     * Lets the protocol answer or keep a message at the front itself (a query answered from what
+     * the entity last published, say); {@code false} passes it on as {@link #kind} says.
+     */
+    default boolean handledHere(C message) {
+      return false;
+    }
   }
 
   /** How a front batches; from a config section with max-commands, max-waiting, write-timeout. */
@@ -145,6 +153,8 @@ public final class GroupCommitFront<C> {
     OptionalLong written = protocol.writtenNumber(message);
     if (written.isPresent()) {
       onWritten(written.getAsLong());
+    } else if (protocol.handledHere(message)) {
+      return Behaviors.same();
     } else if (protocol.kind(message) == Kind.IMMEDIATE) {
       entity.tell(message);
     } else if (waiting.size() >= settings.maxWaiting()) {

@@ -144,6 +144,14 @@ final class SustainedLoad {
       polls++;
       if (!plan.ok()) planErrors++;
       if (ms > 1000) slow++;
+      long c0 = System.nanoTime();
+      api.call("GET", "/openapi.yaml", null, null);
+      double controlMs = (System.nanoTime() - c0) / 1e6;
+      if (ms > 300 || controlMs > 300) {
+        System.out.printf(
+            "      ... the region plan took %.0f ms (a static page %.0f ms), asked %.1f s into the run%n",
+            ms, controlMs, (t0 - start) / 1e9);
+      }
       maxMs = Math.max(maxMs, ms);
       if (System.nanoTime() > nextPrint) {
         nextPrint += 10_000_000_000L;

@@ -39,10 +39,12 @@ class RegionFrontTest {
         testKit.spawn(
             RegionFront.create(
                 "front-" + UUID.randomUUID(),
-                DispatchRegion.create(
-                    "front-" + UUID.randomUUID(),
-                    DispatchRegionTest.SETTINGS,
-                    new DispatchRegionTest.RecordingLinks()),
+                front ->
+                    DispatchRegion.create(
+                        "front-" + UUID.randomUUID(),
+                        DispatchRegionTest.SETTINGS,
+                        new DispatchRegionTest.RecordingLinks(),
+                        front),
                 new GroupCommitFront.Settings(500, 50_000, Duration.ofSeconds(12)),
                 batches::add));
     TestProbe<StatusReply<PlanView>> setup = testKit.createTestProbe();
@@ -88,5 +90,52 @@ class RegionFrontTest {
         0, planned.getValue().undispatchedOrders(), "the cutoff saw every order sent before it");
     assertEquals(orders, batches.stream().mapToInt(Integer::intValue).sum());
     assertTrue(batches.size() < orders, batches.size() + " writes for " + orders + " orders");
+
+    // answered by the front from what the region published after the plan was committed
+    TestProbe<StatusReply<DispatchRegion.StopEta>> etas = testKit.createTestProbe();
+    region.tell(new DispatchRegion.GetStopEta("pp-0", etas.getRef()));
+    StatusReply<DispatchRegion.StopEta> eta = etas.receiveMessage(Duration.ofSeconds(10));
+    assertTrue(eta.isSuccess(), () -> eta.getError().getMessage());
+    assertTrue(eta.getValue().vehicleId().startsWith("v"));
+    region.tell(new DispatchRegion.GetStopEta("pp-nowhere", etas.getRef()));
+    StatusReply<DispatchRegion.StopEta> none = etas.receiveMessage(Duration.ofSeconds(10));
+    assertTrue(none.isError());
+    assertTrue(none.getError().getMessage().contains("pp-nowhere"), none.getError().getMessage());
+  }
+
+  @Test
+  void aPlanAskedAfterAnAcknowledgementShowsWhatWasAcknowledged() {
+    ActorRef<Command> region =
+        testKit.spawn(
+            RegionFront.create(
+                "front-" + UUID.randomUUID(),
+                front ->
+                    DispatchRegion.create(
+                        "front-" + UUID.randomUUID(),
+                        DispatchRegionTest.SETTINGS,
+                        new DispatchRegionTest.RecordingLinks(),
+                        front),
+                new GroupCommitFront.Settings(500, 50_000, Duration.ofSeconds(12)),
+                size -> {}));
+    TestProbe<StatusReply<Done>> acks = testKit.createTestProbe();
+    TestProbe<StatusReply<PlanView>> plans = testKit.createTestProbe();
+    for (int round = 1; round <= 5; round++) {
+      for (int i = 0; i < 20; i++) {
+        region.tell(
+            new DispatchRegion.AddOrder(
+                "o-" + round + "-" + i,
+                "pp-" + i % 3,
+                DispatchRegionTest.LAT + 0.01,
+                DispatchRegionTest.LNG + 0.01,
+                1,
+                acks.getRef()));
+      }
+      for (int i = 0; i < 20; i++) {
+        assertTrue(acks.receiveMessage(Duration.ofSeconds(10)).isSuccess());
+      }
+      region.tell(new DispatchRegion.GetPlan(plans.getRef()));
+      assertEquals(
+          round * 20, plans.receiveMessage(Duration.ofSeconds(10)).getValue().undispatchedOrders());
+    }
   }
 }
