@@ -183,6 +183,9 @@ public final class DispatchRegion {
 
   record Resend() implements Command {}
 
+  /** Internal, from the region to its front: it has recovered (started, or restarted). */
+  record Recovered() implements Command, NoSerializationVerificationNeeded {}
+
   /**
    * Internal, from the region entity to its front after every change: what plan and ETA queries are
    * answered from, so that they do not wait behind the entity's journal writes. Sent before the

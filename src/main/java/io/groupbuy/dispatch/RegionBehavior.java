@@ -118,6 +118,7 @@ final class RegionBehavior
         .onSignal(
             RecoveryCompleted.instance(),
             s -> {
+              if (viewsTo != null) viewsTo.tell(new DispatchRegion.Recovered());
               publish(s);
               handOver.recovered(s, latest);
               timers.startTimerWithFixedDelay(new Resend(), RESEND_INTERVAL);

@@ -108,6 +108,11 @@ final class RegionFront implements GroupCommitFront.Protocol<Command> {
   }
 
   @Override
+  public boolean isRecovered(Command message) {
+    return message instanceof DispatchRegion.Recovered;
+  }
+
+  @Override
   public void refuse(Command command, String reason) {
     // not a DomainError: the order backs off and comes back
     if (command instanceof AddOrder a) a.replyTo().tell(StatusReply.error(reason));

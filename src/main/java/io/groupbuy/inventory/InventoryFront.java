@@ -23,7 +23,7 @@ final class InventoryFront implements GroupCommitFront.Protocol<Command> {
     return GroupCommitFront.create(
         Command.class,
         "inventory " + entityId,
-        ProductInventory.create(entityId),
+        front -> ProductInventory.create(entityId, front),
         new InventoryFront(),
         settings,
         batchSizes);
@@ -47,6 +47,11 @@ final class InventoryFront implements GroupCommitFront.Protocol<Command> {
   @Override
   public OptionalLong writtenNumber(Command message) {
     return message instanceof BatchWritten w ? OptionalLong.of(w.number()) : OptionalLong.empty();
+  }
+
+  @Override
+  public boolean isRecovered(Command message) {
+    return message instanceof ProductInventory.Recovered;
   }
 
   @Override

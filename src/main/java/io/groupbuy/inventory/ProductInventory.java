@@ -21,11 +21,13 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.pcollections.OrderedPMap;
 import org.pcollections.OrderedPSet;
 
@@ -104,6 +106,9 @@ public final class ProductInventory
 
   /** Internal: the batch of that number is written and answered. */
   record BatchWritten(long number) implements Command {}
+
+  /** Internal, from the entity to its front: it has recovered (started, or restarted). */
+  record Recovered() implements Command, NoSerializationVerificationNeeded {}
 
   // ---- replies ----
   public record Stock(
@@ -318,14 +323,20 @@ public final class ProductInventory
   }
 
   public static Behavior<Command> create(String entityId) {
-    return new ProductInventory(entityId);
+    return new ProductInventory(entityId, null);
+  }
+
+  /** The entity behind its front, which it tells when it has recovered. */
+  static Behavior<Command> create(String entityId, ActorRef<Command> front) {
+    return new ProductInventory(entityId, front);
   }
 
   private final String sku;
   private final String warehouseId;
   private final StockRules rules;
+  private final ActorRef<Command> front; // null when alone
 
-  private ProductInventory(String entityId) {
+  private ProductInventory(String entityId, ActorRef<Command> front) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -337,6 +348,18 @@ public final class ProductInventory
     this.sku = entityId.substring(0, at);
     this.warehouseId = entityId.substring(at + 1);
     this.rules = new StockRules(sku, warehouseId);
+    this.front = front;
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            s -> {
+              if (front != null) front.tell(new Recovered());
+            })
+        .build();
   }
 
   @Override

@@ -115,6 +115,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
+              front.tell(new OrderLedger.Recovered());
               latest = state;
               state.orders().forEach((orderId, order) -> saga(orderId).resume(order));
             })

@@ -41,6 +41,11 @@ final class LedgerFront implements GroupCommitFront.Protocol<Command> {
   }
 
   @Override
+  public boolean isRecovered(Command message) {
+    return message instanceof OrderLedger.Recovered;
+  }
+
+  @Override
   public void refuse(Command command, String reason) {
     if (command instanceof ToOrder t) {
       ActorRef<? extends StatusReply<?>> replyTo = replyTo(t.command());

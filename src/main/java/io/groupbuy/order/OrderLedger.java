@@ -80,6 +80,9 @@ public final class OrderLedger {
 
   record BatchWritten(long number) implements Command {}
 
+  /** Internal, from the ledger to its front: it has recovered (started, or restarted). */
+  record Recovered() implements Command, NoSerializationVerificationNeeded {}
+
   /** Internal: what the order table holds for an order the ledger does not ({@code null}: none). */
   record LookedUp(String orderId, Order.State found, boolean failed)
       implements Command, NoSerializationVerificationNeeded {}

@@ -14,6 +14,8 @@ import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group commit in front of a persistent entity: the sharded entity is this small actor, with the
@@ -24,13 +26,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *
  * <p>Each command is of a {@link Kind}: {@code BATCHED} commands are written together; {@code
  * IN_TURN} commands pass on one at a time, after every command that arrived before them; {@code
- * IMMEDIATE} ones (queries) pass on at once. A batch not confirmed within the write timeout (its
- * write failed and the entity is restarting) is given up: its callers' asks time out and they
- * retry, which the entities make safe by idempotency. Past {@code maxWaiting} a new command is
- * refused at once (see {@link Protocol#refuse}), so a stalled journal cannot make memory grow
- * without bound.
+ * IMMEDIATE} ones (queries) pass on at once. A batch whose write failed is given up when the entity
+ * says it has recovered from the restart that follows, or at the latest after the write timeout:
+ * its callers' asks time out and they retry, which the entities make safe by idempotency. Past
+ * {@code maxWaiting} a new command is refused at once (see {@link Protocol#refuse}), so a stalled
+ * journal cannot make memory grow without bound.
  */
 public final class GroupCommitFront<C> {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitFront.class);
 
   public enum Kind {
     BATCHED,
@@ -59,6 +62,15 @@ public final class GroupCommitFront<C> {
      * the entity last published, say); {@code false} passes it on as {@link #kind} says.
      */
     default boolean handledHere(C message) {
+      return false;
+    }
+
+    /**
+     * True if the message is the entity's word that it has recovered. After its first recovery,
+     * that means it restarted (a journal write failed): the batch in flight is given up then,
+     * rather than at the write timeout, and the next one goes.
+     */
+    default boolean isRecovered(C message) {
       return false;
     }
   }
@@ -124,6 +136,7 @@ public final class GroupCommitFront<C> {
   private final ArrayDeque<C> waiting = new ArrayDeque<>();
   private long lastBatch;
   private boolean writing;
+  private int recoveries;
 
   private GroupCommitFront(
       ActorContext<C> context,
@@ -153,6 +166,8 @@ public final class GroupCommitFront<C> {
     OptionalLong written = protocol.writtenNumber(message);
     if (written.isPresent()) {
       onWritten(written.getAsLong());
+    } else if (protocol.isRecovered(message)) {
+      onRecovered();
     } else if (protocol.handledHere(message)) {
       return Behaviors.same();
     } else if (protocol.kind(message) == Kind.IMMEDIATE) {
@@ -164,6 +179,15 @@ public final class GroupCommitFront<C> {
       if (!writing) sendNext();
     }
     return Behaviors.same();
+  }
+
+  private void onRecovered() {
+    recoveries++;
+    if (recoveries == 1 || !writing) return;
+    log.info("{} restarted; batch {} given up, its callers retry", name, lastBatch);
+    timers.cancel("write");
+    writing = false;
+    sendNext();
   }
 
   private void onWritten(long number) {

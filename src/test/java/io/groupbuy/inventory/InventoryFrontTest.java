@@ -19,6 +19,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -141,5 +142,33 @@ class InventoryFrontTest {
     }
     assertTrue(taken < 200, "some commands found the front full");
     assertEquals(taken, stock(inventory).reserved(), "every command it took was answered");
+  }
+
+  @Test
+  void afterAFailedWriteTheNextBatchGoesWhenTheEntityHasRestartedNotAtTheWriteTimeout() {
+    String id = "failing-" + UUID.randomUUID() + "@wh1";
+    ActorRef<Command> inventory = spawn(id);
+    ask(inventory, r -> new ProductInventory.ReceiveStock("r1", 10, r)).join();
+    PersistenceTestKit.create(testKit.system())
+        .failNextPersisted(ProductInventory.ENTITY_KEY.name() + "|" + id);
+
+    CompletableFuture<Stock> lost =
+        AskPattern.<Command, Stock>askWithStatus(
+                inventory,
+                r -> new ProductInventory.Reserve("o1", 1, r),
+                Duration.ofSeconds(2),
+                testKit.scheduler())
+            .toCompletableFuture();
+    // waits at the front while o1's write is in flight; the write timeout is 12 s
+    CompletableFuture<Stock> next =
+        AskPattern.<Command, Stock>askWithStatus(
+                inventory,
+                r -> new ProductInventory.Reserve("o2", 1, r),
+                Duration.ofSeconds(5),
+                testKit.scheduler())
+            .toCompletableFuture();
+    assertEquals(9, next.join().available(), "o2 reserved once the entity restarted");
+    assertTrue(lost.handle((ok, e) -> e != null).join(), "o1's write failed: not answered");
+    assertEquals(1, stock(inventory).reserved(), "the failed write left nothing behind");
   }
 }
