@@ -306,7 +306,10 @@ public final class Main {
             : CompletableFuture.completedFuture(null);
     JournalFence fence = JournalFence.get(system);
     CassandraOrderArchive orderArchive =
-        new CassandraOrderArchive(system, config.getDuration("groupbuy.order.archive-ttl"));
+        new CassandraOrderArchive(
+            system,
+            config.getDuration("groupbuy.order.archive-ttl"),
+            config.getInt("groupbuy.order.archive-shards"));
     OrderViewStore orderViews = OrderViewRebuild.store(system, "");
     return schema
         .thenCompose(

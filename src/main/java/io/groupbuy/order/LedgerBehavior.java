@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +29,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -61,10 +64,15 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
       Order.DispatchGateway dispatch,
       OrderArchive archive) {
     return Behaviors.setup(
-        ctx -> new LedgerBehavior(ledgerId, ctx, front, settings, inventory, dispatch, archive));
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new LedgerBehavior(
+                        ledgerId, ctx, timers, front, settings, inventory, dispatch, archive)));
   }
 
   private final ActorContext<Command> context;
+  private final TimerScheduler<Command> scheduler;
   private final ActorRef<Command> front;
   private final Settings settings;
   private final Order.InventoryGateway inventory;
@@ -77,12 +85,16 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final Map<String, List<Order.Command>> awaitingLookup = new HashMap<>();
   private final Set<String> archiving = new HashSet<>();
 
+  /** Settled orders to be written to the order table together at the next flush. */
+  private final Set<String> toArchive = new LinkedHashSet<>();
+
   /** The state after the last batch decided: what the sagas' follow-ups consult. */
   private State latest = State.EMPTY;
 
   private LedgerBehavior(
       String ledgerId,
       ActorContext<Command> context,
+      TimerScheduler<Command> timers,
       ActorRef<Command> front,
       Settings settings,
       Order.InventoryGateway inventory,
@@ -92,6 +104,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
         PersistenceId.of(OrderLedger.ENTITY_KEY.name(), ledgerId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.context = context;
+    this.scheduler = timers;
     this.front = front;
     this.settings = settings;
     this.inventory = inventory;
@@ -116,6 +129,9 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
             RecoveryCompleted.instance(),
             state -> {
               front.tell(new OrderLedger.Recovered());
+              // started here, not at setup: a restart cancels the actor's timers
+              scheduler.startTimerWithFixedDelay(
+                  new OrderLedger.FlushArchive(), settings.archiveFlushEvery());
               latest = state;
               state.orders().forEach((orderId, order) -> saga(orderId).resume(order));
             })
@@ -128,6 +144,12 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .forAnyState()
         .onCommand(Batch.class, (s, b) -> decide(s, b.commands(), b.number()))
         .onCommand(BatchWritten.class, (s, c) -> Effect().noReply())
+        .onCommand(
+            OrderLedger.FlushArchive.class,
+            (s, c) -> {
+              flushArchive();
+              return Effect().noReply();
+            })
         // a command that did not come through the front: decided alone
         .onAnyCommand((s, c) -> decide(s, List.of(c), -1));
   }
@@ -260,15 +282,35 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private void startArchive(String orderId) {
     Order.State order = latest.order(orderId);
-    if (order == null || !OrderSaga.settled(order) || !archiving.add(orderId)) return;
+    if (order == null || !OrderSaga.settled(order) || archiving.contains(orderId)) return;
+    toArchive.add(orderId);
+  }
+
+  /**
+   * Writes the settled orders waiting for the order table in one go (one write per partition); each
+   * comes back as {@link ArchiveWritten} and leaves the ledger if it did not change since.
+   */
+  private void flushArchive() {
+    Map<String, Order.State> orders = new LinkedHashMap<>();
+    for (String orderId : toArchive) {
+      Order.State order = latest.order(orderId);
+      if (order != null && OrderSaga.settled(order) && archiving.add(orderId)) {
+        orders.put(orderId, order);
+      }
+    }
+    toArchive.clear();
+    if (orders.isEmpty()) return;
     archive
-        .put(orderId, order)
+        .putAll(orders)
         .whenComplete(
             (ok, failure) -> {
               if (failure != null) {
-                log.warn("order {}: not archived ({}); trying later", orderId, failure.toString());
+                log.warn(
+                    "{} orders not archived ({}); trying later", orders.size(), failure.toString());
               }
-              front.tell(new ArchiveWritten(orderId, order, failure == null));
+              orders.forEach(
+                  (orderId, order) ->
+                      front.tell(new ArchiveWritten(orderId, order, failure == null)));
             });
   }
 

@@ -1,5 +1,6 @@
 package io.groupbuy.order;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -12,6 +13,6 @@ public interface OrderArchive {
   /** The order as it was last archived, if it ever was. */
   CompletionStage<Optional<Order.State>> find(String orderId);
 
-  /** Writes (or overwrites) the order. */
-  CompletionStage<?> put(String orderId, Order.State state);
+  /** Writes (or overwrites) the orders, by order id; completes when all are written. */
+  CompletionStage<?> putAll(Map<String, Order.State> orders);
 }

@@ -48,17 +48,24 @@ public final class OrderLedger {
    * How the ledgers run: how many there are (fixed once orders exist), how long a settled order
    * stays idle before it is archived, and how many events between snapshots.
    */
-  public record Settings(int ledgers, Duration archiveWhenSettledAfter, int snapshotEvery) {
+  public record Settings(
+      int ledgers,
+      Duration archiveWhenSettledAfter,
+      Duration archiveFlushEvery,
+      int snapshotEvery) {
     public Settings {
       if (ledgers < 1) throw new IllegalArgumentException("groupbuy.order.ledgers must be >= 1");
       if (snapshotEvery < 1)
         throw new IllegalArgumentException("groupbuy.order.snapshot-every must be >= 1");
+      if (archiveFlushEvery.isNegative() || archiveFlushEvery.isZero())
+        throw new IllegalArgumentException("groupbuy.order.archive-flush-every must be > 0");
     }
 
     public static Settings fromConfig(com.typesafe.config.Config order) {
       return new Settings(
           order.getInt("ledgers"),
           order.getDuration("archive-when-settled-after"),
+          order.getDuration("archive-flush-every"),
           order.getInt("snapshot-every"));
     }
   }
@@ -79,6 +86,9 @@ public final class OrderLedger {
       implements Command, NoSerializationVerificationNeeded {}
 
   record BatchWritten(long number) implements Command {}
+
+  /** Internal, the ledger's timer: write the settled orders waiting for the order table. */
+  record FlushArchive() implements Command, NoSerializationVerificationNeeded {}
 
   /** Internal, from the ledger to its front: it has recovered (started, or restarted). */
   record Recovered() implements Command, NoSerializationVerificationNeeded {}

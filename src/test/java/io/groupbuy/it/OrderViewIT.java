@@ -208,7 +208,10 @@ class OrderViewIT {
       archived =
           session
               .selectOne(
-                  "SELECT order_id FROM " + KEYSPACE + ".order_by_id WHERE order_id = ?", kept)
+                  "SELECT order_id FROM "
+                      + KEYSPACE
+                      + ".order_archive WHERE order_id = ? ALLOW FILTERING",
+                  kept)
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS)
               .isPresent();

@@ -48,6 +48,7 @@ class OrderLedgerTest {
   static final class MemoryArchive implements OrderArchive {
     final Map<String, Order.State> rows = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> finds = new ConcurrentHashMap<>();
+    final AtomicInteger writes = new AtomicInteger();
 
     @Override
     public CompletionStage<Optional<Order.State>> find(String orderId) {
@@ -56,8 +57,9 @@ class OrderLedgerTest {
     }
 
     @Override
-    public CompletionStage<?> put(String orderId, Order.State state) {
-      rows.put(orderId, state);
+    public CompletionStage<?> putAll(Map<String, Order.State> orders) {
+      writes.incrementAndGet();
+      rows.putAll(orders);
       return CompletableFuture.completedFuture(Done.getInstance());
     }
 
@@ -77,7 +79,11 @@ class OrderLedgerTest {
     ActorRef<OrderLedger.Command> ledger;
 
     Fixture(Duration archiveAfter) {
-      settings = new OrderLedger.Settings(1, archiveAfter, 2000);
+      this(archiveAfter, Duration.ofMillis(100));
+    }
+
+    Fixture(Duration archiveAfter, Duration flushEvery) {
+      settings = new OrderLedger.Settings(1, archiveAfter, flushEvery, 2000);
       ledger = spawn();
     }
 
@@ -170,6 +176,29 @@ class OrderLedgerTest {
     f.restart();
     assertEquals(Status.CONFIRMED, f.get("o-0").getValue().status());
     assertEquals(Status.REJECTED, f.get("o-299").getValue().status());
+  }
+
+  @Test
+  void ordersSettledTogetherAreArchivedTogether() {
+    Fixture f = new Fixture(Duration.ofMillis(200), Duration.ofSeconds(1));
+    f.inventory.receive("apple", "wh1", 100);
+    List<TestProbe<StatusReply<Summary>>> probes = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+      probes.add(probe);
+      f.ledger.tell(
+          new OrderLedger.ToOrder(
+              "o-" + i,
+              new Order.Place(details("c" + i, "k", new Line("apple", 1)), probe.getRef())));
+    }
+    for (var probe : probes) {
+      assertEquals(Status.CONFIRMED, probe.receiveMessage(TIMEOUT).getValue().status());
+    }
+    for (int i = 0; i < 40; i++) f.awaitArchived("o-" + i);
+    assertTrue(f.archive.writes.get() <= 10, f.archive.writes.get() + " archive writes for 40");
+    f.restart(); // archived orders left the ledger's state: they are read back from the table
+    assertEquals(Status.CONFIRMED, f.get("o-7").getValue().status());
+    assertTrue(f.archive.finds("o-7") > 0, "o-7 was answered from the ledger's memory");
   }
 
   @Test
