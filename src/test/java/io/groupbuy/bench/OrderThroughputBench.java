@@ -309,12 +309,17 @@ public final class OrderThroughputBench {
   }
 
   /**
-   * One-line order requests over the given SKUs, each with a fresh idempotency key; bodies encoded
-   * up front, so the client stays lean.
+   * One-line order requests over the given SKUs, each with a fresh idempotency key, from {@link
+   * #CUSTOMERS} customers in turn (a customer's orders share a partition of the read model of
+   * customers' orders, so one customer would flatter its writes); bodies and tokens made up front,
+   * so the client stays lean.
    */
   static Supplier<HttpRequest> orderRequests(ApiClient api, List<String> skus, String keyPrefix)
       throws Exception {
-    String authorization = "Bearer " + ItSupport.customer("bench-customer");
+    List<String> authorizations = new ArrayList<>(CUSTOMERS);
+    for (int c = 0; c < CUSTOMERS; c++) {
+      authorizations.add("Bearer " + ItSupport.customer("bench-customer-" + c));
+    }
     int distinct = 1 << 12;
     List<byte[]> bodies = new ArrayList<>(distinct);
     for (int n = 0; n < distinct; n++) {
@@ -337,13 +342,16 @@ public final class OrderThroughputBench {
       long n = seq.incrementAndGet();
       return HttpRequest.newBuilder(orders)
           .timeout(Duration.ofSeconds(30))
-          .header("Authorization", authorization)
+          .header("Authorization", authorizations.get((int) (n % CUSTOMERS)))
           .header("Content-Type", "application/json")
           .header("Idempotency-Key", keyPrefix + n)
           .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get((int) (n % distinct))))
           .build();
     };
   }
+
+  /** Customers the orders of (c), (d), (h) and (l) come from, in turn. */
+  static final int CUSTOMERS = 5_000;
 
   static final int HOT_ORDERS = 5_000;
   static final int HOT_UNITS = 1_000;
