@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +56,9 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private static final int MAX_AWAITING_PER_ORDER = 64;
 
   private static final Duration LOOKUP_RETRY = Duration.ofSeconds(1);
+
+  /** Orders written to the order table per flush at most; the rest wait for the next one. */
+  private static final int MAX_ARCHIVED_PER_FLUSH = 2000;
 
   static Behavior<Command> create(
       String ledgerId,
@@ -245,11 +249,14 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
     }
 
     void archiveWritten(ArchiveWritten a) {
-      String orderId = a.orderId();
+      a.written().forEach((orderId, written) -> archiveWritten(orderId, written, a.ok()));
+    }
+
+    private void archiveWritten(String orderId, Order.State written, boolean ok) {
       archiving.remove(orderId);
       Order.State now = state.order(orderId);
       if (now == null) return;
-      if (!a.ok()) {
+      if (!ok) {
         followUps.add(
             () ->
                 new OrderHost(orderId)
@@ -260,7 +267,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
         return;
       }
       // changed since it was written: its saga archives it again once it is settled and idle
-      if (!now.equals(a.written())) return;
+      if (!now.equals(written)) return;
       record(new OrderArchived(orderId));
       followUps.add(() -> forget(orderId));
     }
@@ -292,13 +299,15 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
    */
   private void flushArchive() {
     Map<String, Order.State> orders = new LinkedHashMap<>();
-    for (String orderId : toArchive) {
+    Iterator<String> next = toArchive.iterator();
+    while (next.hasNext() && orders.size() < MAX_ARCHIVED_PER_FLUSH) {
+      String orderId = next.next();
+      next.remove();
       Order.State order = latest.order(orderId);
       if (order != null && OrderSaga.settled(order) && archiving.add(orderId)) {
         orders.put(orderId, order);
       }
     }
-    toArchive.clear();
     if (orders.isEmpty()) return;
     archive
         .putAll(orders)
@@ -308,9 +317,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
                 log.warn(
                     "{} orders not archived ({}); trying later", orders.size(), failure.toString());
               }
-              orders.forEach(
-                  (orderId, order) ->
-                      front.tell(new ArchiveWritten(orderId, order, failure == null)));
+              front.tell(new ArchiveWritten(orders, failure == null));
             });
   }
 

@@ -97,8 +97,12 @@ public final class OrderLedger {
   record LookedUp(String orderId, Order.State found, boolean failed)
       implements Command, NoSerializationVerificationNeeded {}
 
-  /** Internal: the order was (or failed to be) written to the order table as {@code written}. */
-  record ArchiveWritten(String orderId, Order.State written, boolean ok)
+  /**
+   * Internal: the orders of one flush were (or failed to be) written to the order table, each as
+   * its state in {@code written}. One message for the whole flush, so that archiving thousands of
+   * orders after an outage cannot fill the ledger's front.
+   */
+  record ArchiveWritten(Map<String, Order.State> written, boolean ok)
       implements Command, NoSerializationVerificationNeeded {}
 
   // ---- events ----
