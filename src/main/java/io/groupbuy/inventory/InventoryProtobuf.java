@@ -6,7 +6,6 @@ import io.groupbuy.inventory.ProductInventory.BoundsSet;
 import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
 import io.groupbuy.inventory.ProductInventory.ReservationCommitted;
 import io.groupbuy.inventory.ProductInventory.ReservationReleased;
-import io.groupbuy.inventory.ProductInventory.State;
 import io.groupbuy.inventory.ProductInventory.StockReceived;
 import io.groupbuy.inventory.ProductInventory.StockReserved;
 import io.groupbuy.inventory.proto.InventorySnapshot;
@@ -103,7 +102,7 @@ public final class InventoryProtobuf implements ProtoCodecs {
                     p.getRequestId(), p.getQuantity(), p.getProjectedAvailable());
               }),
           ProtoCodec.of(
-              State.class,
+              StockState.class,
               "inventory.Snapshot",
               InventoryProtobuf::snapshot,
               InventoryProtobuf::state));
@@ -116,7 +115,7 @@ public final class InventoryProtobuf implements ProtoCodecs {
         .build();
   }
 
-  private static InventorySnapshot snapshot(State s) {
+  private static InventorySnapshot snapshot(StockState s) {
     // closedOrders keeps insertion order in the proto list so the oldest ids are still dropped
     // first after replay
     var builder =
@@ -148,14 +147,14 @@ public final class InventoryProtobuf implements ProtoCodecs {
     return builder.build();
   }
 
-  private static State state(byte[] bytes) throws InvalidProtocolBufferException {
+  private static StockState state(byte[] bytes) throws InvalidProtocolBufferException {
     InventorySnapshot p = InventorySnapshot.parseFrom(bytes);
     Map<String, Integer> reserved = new LinkedHashMap<>();
     p.getReservedList().forEach(r -> reserved.put(r.getOrderId(), r.getQuantity()));
     Map<String, String> closed = new LinkedHashMap<>();
     p.getClosedOrdersList().forEach(c -> closed.put(c.getOrderId(), c.getOutcome()));
     var b = p.getBounds();
-    return State.of(
+    return StockState.of(
         p.getReceived(),
         p.getCommittedTotal(),
         reserved,

@@ -8,8 +8,6 @@ import io.groupbuy.platform.ProtoPersisted;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.IntConsumer;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -28,8 +26,6 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import org.pcollections.OrderedPMap;
-import org.pcollections.OrderedPSet;
 
 /**
  * Stock of one SKU in one warehouse; entity id {@code sku@warehouse}.
@@ -46,7 +42,7 @@ import org.pcollections.OrderedPSet;
  */
 public final class ProductInventory
     extends EventSourcedBehaviorWithEnforcedReplies<
-        ProductInventory.Command, ProductInventory.Event, ProductInventory.State> {
+        ProductInventory.Command, ProductInventory.Event, StockState> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "ProductInventory");
@@ -146,165 +142,6 @@ public final class ProductInventory
   }
 
   /**
-   * Immutable state on persistent collections, so an event costs O(log n) however many reservations
-   * are open. {@code reservedTotal} is the sum of {@code reserved}, kept with it. {@code receipts}
-   * and {@code closedOrders} are bounded memories of settled ids in insertion order, oldest dropped
-   * first; {@code closedOrders} maps an order id to its outcome, "released" or "committed".
-   */
-  public record State(
-      long received,
-      long committedTotal,
-      Map<String, Integer> reserved,
-      int reservedTotal,
-      Map<String, String> closedOrders,
-      Set<String> receipts,
-      Bounds bounds,
-      String openReplenishmentId,
-      int openReplenishmentQuantity,
-      long replenishmentCounter)
-      implements ProtoPersisted {
-    public static final State EMPTY = of(0, 0, Map.of(), Map.of(), Set.of(), Bounds.NONE, "", 0, 0);
-
-    public State {
-      reserved =
-          reserved instanceof OrderedPMap<String, Integer> p ? p : OrderedPMap.from(reserved);
-      closedOrders =
-          closedOrders instanceof OrderedPMap<String, String> p
-              ? p
-              : OrderedPMap.from(closedOrders);
-      receipts = receipts instanceof OrderedPSet<String> p ? p : OrderedPSet.from(receipts);
-    }
-
-    /** A state from its collections (snapshots, tests): computes the reserved total. */
-    public static State of(
-        long received,
-        long committedTotal,
-        Map<String, Integer> reserved,
-        Map<String, String> closedOrders,
-        Set<String> receipts,
-        Bounds bounds,
-        String openReplenishmentId,
-        int openReplenishmentQuantity,
-        long replenishmentCounter) {
-      int total = reserved.values().stream().mapToInt(Integer::intValue).sum();
-      return new State(
-          received,
-          committedTotal,
-          reserved,
-          total,
-          closedOrders,
-          receipts,
-          bounds,
-          openReplenishmentId,
-          openReplenishmentQuantity,
-          replenishmentCounter);
-    }
-
-    public int onHand() {
-      return (int) (received - committedTotal);
-    }
-
-    public int available() {
-      return onHand() - reservedTotal;
-    }
-
-    State apply(Event event) {
-      if (event instanceof StockReceived e) {
-        return new State(
-            received + e.quantity(),
-            committedTotal,
-            reserved,
-            reservedTotal,
-            closedOrders,
-            remember(receipts, e.receiptId()),
-            bounds,
-            "",
-            0,
-            replenishmentCounter);
-      } else if (event instanceof StockReserved e) {
-        Integer before = reserved.get(e.orderId());
-        return new State(
-            received,
-            committedTotal,
-            pmap(reserved).plus(e.orderId(), e.quantity()),
-            reservedTotal - (before == null ? 0 : before) + e.quantity(),
-            closedOrders,
-            receipts,
-            bounds,
-            openReplenishmentId,
-            openReplenishmentQuantity,
-            replenishmentCounter);
-      } else if (event instanceof ReservationReleased e) {
-        return new State(
-            received,
-            committedTotal,
-            pmap(reserved).minus(e.orderId()),
-            reservedTotal - reserved.getOrDefault(e.orderId(), 0),
-            close(closedOrders, e.orderId(), "released"),
-            receipts,
-            bounds,
-            openReplenishmentId,
-            openReplenishmentQuantity,
-            replenishmentCounter);
-      } else if (event instanceof ReservationCommitted e) {
-        return new State(
-            received,
-            committedTotal + e.quantity(),
-            pmap(reserved).minus(e.orderId()),
-            reservedTotal - reserved.getOrDefault(e.orderId(), 0),
-            close(closedOrders, e.orderId(), "committed"),
-            receipts,
-            bounds,
-            openReplenishmentId,
-            openReplenishmentQuantity,
-            replenishmentCounter);
-      } else if (event instanceof BoundsSet e) {
-        return new State(
-            received,
-            committedTotal,
-            reserved,
-            reservedTotal,
-            closedOrders,
-            receipts,
-            new Bounds(e.minStock(), e.maxStock(), e.reorderPoint()),
-            openReplenishmentId,
-            openReplenishmentQuantity,
-            replenishmentCounter);
-      } else if (event instanceof ReplenishmentRequested e) {
-        return new State(
-            received,
-            committedTotal,
-            reserved,
-            reservedTotal,
-            closedOrders,
-            receipts,
-            bounds,
-            e.requestId(),
-            e.quantity(),
-            replenishmentCounter + 1);
-      }
-      throw new IllegalArgumentException("unknown event " + event);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <K, V> OrderedPMap<K, V> pmap(Map<K, V> m) {
-      return (OrderedPMap<K, V>) m; // the compact constructor guarantees it
-    }
-
-    private static Map<String, String> close(Map<String, String> m, String id, String outcome) {
-      OrderedPMap<String, String> next = pmap(m).minus(id).plus(id, outcome);
-      while (next.size() > ID_MEMORY) next = next.minus(next.keySet().iterator().next());
-      return next;
-    }
-
-    private static Set<String> remember(Set<String> s, String id) {
-      OrderedPSet<String> next = ((OrderedPSet<String>) s).plus(id);
-      while (next.size() > ID_MEMORY) next = next.minus(next.iterator().next());
-      return next;
-    }
-  }
-
-  /**
    * The sharded entities, each behind its {@link InventoryFront} (batching as {@code batch} says:
    * {@code groupbuy.inventory.batch}); {@code batchSizes} hears how many commands each write
    * carries.
@@ -352,7 +189,7 @@ public final class ProductInventory
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
+  public SignalHandler<StockState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(
             RecoveryCompleted.instance(),
@@ -363,8 +200,8 @@ public final class ProductInventory
   }
 
   @Override
-  public State emptyState() {
-    return State.EMPTY;
+  public StockState emptyState() {
+    return StockState.EMPTY;
   }
 
   @Override
@@ -373,7 +210,7 @@ public final class ProductInventory
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+  public CommandHandlerWithReply<Command, Event, StockState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(StockCommand.class, this::onOne)
@@ -383,7 +220,7 @@ public final class ProductInventory
         .build();
   }
 
-  private ReplyEffect<Event, State> onOne(State s, StockCommand c) {
+  private ReplyEffect<Event, StockState> onOne(StockState s, StockCommand c) {
     StockRules.Decision d = rules.decide(s, c);
     if (d.refusal() != null) return Effect().reply(c.replyTo(), DomainError.reply(d.refusal()));
     if (d.events().isEmpty()) return Effect().reply(c.replyTo(), StatusReply.success(stock(s)));
@@ -397,10 +234,10 @@ public final class ProductInventory
    * left, all their events are persisted in one write, and only then does each caller hear its own
    * answer (a refusal needs no write, but waits too, so answers keep the order of the commands).
    */
-  private ReplyEffect<Event, State> onBatch(State s, Batch batch) {
+  private ReplyEffect<Event, StockState> onBatch(StockState s, Batch batch) {
     List<Event> events = new ArrayList<>();
     List<Runnable> answers = new ArrayList<>(batch.commands().size());
-    State current = s;
+    StockState current = s;
     for (Command c : batch.commands()) {
       if (c instanceof GetStock g) {
         Stock seen = stock(current);
@@ -429,11 +266,11 @@ public final class ProductInventory
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  public EventHandler<StockState, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(StockState::apply);
   }
 
-  private Stock stock(State s) {
+  private Stock stock(StockState s) {
     Bounds b = s.bounds();
     return new Stock(
         sku,

@@ -11,7 +11,6 @@ import io.groupbuy.inventory.ProductInventory.ReservationCommitted;
 import io.groupbuy.inventory.ProductInventory.ReservationReleased;
 import io.groupbuy.inventory.ProductInventory.Reserve;
 import io.groupbuy.inventory.ProductInventory.SetBounds;
-import io.groupbuy.inventory.ProductInventory.State;
 import io.groupbuy.inventory.ProductInventory.StockCommand;
 import io.groupbuy.inventory.ProductInventory.StockReceived;
 import io.groupbuy.inventory.ProductInventory.StockReserved;
@@ -46,7 +45,7 @@ final class StockRules {
     }
   }
 
-  Decision decide(State s, StockCommand command) {
+  Decision decide(StockState s, StockCommand command) {
     if (command instanceof Reserve c) return decideReserve(s, c);
     if (command instanceof Release c) return decideRelease(s, c);
     if (command instanceof Commit c) return decideCommit(s, c);
@@ -55,7 +54,7 @@ final class StockRules {
     throw new IllegalArgumentException("unknown command " + command);
   }
 
-  private Decision decideReceive(State s, ReceiveStock c) {
+  private Decision decideReceive(StockState s, ReceiveStock c) {
     if (c.quantity() <= 0)
       return Decision.refuse(new DomainError.Invalid("quantity must be > 0", "quantity"));
     if (s.receipts().contains(c.receiptId())) return Decision.NOTHING;
@@ -64,7 +63,7 @@ final class StockRules {
     return Decision.persist(new StockReceived(c.receiptId(), c.quantity()));
   }
 
-  private Decision decideReserve(State s, Reserve c) {
+  private Decision decideReserve(StockState s, Reserve c) {
     if (c.quantity() <= 0)
       return Decision.refuse(new DomainError.Invalid("quantity must be > 0", "quantity"));
     Integer held = s.reserved().get(c.orderId());
@@ -92,7 +91,7 @@ final class StockRules {
         .orElseGet(() -> Decision.persist(reserved));
   }
 
-  private Decision decideRelease(State s, Release c) {
+  private Decision decideRelease(StockState s, Release c) {
     Integer held = s.reserved().get(c.orderId());
     if (held != null) return Decision.persist(new ReservationReleased(c.orderId(), held));
     String closed = s.closedOrders().get(c.orderId());
@@ -105,7 +104,7 @@ final class StockRules {
     return Decision.persist(new ReservationReleased(c.orderId(), 0));
   }
 
-  private Decision decideCommit(State s, Commit c) {
+  private Decision decideCommit(StockState s, Commit c) {
     Integer held = s.reserved().get(c.orderId());
     if (held != null) return Decision.persist(new ReservationCommitted(c.orderId(), held));
     if ("committed".equals(s.closedOrders().get(c.orderId()))) return Decision.NOTHING;
@@ -113,7 +112,7 @@ final class StockRules {
         new DomainError.Conflict("order " + c.orderId() + " holds no reservation to commit"));
   }
 
-  private Decision decideBounds(State s, SetBounds c) {
+  private Decision decideBounds(StockState s, SetBounds c) {
     if (c.minStock() < 0 || c.maxStock() < 0 || c.reorderPoint() < 0) {
       return Decision.refuse(new DomainError.Invalid("bounds must be >= 0"));
     }
@@ -129,7 +128,7 @@ final class StockRules {
   }
 
   /** One open request at a time: projected stock counts what is already on its way. */
-  private Optional<Event> replenishmentIfNeeded(State s) {
+  private Optional<Event> replenishmentIfNeeded(StockState s) {
     Bounds b = s.bounds();
     if (b.maxStock() <= 0 || !s.openReplenishmentId().isEmpty()) return Optional.empty();
     int projected = s.available() + s.openReplenishmentQuantity();

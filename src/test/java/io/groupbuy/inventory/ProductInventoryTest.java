@@ -7,7 +7,6 @@ import io.groupbuy.UnitTestConfig;
 import io.groupbuy.inventory.ProductInventory.Command;
 import io.groupbuy.inventory.ProductInventory.Event;
 import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
-import io.groupbuy.inventory.ProductInventory.State;
 import io.groupbuy.inventory.ProductInventory.Stock;
 import java.util.Random;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class ProductInventoryTest {
   private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
-  private EventSourcedBehaviorTestKit<Command, Event, State> kit;
+  private EventSourcedBehaviorTestKit<Command, Event, StockState> kit;
 
   @AfterAll
   static void stop() {
@@ -33,25 +32,27 @@ class ProductInventoryTest {
         EventSourcedBehaviorTestKit.create(testKit.system(), ProductInventory.create("apple@wh1"));
   }
 
-  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> receive(
+  private CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> receive(
       String receipt, int qty) {
     return kit.runCommand(r -> new ProductInventory.ReceiveStock(receipt, qty, r));
   }
 
-  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> reserve(
+  private CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> reserve(
       String order, int qty) {
     return kit.runCommand(r -> new ProductInventory.Reserve(order, qty, r));
   }
 
-  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> release(String order) {
+  private CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> release(
+      String order) {
     return kit.runCommand(r -> new ProductInventory.Release(order, r));
   }
 
-  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> commit(String order) {
+  private CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> commit(
+      String order) {
     return kit.runCommand(r -> new ProductInventory.Commit(order, r));
   }
 
-  private CommandResultWithReply<Command, Event, State, StatusReply<Stock>> bounds(
+  private CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> bounds(
       int min, int max, int reorder) {
     return kit.runCommand(r -> new ProductInventory.SetBounds(min, max, reorder, r));
   }
@@ -177,7 +178,7 @@ class ProductInventoryTest {
     reserve("o2", 2);
     commit("o2");
     release("o1");
-    State before = kit.getState();
+    StockState before = kit.getState();
     kit.restart();
     assertEquals(before, kit.getState());
     assertEquals(8, kit.getState().available());
@@ -198,13 +199,13 @@ class ProductInventoryTest {
         case 3 -> release(order);
         default -> commit(order);
       }
-      State s = kit.getState();
+      StockState s = kit.getState();
       assertEquals(
           s.reserved().values().stream().mapToInt(Integer::intValue).sum(), s.reservedTotal());
       assertTrue(s.available() >= 0, "available " + s.available() + " after step " + i);
       assertEquals(s.received(), s.available() + s.reservedTotal() + s.committedTotal());
     }
-    State before = kit.getState();
+    StockState before = kit.getState();
     kit.restart();
     assertEquals(before, kit.getState());
   }

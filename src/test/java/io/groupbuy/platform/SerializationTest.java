@@ -10,6 +10,7 @@ import io.groupbuy.dispatch.RouteStop;
 import io.groupbuy.dispatch.Vehicle;
 import io.groupbuy.dispatch.VehicleState;
 import io.groupbuy.inventory.ProductInventory;
+import io.groupbuy.inventory.StockState;
 import io.groupbuy.order.Order;
 import io.groupbuy.order.OrderLedger;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ class SerializationTest {
           new ProductInventory.ReservationCommitted("o2", 3),
           new ProductInventory.BoundsSet(1, 100, 20),
           new ProductInventory.ReplenishmentRequested("apple@wh#r1", 80, 19),
-          ProductInventory.State.of(
+          StockState.of(
               10,
               3,
               new LinkedHashMap<>(Map.of("o3", 1)),
@@ -81,7 +82,7 @@ class SerializationTest {
               "apple@wh#r1",
               80,
               1),
-          ProductInventory.State.EMPTY,
+          StockState.EMPTY,
           new Order.OrderPlaced(DETAILS),
           new Order.OrderPlaced(
               new Order.Details("c1", "pp-1", "wh-1", DETAILS.lines(), 1L, 2L, "key-2", true)),
