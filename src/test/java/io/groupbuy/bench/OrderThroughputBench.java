@@ -18,7 +18,6 @@ import io.groupbuy.it.NodeProcess;
 import io.groupbuy.it.TestCassandra;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.sim.ApiClient;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,9 +93,18 @@ public final class OrderThroughputBench {
                     + "; use --clients N --seconds S --warmup S --phases abcdhle --long-seconds S");
       }
     }
+    // the node gets the heap of cluster-config/kubernetes/deployment.yaml, not the tests' 384m
+    if (System.getProperty(NodeProcess.NODE_HEAP) == null) {
+      System.setProperty(NodeProcess.NODE_HEAP, "1g");
+    }
     System.out.printf(
-        "order throughput benchmark: %d concurrent clients, %d s measured after %d s warm-up, %d cores%n",
-        clients, seconds, warmup, Runtime.getRuntime().availableProcessors());
+        "order throughput benchmark: %d concurrent clients, %d s measured after %d s warm-up, %d cores,"
+            + " node heap %s%n",
+        clients,
+        seconds,
+        warmup,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty(NodeProcess.NODE_HEAP));
     System.out.println("[1/6] starting Cassandra ...");
     CassandraLauncher.Node cassandra = TestCassandra.start("bench");
     Rate inserts = null;
@@ -147,6 +155,7 @@ public final class OrderThroughputBench {
           ceiling =
               placeOrders(
                   node,
+                  cassandra,
                   stock(node.client(), 200),
                   "(c) HTTP ceiling: POST /orders, nothing persisted",
                   clients,
@@ -167,6 +176,7 @@ public final class OrderThroughputBench {
             orders =
                 placeOrders(
                     node,
+                    cassandra,
                     skus,
                     "(d) orders placed + persisted (HTTP, end to end)",
                     clients,
@@ -252,6 +262,7 @@ public final class OrderThroughputBench {
   /** Places one-line orders from {@code clients} clients; counts 201s. */
   private static Rate placeOrders(
       NodeProcess node,
+      CassandraLauncher.Node cassandra,
       List<String> skus,
       String name,
       int clients,
@@ -261,8 +272,11 @@ public final class OrderThroughputBench {
       throws Exception {
     Supplier<HttpRequest> requests = orderRequests(node.client(), skus, "bench-");
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    long cpuBefore = processCpuNanos();
-    long wallBefore = System.nanoTime();
+    CpuMeter cpu =
+        new CpuMeter()
+            .watch("node", node.pid())
+            .watch("Cassandra", cassandra.pid())
+            .watch("load client", -1);
     Rate rate =
         measure(
             name,
@@ -278,10 +292,9 @@ public final class OrderThroughputBench {
                                 "order failed: " + r.statusCode() + " " + r.body());
                           placed.incrementAndGet();
                           return r;
-                        }));
-    System.out.printf(
-        "      the load client itself used %.2f cores during this phase%n",
-        (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore));
+                        }),
+            cpu);
+    System.out.println("      " + cpu.line(rate.count(), "order"));
     return rate;
   }
 
@@ -464,11 +477,6 @@ public final class OrderThroughputBench {
             });
   }
 
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
   /**
    * Node settings under test: any -Dbench.node.KEY=VALUE given to the benchmark is passed to the
    * node as KEY.
@@ -619,6 +627,18 @@ public final class OrderThroughputBench {
   private static Rate measure(
       String name, int clients, int seconds, int warmup, Supplier<CompletionStage<?>> operation)
       throws Exception {
+    return measure(name, clients, seconds, warmup, operation, null);
+  }
+
+  /** As above; {@code cpu}, if given, is started and stopped with the measured window. */
+  private static Rate measure(
+      String name,
+      int clients,
+      int seconds,
+      int warmup,
+      Supplier<CompletionStage<?>> operation,
+      CpuMeter cpu)
+      throws Exception {
     long start = System.nanoTime();
     long measureFrom = start + warmup * 1_000_000_000L;
     long measureTo = measureFrom + seconds * 1_000_000_000L;
@@ -634,7 +654,10 @@ public final class OrderThroughputBench {
     }
     long lastPrint = System.nanoTime();
     while (!loops.stream().allMatch(CompletableFuture::isDone)) {
-      Thread.sleep(200);
+      Thread.sleep(100);
+      long now = System.nanoTime();
+      if (cpu != null && now >= measureFrom && !cpu.started()) cpu.start();
+      if (cpu != null && now >= measureTo && !cpu.measured()) cpu.stop();
       if (System.nanoTime() - lastPrint > 5_000_000_000L) {
         lastPrint = System.nanoTime();
         long elapsed = (lastPrint - start) / 1_000_000_000L;
