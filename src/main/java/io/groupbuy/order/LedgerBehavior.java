@@ -210,6 +210,15 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
         else log.warn("order {}: too many commands while it is looked up; dropped one", orderId);
         return;
       }
+      if (command instanceof Order.Place p
+          && !KeyTime.mayBeArchived(
+              p.details().idempotencyKey(),
+              System.currentTimeMillis(),
+              settings.archiveWhenSettledAfter(),
+              settings.clockMargin())) {
+        step(orderId, Order.State.EMPTY, command, null); // new: its key is too young to be archived
+        return;
+      }
       awaitingLookup.put(orderId, new ArrayList<>(List.of(command)));
       lookUp(orderId);
     }
@@ -290,6 +299,14 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private void startArchive(String orderId) {
     Order.State order = latest.order(orderId);
     if (order == null || !OrderSaga.settled(order) || archiving.contains(orderId)) return;
+    long wait =
+        KeyTime.archivableFrom(order.details().idempotencyKey(), settings.archiveWhenSettledAfter())
+            - System.currentTimeMillis();
+    if (wait > 0) { // its key is too young: a placement under it would not look in the table
+      new OrderHost(orderId)
+          .later("passivate", Order.PassivateIfSettled.INSTANCE, Duration.ofMillis(wait));
+      return;
+    }
     toArchive.add(orderId);
   }
 

@@ -46,14 +46,31 @@ public final class OrderLedger {
 
   /**
    * How the ledgers run: how many there are (fixed once orders exist), how long a settled order
-   * stays idle before it is archived, and how many events between snapshots.
+   * stays idle before it is archived (and how old its key must be, see {@link KeyTime}), how much
+   * the nodes' clocks may differ, and how many events between snapshots.
    */
   public record Settings(
       int ledgers,
       Duration archiveWhenSettledAfter,
       Duration archiveFlushEvery,
+      Duration clockMargin,
       int snapshotEvery) {
+    public Settings(
+        int ledgers,
+        Duration archiveWhenSettledAfter,
+        Duration archiveFlushEvery,
+        int snapshotEvery) {
+      this(
+          ledgers,
+          archiveWhenSettledAfter,
+          archiveFlushEvery,
+          Duration.ofSeconds(5),
+          snapshotEvery);
+    }
+
     public Settings {
+      if (clockMargin.isNegative())
+        throw new IllegalArgumentException("groupbuy.order.clock-margin must be >= 0");
       if (ledgers < 1) throw new IllegalArgumentException("groupbuy.order.ledgers must be >= 1");
       if (snapshotEvery < 1)
         throw new IllegalArgumentException("groupbuy.order.snapshot-every must be >= 1");
@@ -66,6 +83,7 @@ public final class OrderLedger {
           order.getInt("ledgers"),
           order.getDuration("archive-when-settled-after"),
           order.getDuration("archive-flush-every"),
+          order.getDuration("clock-margin"),
           order.getInt("snapshot-every"));
     }
   }

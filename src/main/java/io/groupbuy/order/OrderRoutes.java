@@ -320,6 +320,16 @@ public final class OrderRoutes extends ApiDirectives {
           "idempotencyKey must be 1-100 characters of A-Z a-z 0-9 . _ : -",
           "idempotencyKey");
     }
+    if (KeyTime.tooFarAhead(key, System.currentTimeMillis())) {
+      throw new ApiError.Failure(
+          400,
+          "invalid",
+          "idempotencyKey is a UUIDv7 dated more than "
+              + KeyTime.MAX_AHEAD.toMinutes()
+              + " minutes ahead of the server's clock; check the client's clock, or send a random"
+              + " key",
+          "idempotencyKey");
+    }
     final String idempotencyKey = key;
     final boolean urgent = Boolean.TRUE.equals(req.urgent());
     return catalog

@@ -3,6 +3,7 @@ package io.groupbuy.sim;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.groupbuy.http.Auth;
+import io.groupbuy.platform.UuidV7;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,7 +113,7 @@ public final class OrderGenerator {
     for (long n = 0; n < maxOrders; n++) {
       String[] home = customerHomes.get(random.nextInt(customerHomes.size()));
       Map<String, Object> order = new LinkedHashMap<>();
-      order.put("idempotencyKey", "sim-" + n);
+      order.put("idempotencyKey", UuidV7.random()); // as the API recommends; see openapi.yaml
       order.put("pickupPointId", home[1]);
       List<Map<String, Object>> lines = new ArrayList<>();
       int lineCount = 1 + random.nextInt(4);

@@ -17,6 +17,7 @@ import io.groupbuy.it.ItSupport;
 import io.groupbuy.it.NodeProcess;
 import io.groupbuy.it.TestCassandra;
 import io.groupbuy.platform.CassandraLauncher;
+import io.groupbuy.platform.UuidV7;
 import io.groupbuy.sim.ApiClient;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -86,11 +88,13 @@ public final class OrderThroughputBench {
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         case "--phases" -> phases = args[i + 1].replace(",", "");
         case "--long-seconds" -> longSeconds = Integer.parseInt(args[i + 1]);
+        case "--keys" -> timeOrderedKeys = parseKeys(args[i + 1]);
         default ->
             throw new IllegalArgumentException(
                 "unknown option "
                     + args[i]
-                    + "; use --clients N --seconds S --warmup S --phases abcdhle --long-seconds S");
+                    + "; use --clients N --seconds S --warmup S --phases abcdhle --long-seconds S"
+                    + " --keys uuid7|counter");
       }
     }
     // the node gets the heap of cluster-config/kubernetes/deployment.yaml, not the tests' 384m
@@ -99,12 +103,13 @@ public final class OrderThroughputBench {
     }
     System.out.printf(
         "order throughput benchmark: %d concurrent clients, %d s measured after %d s warm-up, %d cores,"
-            + " node heap %s%n",
+            + " node heap %s, idempotency keys: %s%n",
         clients,
         seconds,
         warmup,
         Runtime.getRuntime().availableProcessors(),
-        System.getProperty(NodeProcess.NODE_HEAP));
+        System.getProperty(NodeProcess.NODE_HEAP),
+        timeOrderedKeys ? "UUIDv7 made as each request is sent" : "a counter (no time in them)");
     System.out.println("[1/6] starting Cassandra ...");
     CassandraLauncher.Node cassandra = TestCassandra.start("bench");
     Rate inserts = null;
@@ -357,9 +362,27 @@ public final class OrderThroughputBench {
           .timeout(Duration.ofSeconds(30))
           .header("Authorization", authorizations.get((int) (n % CUSTOMERS)))
           .header("Content-Type", "application/json")
-          .header("Idempotency-Key", keyPrefix + n)
+          .header(
+              "Idempotency-Key",
+              timeOrderedKeys
+                  ? UuidV7.at(System.currentTimeMillis(), ThreadLocalRandom.current())
+                  : keyPrefix + n)
           .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get((int) (n % distinct))))
           .build();
+    };
+  }
+
+  /**
+   * Idempotency keys as the API recommends (UUIDv7, which spares a new order the order table's
+   * look-up) or a counter, which does not: {@code --keys uuid7|counter}.
+   */
+  static boolean timeOrderedKeys = true;
+
+  private static boolean parseKeys(String keys) {
+    return switch (keys) {
+      case "uuid7" -> true;
+      case "counter" -> false;
+      default -> throw new IllegalArgumentException("--keys is uuid7 or counter, not " + keys);
     };
   }
 

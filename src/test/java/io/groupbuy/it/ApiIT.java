@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import io.groupbuy.http.ApiDescription;
 import io.groupbuy.http.Auth;
 import io.groupbuy.http.JsonSupport;
+import io.groupbuy.platform.UuidV7;
 import io.groupbuy.sim.ApiClient;
 import io.groupbuy.sim.LoadCatalog;
 import java.net.URI;
@@ -471,6 +472,25 @@ class ApiIT {
     assertEquals(200, cancelled.status(), cancelled.raw());
     assertEquals("CANCELLED", cancelled.body().path("status").asText());
     assertStillServing();
+  }
+
+  @Test
+  void timeOrderedKeysAreIdempotentAndOneDatedFarAheadIs400() {
+    ItSupport.receive(api, "apple", 10);
+    int before = ItSupport.stock(api, "apple").path("available").asInt();
+    String fresh = UuidV7.random(); // the look-up of the order table is skipped for this one
+    var first = api.call("POST", "/orders", BOB, ItSupport.order(fresh, "apple", 3));
+    var retry = api.call("POST", "/orders", BOB, ItSupport.order(fresh, "apple", 3));
+    assertEquals(201, first.status(), first.raw());
+    assertEquals(first.raw(), retry.raw());
+    assertEquals(before - 3, ItSupport.stock(api, "apple").path("available").asInt());
+    String ahead = UuidV7.at(System.currentTimeMillis() + 3_600_000, new java.util.Random(5));
+    assertError(
+        api.call("POST", "/orders", BOB, ItSupport.order(ahead, "apple", 1)),
+        400,
+        "invalid",
+        "idempotencyKey");
+    assertEquals(before - 3, ItSupport.stock(api, "apple").path("available").asInt());
   }
 
   @Test
