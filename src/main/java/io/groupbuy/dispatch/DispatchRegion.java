@@ -58,7 +58,17 @@ public final class DispatchRegion {
       Duration shiftAfterWindow,
       Duration urgentWindow,
       double transferCostKm,
-      int snapshotEvery) {
+      int snapshotEvery,
+      int snapshotOrdersPerEvent,
+      int snapshotEveryMax) {
+    public Settings {
+      if (snapshotEvery < 1 || snapshotOrdersPerEvent < 1 || snapshotEveryMax < snapshotEvery) {
+        throw new IllegalArgumentException(
+            "groupbuy.dispatch.region: snapshot-every and snapshot-orders-per-event must be >= 1,"
+                + " snapshot-every-max >= snapshot-every");
+      }
+    }
+
     public static Settings fromConfig(Config c) {
       return new Settings(
           c.getDuration("cutoff-time-limit"),
@@ -69,7 +79,9 @@ public final class DispatchRegion {
           c.getDuration("shift-after-window"),
           c.getDuration("urgent-window"),
           c.getDouble("transfer-cost-km"),
-          c.getInt("snapshot-every"));
+          c.getInt("snapshot-every"),
+          c.getInt("snapshot-orders-per-event"),
+          c.getInt("snapshot-every-max"));
     }
   }
 

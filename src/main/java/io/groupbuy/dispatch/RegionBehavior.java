@@ -77,6 +77,8 @@ final class RegionBehavior
   /** Hears every change, to answer plan and ETA queries without waiting; null when alone. */
   private final ActorRef<Command> viewsTo;
 
+  private final SnapshotSpacing snapshots;
+
   private boolean solving;
   private String pendingCause;
   private long lastSolveMillis;
@@ -99,6 +101,11 @@ final class RegionBehavior
     this.handOver = new RegionHandOver(regionId, context, links);
     this.clock = clock;
     this.viewsTo = viewsTo;
+    this.snapshots =
+        new SnapshotSpacing(
+            settings.snapshotEvery(),
+            settings.snapshotOrdersPerEvent(),
+            settings.snapshotEveryMax());
     this.solverPool = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
@@ -109,7 +116,12 @@ final class RegionBehavior
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+    return RetentionCriteria.snapshotEvery(settings.snapshotEveryMax(), 2);
+  }
+
+  @Override
+  public boolean shouldSnapshot(RegionState state, Event event, long sequenceNr) {
+    return snapshots.snapshotAfter(sequenceNr, state.orders().size());
   }
 
   @Override
@@ -118,6 +130,7 @@ final class RegionBehavior
         .onSignal(
             RecoveryCompleted.instance(),
             s -> {
+              snapshots.recoveredAt(lastSequenceNumber(context));
               if (viewsTo != null) viewsTo.tell(new DispatchRegion.Recovered());
               publish(s);
               handOver.recovered(s, latest);
