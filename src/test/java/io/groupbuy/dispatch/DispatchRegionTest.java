@@ -128,6 +128,54 @@ class DispatchRegionTest {
   }
 
   @Test
+  void snapshotsGrowApartAsOrdersPileUpAndTheRegionRecoversFromThem() {
+    DispatchRegion.Settings s = SETTINGS;
+    DispatchRegion.Settings spaced =
+        new DispatchRegion.Settings(
+            s.cutoffTimeLimit(),
+            s.rerouteTimeLimit(),
+            s.vehicleFixedCostKm(),
+            s.latePenaltyKmPerMinute(),
+            s.roadFactor(),
+            s.shiftAfterWindow(),
+            s.urgentWindow(),
+            s.transferCostKm(),
+            5,
+            2,
+            1_000);
+    EventSourcedBehaviorTestKit<Command, Event, RegionState> region =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(), DispatchRegion.create("r-snapshots", spaced, links));
+    region.<StatusReply<PlanView>>runCommand(
+        r -> new DispatchRegion.Configure(LAT, LNG, 30, 300, r));
+    int orders = 200; // one event each
+    for (int i = 0; i < orders; i++) {
+      String id = "o-" + i;
+      region.<StatusReply<Done>>runCommand(
+          r -> new DispatchRegion.AddOrder(id, "pp-1", LAT + 0.01, LNG + 0.01, 1, r));
+    }
+    List<Long> taken =
+        region
+            .snapshotTestKit()
+            .orElseThrow()
+            .persistedInStorage("DispatchRegion|r-snapshots")
+            .stream()
+            .map(p -> p.first().sequenceNr())
+            .toList();
+    // every 5 events while few orders are open, then one event per 2 open orders (to within one
+    // event: the predicate and the snapshot's metadata count the sequence a step apart)
+    assertEquals(5L, taken.get(0));
+    for (int i = 1; i < taken.size(); i++) {
+      long gap = taken.get(i) - taken.get(i - 1);
+      long open = taken.get(i) - 1; // the configuration is event 1
+      assertTrue(gap >= Math.max(5, open / 2) - 1, "snapshots at " + taken);
+    }
+    assertTrue(taken.size() < (orders + 1) / 5, taken.size() + " snapshots: " + taken);
+    region.restart();
+    assertEquals(orders, region.getState().orders().size());
+  }
+
+  @Test
   void cutoffPlansEveryPickupPointAndHandsRoutesToVehiclesAndStatusesToOrders() {
     setUp(2);
     long now = System.currentTimeMillis();
