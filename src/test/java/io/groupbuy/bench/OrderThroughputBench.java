@@ -210,6 +210,7 @@ public final class OrderThroughputBench {
                 target, seconds);
             half = SustainedLoad.fixedRate(node, skus, target, seconds);
             System.out.println("      " + half.line());
+            System.out.println("      " + half.tailBySecond());
           }
           if (phases.contains("l")) {
             System.out.printf(

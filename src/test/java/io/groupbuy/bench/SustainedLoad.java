@@ -26,6 +26,33 @@ final class SustainedLoad {
   static final String REGION = "wh-bench";
 
   record FixedRate(double target, double seconds, long ok, long errors, long[] latenciesMicros) {
+    /**
+     * Where the slowest 1% of orders fell, by the second they were due: spread evenly, the tail is
+     * the node's steady cost; bunched in a few seconds, it is stalls.
+     */
+    String tailBySecond() {
+      long[] sorted = latenciesMicros.clone();
+      Arrays.sort(sorted);
+      long p99 = sorted[Math.min(sorted.length - 1, (int) (0.99 * sorted.length))];
+      int[] perSecond = new int[(int) Math.ceil(seconds)];
+      int slow = 0;
+      for (int i = 0; i < latenciesMicros.length; i++) {
+        if (latenciesMicros[i] <= p99) continue;
+        slow++;
+        perSecond[Math.min(perSecond.length - 1, (int) (i / target))]++;
+      }
+      StringBuilder b =
+          new StringBuilder(
+              String.format(
+                  "the %d orders slower than p99 (%.0f ms), by the second they were due:",
+                  slow, p99 / 1000.0));
+      for (int second = 0; second < perSecond.length; second++) {
+        if (perSecond[second] > 0)
+          b.append(' ').append(second).append("s:").append(perSecond[second]);
+      }
+      return b.toString();
+    }
+
     String line() {
       long[] l = latenciesMicros.clone();
       Arrays.sort(l);
