@@ -74,8 +74,11 @@ final class RegionBehavior
   private final Map<String, VehicleUpdate> latest = new HashMap<>();
   private final RegionHandOver handOver;
 
-  /** Hears every change, to answer plan and ETA queries without waiting; null when alone. */
-  private final ActorRef<Command> viewsTo;
+  /**
+   * The group-commit front: hears every change (to answer plan and ETA queries without waiting) and
+   * the end of each recovery; null when alone.
+   */
+  private final ActorRef<Command> front;
 
   private final SnapshotSpacing snapshots;
 
@@ -90,7 +93,7 @@ final class RegionBehavior
       Settings settings,
       Links links,
       Clock clock,
-      ActorRef<Command> viewsTo) {
+      ActorRef<Command> front) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), regionId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -100,7 +103,7 @@ final class RegionBehavior
     this.settings = settings;
     this.handOver = new RegionHandOver(regionId, context, links);
     this.clock = clock;
-    this.viewsTo = viewsTo;
+    this.front = front;
     this.snapshots =
         new SnapshotSpacing(
             settings.snapshotEvery(),
@@ -131,7 +134,7 @@ final class RegionBehavior
             RecoveryCompleted.instance(),
             s -> {
               snapshots.recoveredAt(lastSequenceNumber(context));
-              if (viewsTo != null) viewsTo.tell(new DispatchRegion.Recovered());
+              if (front != null) front.tell(new DispatchRegion.Recovered());
               publish(s);
               handOver.recovered(s, latest);
               timers.startTimerWithFixedDelay(new Resend(), RESEND_INTERVAL);
@@ -172,7 +175,7 @@ final class RegionBehavior
 
   /** Tells the front what queries are answered from now; before any acknowledgement of it. */
   private void publish(RegionState s) {
-    if (viewsTo != null) viewsTo.tell(new ViewSource(s, Map.copyOf(latest), lastSolveMillis));
+    if (front != null) front.tell(new ViewSource(s, Map.copyOf(latest), lastSolveMillis));
   }
 
   private PlanView view(RegionState s) {
