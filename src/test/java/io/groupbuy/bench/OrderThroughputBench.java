@@ -370,11 +370,7 @@ public final class OrderThroughputBench {
           .timeout(Duration.ofSeconds(30))
           .header("Authorization", authorizations.get((int) (n % CUSTOMERS)))
           .header("Content-Type", "application/json")
-          .header(
-              "Idempotency-Key",
-              timeOrderedKeys
-                  ? UuidV7.at(System.currentTimeMillis(), ThreadLocalRandom.current())
-                  : keyPrefix + n)
+          .header("Idempotency-Key", idempotencyKey(keyPrefix, n))
           .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get((int) (n % distinct))))
           .build();
     };
@@ -385,6 +381,13 @@ public final class OrderThroughputBench {
    * look-up) or a counter, which does not: {@code --keys uuid7|counter}.
    */
   static boolean timeOrderedKeys = true;
+
+  /** The key of the {@code n}th request: a UUIDv7 made now, or {@code counterPrefix + n}. */
+  private static String idempotencyKey(String counterPrefix, long n) {
+    return timeOrderedKeys
+        ? UuidV7.at(System.currentTimeMillis(), ThreadLocalRandom.current())
+        : counterPrefix + n;
+  }
 
   private static boolean parseKeys(String keys) {
     return switch (keys) {
@@ -493,11 +496,7 @@ public final class OrderThroughputBench {
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", authorization)
             .header("Content-Type", "application/json")
-            .header(
-                "Idempotency-Key",
-                timeOrderedKeys
-                    ? UuidV7.at(System.currentTimeMillis(), ThreadLocalRandom.current())
-                    : sku + "-" + n)
+            .header("Idempotency-Key", idempotencyKey(sku + "-", n))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
