@@ -7,8 +7,8 @@ import io.groupbuy.order.OrderLedger.Command;
 import io.groupbuy.order.OrderLedger.Entry;
 import io.groupbuy.order.OrderLedger.Event;
 import io.groupbuy.order.OrderLedger.LookedUp;
-import io.groupbuy.order.OrderLedger.OrderArchived;
 import io.groupbuy.order.OrderLedger.OrderRestored;
+import io.groupbuy.order.OrderLedger.OrdersArchived;
 import io.groupbuy.order.OrderLedger.Settings;
 import io.groupbuy.order.OrderLedger.State;
 import io.groupbuy.order.OrderLedger.ToOrder;
@@ -92,6 +92,8 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
   /** Settled orders to be written to the order table together at the next flush. */
   private final Set<String> toArchive = new LinkedHashSet<>();
 
+  private final String ledgerId;
+
   /** The state after the last batch decided: what the sagas' follow-ups consult. */
   private State latest = State.EMPTY;
 
@@ -107,6 +109,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
     super(
         PersistenceId.of(OrderLedger.ENTITY_KEY.name(), ledgerId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.ledgerId = ledgerId;
     this.context = context;
     this.scheduler = timers;
     this.front = front;
@@ -135,7 +138,10 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
               front.tell(new OrderLedger.Recovered());
               // started here, not at setup: a restart cancels the actor's timers
               scheduler.startTimerWithFixedDelay(
-                  new OrderLedger.FlushArchive(), settings.archiveFlushEvery());
+                  OrderLedger.FlushArchive.class,
+                  new OrderLedger.FlushArchive(),
+                  settings.firstArchiveFlush(ledgerId),
+                  settings.archiveFlushEvery());
               latest = state;
               state.orders().forEach((orderId, order) -> saga(orderId).resume(order));
             })
@@ -257,14 +263,24 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
       if (state.order(orderId) == null) sagas.remove(orderId); // answered from the table alone
     }
 
+    /** The orders unchanged since they were written leave the ledger, in one event. */
     void archiveWritten(ArchiveWritten a) {
-      a.written().forEach((orderId, written) -> archiveWritten(orderId, written, a.ok()));
+      List<String> archived = new ArrayList<>();
+      a.written()
+          .forEach(
+              (orderId, written) -> {
+                if (archiveWritten(orderId, written, a.ok())) archived.add(orderId);
+              });
+      if (archived.isEmpty()) return;
+      record(new OrdersArchived(archived));
+      followUps.add(() -> archived.forEach(LedgerBehavior.this::forget));
     }
 
-    private void archiveWritten(String orderId, Order.State written, boolean ok) {
+    /** Whether the order can leave the ledger. */
+    private boolean archiveWritten(String orderId, Order.State written, boolean ok) {
       archiving.remove(orderId);
       Order.State now = state.order(orderId);
-      if (now == null) return;
+      if (now == null) return false;
       if (!ok) {
         followUps.add(
             () ->
@@ -273,12 +289,10 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
                         "passivate",
                         Order.PassivateIfSettled.INSTANCE,
                         settings.archiveWhenSettledAfter()));
-        return;
+        return false;
       }
       // changed since it was written: its saga archives it again once it is settled and idle
-      if (!now.equals(written)) return;
-      record(new OrderArchived(orderId));
-      followUps.add(() -> forget(orderId));
+      return now.equals(written);
     }
   }
 

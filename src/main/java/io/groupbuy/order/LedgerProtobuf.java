@@ -2,8 +2,8 @@ package io.groupbuy.order;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.groupbuy.order.OrderLedger.Entry;
-import io.groupbuy.order.OrderLedger.OrderArchived;
 import io.groupbuy.order.OrderLedger.OrderRestored;
+import io.groupbuy.order.OrderLedger.OrdersArchived;
 import io.groupbuy.order.OrderLedger.State;
 import io.groupbuy.order.proto.LedgerEntry;
 import io.groupbuy.order.proto.LedgerOrder;
@@ -43,10 +43,10 @@ public final class LedgerProtobuf implements ProtoCodecs {
       List.of(
           ProtoCodec.of(Entry.class, "order.LedgerEntry", LedgerProtobuf::entry, b -> entry(b)),
           ProtoCodec.of(
-              OrderArchived.class,
+              OrdersArchived.class,
               "order.LedgerOrderArchived",
-              e -> LedgerOrderArchived.newBuilder().setOrderId(e.orderId()).build(),
-              b -> new OrderArchived(LedgerOrderArchived.parseFrom(b).getOrderId())),
+              e -> LedgerOrderArchived.newBuilder().addAllOrderIds(e.orderIds()).build(),
+              b -> new OrdersArchived(LedgerOrderArchived.parseFrom(b).getOrderIdsList())),
           ProtoCodec.of(
               OrderRestored.class,
               "order.LedgerOrderRestored",

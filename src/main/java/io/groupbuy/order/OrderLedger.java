@@ -68,6 +68,21 @@ public final class OrderLedger {
           snapshotEvery);
     }
 
+    /**
+     * A ledger's first archive flush, one period after its start plus its share of the period: the
+     * ledgers that start together still flush one after another, not all in the same instant.
+     */
+    public Duration firstArchiveFlush(String ledgerId) {
+      int index;
+      try {
+        index = Integer.parseInt(ledgerId);
+      } catch (NumberFormatException notANumber) {
+        index = ledgerId.hashCode();
+      }
+      long period = archiveFlushEvery.toMillis();
+      return Duration.ofMillis(period + period * Math.floorMod(index, ledgers) / ledgers);
+    }
+
     public Settings {
       if (clockMargin.isNegative())
         throw new IllegalArgumentException("groupbuy.order.clock-margin must be >= 0");
@@ -144,7 +159,12 @@ public final class OrderLedger {
     }
   }
 
-  public record OrderArchived(String orderId) implements Event {}
+  /** Orders written to the order table together, leaving the ledger's state. */
+  public record OrdersArchived(List<String> orderIds) implements Event {
+    public OrdersArchived {
+      orderIds = List.copyOf(orderIds);
+    }
+  }
 
   public record OrderRestored(String orderId, Order.State state) implements Event {}
 
@@ -199,8 +219,10 @@ public final class OrderLedger {
         return new State(
             orders.updated(
                 e.orderId(), (before == null ? Order.State.EMPTY : before).apply(e.event())));
-      } else if (event instanceof OrderArchived e) {
-        return new State(orders.removed(e.orderId()));
+      } else if (event instanceof OrdersArchived e) {
+        HashMap<String, Order.State> left = orders;
+        for (String orderId : e.orderIds()) left = left.removed(orderId);
+        return new State(left);
       } else if (event instanceof OrderRestored e) {
         return new State(orders.updated(e.orderId(), e.state()));
       }

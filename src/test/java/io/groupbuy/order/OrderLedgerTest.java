@@ -185,6 +185,17 @@ class OrderLedgerTest {
   }
 
   @Test
+  void ledgersFlushTheirArchivesOneAfterAnother() {
+    OrderLedger.Settings s =
+        new OrderLedger.Settings(4, Duration.ofSeconds(30), Duration.ofSeconds(4), 2000);
+    List<Long> firstFlushes = new ArrayList<>();
+    for (int ledger = 0; ledger < 4; ledger++) {
+      firstFlushes.add(s.firstArchiveFlush(Integer.toString(ledger)).toMillis());
+    }
+    assertEquals(List.of(4000L, 5000L, 6000L, 7000L), firstFlushes);
+  }
+
+  @Test
   void ordersSettledTogetherAreArchivedTogether() {
     Fixture f = new Fixture(Duration.ofMillis(200), Duration.ofSeconds(1));
     f.inventory.receive("apple", "wh1", 100);

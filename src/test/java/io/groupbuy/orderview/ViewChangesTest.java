@@ -27,7 +27,7 @@ class ViewChangesTest {
           entry("o2", new Order.OrderRejected("sold out", "a"), true),
           entry("o1", new Order.DeliveryUpdated(Order.Status.WAVED, "van-1", "s"), true),
           entry("o1", new Order.CancellationRequested("why"), true),
-          new OrderLedger.OrderArchived("o2"),
+          new OrderLedger.OrdersArchived(List.of("o2")),
           new OrderLedger.OrderRestored(
               "o2", new Order.State(Order.Status.REJECTED, D, Set.of(), Set.of("a"), "x")));
 

@@ -109,7 +109,7 @@ class SerializationTest {
           Order.State.EMPTY,
           new OrderLedger.Entry("o1", new Order.OrderPlaced(DETAILS), null),
           new OrderLedger.Entry("o1", new Order.OrderConfirmed(), DETAILS),
-          new OrderLedger.OrderArchived("o1"),
+          new OrderLedger.OrdersArchived(List.of("o1", "o3")),
           new OrderLedger.OrderRestored(
               "o1",
               new Order.State(
@@ -203,6 +203,22 @@ class SerializationTest {
           value.getClass().getName());
       assertEquals(value, roundTrip(value));
     }
+  }
+
+  /** Journals written when a ledger archived one order per event still replay. */
+  @Test
+  void anArchiveEventOfOneOrderReadsAsAListOfOne() {
+    var serializer = serialization.findSerializerFor(new OrderLedger.OrdersArchived(List.of()));
+    // field 1, length-delimited, "o1": as the single-string message wrote it
+    byte[] written = {0x0A, 0x02, 'o', '1'};
+    assertEquals(
+        new OrderLedger.OrdersArchived(List.of("o1")),
+        serialization
+            .deserialize(
+                written,
+                serializer.identifier(),
+                Serializers.manifestFor(serializer, new OrderLedger.OrdersArchived(List.of("o2"))))
+            .get());
   }
 
   @Test
