@@ -206,9 +206,14 @@ public final class OrderThroughputBench {
           if (phases.contains("h") && orders != null) {
             double target = Math.max(1, Math.round(orders.perSecond() / 2));
             System.out.printf(
-                "[h] orders at a fixed rate of half of (d), %.0f/s, for %d s ...%n",
-                target, seconds);
-            half = SustainedLoad.fixedRate(node, skus, target, seconds);
+                "[h] orders at a fixed rate of half of (d), %.0f/s, for %d s after %d s at the same"
+                    + " rate ...%n",
+                target, seconds, HALF_LOAD_WARM_UP_SECONDS);
+            SustainedLoad.FixedRun run =
+                SustainedLoad.fixedRate(node, skus, target, HALF_LOAD_WARM_UP_SECONDS, seconds);
+            System.out.println("      " + run.warmUp().line());
+            System.out.println("      " + run.warmUp().tailBySecond());
+            half = run.measured();
             System.out.println("      " + half.line());
             System.out.println("      " + half.tailBySecond());
           }
@@ -401,6 +406,10 @@ public final class OrderThroughputBench {
   static final int CUSTOMERS = 5_000;
 
   static final int HOT_ORDERS = 5_000;
+
+  /** (h) sends this long at its rate before the measured seconds. */
+  static final int HALF_LOAD_WARM_UP_SECONDS = 10;
+
   static final int HOT_UNITS = 1_000;
 
   record HotSku(

@@ -25,7 +25,8 @@ final class SustainedLoad {
 
   static final String REGION = "wh-bench";
 
-  record FixedRate(double target, double seconds, long ok, long errors, long[] latenciesMicros) {
+  record FixedRate(
+      String name, double target, double seconds, long ok, long errors, long[] latenciesMicros) {
     /**
      * Where the slowest 1% of orders fell, by the second they were due: spread evenly, the tail is
      * the node's steady cost; bunched in a few seconds, it is stalls.
@@ -59,7 +60,7 @@ final class SustainedLoad {
       return String.format(
           "%-46s %8.0f /s   (target %.0f/s; %d errors; latency from the scheduled send: p50 %.1f ms,"
               + " p99 %.1f ms, p999 %.1f ms)",
-          "(h) orders at a fixed rate",
+          name,
           ok / seconds,
           target,
           errors,
@@ -74,16 +75,27 @@ final class SustainedLoad {
    * the moment the order was due, so a stalled node shows in the tail instead of slowing the
    * client.
    */
-  static FixedRate fixedRate(NodeProcess node, List<String> skus, double perSecond, int seconds)
+  /** The warm-up and the measured part of one fixed-rate run. */
+  record FixedRun(FixedRate warmUp, FixedRate measured) {}
+
+  /**
+   * The measured seconds follow {@code warmUpSeconds} at the same rate from the same client, so the
+   * client's own start (connections, compilation) and what the load before left behind fall in the
+   * warm-up, which is reported on its own.
+   */
+  static FixedRun fixedRate(
+      NodeProcess node, List<String> skus, double perSecond, int warmUpSeconds, int seconds)
       throws Exception {
     Supplier<HttpRequest> requests =
         OrderThroughputBench.orderRequests(node.client(), skus, "fixed-");
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    int total = (int) (perSecond * seconds);
+    int warmUp = (int) (perSecond * warmUpSeconds);
+    int total = warmUp + (int) (perSecond * seconds);
     long[] latencies = new long[total];
+    boolean[] created = new boolean[total];
+    CompletableFuture<?>[] answers = new CompletableFuture<?>[total];
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    CompletableFuture<?>[] answers = new CompletableFuture<?>[total];
     long start = System.nanoTime();
     double gapNanos = 1e9 / perSecond;
     for (int i = 0; i < total; i++) {
@@ -96,17 +108,37 @@ final class SustainedLoad {
               .whenComplete(
                   (r, e) -> {
                     latencies[index] = (System.nanoTime() - due) / 1000;
-                    if (e == null && r.statusCode() == 201) ok.incrementAndGet();
+                    created[index] = e == null && r.statusCode() == 201;
+                    if (created[index]) ok.incrementAndGet();
                     else errors.incrementAndGet();
                   });
       if (i > 0 && i % (int) (perSecond * 5) == 0) {
         System.out.printf(
-            "      ... %ds of %ds, %d answered, %d errors%n",
-            (System.nanoTime() - start) / 1_000_000_000L, seconds, ok.get(), errors.get());
+            "      ... %ds of %ds (%d s warm-up), %d answered, %d errors%n",
+            (System.nanoTime() - start) / 1_000_000_000L,
+            warmUpSeconds + seconds,
+            warmUpSeconds,
+            ok.get(),
+            errors.get());
       }
     }
     CompletableFuture.allOf(answers).exceptionally(e -> null).join();
-    return new FixedRate(perSecond, seconds, ok.get(), errors.get(), latencies);
+    return new FixedRun(
+        part("(h) warm-up at the same rate, not counted", perSecond, created, latencies, 0, warmUp),
+        part("(h) orders at a fixed rate", perSecond, created, latencies, warmUp, total));
+  }
+
+  private static FixedRate part(
+      String name, double perSecond, boolean[] created, long[] latencies, int from, int to) {
+    long ok = 0;
+    for (int i = from; i < to; i++) if (created[i]) ok++;
+    return new FixedRate(
+        name,
+        perSecond,
+        (to - from) / perSecond,
+        ok,
+        (to - from) - ok,
+        Arrays.copyOfRange(latencies, from, to));
   }
 
   record LongRun(
