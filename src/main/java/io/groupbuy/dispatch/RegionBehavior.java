@@ -29,6 +29,7 @@ import io.groupbuy.dispatch.DispatchRegion.VehicleUpdate;
 import io.groupbuy.dispatch.DispatchRegion.ViewSource;
 import io.groupbuy.dispatch.RegionState.RegionOrder;
 import io.groupbuy.platform.DomainError;
+import io.groupbuy.platform.SnapshotSpacing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

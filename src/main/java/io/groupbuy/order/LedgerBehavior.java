@@ -12,6 +12,7 @@ import io.groupbuy.order.OrderLedger.OrdersArchived;
 import io.groupbuy.order.OrderLedger.Settings;
 import io.groupbuy.order.OrderLedger.State;
 import io.groupbuy.order.OrderLedger.ToOrder;
+import io.groupbuy.platform.SnapshotSpacing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,6 +94,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final Set<String> toArchive = new LinkedHashSet<>();
 
   private final String ledgerId;
+  private final SnapshotSpacing snapshots;
 
   /** The state after the last batch decided: what the sagas' follow-ups consult. */
   private State latest = State.EMPTY;
@@ -110,6 +112,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
         PersistenceId.of(OrderLedger.ENTITY_KEY.name(), ledgerId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.ledgerId = ledgerId;
+    this.snapshots = settings.snapshotSpacing();
     this.context = context;
     this.scheduler = timers;
     this.front = front;
@@ -126,7 +129,12 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+    return RetentionCriteria.snapshotEvery(settings.snapshotEveryMax(), 2);
+  }
+
+  @Override
+  public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+    return snapshots.snapshotAfter(sequenceNr, state.size());
   }
 
   @Override
@@ -135,6 +143,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
+              snapshots.recoveredAt(lastSequenceNumber(context));
               front.tell(new OrderLedger.Recovered());
               // started here, not at setup: a restart cancels the actor's timers
               scheduler.startTimerWithFixedDelay(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.groupbuy.platform.CborSerializable;
 import io.groupbuy.platform.GroupCommitFront;
 import io.groupbuy.platform.ProtoPersisted;
+import io.groupbuy.platform.SnapshotSpacing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,9 @@ public final class OrderLedger {
       Duration archiveWhenSettledAfter,
       Duration archiveFlushEvery,
       Duration clockMargin,
-      int snapshotEvery) {
+      int snapshotEvery,
+      int snapshotOrdersPerEvent,
+      int snapshotEveryMax) {
     public Settings(
         int ledgers,
         Duration archiveWhenSettledAfter,
@@ -65,7 +68,14 @@ public final class OrderLedger {
           archiveWhenSettledAfter,
           archiveFlushEvery,
           Duration.ofSeconds(5),
-          snapshotEvery);
+          snapshotEvery,
+          1,
+          Math.max(snapshotEvery, 20_000));
+    }
+
+    /** A new ledger incarnation's snapshot rule. */
+    SnapshotSpacing snapshotSpacing() {
+      return new SnapshotSpacing(snapshotEvery, snapshotOrdersPerEvent, snapshotEveryMax);
     }
 
     /**
@@ -87,8 +97,10 @@ public final class OrderLedger {
       if (clockMargin.isNegative())
         throw new IllegalArgumentException("groupbuy.order.clock-margin must be >= 0");
       if (ledgers < 1) throw new IllegalArgumentException("groupbuy.order.ledgers must be >= 1");
-      if (snapshotEvery < 1)
-        throw new IllegalArgumentException("groupbuy.order.snapshot-every must be >= 1");
+      if (snapshotEvery < 1 || snapshotOrdersPerEvent < 1 || snapshotEveryMax < snapshotEvery)
+        throw new IllegalArgumentException(
+            "groupbuy.order: snapshot-every and snapshot-orders-per-event must be >= 1,"
+                + " snapshot-every-max >= snapshot-every");
       if (archiveFlushEvery.isNegative() || archiveFlushEvery.isZero())
         throw new IllegalArgumentException("groupbuy.order.archive-flush-every must be > 0");
     }
@@ -99,7 +111,9 @@ public final class OrderLedger {
           order.getDuration("archive-when-settled-after"),
           order.getDuration("archive-flush-every"),
           order.getDuration("clock-margin"),
-          order.getInt("snapshot-every"));
+          order.getInt("snapshot-every"),
+          order.getInt("snapshot-orders-per-event"),
+          order.getInt("snapshot-every-max"));
     }
   }
 

@@ -26,7 +26,9 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -195,6 +197,36 @@ class OrderLedgerTest {
     assertEquals(List.of(4000L, 5000L, 6000L, 7000L), firstFlushes);
   }
 
+  /**
+   * Snapshots come further apart as the live orders grow (one event per live order), and a ledger
+   * restarted from them and the events after knows every order.
+   */
+  @Test
+  void snapshotsSpreadAsLiveOrdersGrowAndRecoveryKeepsEveryOrder() {
+    Fixture f =
+        new Fixture(
+            new OrderLedger.Settings(
+                1, Duration.ofHours(1), Duration.ofMillis(100), Duration.ZERO, 5, 1, 100_000));
+    f.inventory.receive("apple", "wh1", 1_000);
+    for (int i = 0; i < 60; i++) {
+      assertEquals(
+          Status.CONFIRMED,
+          f.place("o-" + i, details("c" + i, "k" + i, new Line("apple", 1))).getValue().status());
+    }
+    List<Long> taken =
+        SnapshotTestKit.create(Adapter.toClassic(testKit.system()))
+            .persistedInStorage("OrderLedger|" + f.ledgerId)
+            .stream()
+            .map(p -> p.first().sequenceNr())
+            .toList();
+    // every 5 events would take one per 5; here the gaps grow with the orders
+    long events = taken.get(taken.size() - 1);
+    assertTrue(taken.size() >= 3 && taken.size() < events / 10, "snapshots at " + taken);
+    f.restart();
+    for (int i = 0; i < 60; i++)
+      assertEquals(Status.CONFIRMED, f.get("o-" + i).getValue().status());
+  }
+
   @Test
   void ordersSettledTogetherAreArchivedTogether() {
     Fixture f = new Fixture(Duration.ofMillis(200), Duration.ofSeconds(1));
@@ -241,7 +273,7 @@ class OrderLedgerTest {
     Fixture f =
         new Fixture(
             new OrderLedger.Settings(
-                1, archiveAfter, Duration.ofMillis(100), Duration.ofMillis(100), 2000));
+                1, archiveAfter, Duration.ofMillis(100), Duration.ofMillis(100), 2000, 1, 20_000));
     f.inventory.receive("apple", "wh1", 10);
     // a client clock 1.5 s ahead: the order settles at once, but stays until its key is 2 s old
     long keyMillis = System.currentTimeMillis() + 1_500;

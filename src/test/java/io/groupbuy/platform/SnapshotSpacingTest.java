@@ -1,4 +1,4 @@
-package io.groupbuy.dispatch;
+package io.groupbuy.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
