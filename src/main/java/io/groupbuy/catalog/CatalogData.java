@@ -9,7 +9,12 @@ public final class CatalogData {
   /**
    * A SKU; {@code cost} is the latest wholesale purchase price per unit (CNY per kg for produce).
    */
-  public record Sku(String sku, String name, String category, double cost) {}
+  public record Sku(String sku, String name, String category, double cost) {
+    /** The list selling price in fen: the cost times {@code markup}; 0 for an unknown cost. */
+    public long listPriceFen(double markup) {
+      return Math.max(0, Math.round(cost * markup * 100));
+    }
+  }
 
   /** A pickup point in a residential community, served by one warehouse. */
   public record PickupPoint(

@@ -3,6 +3,8 @@ package io.groupbuy.inventory;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.groupbuy.inventory.ProductInventory.Bounds;
 import io.groupbuy.inventory.ProductInventory.BoundsSet;
+import io.groupbuy.inventory.ProductInventory.Price;
+import io.groupbuy.inventory.ProductInventory.PriceSet;
 import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
 import io.groupbuy.inventory.ProductInventory.ReservationCommitted;
 import io.groupbuy.inventory.ProductInventory.ReservationReleased;
@@ -38,10 +40,23 @@ public final class InventoryProtobuf implements ProtoCodecs {
                   io.groupbuy.inventory.proto.StockReceived.newBuilder()
                       .setReceiptId(e.receiptId())
                       .setQuantity(e.quantity())
+                      .setListPriceFen(e.listPriceFen())
                       .build(),
               b -> {
                 var p = io.groupbuy.inventory.proto.StockReceived.parseFrom(b);
-                return new StockReceived(p.getReceiptId(), p.getQuantity());
+                return new StockReceived(p.getReceiptId(), p.getQuantity(), p.getListPriceFen());
+              }),
+          ProtoCodec.of(
+              PriceSet.class,
+              "inventory.PriceSet",
+              e ->
+                  io.groupbuy.inventory.proto.PriceSet.newBuilder()
+                      .setChangeId(e.changeId())
+                      .setPriceFen(e.priceFen())
+                      .build(),
+              b -> {
+                var p = io.groupbuy.inventory.proto.PriceSet.parseFrom(b);
+                return new PriceSet(p.getChangeId(), p.getPriceFen());
               }),
           ProtoCodec.of(
               StockReserved.class,
@@ -129,6 +144,9 @@ public final class InventoryProtobuf implements ProtoCodecs {
             .setOpenReplenishmentId(s.openReplenishmentId())
             .setOpenReplenishmentQuantity(s.openReplenishmentQuantity())
             .setReplenishmentCounter(s.replenishmentCounter())
+            .setListPriceFen(s.price().listFen())
+            .setSetPriceFen(s.price().setFen())
+            .addAllPriceChangeIds(s.price().recentChanges())
             .addAllReceiptIds(s.receipts());
     s.reserved()
         .forEach(
@@ -163,6 +181,7 @@ public final class InventoryProtobuf implements ProtoCodecs {
         new Bounds(b.getMinStock(), b.getMaxStock(), b.getReorderPoint()),
         p.getOpenReplenishmentId(),
         p.getOpenReplenishmentQuantity(),
-        p.getReplenishmentCounter());
+        p.getReplenishmentCounter(),
+        new Price(p.getListPriceFen(), p.getSetPriceFen(), p.getPriceChangeIdsList()));
   }
 }

@@ -1,6 +1,7 @@
 package io.groupbuy.inventory;
 
 import io.groupbuy.catalog.Catalog;
+import io.groupbuy.catalog.CatalogData.Sku;
 import io.groupbuy.http.ApiDirectives;
 import io.groupbuy.http.ApiError;
 import io.groupbuy.http.Auth;
@@ -10,15 +11,14 @@ import io.groupbuy.platform.Metrics;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code /inventory/{warehouseId}/{sku}}: stock status (any signed-in caller), receipts and bounds
- * (operators).
+ * {@code /inventory/{warehouseId}/{sku}}: stock and selling price (any signed-in caller); receipts,
+ * bounds and prices (operators).
  */
 public final class InventoryRoutes extends ApiDirectives {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
@@ -26,6 +26,9 @@ public final class InventoryRoutes extends ApiDirectives {
   public record ReceiptRequest(String receiptId, Integer quantity) {}
 
   public record BoundsRequest(Integer minStock, Integer maxStock, Integer reorderPoint) {}
+
+  /** {@code priceFen} null: back to the list price. */
+  public record PriceRequest(String changeId, Long priceFen) {}
 
   private final ShardedInventory inventory;
   private final GroupbuySettings settings;
@@ -55,7 +58,7 @@ public final class InventoryRoutes extends ApiDirectives {
                         known(
                             path.get("warehouseId"),
                             path.get("sku"),
-                            () ->
+                            sku ->
                                 inventory
                                     .entity(path.get("sku"), path.get("warehouseId"))
                                     .ask(ProductInventory.GetStock::new, settings.askTimeout())))),
@@ -71,8 +74,20 @@ public final class InventoryRoutes extends ApiDirectives {
                                 known(
                                     path.get("warehouseId"),
                                     path.get("sku"),
-                                    () ->
-                                        receive(path.get("warehouseId"), path.get("sku"), req))))),
+                                    sku -> receive(path.get("warehouseId"), sku, req))))),
+        endpoint(
+            HttpMethods.PUT,
+            "/inventory/{warehouseId}/{sku}/price",
+            path ->
+                operator(
+                    p ->
+                        entity(
+                            JsonSupport.body(PriceRequest.class),
+                            req ->
+                                known(
+                                    path.get("warehouseId"),
+                                    path.get("sku"),
+                                    sku -> price(path.get("warehouseId"), path.get("sku"), req))))),
         endpoint(
             HttpMethods.PUT,
             "/inventory/{warehouseId}/{sku}/bounds",
@@ -85,12 +100,12 @@ public final class InventoryRoutes extends ApiDirectives {
                                 known(
                                     path.get("warehouseId"),
                                     path.get("sku"),
-                                    () ->
+                                    sku ->
                                         bounds(path.get("warehouseId"), path.get("sku"), req))))));
   }
 
   private CompletionStage<ProductInventory.Stock> receive(
-      String warehouse, String sku, ReceiptRequest req) {
+      String warehouse, Sku sku, ReceiptRequest req) {
     if (req.receiptId() == null || !ID.matcher(req.receiptId()).matches()) {
       throw new ApiError.Failure(
           400,
@@ -110,11 +125,39 @@ public final class InventoryRoutes extends ApiDirectives {
               + req.quantity(),
           "quantity");
     }
+    long listPrice = Math.min(sku.listPriceFen(settings.listMarkup()), settings.maxPriceFen());
+    return inventory
+        .entity(sku.sku(), warehouse)
+        .askWithStatus(
+            r -> new ProductInventory.ReceiveStock(req.receiptId(), req.quantity(), listPrice, r),
+            settings.askTimeout());
+  }
+
+  private CompletionStage<ProductInventory.Stock> price(
+      String warehouse, String sku, PriceRequest req) {
+    if (req.changeId() == null || !ID.matcher(req.changeId()).matches()) {
+      throw new ApiError.Failure(
+          400,
+          "missing-field",
+          "changeId is required: 1-100 characters of A-Z a-z 0-9 . _ : - (it makes retries safe)",
+          "changeId");
+    }
+    long price = req.priceFen() == null ? 0 : req.priceFen();
+    if (req.priceFen() != null && (price < 1 || price > settings.maxPriceFen())) {
+      throw new ApiError.Failure(
+          422,
+          "invalid-price",
+          "priceFen must be between 1 and "
+              + settings.maxPriceFen()
+              + " (fen, 0.01 CNY), got "
+              + price
+              + "; send null to go back to the list price",
+          "priceFen");
+    }
     return inventory
         .entity(sku, warehouse)
         .askWithStatus(
-            r -> new ProductInventory.ReceiveStock(req.receiptId(), req.quantity(), r),
-            settings.askTimeout());
+            r -> new ProductInventory.SetPrice(req.changeId(), price, r), settings.askTimeout());
   }
 
   private CompletionStage<ProductInventory.Stock> bounds(
@@ -171,7 +214,7 @@ public final class InventoryRoutes extends ApiDirectives {
 
   /** 404 for SKUs outside the catalog and warehouses no pickup point is served from. */
   private Route known(
-      String warehouse, String sku, Supplier<CompletionStage<ProductInventory.Stock>> action) {
+      String warehouse, String sku, Function<Sku, CompletionStage<ProductInventory.Stock>> action) {
     if (!ID.matcher(warehouse).matches() || !ID.matcher(sku).matches()) {
       return error(StatusCodes.NOT_FOUND, "not-found", "no such warehouse or SKU", null);
     }
@@ -196,7 +239,8 @@ public final class InventoryRoutes extends ApiDirectives {
                 "warehouseId");
           }
           return onResult(
-              action.get(), (Function<ProductInventory.Stock, Route>) s -> json(StatusCodes.OK, s));
+              action.apply(found.getKey().get()),
+              (Function<ProductInventory.Stock, Route>) s -> json(StatusCodes.OK, s));
         });
   }
 }

@@ -66,8 +66,19 @@ public final class ProductInventory
 
   /**
    * Adds stock; replies with the new {@link Stock}. A repeated receipt id has no further effect.
+   * {@code listPriceFen} (the catalog's cost times the list markup, 0 if unknown) becomes the
+   * selling price unless an operator set one.
    */
-  public record ReceiveStock(String receiptId, int quantity, ActorRef<StatusReply<Stock>> replyTo)
+  public record ReceiveStock(
+      String receiptId, int quantity, long listPriceFen, ActorRef<StatusReply<Stock>> replyTo)
+      implements StockCommand {}
+
+  /**
+   * Sets the selling price in this warehouse ({@code priceFen} > 0), or goes back to the list price
+   * ({@code priceFen} 0). A repeated {@code changeId} has no further effect, so a delayed retry
+   * cannot undo a later change. Orders already placed keep their prices.
+   */
+  public record SetPrice(String changeId, long priceFen, ActorRef<StatusReply<Stock>> replyTo)
       implements StockCommand {}
 
   /** Holds stock for an order; replies with {@link Stock} or a refusal, "sold out". */
@@ -110,6 +121,9 @@ public final class ProductInventory
   public record Stock(
       String sku,
       String warehouseId,
+      long priceFen,
+      PriceSource priceSource,
+      long listPriceFen,
       int onHand,
       int available,
       int reserved,
@@ -124,7 +138,25 @@ public final class ProductInventory
   // ---- events ----
   public sealed interface Event extends ProtoPersisted {}
 
-  public record StockReceived(String receiptId, int quantity) implements Event {}
+  /** {@code listPriceFen} 0: none given (so in events written before prices). */
+  public record StockReceived(String receiptId, int quantity, long listPriceFen) implements Event {
+    public StockReceived(String receiptId, int quantity) {
+      this(receiptId, quantity, 0);
+    }
+  }
+
+  /** {@code priceFen} 0: back to the list price. */
+  public record PriceSet(String changeId, long priceFen) implements Event {}
+
+  /** Where the selling price comes from. */
+  public enum PriceSource {
+    /** Set by an operator. */
+    OPERATOR,
+    /** The catalog's cost times the list markup, as of the last receipt. */
+    LIST,
+    /** Neither: the SKU cannot be sold here until one is set. */
+    NONE
+  }
 
   public record StockReserved(String orderId, int quantity) implements Event {}
 
@@ -139,6 +171,38 @@ public final class ProductInventory
 
   public record Bounds(int minStock, int maxStock, int reorderPoint) {
     static final Bounds NONE = new Bounds(0, 0, 0);
+  }
+
+  /**
+   * The selling price here: an operator's ({@code setFen} > 0), else the list price; with the
+   * latest change ids, so that a change retried late is not applied again.
+   */
+  public record Price(long listFen, long setFen, List<String> recentChanges) {
+    static final Price NONE = new Price(0, 0, List.of());
+    static final int CHANGE_MEMORY = 50;
+
+    public Price {
+      recentChanges = List.copyOf(recentChanges);
+    }
+
+    public long priceFen() {
+      return setFen > 0 ? setFen : listFen;
+    }
+
+    public PriceSource source() {
+      return setFen > 0 ? PriceSource.OPERATOR : listFen > 0 ? PriceSource.LIST : PriceSource.NONE;
+    }
+
+    Price withList(long fen) {
+      return fen > 0 ? new Price(fen, setFen, recentChanges) : this;
+    }
+
+    Price set(String changeId, long fen) {
+      List<String> changes = new ArrayList<>(recentChanges);
+      changes.add(changeId);
+      if (changes.size() > CHANGE_MEMORY) changes = changes.subList(1, changes.size());
+      return new Price(listFen, fen, changes);
+    }
   }
 
   /**
@@ -275,6 +339,9 @@ public final class ProductInventory
     return new Stock(
         sku,
         warehouseId,
+        s.price().priceFen(),
+        s.price().source(),
+        s.price().listFen(),
         s.onHand(),
         s.available(),
         s.reservedTotal(),

@@ -4,6 +4,8 @@ import io.groupbuy.inventory.ProductInventory.Bounds;
 import io.groupbuy.inventory.ProductInventory.BoundsSet;
 import io.groupbuy.inventory.ProductInventory.Commit;
 import io.groupbuy.inventory.ProductInventory.Event;
+import io.groupbuy.inventory.ProductInventory.PriceSet;
+import io.groupbuy.inventory.ProductInventory.PriceSource;
 import io.groupbuy.inventory.ProductInventory.ReceiveStock;
 import io.groupbuy.inventory.ProductInventory.Release;
 import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
@@ -11,6 +13,7 @@ import io.groupbuy.inventory.ProductInventory.ReservationCommitted;
 import io.groupbuy.inventory.ProductInventory.ReservationReleased;
 import io.groupbuy.inventory.ProductInventory.Reserve;
 import io.groupbuy.inventory.ProductInventory.SetBounds;
+import io.groupbuy.inventory.ProductInventory.SetPrice;
 import io.groupbuy.inventory.ProductInventory.StockCommand;
 import io.groupbuy.inventory.ProductInventory.StockReceived;
 import io.groupbuy.inventory.ProductInventory.StockReserved;
@@ -51,6 +54,7 @@ final class StockRules {
     if (command instanceof Commit c) return decideCommit(s, c);
     if (command instanceof ReceiveStock c) return decideReceive(s, c);
     if (command instanceof SetBounds c) return decideBounds(s, c);
+    if (command instanceof SetPrice c) return decidePrice(s, c);
     throw new IllegalArgumentException("unknown command " + command);
   }
 
@@ -60,7 +64,16 @@ final class StockRules {
     if (s.receipts().contains(c.receiptId())) return Decision.NOTHING;
     if (s.received() + c.quantity() > Integer.MAX_VALUE / 2)
       return Decision.refuse(new DomainError.Invalid("stock would overflow", "quantity"));
-    return Decision.persist(new StockReceived(c.receiptId(), c.quantity()));
+    if (c.listPriceFen() < 0)
+      return Decision.refuse(new DomainError.Invalid("listPriceFen must be >= 0", "listPriceFen"));
+    return Decision.persist(new StockReceived(c.receiptId(), c.quantity(), c.listPriceFen()));
+  }
+
+  private Decision decidePrice(StockState s, SetPrice c) {
+    if (c.priceFen() < 0)
+      return Decision.refuse(new DomainError.Invalid("priceFen must be >= 0", "priceFen"));
+    if (s.price().recentChanges().contains(c.changeId())) return Decision.NOTHING;
+    return Decision.persist(new PriceSet(c.changeId(), c.priceFen()));
   }
 
   private Decision decideReserve(StockState s, Reserve c) {
@@ -79,6 +92,19 @@ final class StockRules {
           ? Decision.NOTHING
           : Decision.refuse(
               new DomainError.Conflict("order " + c.orderId() + " was already released"));
+    }
+    if (s.price().source() == PriceSource.NONE) {
+      return Decision.refuse(
+          new DomainError.Conflict(
+              "no selling price for "
+                  + sku
+                  + " in "
+                  + warehouseId
+                  + ": set one with PUT /inventory/"
+                  + warehouseId
+                  + "/"
+                  + sku
+                  + "/price"));
     }
     if (s.available() < c.quantity()) {
       return Decision.refuse(

@@ -3,6 +3,8 @@ package io.groupbuy.inventory;
 import io.groupbuy.inventory.ProductInventory.Bounds;
 import io.groupbuy.inventory.ProductInventory.BoundsSet;
 import io.groupbuy.inventory.ProductInventory.Event;
+import io.groupbuy.inventory.ProductInventory.Price;
+import io.groupbuy.inventory.ProductInventory.PriceSet;
 import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
 import io.groupbuy.inventory.ProductInventory.ReservationCommitted;
 import io.groupbuy.inventory.ProductInventory.ReservationReleased;
@@ -31,10 +33,11 @@ public record StockState(
     Bounds bounds,
     String openReplenishmentId,
     int openReplenishmentQuantity,
-    long replenishmentCounter)
+    long replenishmentCounter,
+    Price price)
     implements ProtoPersisted {
   public static final StockState EMPTY =
-      of(0, 0, Map.of(), Map.of(), Set.of(), Bounds.NONE, "", 0, 0);
+      of(0, 0, Map.of(), Map.of(), Set.of(), Bounds.NONE, "", 0, 0, Price.NONE);
 
   public StockState {
     reserved = reserved instanceof OrderedPMap<String, Integer> p ? p : OrderedPMap.from(reserved);
@@ -53,7 +56,8 @@ public record StockState(
       Bounds bounds,
       String openReplenishmentId,
       int openReplenishmentQuantity,
-      long replenishmentCounter) {
+      long replenishmentCounter,
+      Price price) {
     int total = reserved.values().stream().mapToInt(Integer::intValue).sum();
     return new StockState(
         received,
@@ -65,7 +69,8 @@ public record StockState(
         bounds,
         openReplenishmentId,
         openReplenishmentQuantity,
-        replenishmentCounter);
+        replenishmentCounter,
+        price);
   }
 
   public int onHand() {
@@ -88,7 +93,8 @@ public record StockState(
           bounds,
           "",
           0,
-          replenishmentCounter);
+          replenishmentCounter,
+          price.withList(e.listPriceFen()));
     } else if (event instanceof StockReserved e) {
       Integer before = reserved.get(e.orderId());
       return new StockState(
@@ -101,7 +107,8 @@ public record StockState(
           bounds,
           openReplenishmentId,
           openReplenishmentQuantity,
-          replenishmentCounter);
+          replenishmentCounter,
+          price);
     } else if (event instanceof ReservationReleased e) {
       return new StockState(
           received,
@@ -113,7 +120,8 @@ public record StockState(
           bounds,
           openReplenishmentId,
           openReplenishmentQuantity,
-          replenishmentCounter);
+          replenishmentCounter,
+          price);
     } else if (event instanceof ReservationCommitted e) {
       return new StockState(
           received,
@@ -125,7 +133,8 @@ public record StockState(
           bounds,
           openReplenishmentId,
           openReplenishmentQuantity,
-          replenishmentCounter);
+          replenishmentCounter,
+          price);
     } else if (event instanceof BoundsSet e) {
       return new StockState(
           received,
@@ -137,7 +146,8 @@ public record StockState(
           new Bounds(e.minStock(), e.maxStock(), e.reorderPoint()),
           openReplenishmentId,
           openReplenishmentQuantity,
-          replenishmentCounter);
+          replenishmentCounter,
+          price);
     } else if (event instanceof ReplenishmentRequested e) {
       return new StockState(
           received,
@@ -149,7 +159,21 @@ public record StockState(
           bounds,
           e.requestId(),
           e.quantity(),
-          replenishmentCounter + 1);
+          replenishmentCounter + 1,
+          price);
+    } else if (event instanceof PriceSet e) {
+      return new StockState(
+          received,
+          committedTotal,
+          reserved,
+          reservedTotal,
+          closedOrders,
+          receipts,
+          bounds,
+          openReplenishmentId,
+          openReplenishmentQuantity,
+          replenishmentCounter,
+          price.set(e.changeId(), e.priceFen()));
     }
     throw new IllegalArgumentException("unknown event " + event);
   }

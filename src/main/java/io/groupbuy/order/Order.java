@@ -5,8 +5,10 @@ import io.groupbuy.platform.DomainError;
 import io.groupbuy.platform.ProtoPersisted;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
@@ -131,10 +133,19 @@ public final class Order
   public record Cancel(String requesterId, String reason, ActorRef<StatusReply<Summary>> replyTo)
       implements Command {}
 
-  /** Internal: outcome of one reservation. */
+  /** Internal: outcome of one reservation, with the unit price it was made at (fen). */
   record ReservationResult(
-      String sku, boolean reserved, boolean definitive, String error, int attempt)
-      implements Command {}
+      String sku,
+      boolean reserved,
+      boolean definitive,
+      String error,
+      int attempt,
+      long unitPriceFen)
+      implements Command {
+    ReservationResult(String sku, boolean reserved, boolean definitive, String error, int attempt) {
+      this(sku, reserved, definitive, error, attempt, 0);
+    }
+  }
 
   /** Internal: outcome of one release. */
   record ReleaseResult(String sku, boolean released, String error) implements Command {}
@@ -175,12 +186,23 @@ public final class Order
   }
 
   // ---- reply ----
+  /**
+   * A line as placed: its unit price is the SKU's selling price in the warehouse when the line was
+   * reserved (fen; 0 until then), and never changes after.
+   */
+  public record PricedLine(String sku, int quantity, long unitPriceFen, long amountFen)
+      implements CborSerializable {}
+
+  /** Amounts in fen (0.01 CNY): subtotal of the priced lines, discounts, and the total to pay. */
   public record Summary(
       String orderId,
       String customerId,
       String pickupPointId,
       String warehouseId,
-      List<Line> lines,
+      List<PricedLine> lines,
+      long subtotalFen,
+      long discountFen,
+      long totalFen,
       Status status,
       String reason,
       long placedAtEpochMs,
@@ -194,7 +216,12 @@ public final class Order
 
   public record OrderPlaced(Details details) implements Event {}
 
-  public record LineReserved(String sku) implements Event {}
+  /** {@code unitPriceFen} 0: events written before prices. */
+  public record LineReserved(String sku, long unitPriceFen) implements Event {
+    public LineReserved(String sku) {
+      this(sku, 0);
+    }
+  }
 
   public record OrderConfirmed() implements Event {}
 
@@ -220,7 +247,8 @@ public final class Order
       String reason,
       boolean handedToDispatch,
       String vehicleId,
-      Set<String> committedSkus)
+      Set<String> committedSkus,
+      Map<String, Long> unitPricesFen)
       implements ProtoPersisted {
     public static final State EMPTY =
         new State(Status.NEW, null, Set.of(), Set.of(), "", false, "", Set.of());
@@ -229,6 +257,28 @@ public final class Order
       reservedSkus = Collections.unmodifiableSet(new LinkedHashSet<>(reservedSkus));
       releasedSkus = Collections.unmodifiableSet(new LinkedHashSet<>(releasedSkus));
       committedSkus = Collections.unmodifiableSet(new LinkedHashSet<>(committedSkus));
+      unitPricesFen = Collections.unmodifiableMap(new LinkedHashMap<>(unitPricesFen));
+    }
+
+    public State(
+        Status status,
+        Details details,
+        Set<String> reservedSkus,
+        Set<String> releasedSkus,
+        String reason,
+        boolean handedToDispatch,
+        String vehicleId,
+        Set<String> committedSkus) {
+      this(
+          status,
+          details,
+          reservedSkus,
+          releasedSkus,
+          reason,
+          handedToDispatch,
+          vehicleId,
+          committedSkus,
+          Map.of());
     }
 
     public State(
@@ -250,14 +300,26 @@ public final class Order
           newReason,
           handedToDispatch,
           vehicleId,
-          committedSkus);
+          committedSkus,
+          unitPricesFen);
     }
 
     State apply(Event event) {
       if (event instanceof OrderPlaced e) {
         return new State(Status.PLACING, e.details(), Set.of(), Set.of(), "");
       } else if (event instanceof LineReserved e) {
-        return with(status, plus(reservedSkus, e.sku()), releasedSkus, reason);
+        Map<String, Long> prices = new LinkedHashMap<>(unitPricesFen);
+        if (e.unitPriceFen() > 0) prices.put(e.sku(), e.unitPriceFen());
+        return new State(
+            status,
+            details,
+            plus(reservedSkus, e.sku()),
+            releasedSkus,
+            reason,
+            handedToDispatch,
+            vehicleId,
+            committedSkus,
+            prices);
       } else if (event instanceof OrderConfirmed) {
         return with(Status.CONFIRMED, reservedSkus, releasedSkus, reason);
       } else if (event instanceof OrderRejected e) {
@@ -270,7 +332,15 @@ public final class Order
         return with(Status.CANCELLED, reservedSkus, releasedSkus, e.reason());
       } else if (event instanceof HandedToDispatch) {
         return new State(
-            status, details, reservedSkus, releasedSkus, reason, true, vehicleId, committedSkus);
+            status,
+            details,
+            reservedSkus,
+            releasedSkus,
+            reason,
+            true,
+            vehicleId,
+            committedSkus,
+            unitPricesFen);
       } else if (event instanceof DeliveryUpdated e) {
         return new State(
             e.status(),
@@ -280,7 +350,8 @@ public final class Order
             reason,
             handedToDispatch,
             e.vehicleId(),
-            committedSkus);
+            committedSkus,
+            unitPricesFen);
       } else if (event instanceof LineCommitted e) {
         return new State(
             status,
@@ -290,7 +361,8 @@ public final class Order
             reason,
             handedToDispatch,
             vehicleId,
-            plus(committedSkus, e.sku()));
+            plus(committedSkus, e.sku()),
+            unitPricesFen);
       }
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -317,6 +389,17 @@ public final class Order
       return status == Status.OUT_FOR_DELIVERY || status == Status.AT_PICKUP_POINT;
     }
 
+    /** The lines with the prices they were reserved at (0 where not reserved yet). */
+    List<PricedLine> pricedLines() {
+      return details.lines().stream()
+          .map(
+              l -> {
+                long unit = unitPricesFen.getOrDefault(l.sku(), 0L);
+                return new PricedLine(l.sku(), l.quantity(), unit, unit * l.quantity());
+              })
+          .toList();
+    }
+
     int quantityOf(String sku) {
       return details.lines().stream()
           .filter(l -> l.sku().equals(sku))
@@ -333,7 +416,8 @@ public final class Order
 
   /** How the saga reaches inventory; the cluster uses sharding, unit tests may use local actors. */
   public interface InventoryGateway {
-    CompletionStage<?> reserve(String sku, String warehouseId, String orderId, int quantity);
+    /** Completes with the unit price (fen) the line is sold at: the SKU's price there, now. */
+    CompletionStage<Long> reserve(String sku, String warehouseId, String orderId, int quantity);
 
     CompletionStage<?> release(String sku, String warehouseId, String orderId);
 
@@ -479,7 +563,10 @@ public final class Order
         d.customerId(),
         d.pickupPointId(),
         d.warehouseId(),
-        d.lines(),
+        d.lines().stream().map(l -> new PricedLine(l.sku(), l.quantity(), 0, 0)).toList(),
+        0,
+        0,
+        0,
         Status.CONFIRMED,
         "",
         d.placedAtEpochMs(),
@@ -490,12 +577,18 @@ public final class Order
 
   static Summary summary(String orderId, State s) {
     Details d = s.details();
+    List<PricedLine> lines = s.pricedLines();
+    long subtotal = lines.stream().mapToLong(PricedLine::amountFen).sum();
+    long discount = 0; // coupons, when an order redeems one
     return new Summary(
         orderId,
         d.customerId(),
         d.pickupPointId(),
         d.warehouseId(),
-        d.lines(),
+        lines,
+        subtotal,
+        discount,
+        subtotal - discount,
         s.status(),
         s.reason(),
         d.placedAtEpochMs(),

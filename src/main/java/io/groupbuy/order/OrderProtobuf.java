@@ -49,8 +49,15 @@ public final class OrderProtobuf implements ProtoCodecs {
           ProtoCodec.of(
               LineReserved.class,
               "order.LineReserved",
-              e -> io.groupbuy.order.proto.LineReserved.newBuilder().setSku(e.sku()).build(),
-              b -> new LineReserved(io.groupbuy.order.proto.LineReserved.parseFrom(b).getSku())),
+              e ->
+                  io.groupbuy.order.proto.LineReserved.newBuilder()
+                      .setSku(e.sku())
+                      .setUnitPriceFen(e.unitPriceFen())
+                      .build(),
+              b -> {
+                var p = io.groupbuy.order.proto.LineReserved.parseFrom(b);
+                return new LineReserved(p.getSku(), p.getUnitPriceFen());
+              }),
           ProtoCodec.of(
               OrderConfirmed.class,
               "order.OrderConfirmed",
@@ -170,7 +177,8 @@ public final class OrderProtobuf implements ProtoCodecs {
             .addAllReleasedSkus(s.releasedSkus())
             .setHandedToDispatch(s.handedToDispatch())
             .setVehicleId(s.vehicleId())
-            .addAllCommittedSkus(s.committedSkus());
+            .addAllCommittedSkus(s.committedSkus())
+            .putAllUnitPricesFen(s.unitPricesFen());
     if (s.details() != null) b.setDetails(details(s.details()));
     return b.build();
   }
@@ -188,7 +196,8 @@ public final class OrderProtobuf implements ProtoCodecs {
         p.getReason(),
         p.getHandedToDispatch(),
         p.getVehicleId(),
-        new LinkedHashSet<>(p.getCommittedSkusList()));
+        new LinkedHashSet<>(p.getCommittedSkusList()),
+        p.getUnitPricesFenMap());
   }
 
   static OrderStatus status(Status s) {

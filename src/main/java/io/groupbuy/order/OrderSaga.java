@@ -269,7 +269,7 @@ final class OrderSaga {
     }
     if (r.reserved()) {
       if (s.reservedSkus().contains(r.sku())) return Step.NONE;
-      List<Event> events = new ArrayList<>(List.of(new LineReserved(r.sku())));
+      List<Event> events = new ArrayList<>(List.of(new LineReserved(r.sku(), r.unitPriceFen())));
       if (s.apply(events.get(0)).allReserved()) events.add(new OrderConfirmed());
       return Step.persist(
           events,
@@ -470,8 +470,8 @@ final class OrderSaga {
   private void reserve(State s, String sku, int attempt) {
     host.pipe(
         inventory.reserve(sku, s.details().warehouseId(), orderId, s.quantityOf(sku)),
-        (ok, failure) -> {
-          if (failure == null) return new ReservationResult(sku, true, false, "", attempt);
+        (price, failure) -> {
+          if (failure == null) return new ReservationResult(sku, true, false, "", attempt, price);
           Throwable cause = Failures.unwrap(failure);
           // inventory refused; anything else (no answer in time) is worth another attempt
           boolean definitive = cause instanceof DomainError.Failure;

@@ -3,6 +3,7 @@ package io.groupbuy.order;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.dispatch.DispatchRegion;
 import io.groupbuy.dispatch.ShardedDispatch;
+import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.inventory.ShardedInventory;
 import io.groupbuy.platform.DomainError;
 import io.groupbuy.platform.Metrics;
@@ -21,9 +22,11 @@ public final class SagaAdapters {
   public static Order.InventoryGateway inventory(ShardedInventory inventory) {
     return new Order.InventoryGateway() {
       @Override
-      public CompletionStage<?> reserve(
+      public CompletionStage<Long> reserve(
           String sku, String warehouseId, String orderId, int quantity) {
-        return inventory.reserve(sku, warehouseId, orderId, quantity);
+        return inventory
+            .reserve(sku, warehouseId, orderId, quantity)
+            .thenApply(ProductInventory.Stock::priceFen);
       }
 
       @Override

@@ -14,6 +14,8 @@ public record GroupbuySettings(
     int maxLineQuantity,
     int maxOrderLines,
     int maxReceiptQuantity,
+    double listMarkup,
+    long maxPriceFen,
     String authSecret,
     String authIssuer,
     boolean printDevTokens,
@@ -22,6 +24,14 @@ public record GroupbuySettings(
     int httpPort,
     long maxBodyBytes,
     boolean benchOrdersPersistNothing) {
+
+  public GroupbuySettings {
+    if (!(listMarkup > 0 && listMarkup <= 100))
+      throw new IllegalArgumentException(
+          "groupbuy.pricing.list-markup must be > 0 and <= 100, got " + listMarkup);
+    if (maxPriceFen < 1)
+      throw new IllegalArgumentException("groupbuy.pricing.max-price-fen must be >= 1");
+  }
 
   public static GroupbuySettings from(Config root) {
     Config c = root.getConfig("groupbuy");
@@ -33,6 +43,8 @@ public record GroupbuySettings(
         c.getInt("max-line-quantity"),
         c.getInt("max-order-lines"),
         c.getInt("max-receipt-quantity"),
+        c.getDouble("pricing.list-markup"),
+        c.getLong("pricing.max-price-fen"),
         c.getString("auth.secret"),
         c.getString("auth.issuer"),
         c.getBoolean("auth.print-dev-tokens"),

@@ -78,8 +78,16 @@ public final class OrderGenerator {
           "[sim] catalog: %d SKUs, %d pickup points%n", loaded.skus(), loaded.pickupPoints());
       skusReply = api.call("GET", "/catalog/skus", null, null);
     }
+    // a SKU without a cost has no list price, so it cannot be sold until an operator prices it
     List<String> skus = new ArrayList<>();
-    skusReply.body().path("skus").forEach(s -> skus.add(s.path("sku").asText()));
+    int unpriced = 0;
+    for (var s : skusReply.body().path("skus")) {
+      if (s.path("cost").asDouble() > 0) skus.add(s.path("sku").asText());
+      else unpriced++;
+    }
+    if (unpriced > 0)
+      System.out.printf(
+          "[sim] %d SKUs without a cost (so without a list price) not sold%n", unpriced);
     Map<String, List<String>> pointsByWarehouse = new LinkedHashMap<>();
     api.call("GET", "/catalog/pickup-points", null, null)
         .body()

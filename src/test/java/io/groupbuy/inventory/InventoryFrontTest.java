@@ -58,7 +58,7 @@ class InventoryFrontTest {
   void aFlashSaleSellsExactlyTheStockInFewerWritesThanOrders() {
     String id = "hot-" + UUID.randomUUID() + "@wh1";
     ActorRef<Command> inventory = spawn(id);
-    ask(inventory, r -> new ProductInventory.ReceiveStock("r1", 200, r)).join();
+    ask(inventory, r -> new ProductInventory.ReceiveStock("r1", 200, 990, r)).join();
     batchSizes.clear();
 
     List<CompletableFuture<Stock>> asks = new ArrayList<>();
@@ -102,7 +102,7 @@ class InventoryFrontTest {
   @Test
   void retriesInOneBatchHoldOnceAndLaterCommandsSeeEarlierOnes() {
     ActorRef<Command> inventory = spawn("same-" + UUID.randomUUID() + "@wh1");
-    ask(inventory, r -> new ProductInventory.ReceiveStock("r1", 10, r)).join();
+    ask(inventory, r -> new ProductInventory.ReceiveStock("r1", 10, 990, r)).join();
     var first = ask(inventory, r -> new ProductInventory.Reserve("a", 4, r));
     var retry = ask(inventory, r -> new ProductInventory.Reserve("a", 4, r));
     var release = ask(inventory, r -> new ProductInventory.Release("a", r));
@@ -122,7 +122,7 @@ class InventoryFrontTest {
         testKit.spawn(
             ProductInventory.withFront(
                 "full-" + UUID.randomUUID() + "@wh1", BatchSettings.of(1, 1), n -> {}));
-    ask(inventory, r -> new ProductInventory.ReceiveStock("r1", 1000, r)).join();
+    ask(inventory, r -> new ProductInventory.ReceiveStock("r1", 1000, 990, r)).join();
     List<CompletableFuture<Stock>> asks = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       String order = "o" + i;
@@ -148,7 +148,7 @@ class InventoryFrontTest {
   void afterAFailedWriteTheNextBatchGoesWhenTheEntityHasRestartedNotAtTheWriteTimeout() {
     String id = "failing-" + UUID.randomUUID() + "@wh1";
     ActorRef<Command> inventory = spawn(id);
-    ask(inventory, r -> new ProductInventory.ReceiveStock("r1", 10, r)).join();
+    ask(inventory, r -> new ProductInventory.ReceiveStock("r1", 10, 990, r)).join();
     PersistenceTestKit.create(testKit.system())
         .failNextPersisted(ProductInventory.ENTITY_KEY.name() + "|" + id);
 

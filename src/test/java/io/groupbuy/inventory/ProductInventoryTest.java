@@ -34,7 +34,12 @@ class ProductInventoryTest {
 
   private CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> receive(
       String receipt, int qty) {
-    return kit.runCommand(r -> new ProductInventory.ReceiveStock(receipt, qty, r));
+    return receive(receipt, qty, 990);
+  }
+
+  private CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> receive(
+      String receipt, int qty, long listPriceFen) {
+    return kit.runCommand(r -> new ProductInventory.ReceiveStock(receipt, qty, listPriceFen, r));
   }
 
   private CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> reserve(
@@ -60,13 +65,59 @@ class ProductInventoryTest {
   @Test
   void receivesStockOncePerReceipt() {
     var first = receive("rcpt-1", 10);
-    assertEquals(new ProductInventory.StockReceived("rcpt-1", 10), first.event());
+    assertEquals(new ProductInventory.StockReceived("rcpt-1", 10, 990), first.event());
     assertEquals(10, first.reply().getValue().available());
     var again = receive("rcpt-1", 10);
     assertTrue(again.hasNoEvents());
     assertEquals(10, again.reply().getValue().available());
     assertEquals("apple", again.reply().getValue().sku());
     assertEquals("wh1", again.reply().getValue().warehouseId());
+  }
+
+  private CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> price(
+      String changeId, long fen) {
+    return kit.runCommand(r -> new ProductInventory.SetPrice(changeId, fen, r));
+  }
+
+  @Test
+  void theListPriceOfTheLastReceiptSellsUntilAnOperatorSetsOne() {
+    assertEquals(990, receive("r1", 10).reply().getValue().priceFen());
+    Stock later = receive("r2", 5, 1100).reply().getValue();
+    assertEquals(1100, later.priceFen());
+    assertEquals(ProductInventory.PriceSource.LIST, later.priceSource());
+    Stock set = price("c1", 1290).reply().getValue();
+    assertEquals(1290, set.priceFen());
+    assertEquals(ProductInventory.PriceSource.OPERATOR, set.priceSource());
+    assertEquals(1100, set.listPriceFen());
+    // a receipt moves the list price, not the operator's
+    Stock received = receive("r3", 5, 1200).reply().getValue();
+    assertEquals(1290, received.priceFen());
+    assertEquals(1200, received.listPriceFen());
+    // back to the list price
+    assertEquals(1200, price("c2", 0).reply().getValue().priceFen());
+  }
+
+  @Test
+  void aPriceChangeRetriedLateDoesNotUndoALaterOne() {
+    receive("r1", 10);
+    price("c1", 1500);
+    price("c2", 1800);
+    var retried = price("c1", 1500);
+    assertTrue(retried.hasNoEvents());
+    assertEquals(1800, retried.reply().getValue().priceFen());
+    assertTrue(price("c3", -1).reply().isError());
+  }
+
+  @Test
+  void aSkuWithoutAPriceIsNotSold() {
+    receive("r1", 10, 0);
+    var refused = reserve("o1", 1);
+    assertTrue(refused.reply().isError());
+    assertTrue(
+        refused.reply().getError().getMessage().contains("no selling price"),
+        refused.reply().getError().getMessage());
+    price("c1", 700);
+    assertEquals(9, reserve("o1", 1).reply().getValue().available());
   }
 
   @Test

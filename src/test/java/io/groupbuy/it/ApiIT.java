@@ -44,7 +44,7 @@ class ApiIT {
         NodeProcess.start(
             "n1", TestCassandra.shared(), ItSupport.uniqueKeyspace("it_api"), null, Map.of());
     api = node.client();
-    ItSupport.loadCatalog(api, List.of("apple", "pear"));
+    ItSupport.loadCatalog(api, List.of("apple", "pear", "plum"));
     ItSupport.receive(api, "apple", 100);
   }
 
@@ -517,6 +517,54 @@ class ApiIT {
     assertEquals("order-rejected", soldOut.body().path("code").asText());
     assertEquals("REJECTED", soldOut.body().path("order").path("status").asText());
     assertTrue(soldOut.body().path("message").asText().startsWith("pear: sold out"), soldOut.raw());
+  }
+
+  @Test
+  void anOrderKeepsThePriceOfItsPlacement() {
+    ItSupport.receive(api, "plum", 50);
+    var listed = ItSupport.stock(api, "plum");
+    assertEquals(195, listed.path("priceFen").asLong(), "cost 1.5 CNY x list markup 1.3");
+    assertEquals("LIST", listed.path("priceSource").asText());
+    String price = "/inventory/" + ItSupport.WAREHOUSE + "/plum/price";
+    var set = api.call("PUT", price, ItSupport.OPERATOR, Map.of("changeId", "p1", "priceFen", 250));
+    assertEquals(200, set.status(), set.raw());
+    assertEquals("OPERATOR", set.body().path("priceSource").asText());
+
+    var placed = api.call("POST", "/orders", ALICE, ItSupport.order("plum-3", "plum", 3));
+    assertEquals(201, placed.status(), placed.raw());
+    assertEquals(250, placed.body().path("lines").get(0).path("unitPriceFen").asLong());
+    assertEquals(750, placed.body().path("lines").get(0).path("amountFen").asLong());
+    assertEquals(750, placed.body().path("totalFen").asLong());
+
+    // a later change, and the first one retried late: the price is the later one's
+    api.call("PUT", price, ItSupport.OPERATOR, Map.of("changeId", "p2", "priceFen", 400));
+    var late =
+        api.call("PUT", price, ItSupport.OPERATOR, Map.of("changeId", "p1", "priceFen", 250));
+    assertEquals(400, late.body().path("priceFen").asLong(), late.raw());
+    // the placed order keeps its price
+    String id = placed.body().path("orderId").asText();
+    var read = api.call("GET", "/orders/" + id, ALICE, null);
+    assertEquals(750, read.body().path("totalFen").asLong(), read.raw());
+    // back to the list price
+    Map<String, Object> toList = new java.util.HashMap<>();
+    toList.put("changeId", "p3");
+    toList.put("priceFen", null);
+    var back = api.call("PUT", price, ItSupport.OPERATOR, toList);
+    assertEquals(195, back.body().path("priceFen").asLong(), back.raw());
+
+    assertError(
+        api.call("PUT", price, ItSupport.OPERATOR, Map.of("changeId", "p4", "priceFen", -5)),
+        422,
+        "invalid-price",
+        "priceFen");
+    assertError(
+        api.call("PUT", price, ItSupport.OPERATOR, Map.of("priceFen", 100)),
+        400,
+        "missing-field",
+        "changeId");
+    assertEquals(
+        403, api.call("PUT", price, ALICE, Map.of("changeId", "p5", "priceFen", 1)).status());
+    assertStillServing();
   }
 
   @Test

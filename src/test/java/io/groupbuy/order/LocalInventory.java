@@ -23,6 +23,10 @@ final class LocalInventory implements Order.InventoryGateway {
   final String prefix = UUID.randomUUID().toString();
   final AtomicBoolean hanging = new AtomicBoolean(false);
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /** The list price every receipt here carries, in fen. */
+  static final long LIST_PRICE_FEN = 250;
+
   private final ActorTestKit testKit;
 
   LocalInventory(ActorTestKit testKit) {
@@ -38,13 +42,15 @@ final class LocalInventory implements Order.InventoryGateway {
   }
 
   @Override
-  public CompletionStage<?> reserve(String sku, String warehouseId, String orderId, int quantity) {
+  public CompletionStage<Long> reserve(
+      String sku, String warehouseId, String orderId, int quantity) {
     if (hanging.get()) return new CompletableFuture<>();
     return AskPattern.<ProductInventory.Command, ProductInventory.Stock>askWithStatus(
-        entity(sku, warehouseId),
-        r -> new ProductInventory.Reserve(orderId, quantity, r),
-        TIMEOUT,
-        testKit.scheduler());
+            entity(sku, warehouseId),
+            r -> new ProductInventory.Reserve(orderId, quantity, r),
+            TIMEOUT,
+            testKit.scheduler())
+        .thenApply(ProductInventory.Stock::priceFen);
   }
 
   @Override
@@ -68,7 +74,9 @@ final class LocalInventory implements Order.InventoryGateway {
   void receive(String sku, String warehouse, int qty) {
     AskPattern.<ProductInventory.Command, StatusReply<ProductInventory.Stock>>ask(
             entity(sku, warehouse),
-            r -> new ProductInventory.ReceiveStock(UUID.randomUUID().toString(), qty, r),
+            r ->
+                new ProductInventory.ReceiveStock(
+                    UUID.randomUUID().toString(), qty, LIST_PRICE_FEN, r),
             TIMEOUT,
             testKit.scheduler())
         .toCompletableFuture()

@@ -49,7 +49,7 @@ class OrderSagaTest {
     final List<String> calls = new ArrayList<>();
 
     @Override
-    public synchronized CompletionStage<?> reserve(
+    public synchronized CompletionStage<Long> reserve(
         String sku, String warehouseId, String orderId, int quantity) {
       calls.add("reserve " + sku + " " + quantity);
       return new CompletableFuture<>();
@@ -143,6 +143,30 @@ class OrderSagaTest {
     assertEquals(List.of(new Order.OrderPlaced(DETAILS)), result.events());
     assertEquals(Status.PLACING, result.state().status());
     awaitCalls("reserve apple 2", "reserve pear 1");
+  }
+
+  @Test
+  void eachLineKeepsThePriceItWasReservedAtAndTheOrderItsTotal() {
+    var placed = place(DETAILS); // apple x2, pear x1
+    kit.runCommand(new Order.ReservationResult("apple", true, false, "", 1, 1290));
+    var two = kit.runCommand(new Order.ReservationResult("pear", true, false, "", 1, 350));
+    assertEquals(new Order.LineReserved("pear", 350), two.events().get(0));
+    Summary s = placed.receiveMessage().getValue();
+    assertEquals(
+        List.of(
+            new Order.PricedLine("apple", 2, 1290, 2580),
+            new Order.PricedLine("pear", 1, 350, 350)),
+        s.lines());
+    assertEquals(2930, s.subtotalFen());
+    assertEquals(0, s.discountFen());
+    assertEquals(2930, s.totalFen());
+    // an answer repeated later (say at a new price) changes nothing: the price is the placement's
+    assertTrue(
+        kit.runCommand(new Order.ReservationResult("pear", true, false, "", 2, 999)).hasNoEvents());
+    kit.restart(); // and it survives recovery
+    TestProbe<StatusReply<Summary>> again = testKit.createTestProbe();
+    kit.runCommand(new Order.Get("c1", again.getRef()));
+    assertEquals(2930, again.receiveMessage().getValue().totalFen());
   }
 
   @Test
