@@ -1,0 +1,215 @@
+package io.groupbuy.session;
+
+import io.groupbuy.session.BehaviourEvent.Action;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Cleans one user's behaviour stream, as plain code: the user's session feeds it each event with
+ * the server's time of arrival and takes what comes out. The same inputs give the same outputs, so
+ * a session replaying its journal rebuilds the same stream.
+ *
+ * <ul>
+ *   <li>An event dated more than {@code maxAge} before its arrival or more than {@code maxAhead}
+ *       after it is dropped ({@link Rule#TOO_OLD}, {@link Rule#TOO_FAR_AHEAD}).
+ *   <li>An event id seen among the user's last {@code rememberedIds} is dropped ({@link
+ *       Rule#DUPLICATE}).
+ *   <li>Events are held {@code reorderWindow} after arrival and come out in the order of their
+ *       times ({@link Rule#REORDERED} counts those that arrived after a later one). One dated
+ *       before what already came out cannot be put in place: it comes out at once ({@link
+ *       Rule#LATE}).
+ *   <li>Clicks on the same item, each within {@code burstWindow} of the one before, are a run; a
+ *       run of more than {@code burstClicks} comes out as one click that counts them ({@link
+ *       Rule#BURST_MERGED} counts the clicks merged away). Clicks therefore come out when their run
+ *       ends: {@code burstWindow} after its last click.
+ * </ul>
+ *
+ * State is bounded: the remembered ids, the held events ({@code maxHeld}, past which the oldest
+ * come out early) and the open click runs.
+ */
+public final class BehaviourCleaner {
+
+  /** What happened to events, by rule; kept per user and summed in {@code /metrics}. */
+  public enum Rule {
+    ACCEPTED,
+    DUPLICATE,
+    TOO_OLD,
+    TOO_FAR_AHEAD,
+    REORDERED,
+    LATE,
+    BURST_MERGED
+  }
+
+  public record Settings(
+      Duration maxAge,
+      Duration maxAhead,
+      Duration reorderWindow,
+      int burstClicks,
+      Duration burstWindow,
+      int rememberedIds,
+      int maxHeld) {
+    public Settings {
+      if (maxAge.isNegative() || maxAhead.isNegative() || reorderWindow.isNegative())
+        throw new IllegalArgumentException("behaviour cleaning: durations must be >= 0");
+      // a run ends by time once its last click arrived a burst window ago; a click arriving
+      // meanwhile must have come out of the reorder hold by then
+      if (burstClicks < 1 || burstWindow.compareTo(reorderWindow) < 0)
+        throw new IllegalArgumentException(
+            "behaviour cleaning: burst-clicks must be >= 1, burst-window >= reorder-window");
+      if (rememberedIds < 1 || maxHeld < 1)
+        throw new IllegalArgumentException(
+            "behaviour cleaning: remembered-ids and max-held must be >= 1");
+    }
+  }
+
+  /** An event as it comes out; {@code clicks} > 1 for a burst merged into one click. */
+  public record Clean(BehaviourEvent event, int clicks) {}
+
+  /** What one offered event did, and what came out meanwhile. */
+  public record Result(Rule verdict, List<Clean> out) {}
+
+  private record Held(BehaviourEvent event, long arrivedMs, long seq) {}
+
+  private static final class Run {
+    final List<BehaviourEvent> clicks = new ArrayList<>();
+    long lastArrivalMs;
+
+    long lastTs() {
+      return clicks.get(clicks.size() - 1).tsMs();
+    }
+  }
+
+  private final Settings settings;
+  private final LinkedHashSet<String> seenIds = new LinkedHashSet<>();
+  private final PriorityQueue<Held> held =
+      new PriorityQueue<>(
+          Comparator.comparingLong((Held h) -> h.event().tsMs()).thenComparingLong(Held::seq));
+  private final Map<String, Run> runs = new HashMap<>();
+  private final EnumMap<Rule, Long> counts = new EnumMap<>(Rule.class);
+  private long seq;
+  private long latestTsOffered = Long.MIN_VALUE;
+  private long releasedUpTo = Long.MIN_VALUE;
+
+  public BehaviourCleaner(Settings settings) {
+    this.settings = settings;
+    for (Rule r : Rule.values()) counts.put(r, 0L);
+  }
+
+  /** Offers one event arriving at {@code nowMs} (the server's clock). */
+  public Result offer(BehaviourEvent e, long nowMs) {
+    if (e.tsMs() < nowMs - settings.maxAge().toMillis()) return dropped(Rule.TOO_OLD, nowMs);
+    if (e.tsMs() > nowMs + settings.maxAhead().toMillis())
+      return dropped(Rule.TOO_FAR_AHEAD, nowMs);
+    if (!seenIds.add(e.eventId())) return dropped(Rule.DUPLICATE, nowMs);
+    if (seenIds.size() > settings.rememberedIds()) {
+      Iterator<String> oldest = seenIds.iterator();
+      oldest.next();
+      oldest.remove();
+    }
+    count(Rule.ACCEPTED, 1);
+    List<Clean> out = new ArrayList<>();
+    if (e.tsMs() < releasedUpTo) {
+      count(Rule.LATE, 1);
+      emit(e, nowMs, out);
+    } else {
+      if (e.tsMs() < latestTsOffered) count(Rule.REORDERED, 1);
+      held.add(new Held(e, nowMs, seq++));
+    }
+    latestTsOffered = Math.max(latestTsOffered, e.tsMs());
+    advance(nowMs, out);
+    return new Result(Rule.ACCEPTED, out);
+  }
+
+  /** What comes out by {@code nowMs} with no new event (the session's timer calls it). */
+  public List<Clean> advance(long nowMs) {
+    List<Clean> out = new ArrayList<>();
+    advance(nowMs, out);
+    return out;
+  }
+
+  /** Counts by rule since this cleaner was made. */
+  public Map<Rule, Long> counts() {
+    return Map.copyOf(counts);
+  }
+
+  /** Events held or in open click runs: what {@link #advance} will still release. */
+  public int pending() {
+    return held.size() + runs.values().stream().mapToInt(r -> r.clicks.size()).sum();
+  }
+
+  private Result dropped(Rule rule, long nowMs) {
+    count(rule, 1);
+    List<Clean> out = new ArrayList<>();
+    advance(nowMs, out);
+    return new Result(rule, out);
+  }
+
+  private void advance(long nowMs, List<Clean> out) {
+    long window = settings.reorderWindow().toMillis();
+    // an event whose hold is over releases every held event dated up to it, in time order
+    long releaseUpTo = Long.MIN_VALUE;
+    for (Held h : held) {
+      if (h.arrivedMs() + window <= nowMs) releaseUpTo = Math.max(releaseUpTo, h.event().tsMs());
+    }
+    while (!held.isEmpty()
+        && (held.peek().event().tsMs() <= releaseUpTo || held.size() > settings.maxHeld())) {
+      Held h = held.poll();
+      releasedUpTo = Math.max(releasedUpTo, h.event().tsMs());
+      emit(h.event(), h.arrivedMs(), out);
+    }
+    closeRuns(nowMs, out);
+  }
+
+  private void emit(BehaviourEvent e, long arrivedMs, List<Clean> out) {
+    if (e.action() != Action.CLICK || e.sku() == null) {
+      out.add(new Clean(e, 1));
+      return;
+    }
+    Run run = runs.get(e.sku());
+    if (run != null && e.tsMs() - run.lastTs() > settings.burstWindow().toMillis()) {
+      close(run, out);
+      run = null;
+    }
+    if (run == null) {
+      run = new Run();
+      runs.put(e.sku(), run);
+    }
+    run.clicks.add(e);
+    run.lastArrivalMs = arrivedMs;
+  }
+
+  private void closeRuns(long nowMs, List<Clean> out) {
+    long burst = settings.burstWindow().toMillis();
+    Iterator<Run> it = runs.values().iterator();
+    while (it.hasNext()) {
+      Run run = it.next();
+      // no click can join once the run's last click is a burst window behind what came out, or
+      // arrived that long ago (a click arriving since would have come out before)
+      if (releasedUpTo - run.lastTs() > burst || nowMs - run.lastArrivalMs >= burst) {
+        it.remove();
+        close(run, out);
+      }
+    }
+  }
+
+  private void close(Run run, List<Clean> out) {
+    if (run.clicks.size() > settings.burstClicks()) {
+      count(Rule.BURST_MERGED, run.clicks.size() - 1);
+      out.add(new Clean(run.clicks.get(0), run.clicks.size()));
+    } else {
+      for (BehaviourEvent click : run.clicks) out.add(new Clean(click, 1));
+    }
+  }
+
+  private void count(Rule rule, long n) {
+    counts.merge(rule, n, Long::sum);
+  }
+}

@@ -1,0 +1,51 @@
+package io.groupbuy.session;
+
+import java.util.Optional;
+
+/**
+ * One thing a user did in the app, as the client reports it: {@code tsMs} is the client's time of
+ * the action (epoch milliseconds); {@code sku}, {@code page} and {@code durationMs} are optional
+ * ({@code null} when absent).
+ */
+public record BehaviourEvent(
+    String eventId,
+    String userId,
+    long tsMs,
+    BehaviourEvent.Action action,
+    String sku,
+    String page,
+    Long durationMs) {
+
+  /** What the user did. */
+  public enum Action {
+    VIEW,
+    CLICK,
+    CART,
+    UNCART,
+    ORDER,
+    COUPON_USE
+  }
+
+  /** Why an event is refused before it reaches any user's session. */
+  public enum Rejection {
+    MISSING_EVENT_ID,
+    MISSING_USER,
+    MISSING_ACTION,
+    MISSING_TIMESTAMP,
+    NEGATIVE_DURATION
+  }
+
+  /**
+   * The first rule of cleaning, which needs no history: an event without an id, a user, an action
+   * or a time cannot be attributed or deduplicated.
+   */
+  public static Optional<Rejection> check(
+      String eventId, String userId, Action action, Long tsMs, Long durationMs) {
+    if (eventId == null || eventId.isBlank()) return Optional.of(Rejection.MISSING_EVENT_ID);
+    if (userId == null || userId.isBlank()) return Optional.of(Rejection.MISSING_USER);
+    if (action == null) return Optional.of(Rejection.MISSING_ACTION);
+    if (tsMs == null) return Optional.of(Rejection.MISSING_TIMESTAMP);
+    if (durationMs != null && durationMs < 0) return Optional.of(Rejection.NEGATIVE_DURATION);
+    return Optional.empty();
+  }
+}
