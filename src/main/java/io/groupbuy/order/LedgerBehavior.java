@@ -244,8 +244,11 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
       if (!step.events().isEmpty() && restoreFirst != null) {
         record(new OrderRestored(orderId, restoreFirst));
       }
-      Order.State base = restoreFirst != null ? restoreFirst : order;
-      step.events().forEach(e -> record(Entry.of(orderId, e, base)));
+      Order.State running = restoreFirst != null ? restoreFirst : order;
+      for (Order.Event e : step.events()) {
+        running = running.apply(e);
+        record(Entry.of(orderId, e, running));
+      }
       Order.State after = step.events().isEmpty() ? order : state.order(orderId);
       followUps.add(() -> step.then().accept(after));
     }

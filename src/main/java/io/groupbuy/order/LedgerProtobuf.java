@@ -75,6 +75,7 @@ public final class LedgerProtobuf implements ProtoCodecs {
             .setManifest(codec.manifest())
             .setEvent(codec.toProto().apply(e.event()).toByteString());
     if (e.details() != null) b.setDetails(OrderProtobuf.details(e.details()));
+    if (e.totalFen() != null) b.setTotalFen(e.totalFen());
     return b.build();
   }
 
@@ -88,7 +89,8 @@ public final class LedgerProtobuf implements ProtoCodecs {
     return new Entry(
         p.getOrderId(),
         (Order.Event) event,
-        p.hasDetails() ? OrderProtobuf.details(p.getDetails()) : null);
+        p.hasDetails() ? OrderProtobuf.details(p.getDetails()) : null,
+        p.hasTotalFen() ? p.getTotalFen() : null);
   }
 
   private static LedgerSnapshot snapshot(State s) {

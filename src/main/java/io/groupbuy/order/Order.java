@@ -389,6 +389,13 @@ public final class Order
       return status == Status.OUT_FOR_DELIVERY || status == Status.AT_PICKUP_POINT;
     }
 
+    /**
+     * What the order costs as priced so far, in fen: its lines' amounts less discounts (none yet).
+     */
+    public long totalFen() {
+      return pricedLines().stream().mapToLong(PricedLine::amountFen).sum();
+    }
+
     /** The lines with the prices they were reserved at (0 where not reserved yet). */
     List<PricedLine> pricedLines() {
       return details.lines().stream()

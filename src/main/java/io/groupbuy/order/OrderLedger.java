@@ -156,12 +156,19 @@ public final class OrderLedger {
   public sealed interface Event extends ProtoPersisted {}
 
   /**
-   * One order's event; {@code details} (else {@code null}) on the events that change its status,
-   * for the read side.
+   * One order's event; on the events that change its status, for the read side, {@code details} and
+   * {@code totalFen} (the order's total after it), else {@code null}.
    */
-  public record Entry(String orderId, Order.Event event, Order.Details details) implements Event {
+  public record Entry(String orderId, Order.Event event, Order.Details details, Long totalFen)
+      implements Event {
+    public Entry(String orderId, Order.Event event, Order.Details details) {
+      this(orderId, event, details, null);
+    }
+
     static Entry of(String orderId, Order.Event event, Order.State after) {
-      return new Entry(orderId, event, changesStatus(event) ? after.details() : null);
+      return changesStatus(event)
+          ? new Entry(orderId, event, after.details(), after.totalFen())
+          : new Entry(orderId, event, null, null);
     }
 
     static boolean changesStatus(Order.Event e) {

@@ -51,7 +51,8 @@ public final class OrderViewStore {
       String warehouseId,
       Map<String, Integer> lines,
       String deliveryDate,
-      String vehicleId) {}
+      String vehicleId,
+      Long totalFen) {}
 
   public record CustomerPage(List<CustomerOrder> orders, String next) {}
 
@@ -85,9 +86,10 @@ public final class OrderViewStore {
                 + table("customer_orders")
                 + " (customer_id text, placed_at bigint, order_id text, status text,"
                 + " pickup_point_id text, warehouse_id text, lines map<text, int>,"
-                + " delivery_date text, vehicle_id text,"
+                + " delivery_date text, vehicle_id text, total_fen bigint,"
                 + " PRIMARY KEY (customer_id, placed_at, order_id))"
                 + " WITH CLUSTERING ORDER BY (placed_at DESC, order_id DESC)")
+        .thenCompose(d -> addColumnIfMissing("customer_orders", "total_fen bigint"))
         .thenCompose(
             d ->
                 session.executeDDL(
@@ -103,6 +105,19 @@ public final class OrderViewStore {
                         + table(DEMAND)
                         + " (warehouse_id text, day text, sku text, order_id text, quantity int,"
                         + " PRIMARY KEY ((warehouse_id, day), sku, order_id))"));
+  }
+
+  /** Tables made before a column existed get it; Cassandra refuses to add one twice. */
+  private CompletionStage<Done> addColumnIfMissing(String name, String column) {
+    return session
+        .executeDDL("ALTER TABLE " + table(name) + " ADD " + column)
+        .exceptionally(
+            failure -> {
+              String message = String.valueOf(failure.getMessage());
+              if (message.contains("conflicts with an existing column")
+                  || message.contains("already exists")) return Done.getInstance();
+              throw new java.util.concurrent.CompletionException(failure);
+            });
   }
 
   /** The date the order is handed out: the day after its cutoff (next-day pickup). */
@@ -131,6 +146,11 @@ public final class OrderViewStore {
             "UPDATE "
                 + table("customer_orders")
                 + " SET vehicle_id = ? WHERE customer_id = ? AND placed_at = ? AND order_id = ?");
+    CompletionStage<PreparedStatement> total =
+        prepare(
+            "UPDATE "
+                + table("customer_orders")
+                + " SET total_fen = ? WHERE customer_id = ? AND placed_at = ? AND order_id = ?");
     CompletionStage<PreparedStatement> pickup =
         prepare(
             "INSERT INTO "
@@ -152,24 +172,30 @@ public final class OrderViewStore {
             "DELETE FROM "
                 + table(DEMAND)
                 + " WHERE warehouse_id = ? AND day = ? AND sku = ? AND order_id = ?");
-    return vehicle.thenCompose(
-        v ->
-            customer.thenCompose(
-                c ->
-                    pickup.thenCompose(
-                        p ->
-                            pickupDelete.thenCompose(
-                                pd ->
-                                    demand.thenCompose(
-                                        dm ->
-                                            demandDelete.thenCompose(
-                                                dd -> writeAll(rows, c, v, p, pd, dm, dd)))))));
+    return vehicle
+        .thenCombine(total, List::of)
+        .thenCompose(
+            vt ->
+                customer.thenCompose(
+                    c ->
+                        pickup.thenCompose(
+                            p ->
+                                pickupDelete.thenCompose(
+                                    pd ->
+                                        demand.thenCompose(
+                                            dm ->
+                                                demandDelete.thenCompose(
+                                                    dd ->
+                                                        writeAll(
+                                                            rows, c, vt.get(0), vt.get(1), p, pd,
+                                                            dm, dd)))))));
   }
 
   private CompletionStage<Done> writeAll(
       List<OrderRow> rows,
       PreparedStatement customer,
       PreparedStatement vehicle,
+      PreparedStatement total,
       PreparedStatement pickup,
       PreparedStatement pickupDelete,
       PreparedStatement demand,
@@ -195,6 +221,11 @@ public final class OrderViewStore {
         partitions
             .get("c|" + d.customerId())
             .add(vehicle.bind(r.vehicleId(), d.customerId(), d.placedAtEpochMs(), r.orderId()));
+      }
+      if (r.totalFen() != null) {
+        partitions
+            .get("c|" + d.customerId())
+            .add(total.bind(r.totalFen(), d.customerId(), d.placedAtEpochMs(), r.orderId()));
       }
       String pickupKey = "p|" + d.pickupPointId() + "|" + delivery;
       if (r.confirmed()) {
@@ -258,7 +289,7 @@ public final class OrderViewStore {
       String customerId, int limit, Optional<Cursor> after) {
     String columns =
         "SELECT order_id, placed_at, status, pickup_point_id, warehouse_id, lines, delivery_date,"
-            + " vehicle_id FROM "
+            + " vehicle_id, total_fen FROM "
             + table("customer_orders")
             + " WHERE customer_id = ?";
     CompletionStage<List<Row>> rows =
@@ -283,7 +314,8 @@ public final class OrderViewStore {
                     r.getString("warehouse_id"),
                     r.getMap("lines", String.class, Integer.class),
                     r.getString("delivery_date"),
-                    r.getString("vehicle_id")));
+                    r.getString("vehicle_id"),
+                    r.isNull("total_fen") ? null : r.getLong("total_fen")));
           }
           String next =
               list.size() > limit

@@ -16,9 +16,16 @@ import java.util.Map;
 public final class ViewChanges {
   private ViewChanges() {}
 
-  /** An order as the read models file it; {@code vehicleId} null when the run did not name one. */
+  /**
+   * An order as the read models file it; {@code vehicleId} and {@code totalFen} null when the run
+   * did not name them.
+   */
   public record OrderRow(
-      String orderId, Order.Details details, Order.Status status, String vehicleId) {
+      String orderId, Order.Details details, Order.Status status, String vehicleId, Long totalFen) {
+    public OrderRow(String orderId, Order.Details details, Order.Status status, String vehicleId) {
+      this(orderId, details, status, vehicleId, null);
+    }
+
     /** Counted in confirmed demand and in what a pickup point hands out. */
     public boolean confirmed() {
       return switch (status) {
@@ -40,6 +47,7 @@ public final class ViewChanges {
     Order.Details details;
     Order.Status status;
     String vehicleId; // null: this run says nothing of it
+    Long totalFen; // likewise
   }
 
   /** The rows to write for these events, in the order their orders first appear. */
@@ -49,19 +57,21 @@ public final class ViewChanges {
       if (e instanceof OrderLedger.Entry entry) {
         Partial p = orders.computeIfAbsent(entry.orderId(), id -> new Partial());
         if (entry.details() != null) p.details = entry.details();
+        if (entry.totalFen() != null) p.totalFen = entry.totalFen();
         apply(p, entry.event());
       } else if (e instanceof OrderLedger.OrderRestored r) {
         Partial p = orders.computeIfAbsent(r.orderId(), id -> new Partial());
         p.details = r.state().details();
         p.status = r.state().status();
         p.vehicleId = r.state().vehicleId();
+        p.totalFen = r.state().totalFen();
       }
     }
     List<OrderRow> rows = new ArrayList<>();
     orders.forEach(
         (id, p) -> {
           if (p.details != null && p.status != null) {
-            rows.add(new OrderRow(id, p.details, p.status, p.vehicleId));
+            rows.add(new OrderRow(id, p.details, p.status, p.vehicleId, p.totalFen));
           }
         });
     return rows;

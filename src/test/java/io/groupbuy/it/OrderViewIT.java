@@ -119,6 +119,14 @@ class OrderViewIT {
     for (String id : mine.keySet()) {
       assertEquals(cancelled.contains(id) ? "CANCELLED" : "CONFIRMED", seen.get(id), id);
     }
+    // and each with the total it was placed at
+    var listed = api.call("GET", "/customers/me/orders?limit=100", me, null);
+    assertEquals(25, listed.body().path("orders").size(), listed.raw());
+    for (JsonNode o : listed.body().path("orders")) {
+      long placedTotal = mine.get(o.path("orderId").asText()).path("totalFen").asLong();
+      assertTrue(placedTotal > 0, o.toString());
+      assertEquals(placedTotal, o.path("totalFen").asLong(), o.toString());
+    }
 
     // what the pickup point hands out on the delivery date: every confirmed order, both customers
     JsonNode any = mine.values().iterator().next();

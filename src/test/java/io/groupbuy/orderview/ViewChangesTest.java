@@ -32,6 +32,23 @@ class ViewChangesTest {
               "o2", new Order.State(Order.Status.REJECTED, D, Set.of(), Set.of("a"), "x")));
 
   @Test
+  void aRowCarriesTheLastTotalItsRunNamesAndNoneIfItNamesNone() {
+    List<OrderRow> rows =
+        ViewChanges.of(
+            List.of(
+                new OrderLedger.Entry("o1", new Order.OrderPlaced(D), D, 0L),
+                new OrderLedger.Entry("o1", new Order.LineReserved("a", 250), null, null),
+                new OrderLedger.Entry("o1", new Order.OrderConfirmed(), D, 500L)));
+    assertEquals(500L, rows.get(0).totalFen());
+    List<OrderRow> later =
+        ViewChanges.of(
+            List.of(
+                new OrderLedger.Entry(
+                    "o1", new Order.DeliveryUpdated(Order.Status.WAVED, "v", "s"), D, null)));
+    assertEquals(null, later.get(0).totalFen());
+  }
+
+  @Test
   void aRunGivesEachOrderItsLastStatus() {
     List<OrderRow> rows = ViewChanges.of(HISTORY);
     assertEquals(2, rows.size());

@@ -114,6 +114,7 @@ class SerializationTest {
           Order.State.EMPTY,
           new OrderLedger.Entry("o1", new Order.OrderPlaced(DETAILS), null),
           new OrderLedger.Entry("o1", new Order.OrderConfirmed(), DETAILS),
+          new OrderLedger.Entry("o1", new Order.OrderConfirmed(), DETAILS, 2580L),
           new OrderLedger.OrdersArchived(List.of("o1", "o3")),
           new OrderLedger.OrderRestored(
               "o1",
