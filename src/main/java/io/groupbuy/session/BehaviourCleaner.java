@@ -1,5 +1,6 @@
 package io.groupbuy.session;
 
+import com.typesafe.config.Config;
 import io.groupbuy.session.BehaviourEvent.Action;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,18 @@ public final class BehaviourCleaner {
       if (rememberedIds < 1 || maxHeld < 1)
         throw new IllegalArgumentException(
             "behaviour cleaning: remembered-ids and max-held must be >= 1");
+    }
+
+    /** From {@code groupbuy.session.cleaning}. */
+    public static Settings fromConfig(Config c) {
+      return new Settings(
+          c.getDuration("max-age"),
+          c.getDuration("max-ahead"),
+          c.getDuration("reorder-window"),
+          c.getInt("burst-clicks"),
+          c.getDuration("burst-window"),
+          c.getInt("remembered-ids"),
+          c.getInt("max-held"));
     }
   }
 

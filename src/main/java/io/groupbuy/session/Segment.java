@@ -1,5 +1,6 @@
 package io.groupbuy.session;
 
+import com.typesafe.config.Config;
 import io.groupbuy.session.UserFeatures.Features;
 import java.time.Duration;
 
@@ -27,7 +28,19 @@ public enum Segment {
       int loyalOrders,
       double loyalRepurchaseRate,
       double priceSensitiveCouponRate,
-      double priceSensitiveDiscountRate) {}
+      double priceSensitiveDiscountRate) {
+    /** From {@code groupbuy.session.segments}. */
+    public static Thresholds fromConfig(Config c) {
+      return new Thresholds(
+          c.getDuration("dormant-after"),
+          c.getDuration("new-for"),
+          c.getInt("new-max-orders"),
+          c.getInt("loyal-orders"),
+          c.getDouble("loyal-repurchase-rate"),
+          c.getDouble("price-sensitive-coupon-rate"),
+          c.getDouble("price-sensitive-discount-rate"));
+    }
+  }
 
   public static Segment of(Features f, long nowMs, Thresholds t) {
     if (f.ordersEver() > 0 && f.recencyDays() * 86_400_000L >= t.dormantAfter().toMillis())

@@ -1,5 +1,6 @@
 package io.groupbuy.session;
 
+import com.typesafe.config.Config;
 import io.groupbuy.session.BehaviourEvent.Action;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -36,6 +37,17 @@ public final class UserFeatures {
             "user features: max-orders, max-categories and max-skus must be >= 1");
       if (affinityHalfLife.isNegative() || affinityHalfLife.isZero())
         throw new IllegalArgumentException("user features: affinity-half-life must be > 0");
+    }
+
+    /** From {@code groupbuy.session.features}. */
+    public static Settings fromConfig(Config c) {
+      return new Settings(
+          c.getDuration("window"),
+          c.getInt("max-orders"),
+          c.getDuration("affinity-half-life"),
+          c.getInt("max-categories"),
+          c.getInt("max-skus"),
+          c.getDuration("cart-abandoned-after"));
     }
   }
 

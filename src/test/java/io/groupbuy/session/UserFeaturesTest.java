@@ -101,6 +101,18 @@ class UserFeaturesTest {
   }
 
   @Test
+  void theShippedConfigurationMakesValidSettings() {
+    var session = com.typesafe.config.ConfigFactory.load().getConfig("groupbuy.session");
+    BehaviourCleaner.Settings cleaning =
+        BehaviourCleaner.Settings.fromConfig(session.getConfig("cleaning"));
+    assertEquals(Duration.ofSeconds(2), cleaning.reorderWindow());
+    assertEquals(
+        Duration.ofDays(90),
+        UserFeatures.Settings.fromConfig(session.getConfig("features")).window());
+    assertEquals(6, Segment.Thresholds.fromConfig(session.getConfig("segments")).loyalOrders());
+  }
+
+  @Test
   void segmentsFollowTheFeatures() {
     // new: first seen 3 days ago, one order
     UserFeatures fresh = new UserFeatures(SETTINGS);
