@@ -34,6 +34,7 @@ public final class OrderGenerator {
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong revenueFen = new AtomicLong();
   private final Map<String, String> customerTokens = new ConcurrentHashMap<>();
 
   public OrderGenerator(ApiClient api, Auth auth) {
@@ -148,9 +149,15 @@ public final class OrderGenerator {
   }
 
   public String progress() {
+    long orders = confirmed.get();
     return String.format(
-        "[sim] orders confirmed %d, rejected (sold out) %d, retried %d, failed %d",
-        confirmed.get(), rejected.get(), retried.get(), failed.get());
+        "[sim] orders confirmed %d (¥%.2f, ¥%.2f each), rejected (sold out) %d, retried %d, failed %d",
+        orders,
+        revenueFen.get() / 100.0,
+        orders == 0 ? 0 : revenueFen.get() / 100.0 / orders,
+        rejected.get(),
+        retried.get(),
+        failed.get());
   }
 
   public long confirmed() {
@@ -164,6 +171,7 @@ public final class OrderGenerator {
             r -> {
               if (r.status() == 201) {
                 confirmed.incrementAndGet();
+                revenueFen.addAndGet(r.body().path("totalFen").asLong());
               } else if (r.status() == 409) {
                 rejected.incrementAndGet();
               } else if ((r.status() == 503 || r.status() >= 500) && attempt < 5) {
