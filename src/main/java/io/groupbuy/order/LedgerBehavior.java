@@ -213,6 +213,12 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
       state = state.apply(e);
     }
 
+    /** An order's entry with the order's state after it, which need not be worked out again. */
+    void record(Entry e, Order.State after) {
+      events.add(e);
+      state = state.withOrder(e.orderId(), after);
+    }
+
     void toOrder(String orderId, Order.Command command) {
       Order.State order = state.order(orderId);
       if (order != null) {
@@ -247,9 +253,9 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
       Order.State running = restoreFirst != null ? restoreFirst : order;
       for (Order.Event e : step.events()) {
         running = running.apply(e);
-        record(Entry.of(orderId, e, running));
+        record(Entry.of(orderId, e, running), running);
       }
-      Order.State after = step.events().isEmpty() ? order : state.order(orderId);
+      Order.State after = running;
       followUps.add(() -> step.then().accept(after));
     }
 

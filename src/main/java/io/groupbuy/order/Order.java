@@ -393,7 +393,15 @@ public final class Order
      * What the order costs as priced so far, in fen: its lines' amounts less discounts (none yet).
      */
     public long totalFen() {
+      return subtotalFen() - discountFen();
+    }
+
+    long subtotalFen() {
       return pricedLines().stream().mapToLong(PricedLine::amountFen).sum();
+    }
+
+    long discountFen() {
+      return 0; // coupons, when an order redeems one
     }
 
     /** The lines with the prices they were reserved at (0 where not reserved yet). */
@@ -584,18 +592,15 @@ public final class Order
 
   static Summary summary(String orderId, State s) {
     Details d = s.details();
-    List<PricedLine> lines = s.pricedLines();
-    long subtotal = lines.stream().mapToLong(PricedLine::amountFen).sum();
-    long discount = 0; // coupons, when an order redeems one
     return new Summary(
         orderId,
         d.customerId(),
         d.pickupPointId(),
         d.warehouseId(),
-        lines,
-        subtotal,
-        discount,
-        subtotal - discount,
+        s.pricedLines(),
+        s.subtotalFen(),
+        s.discountFen(),
+        s.totalFen(),
         s.status(),
         s.reason(),
         d.placedAtEpochMs(),

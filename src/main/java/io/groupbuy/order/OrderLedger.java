@@ -234,12 +234,16 @@ public final class OrderLedger {
       return "OrderLedger.State(" + orders.size() + " live orders)";
     }
 
+    /** The order's state after its entry, when the caller has it already. */
+    State withOrder(String orderId, Order.State order) {
+      return new State(orders.updated(orderId, order));
+    }
+
     State apply(Event event) {
       if (event instanceof Entry e) {
         Order.State before = order(e.orderId());
-        return new State(
-            orders.updated(
-                e.orderId(), (before == null ? Order.State.EMPTY : before).apply(e.event())));
+        return withOrder(
+            e.orderId(), (before == null ? Order.State.EMPTY : before).apply(e.event()));
       } else if (event instanceof OrdersArchived e) {
         HashMap<String, Order.State> left = orders;
         for (String orderId : e.orderIds()) left = left.removed(orderId);
