@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,31 +89,58 @@ public final class BehaviourCleaner {
   /** What one offered event did, and what came out meanwhile. */
   public record Result(Rule verdict, List<Clean> out) {}
 
-  private record Held(BehaviourEvent event, long arrivedMs, long seq) {}
+  record Held(BehaviourEvent event, long arrivedMs, long seq) {}
 
-  private static final class Run {
+  static final class Run {
     final List<BehaviourEvent> clicks = new ArrayList<>();
     long lastArrivalMs;
+
+    Run copy() {
+      Run c = new Run();
+      c.clicks.addAll(clicks);
+      c.lastArrivalMs = lastArrivalMs;
+      return c;
+    }
 
     long lastTs() {
       return clicks.get(clicks.size() - 1).tsMs();
     }
   }
 
-  private final Settings settings;
-  private final LinkedHashSet<String> seenIds = new LinkedHashSet<>();
-  private final PriorityQueue<Held> held =
+  // package-private for SessionProtobuf, which writes and reads them for snapshots
+  final Settings settings;
+  final LinkedHashSet<String> seenIds = new LinkedHashSet<>();
+  final PriorityQueue<Held> held =
       new PriorityQueue<>(
           Comparator.comparingLong((Held h) -> h.event().tsMs()).thenComparingLong(Held::seq));
-  private final Map<String, Run> runs = new HashMap<>();
-  private final EnumMap<Rule, Long> counts = new EnumMap<>(Rule.class);
-  private long seq;
-  private long latestTsOffered = Long.MIN_VALUE;
-  private long releasedUpTo = Long.MIN_VALUE;
+  // in the order runs opened, so that a copy or a restored snapshot closes them in the same order
+  final Map<String, Run> runs = new LinkedHashMap<>();
+  final EnumMap<Rule, Long> counts = new EnumMap<>(Rule.class);
+  long seq;
+  long latestTsOffered = Long.MIN_VALUE;
+  long releasedUpTo = Long.MIN_VALUE;
 
   public BehaviourCleaner(Settings settings) {
     this.settings = settings;
     for (Rule r : Rule.values()) counts.put(r, 0L);
+  }
+
+  /** A cleaner in the same state, changed apart from this one from now on. */
+  public BehaviourCleaner copy() {
+    return copy(settings);
+  }
+
+  /** As {@link #copy()}, under other settings. */
+  public BehaviourCleaner copy(Settings settings) {
+    BehaviourCleaner c = new BehaviourCleaner(settings);
+    c.seenIds.addAll(seenIds);
+    c.held.addAll(held);
+    runs.forEach((sku, run) -> c.runs.put(sku, run.copy()));
+    c.counts.putAll(counts);
+    c.seq = seq;
+    c.latestTsOffered = latestTsOffered;
+    c.releasedUpTo = releasedUpTo;
+    return c;
   }
 
   /** Offers one event arriving at {@code nowMs} (the server's clock). */
@@ -146,6 +173,12 @@ public final class BehaviourCleaner {
     List<Clean> out = new ArrayList<>();
     advance(nowMs, out);
     return out;
+  }
+
+  /** Counts events refused before they were offered here (a replay of accepted events only). */
+  public void countDropped(Rule rule, long n) {
+    if (rule == Rule.ACCEPTED || n < 0) throw new IllegalArgumentException(rule + " " + n);
+    count(rule, n);
   }
 
   /** Counts by rule since this cleaner was made. */

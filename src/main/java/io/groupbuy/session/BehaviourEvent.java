@@ -5,7 +5,9 @@ import java.util.Optional;
 /**
  * One thing a user did in the app, as the client reports it: {@code tsMs} is the client's time of
  * the action (epoch milliseconds); {@code sku}, {@code page} and {@code durationMs} are optional
- * ({@code null} when absent).
+ * ({@code null} when absent). {@code category} is not the client's: the server sets it from the
+ * catalog when the event arrives, so that a session replaying its journal sees the category the SKU
+ * had then.
  */
 public record BehaviourEvent(
     String eventId,
@@ -14,7 +16,24 @@ public record BehaviourEvent(
     BehaviourEvent.Action action,
     String sku,
     String page,
-    Long durationMs) {
+    Long durationMs,
+    String category) {
+
+  /** As the client reports it, before the server looks up the category. */
+  public BehaviourEvent(
+      String eventId,
+      String userId,
+      long tsMs,
+      Action action,
+      String sku,
+      String page,
+      Long durationMs) {
+    this(eventId, userId, tsMs, action, sku, page, durationMs, null);
+  }
+
+  public BehaviourEvent withCategory(String category) {
+    return new BehaviourEvent(eventId, userId, tsMs, action, sku, page, durationMs, category);
+  }
 
   /** What the user did. */
   public enum Action {

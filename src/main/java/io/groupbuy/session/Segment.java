@@ -12,7 +12,7 @@ import java.time.Duration;
 public enum Segment {
   /** Bought before, but nothing for {@code dormantAfter}. */
   DORMANT,
-  /** First seen within {@code newFor}, and at most {@code newMaxOrders} orders. */
+  /** First seen within {@code newFor}, and at most {@code newMaxOrders} orders; or not seen yet. */
   NEW,
   /** At least {@code loyalOrders} orders within the features' window, and rebuys. */
   LOYAL,
@@ -45,9 +45,10 @@ public enum Segment {
   public static Segment of(Features f, long nowMs, Thresholds t) {
     if (f.ordersEver() > 0 && f.recencyDays() * 86_400_000L >= t.dormantAfter().toMillis())
       return DORMANT;
-    if (f.firstSeenMs() >= 0
-        && nowMs - f.firstSeenMs() < t.newFor().toMillis()
-        && f.ordersEver() <= t.newMaxOrders()) return NEW;
+    // nothing out of the cleaner yet (its first events are still held): new as well
+    if (f.firstSeenMs() < 0
+        || (nowMs - f.firstSeenMs() < t.newFor().toMillis() && f.ordersEver() <= t.newMaxOrders()))
+      return NEW;
     if (f.frequency() >= t.loyalOrders() && f.repurchaseRate() >= t.loyalRepurchaseRate())
       return LOYAL;
     if (f.ordersEver() > 0

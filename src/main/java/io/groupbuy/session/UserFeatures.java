@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -72,7 +71,7 @@ public final class UserFeatures {
       double repurchaseRate,
       double averageDiscountRate) {}
 
-  private record PlacedOrder(long tsMs, long subtotalFen, long discountFen) {}
+  record PlacedOrder(long tsMs, long subtotalFen, long discountFen) {}
 
   /** How much each action says about interest in a category. */
   private static double weight(Action a) {
@@ -85,26 +84,53 @@ public final class UserFeatures {
     };
   }
 
-  private final Settings settings;
-  private long firstSeenMs = -1;
-  private long lastActiveMs = -1;
-  private long lastOrderMs = -1;
-  private int ordersEver;
-  private final Deque<PlacedOrder> orders = new ArrayDeque<>();
+  // package-private for SessionProtobuf, which writes and reads them for snapshots
+  final Settings settings;
+  long firstSeenMs = -1;
+  long lastActiveMs = -1;
+  long lastOrderMs = -1;
+  int ordersEver;
+  final Deque<PlacedOrder> orders = new ArrayDeque<>();
   // decayed interest, each as of affinityAtMs
-  private final Map<String, Double> affinity = new HashMap<>();
-  private long affinityAtMs = -1;
-  private final LinkedHashMap<String, Long> openCarts = new LinkedHashMap<>();
-  private long cartsConverted;
-  private long cartsAbandoned;
-  private final LinkedHashSet<String> boughtSkus = new LinkedHashSet<>();
-  private long linesBought;
-  private long linesRebought;
-  private long ordersWithDiscount;
-  private double discountRateSum;
+  final Map<String, Double> affinity = new LinkedHashMap<>();
+  long affinityAtMs = -1;
+  final LinkedHashMap<String, Long> openCarts = new LinkedHashMap<>();
+  long cartsConverted;
+  long cartsAbandoned;
+  final LinkedHashSet<String> boughtSkus = new LinkedHashSet<>();
+  long linesBought;
+  long linesRebought;
+  long ordersWithDiscount;
+  double discountRateSum;
 
   public UserFeatures(Settings settings) {
     this.settings = settings;
+  }
+
+  /** Features in the same state, changed apart from these from now on. */
+  public UserFeatures copy() {
+    return copy(settings);
+  }
+
+  /** As {@link #copy()}, under other settings. */
+  public UserFeatures copy(Settings settings) {
+    UserFeatures c = new UserFeatures(settings);
+    c.firstSeenMs = firstSeenMs;
+    c.lastActiveMs = lastActiveMs;
+    c.lastOrderMs = lastOrderMs;
+    c.ordersEver = ordersEver;
+    c.orders.addAll(orders);
+    c.affinity.putAll(affinity);
+    c.affinityAtMs = affinityAtMs;
+    c.openCarts.putAll(openCarts);
+    c.cartsConverted = cartsConverted;
+    c.cartsAbandoned = cartsAbandoned;
+    c.boughtSkus.addAll(boughtSkus);
+    c.linesBought = linesBought;
+    c.linesRebought = linesRebought;
+    c.ordersWithDiscount = ordersWithDiscount;
+    c.discountRateSum = discountRateSum;
+    return c;
   }
 
   /** A cleaned behaviour event; {@code category} of its SKU, or {@code null}. */
@@ -192,7 +218,9 @@ public final class UserFeatures {
     affinity.merge(category, amount * factor, Double::sum);
     if (affinity.size() > settings.maxCategories()) {
       affinity.entrySet().stream()
-          .min(Map.Entry.comparingByValue())
+          .min(
+              Map.Entry.<String, Double>comparingByValue()
+                  .thenComparing(Map.Entry.comparingByKey()))
           .map(Map.Entry::getKey)
           .ifPresent(affinity::remove);
     }

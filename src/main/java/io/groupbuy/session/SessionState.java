@@ -1,0 +1,125 @@
+package io.groupbuy.session;
+
+import io.groupbuy.platform.CborSerializable;
+import io.groupbuy.platform.ProtoPersisted;
+import io.groupbuy.session.BehaviourCleaner.Rule;
+import io.groupbuy.session.UserFeatures.Features;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One user's session as a value: the cleaner, the features and the segment. It never changes once
+ * made; {@link #record} gives a new one (copy on write), so a snapshot may be written from it while
+ * the session goes on. A state read from a snapshot knows no settings until {@link #boundTo} gives
+ * it the node's.
+ */
+public final class SessionState implements ProtoPersisted {
+  final BehaviourCleaner cleaner;
+  final UserFeatures features;
+  final Segment segment; // null before the first event
+  final long lastArrivalMs; // -1 before the first event
+
+  SessionState(BehaviourCleaner cleaner, UserFeatures features, Segment segment, long lastArrival) {
+    this.cleaner = cleaner;
+    this.features = features;
+    this.segment = segment;
+    this.lastArrivalMs = lastArrival;
+  }
+
+  public static SessionState empty(
+      BehaviourCleaner.Settings cleaning, UserFeatures.Settings features) {
+    return new SessionState(new BehaviourCleaner(cleaning), new UserFeatures(features), null, -1);
+  }
+
+  /** The same session under these settings (a restored snapshot, or the node's config changed). */
+  public SessionState boundTo(BehaviourCleaner.Settings cleaning, UserFeatures.Settings features) {
+    if (cleaner.settings == cleaning && this.features.settings == features) return this;
+    return new SessionState(
+        cleaner.copy(cleaning), this.features.copy(features), segment, lastArrivalMs);
+  }
+
+  /** Whether any event was ever recorded. */
+  public boolean known() {
+    return lastArrivalMs >= 0;
+  }
+
+  /** The segment after the last event, or {@code null} before any. */
+  public Segment segment() {
+    return segment;
+  }
+
+  public long lastArrivalMs() {
+    return lastArrivalMs;
+  }
+
+  /** What offering events would do, without doing it: each event's verdict, in order. */
+  public List<Rule> verdicts(List<BehaviourEvent> events, long arrivalMs) {
+    BehaviourCleaner trial = cleaner.copy();
+    List<Rule> verdicts = new ArrayList<>(events.size());
+    for (BehaviourEvent e : events) verdicts.add(trial.offer(e, arrivalMs).verdict());
+    return verdicts;
+  }
+
+  /**
+   * The session after events that arrived together: {@code accepted} (those whose verdict was
+   * {@link Rule#ACCEPTED}) go through the cleaner, and what comes out into the features; {@code
+   * dropped} counts those refused.
+   */
+  public SessionState record(
+      long arrivalMs, List<BehaviourEvent> accepted, Map<Rule, Long> dropped) {
+    BehaviourCleaner c = cleaner.copy();
+    UserFeatures f = features.copy();
+    for (BehaviourEvent e : accepted) feed(f, c.offer(e, arrivalMs).out());
+    feed(f, c.advance(arrivalMs));
+    dropped.forEach(c::countDropped);
+    return new SessionState(c, f, segment, Math.max(lastArrivalMs, arrivalMs));
+  }
+
+  public SessionState withSegment(Segment to) {
+    return new SessionState(cleaner, features, to, lastArrivalMs);
+  }
+
+  /** The segment the features put the user in as of {@code nowMs}. */
+  public Segment segmentAt(long nowMs, Segment.Thresholds thresholds) {
+    return Segment.of(features.copy().features(nowMs), nowMs, thresholds);
+  }
+
+  /** What the session looks like at {@code nowMs}, held events released as if time had passed. */
+  public View view(long nowMs, Segment.Thresholds thresholds) {
+    BehaviourCleaner c = cleaner.copy();
+    UserFeatures f = features.copy();
+    feed(f, c.advance(nowMs));
+    Features now = f.features(nowMs);
+    return new View(
+        known() ? Segment.of(now, nowMs, thresholds) : null, now, c.counts(), c.pending());
+  }
+
+  /** A session seen from outside: its segment now ({@code null} if unknown), features, counts. */
+  public record View(
+      Segment segment, Features features, Map<Rule, Long> cleaning, int pendingEvents)
+      implements CborSerializable {}
+
+  private static void feed(UserFeatures f, List<BehaviourCleaner.Clean> out) {
+    for (BehaviourCleaner.Clean clean : out) {
+      f.onEvent(clean.event(), clean.event().category(), clean.clicks());
+    }
+  }
+
+  /** Equal when a snapshot would write both the same: every field, in the same order. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SessionState other
+        && SessionProtobuf.snapshotOf(this).equals(SessionProtobuf.snapshotOf(other));
+  }
+
+  @Override
+  public int hashCode() {
+    return SessionProtobuf.snapshotOf(this).hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "SessionState(segment " + segment + ", last arrival " + lastArrivalMs + ")";
+  }
+}

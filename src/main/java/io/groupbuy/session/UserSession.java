@@ -1,0 +1,283 @@
+package io.groupbuy.session;
+
+import io.groupbuy.platform.CborSerializable;
+import io.groupbuy.platform.GroupCommitFront;
+import io.groupbuy.platform.ProtoPersisted;
+import io.groupbuy.session.BehaviourCleaner.Rule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One user's session, entity id the user id: the user's behaviour stream, cleaned ({@link
+ * BehaviourCleaner}), feeding live features ({@link UserFeatures}) and a segment. An upload is
+ * persisted, as the events that passed the first rules and the count of those that did not, before
+ * it is answered, so nothing acknowledged is lost; the rest of cleaning (reordering, click bursts)
+ * is worked out from the journal the same way each time. A change of segment is an event of its
+ * own. Uploads that arrive while one is written go together in the next write ({@link
+ * GroupCommitFront}). Idle sessions leave memory (sharding passivates them) and come back from a
+ * snapshot and the events after it; the state is bounded whatever the user does.
+ */
+public final class UserSession
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        UserSession.Command, UserSession.Event, SessionState> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "UserSession");
+
+  /** How sessions clean, what features keep, the segment thresholds, and snapshot spacing. */
+  public record Settings(
+      BehaviourCleaner.Settings cleaning,
+      UserFeatures.Settings features,
+      Segment.Thresholds segments,
+      int snapshotEvery) {
+    public Settings {
+      if (snapshotEvery < 1)
+        throw new IllegalArgumentException("groupbuy.session.snapshot-every must be >= 1");
+    }
+
+    /** From {@code groupbuy.session}. */
+    public static Settings fromConfig(com.typesafe.config.Config c) {
+      return new Settings(
+          BehaviourCleaner.Settings.fromConfig(c.getConfig("cleaning")),
+          UserFeatures.Settings.fromConfig(c.getConfig("features")),
+          Segment.Thresholds.fromConfig(c.getConfig("segments")),
+          c.getInt("snapshot-every"));
+    }
+  }
+
+  // ---- commands ----
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Events of this user, in the order they happened, each already past {@link
+   * BehaviourEvent#check}; answered once they are persisted, with each one's verdict.
+   */
+  public record Record(List<BehaviourEvent> events, ActorRef<StatusReply<Recorded>> replyTo)
+      implements Command {}
+
+  /** Answered with the session as it is now. */
+  public record GetSession(ActorRef<SessionState.View> replyTo) implements Command {}
+
+  /** Internal, from the front: uploads that arrived while the last write was in flight. */
+  record Batch(List<Command> commands, long number, ActorRef<Command> front)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  record BatchWritten(long number) implements Command {}
+
+  /** Internal, from the entity to its front: it has recovered. */
+  record Recovered() implements Command, NoSerializationVerificationNeeded {}
+
+  // ---- replies ----
+
+  /** Each event's verdict, in the order sent, and the user's segment after them. */
+  public record Recorded(List<Rule> verdicts, Segment segment) implements CborSerializable {}
+
+  // ---- events ----
+  public sealed interface Event extends ProtoPersisted {}
+
+  /**
+   * Events that arrived together at {@code arrivalMs} and were accepted, in the order offered;
+   * {@code dropped}: how many others were refused, by rule.
+   */
+  public record BehaviourRecorded(
+      long arrivalMs, List<BehaviourEvent> events, Map<Rule, Long> dropped) implements Event {
+    public BehaviourRecorded {
+      events = List.copyOf(events);
+      dropped = Map.copyOf(dropped);
+    }
+  }
+
+  /** The user moved from one segment to another ({@code from} null: the first event). */
+  public record SegmentChanged(Segment from, Segment to, long atMs) implements Event {}
+
+  /** The sharded sessions, each behind its front. */
+  public static void init(
+      ActorSystem<?> system,
+      Settings settings,
+      GroupCommitFront.Settings batch,
+      IntConsumer batchSizes) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                ENTITY_KEY,
+                ctx ->
+                    withFront(
+                        ctx.getEntityId(),
+                        settings,
+                        batch,
+                        batchSizes,
+                        System::currentTimeMillis)));
+  }
+
+  /** One session behind its group-commit front; {@code clock}: the server's time. */
+  public static Behavior<Command> withFront(
+      String userId,
+      Settings settings,
+      GroupCommitFront.Settings batch,
+      IntConsumer batchSizes,
+      LongSupplier clock) {
+    return GroupCommitFront.create(
+        Command.class,
+        "session " + userId,
+        front -> new UserSession(userId, settings, front, clock),
+        new SessionFront(),
+        batch,
+        batchSizes);
+  }
+
+  /** The session alone, every command decided and written by itself (tests). */
+  public static Behavior<Command> create(String userId, Settings settings, LongSupplier clock) {
+    return new UserSession(userId, settings, null, clock);
+  }
+
+  private final Settings settings;
+  private final ActorRef<Command> front; // null when alone
+  private final LongSupplier clock;
+
+  /**
+   * What each event just persisted makes of the state, worked out when it was decided: the event
+   * handler takes it rather than cleaning the same events again. Recovery works it out anew.
+   */
+  private final Map<Event, Decided> decided = new IdentityHashMap<>();
+
+  private record Decided(SessionState before, SessionState after) {}
+
+  private UserSession(
+      String userId, Settings settings, ActorRef<Command> front, LongSupplier clock) {
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), userId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.settings = settings;
+    this.front = front;
+    this.clock = clock;
+  }
+
+  @Override
+  public SessionState emptyState() {
+    return SessionState.empty(settings.cleaning(), settings.features());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public SignalHandler<SessionState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            s -> {
+              decided.clear(); // what a write that failed before a restart had left
+              if (front != null) front.tell(new Recovered());
+            })
+        .build();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, SessionState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Batch.class, (s, b) -> decide(bound(s), b.commands(), b.number()))
+        .onCommand(BatchWritten.class, (s, c) -> Effect().noReply())
+        .onAnyCommand((s, c) -> decide(bound(s), List.of(c), -1));
+  }
+
+  @Override
+  public EventHandler<SessionState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onAnyEvent((SessionState s, Event e) -> apply(s, e));
+  }
+
+  private SessionState bound(SessionState s) {
+    return s.boundTo(settings.cleaning(), settings.features());
+  }
+
+  private SessionState apply(SessionState s, Event e) {
+    Decided d = decided.remove(e);
+    if (d != null && d.before() == s) return d.after();
+    return applied(bound(s), e);
+  }
+
+  private static SessionState applied(SessionState s, Event e) {
+    if (e instanceof BehaviourRecorded r) return s.record(r.arrivalMs(), r.events(), r.dropped());
+    if (e instanceof SegmentChanged c) return s.withSegment(c.to());
+    throw new IllegalArgumentException("unknown session event " + e);
+  }
+
+  /**
+   * Decides the commands in turn, each seeing what the ones before left; persists all their events
+   * in one write, then answers.
+   */
+  private ReplyEffect<Event, SessionState> decide(
+      SessionState s, List<Command> commands, long number) {
+    List<Event> events = new ArrayList<>();
+    List<Runnable> answers = new ArrayList<>(commands.size());
+    SessionState current = s;
+    for (Command c : commands) {
+      if (c instanceof GetSession g) {
+        SessionState.View view = current.view(clock.getAsLong(), settings.segments());
+        answers.add(() -> g.replyTo().tell(view));
+      } else if (c instanceof Record r) {
+        long now = clock.getAsLong();
+        List<Rule> verdicts = current.verdicts(r.events(), now);
+        List<BehaviourEvent> accepted = new ArrayList<>();
+        Map<Rule, Long> dropped = new EnumMap<>(Rule.class);
+        for (int i = 0; i < verdicts.size(); i++) {
+          if (verdicts.get(i) == Rule.ACCEPTED) accepted.add(r.events().get(i));
+          else dropped.merge(verdicts.get(i), 1L, Long::sum);
+        }
+        if (!verdicts.isEmpty()) {
+          current = persist(new BehaviourRecorded(now, accepted, dropped), current, events);
+        }
+        Segment segment = current.segmentAt(now, settings.segments());
+        if (segment != current.segment()) {
+          current = persist(new SegmentChanged(current.segment(), segment, now), current, events);
+        }
+        Recorded answer = new Recorded(verdicts, segment);
+        answers.add(() -> r.replyTo().tell(StatusReply.success(answer)));
+      }
+    }
+    Runnable answerAll =
+        () -> {
+          answers.forEach(Runnable::run);
+          if (number >= 0) front.tell(new BatchWritten(number));
+        };
+    if (events.isEmpty()) {
+      answerAll.run();
+      return Effect().noReply();
+    }
+    return Effect().persist(events).thenRun(next -> answerAll.run()).thenNoReply();
+  }
+
+  private SessionState persist(Event e, SessionState before, List<Event> events) {
+    SessionState after = applied(before, e);
+    decided.put(e, new Decided(before, after));
+    events.add(e);
+    return after;
+  }
+}

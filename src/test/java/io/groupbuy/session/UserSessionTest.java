@@ -1,0 +1,157 @@
+package io.groupbuy.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.groupbuy.UnitTestConfig;
+import io.groupbuy.session.BehaviourCleaner.Rule;
+import io.groupbuy.session.BehaviourEvent.Action;
+import io.groupbuy.session.UserSession.BehaviourRecorded;
+import io.groupbuy.session.UserSession.Command;
+import io.groupbuy.session.UserSession.Event;
+import io.groupbuy.session.UserSession.Recorded;
+import io.groupbuy.session.UserSession.SegmentChanged;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session entity on the in-memory journal, every event, reply and state checked through the
+ * production serializers: verdicts, what is persisted, segment changes, and that a restart (replay
+ * from the journal, or from a snapshot) rebuilds the same session.
+ */
+class UserSessionTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(UnitTestConfig.config());
+  private static final UserSession.Settings SETTINGS =
+      UserSession.Settings.fromConfig(
+          ConfigFactory.parseResources("session.conf").resolve().getConfig("groupbuy.session"));
+  private static final long T0 = 1_780_000_000_000L;
+
+  private final AtomicLong clock = new AtomicLong(T0);
+  private EventSourcedBehaviorTestKit<Command, Event, SessionState> kit;
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void fresh() {
+    kit =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(), UserSession.create("u1", SETTINGS, clock::get));
+  }
+
+  private static BehaviourEvent event(String id, long ts, Action action, String sku) {
+    return new BehaviourEvent(id, "u1", ts, action, sku, null, null, sku == null ? null : "veg");
+  }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<
+          Command, Event, SessionState, StatusReply<Recorded>>
+      record(BehaviourEvent... events) {
+    return kit.runCommand(r -> new UserSession.Record(List.of(events), r));
+  }
+
+  private SessionState.View view() {
+    return kit.<SessionState.View>runCommand(UserSession.GetSession::new).reply();
+  }
+
+  @Test
+  void anUnknownUserHasNoSegmentAndNothingCounted() {
+    SessionState.View v = view();
+    assertNull(v.segment());
+    assertEquals(0L, v.cleaning().get(Rule.ACCEPTED));
+  }
+
+  @Test
+  void persistsTheAcceptedEventsAndCountsTheDroppedOnes() {
+    var result =
+        record(
+            event("e1", T0 - 1000, Action.VIEW, "apple"),
+            event("e1", T0 - 1000, Action.VIEW, "apple"),
+            event("e2", T0 - 8 * 86_400_000L, Action.VIEW, "apple"),
+            event("e3", T0 + 3_600_000L, Action.VIEW, "apple"),
+            event("e4", T0 - 500, Action.CART, "apple"));
+    assertEquals(
+        List.of(Rule.ACCEPTED, Rule.DUPLICATE, Rule.TOO_OLD, Rule.TOO_FAR_AHEAD, Rule.ACCEPTED),
+        result.reply().getValue().verdicts());
+    List<Event> events = result.events();
+    BehaviourRecorded recorded = (BehaviourRecorded) events.get(0);
+    assertEquals(
+        List.of("e1", "e4"), recorded.events().stream().map(BehaviourEvent::eventId).toList());
+    assertEquals(
+        Map.of(Rule.DUPLICATE, 1L, Rule.TOO_OLD, 1L, Rule.TOO_FAR_AHEAD, 1L), recorded.dropped());
+    assertEquals(new SegmentChanged(null, Segment.NEW, T0), events.get(1));
+    assertEquals(Segment.NEW, result.reply().getValue().segment());
+
+    // the same upload again: every event a duplicate, nothing new but the count
+    var again = record(event("e1", T0 - 1000, Action.VIEW, "apple"));
+    assertEquals(List.of(Rule.DUPLICATE), again.reply().getValue().verdicts());
+    assertEquals(1, again.events().size(), "no segment change");
+    assertEquals(2L, view().cleaning().get(Rule.DUPLICATE));
+  }
+
+  @Test
+  void heldEventsComeOutInTimeOrderOnceTheReorderWindowIsPast() {
+    record(
+        event("late", T0 - 100, Action.VIEW, "apple"),
+        event("early", T0 - 900, Action.VIEW, "pear"));
+    SessionState.View now = view();
+    assertEquals(2, now.pendingEvents(), "both held for the reorder window");
+    assertEquals(1L, now.cleaning().get(Rule.REORDERED));
+    clock.addAndGet(SETTINGS.cleaning().reorderWindow().toMillis());
+    SessionState.View later = view();
+    assertEquals(0, later.pendingEvents());
+    assertEquals(T0 - 100, later.features().lastActiveMs());
+  }
+
+  @Test
+  void aClickBurstCountsOnce() {
+    List<BehaviourEvent> clicks = new ArrayList<>();
+    for (int i = 0; i < 20; i++) clicks.add(event("c" + i, T0 - 2000 + i, Action.CLICK, "apple"));
+    kit.<StatusReply<Recorded>>runCommand(r -> new UserSession.Record(clicks, r));
+    clock.addAndGet(SETTINGS.cleaning().burstWindow().toMillis() + 1);
+    assertEquals(19L, view().cleaning().get(Rule.BURST_MERGED));
+  }
+
+  @Test
+  void aRestartRebuildsTheSameSessionFromItsJournalAndSnapshots() {
+    for (int i = 0; i < 3 * SETTINGS.snapshotEvery(); i++) {
+      clock.addAndGet(1000);
+      long ts = clock.get() - 10;
+      record(
+          event("v" + i, ts, Action.VIEW, "sku" + (i % 7)),
+          event("c" + i, ts + 1, Action.CART, "sku" + (i % 5)));
+    }
+    SessionState before = kit.getState();
+    SessionState.View seen = view();
+    kit.restart();
+    assertEquals(before, kit.getState());
+    assertEquals(seen, view());
+    // and it goes on: an upload of an event still remembered is a duplicate
+    String last = "v" + (3 * SETTINGS.snapshotEvery() - 1);
+    assertEquals(
+        List.of(Rule.DUPLICATE),
+        record(event(last, clock.get() - 1, Action.VIEW, "sku0")).reply().getValue().verdicts());
+  }
+
+  @Test
+  void theSegmentFollowsTheFeaturesAndEachChangeIsAnEvent() {
+    record(event("e1", T0, Action.VIEW, "apple"));
+    // two months on, no order ever: no longer new, and never bought, so not dormant either
+    clock.addAndGet(60L * 86_400_000L);
+    var later = record(event("e2", clock.get(), Action.VIEW, "apple"));
+    assertEquals(Segment.REGULAR, later.reply().getValue().segment());
+    assertTrue(
+        later.events().contains(new SegmentChanged(Segment.NEW, Segment.REGULAR, clock.get())));
+  }
+}
