@@ -38,6 +38,9 @@ import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
 import io.groupbuy.platform.ParentWatchdog;
+import io.groupbuy.session.BehaviourIntake;
+import io.groupbuy.session.SessionRoutes;
+import io.groupbuy.session.UserSession;
 import io.groupbuy.sim.FleetSimulator;
 import io.groupbuy.sim.OrderGenerator;
 import java.nio.file.Path;
@@ -46,6 +49,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -353,6 +357,16 @@ public final class Main {
                   GroupCommitFront.Settings.fromConfig(
                       config.getConfig("groupbuy.dispatch.region.batch")),
                   metrics.regionBatchOrders::observe);
+              UserSession.init(
+                  system,
+                  UserSession.Settings.fromConfig(config.getConfig("groupbuy.session")),
+                  GroupCommitFront.Settings.fromConfig(config.getConfig("groupbuy.session.batch")),
+                  metrics.sessionBatchUploads::observe,
+                  (rule, n) ->
+                      metrics
+                          .behaviourEvents
+                          .labelValues(rule.name().toLowerCase(Locale.ROOT))
+                          .inc(n));
               pollShardState(
                   system,
                   metrics,
@@ -361,7 +375,8 @@ public final class Main {
                       Order.ENTITY_KEY,
                       OrderLedger.ENTITY_KEY,
                       Vehicle.ENTITY_KEY,
-                      DispatchRegion.ENTITY_KEY));
+                      DispatchRegion.ENTITY_KEY,
+                      UserSession.ENTITY_KEY));
               return catalog.createTables();
             })
         .thenCompose(
@@ -386,7 +401,8 @@ public final class Main {
                       new InventoryRoutes(inventory, settings, catalog, auth, metrics),
                       new CatalogRoutes(catalog, auth, metrics),
                       new OrderViewRoutes(orderViews, auth, metrics),
-                      new AuditRoutes(system, auth, metrics));
+                      new AuditRoutes(system, auth, metrics),
+                      sessionRoutes(system, config, catalog, settings, auth, metrics));
               OpsRoutes ops = new OpsRoutes(auth, metrics, apis);
               AllDirectives d = new AllDirectives() {};
               List<Route> routes = new ArrayList<>();
@@ -400,6 +416,33 @@ public final class Main {
                           routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))
                   .thenApply(binding -> new Node(system, binding, catalog, metrics, auth));
             });
+  }
+
+  private static SessionRoutes sessionRoutes(
+      ActorSystem<?> system,
+      Config config,
+      Catalog catalog,
+      GroupbuySettings settings,
+      Auth auth,
+      Metrics metrics) {
+    Config upload = config.getConfig("groupbuy.session.upload");
+    BehaviourIntake intake =
+        new BehaviourIntake(
+            system,
+            sku ->
+                catalog
+                    .sku(sku)
+                    .thenApply(found -> found.map(s -> s.category() == null ? "" : s.category())),
+            settings.askTimeout(),
+            metrics);
+    return new SessionRoutes(
+        system,
+        intake,
+        upload.getInt("max-events"),
+        upload.getBytes("body-limit"),
+        settings.askTimeout(),
+        auth,
+        metrics);
   }
 
   /** Orders run in ledgers (group commit), or as entities of their own when ledgers = 0. */

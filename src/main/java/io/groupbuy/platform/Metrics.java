@@ -27,8 +27,11 @@ public final class Metrics {
   public final Histogram inventoryBatchCommands;
   public final Histogram regionBatchOrders;
   public final Histogram ledgerBatchCommands;
+  public final Histogram sessionBatchUploads;
   public final Gauge projectionLagSeconds;
   public final Counter gpsAccepted;
+  public final Counter behaviourEvents;
+  public final Counter behaviourRejected;
   public final Counter gpsDropped;
   public final Histogram gpsFixToVehicleSeconds;
   public final Counter driverBadFrames;
@@ -127,6 +130,12 @@ public final class Metrics {
                 "Commands for many orders an order ledger decided together and persisted in one write")
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
             .register(registry);
+    sessionBatchUploads =
+        Histogram.builder()
+            .name("groupbuy_session_batch_uploads")
+            .help("Uploads for one user a session persisted together in one write")
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64)
+            .register(registry);
     projectionLagSeconds =
         Gauge.builder()
             .name("groupbuy_projection_lag_seconds")
@@ -145,6 +154,20 @@ public final class Metrics {
         Counter.builder()
             .name("groupbuy_gps_fixes_accepted_total")
             .help("GPS fixes passed on to their vehicle (WebSocket and batch upload)")
+            .register(registry);
+    behaviourEvents =
+        Counter.builder()
+            .name("groupbuy_behaviour_events_total")
+            .help(
+                "Behaviour events persisted in users' sessions, by cleaning rule (accepted, duplicate,"
+                    + " too_old, too_far_ahead)")
+            .labelNames("rule")
+            .register(registry);
+    behaviourRejected =
+        Counter.builder()
+            .name("groupbuy_behaviour_rejected_total")
+            .help("Behaviour events refused before any session, by reason")
+            .labelNames("reason")
             .register(registry);
     gpsDropped =
         Counter.builder()

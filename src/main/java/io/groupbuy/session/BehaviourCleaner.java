@@ -181,9 +181,9 @@ public final class BehaviourCleaner {
     count(rule, n);
   }
 
-  /** Counts by rule since this cleaner was made. */
+  /** Counts by rule since this cleaner was made, in the rules' order. */
   public Map<Rule, Long> counts() {
-    return Map.copyOf(counts);
+    return java.util.Collections.unmodifiableMap(new EnumMap<>(counts));
   }
 
   /** Events held or in open click runs: what {@link #advance} will still release. */

@@ -51,7 +51,15 @@ public record BehaviourEvent(
     MISSING_USER,
     MISSING_ACTION,
     MISSING_TIMESTAMP,
-    NEGATIVE_DURATION
+    NEGATIVE_DURATION,
+    /** An action this version does not know. */
+    UNKNOWN_ACTION,
+    /** An event or user id of other characters than A-Z a-z 0-9 . _ : - or over 100 long. */
+    INVALID_ID,
+    /** A page name over 200 characters. */
+    PAGE_TOO_LONG,
+    /** A SKU the catalog does not have. */
+    UNKNOWN_SKU
   }
 
   /**

@@ -76,6 +76,19 @@ public final class SessionState implements ProtoPersisted {
     return new SessionState(c, f, segment, Math.max(lastArrivalMs, arrivalMs));
   }
 
+  /** What the cleaner counted, by rule, since {@code before} (an earlier state of this session). */
+  public Map<Rule, Long> countedSince(SessionState before) {
+    Map<Rule, Long> now = cleaner.counts();
+    Map<Rule, Long> then = before.cleaner.counts();
+    Map<Rule, Long> delta = new java.util.EnumMap<>(Rule.class);
+    now.forEach(
+        (rule, n) -> {
+          long d = n - then.getOrDefault(rule, 0L);
+          if (d != 0) delta.put(rule, d);
+        });
+    return delta;
+  }
+
   public SessionState withSegment(Segment to) {
     return new SessionState(cleaner, features, to, lastArrivalMs);
   }

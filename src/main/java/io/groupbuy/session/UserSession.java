@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.ObjLongConsumer;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -118,7 +119,8 @@ public final class UserSession
       ActorSystem<?> system,
       Settings settings,
       GroupCommitFront.Settings batch,
-      IntConsumer batchSizes) {
+      IntConsumer batchSizes,
+      ObjLongConsumer<Rule> counted) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -129,20 +131,25 @@ public final class UserSession
                         settings,
                         batch,
                         batchSizes,
+                        counted,
                         System::currentTimeMillis)));
   }
 
-  /** One session behind its group-commit front; {@code clock}: the server's time. */
+  /**
+   * One session behind its group-commit front; {@code counted} hears what the cleaner counted by
+   * rule once it is persisted, {@code clock} is the server's time.
+   */
   public static Behavior<Command> withFront(
       String userId,
       Settings settings,
       GroupCommitFront.Settings batch,
       IntConsumer batchSizes,
+      ObjLongConsumer<Rule> counted,
       LongSupplier clock) {
     return GroupCommitFront.create(
         Command.class,
         "session " + userId,
-        front -> new UserSession(userId, settings, front, clock),
+        front -> new UserSession(userId, settings, front, counted, clock),
         new SessionFront(),
         batch,
         batchSizes);
@@ -150,11 +157,12 @@ public final class UserSession
 
   /** The session alone, every command decided and written by itself (tests). */
   public static Behavior<Command> create(String userId, Settings settings, LongSupplier clock) {
-    return new UserSession(userId, settings, null, clock);
+    return new UserSession(userId, settings, null, (rule, n) -> {}, clock);
   }
 
   private final Settings settings;
   private final ActorRef<Command> front; // null when alone
+  private final ObjLongConsumer<Rule> counted;
   private final LongSupplier clock;
 
   /**
@@ -166,12 +174,17 @@ public final class UserSession
   private record Decided(SessionState before, SessionState after) {}
 
   private UserSession(
-      String userId, Settings settings, ActorRef<Command> front, LongSupplier clock) {
+      String userId,
+      Settings settings,
+      ActorRef<Command> front,
+      ObjLongConsumer<Rule> counted,
+      LongSupplier clock) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), userId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.settings = settings;
     this.front = front;
+    this.counted = counted;
     this.clock = clock;
   }
 
@@ -262,8 +275,10 @@ public final class UserSession
         answers.add(() -> r.replyTo().tell(StatusReply.success(answer)));
       }
     }
+    Map<Rule, Long> counts = current.countedSince(s);
     Runnable answerAll =
         () -> {
+          counts.forEach(counted::accept);
           answers.forEach(Runnable::run);
           if (number >= 0) front.tell(new BatchWritten(number));
         };

@@ -1,0 +1,180 @@
+package io.groupbuy.session;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.groupbuy.http.ApiDirectives;
+import io.groupbuy.http.Auth;
+import io.groupbuy.http.JsonSupport;
+import io.groupbuy.platform.Metrics;
+import io.groupbuy.session.BehaviourIntake.RawEvent;
+import io.groupbuy.session.proto.BehaviourAction;
+import io.groupbuy.session.proto.BehaviourBatch;
+import io.groupbuy.session.proto.BehaviourEventProto;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The behaviour API. {@code POST /behaviour}: an upload of events, JSON ({@code {"events": [...]}})
+ * or protobuf ({@code application/x-protobuf}, a {@code BehaviourBatch} of {@code
+ * protobuf/session.proto}), from an operator's collector (any users) or a customer's app (the
+ * customer's own events only). {@code GET /users/{userId}/session}: the session's segment, features
+ * and cleaning counts, for operators and for the user.
+ */
+public final class SessionRoutes extends ApiDirectives {
+  private static final String PROTOBUF = "application/x-protobuf";
+
+  /** An upload as JSON; {@code ts}: the client's time of the action, epoch milliseconds. */
+  public record UploadRequest(List<RawEvent> events) {}
+
+  /** A session as the API shows it. */
+  public record SessionView(String userId, SessionState.View session) {}
+
+  private final ActorSystem<?> system;
+  private final BehaviourIntake intake;
+  private final int maxBatch;
+  private final long bodyLimit;
+  private final Duration timeout;
+
+  public SessionRoutes(
+      ActorSystem<?> system,
+      BehaviourIntake intake,
+      int maxBatch,
+      long bodyLimit,
+      Duration timeout,
+      Auth auth,
+      Metrics metrics) {
+    super(auth, metrics);
+    this.system = system;
+    this.intake = intake;
+    this.maxBatch = maxBatch;
+    this.bodyLimit = bodyLimit;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public Route routes() {
+    return concat(
+        endpoint(
+            HttpMethods.POST,
+            "/behaviour",
+            path ->
+                authenticated(
+                    p ->
+                        withSizeLimit(
+                            bodyLimit,
+                            () ->
+                                extractRequestEntity(
+                                    e ->
+                                        e.getContentType().mediaType().toString().equals(PROTOBUF)
+                                            ? entity(
+                                                Unmarshaller.entityToByteString(),
+                                                bytes -> protobuf(p, bytes))
+                                            : entity(
+                                                JsonSupport.body(UploadRequest.class),
+                                                req -> json(p, req)))))),
+        endpoint(
+            HttpMethods.GET,
+            "/users/{userId}/session",
+            path -> {
+              String userId = path.get("userId");
+              if (!BehaviourIntake.ID.matcher(userId).matches()) {
+                return error(
+                    StatusCodes.BAD_REQUEST,
+                    "invalid",
+                    "userId must be 1-100 characters of A-Z a-z 0-9 . _ : -",
+                    "userId");
+              }
+              return authenticated(
+                  p ->
+                      p.isOperator() || p.subject().equals(userId)
+                          ? session(userId)
+                          : error(
+                              StatusCodes.FORBIDDEN,
+                              "forbidden",
+                              "a customer may read only their own session",
+                              "userId"));
+            }));
+  }
+
+  private Route session(String userId) {
+    return onResult(
+        ClusterSharding.get(system)
+            .entityRefFor(UserSession.ENTITY_KEY, userId)
+            .<SessionState.View>ask(UserSession.GetSession::new, timeout),
+        view ->
+            view.segment() == null
+                ? error(
+                    StatusCodes.NOT_FOUND,
+                    "not-found",
+                    "no behaviour recorded for user " + userId,
+                    "userId")
+                : json(StatusCodes.OK, new SessionView(userId, view)));
+  }
+
+  private Route json(Auth.Principal p, UploadRequest req) {
+    if (req.events() == null)
+      return error(StatusCodes.BAD_REQUEST, "missing-field", "events is required", "events");
+    return upload(p, req.events());
+  }
+
+  private Route protobuf(Auth.Principal p, ByteString bytes) {
+    BehaviourBatch batch;
+    try {
+      batch = BehaviourBatch.parseFrom(bytes.toArray());
+    } catch (InvalidProtocolBufferException e) {
+      return error(
+          StatusCodes.BAD_REQUEST,
+          "malformed-protobuf",
+          "the body is not a BehaviourBatch (protobuf/session.proto): " + e.getMessage(),
+          null);
+    }
+    return upload(p, batch.getEventsList().stream().map(SessionRoutes::raw).toList());
+  }
+
+  private Route upload(Auth.Principal p, List<RawEvent> events) {
+    if (events.size() > maxBatch) {
+      return error(
+          StatusCodes.PAYLOAD_TOO_LARGE,
+          "batch-too-large",
+          events.size() + " events in one upload; send at most " + maxBatch,
+          "events");
+    }
+    if (!p.isOperator()
+        && events.stream()
+            .anyMatch(e -> e != null && e.userId() != null && !e.userId().equals(p.subject()))) {
+      return error(
+          StatusCodes.FORBIDDEN,
+          "forbidden",
+          "a customer may upload only their own events (userId " + p.subject() + ")",
+          "userId");
+    }
+    return onResult(intake.ingest(events), r -> json(StatusCodes.OK, r));
+  }
+
+  private static RawEvent raw(BehaviourEventProto e) {
+    return new RawEvent(
+        e.getEventId().isEmpty() ? null : e.getEventId(),
+        e.getUserId().isEmpty() ? null : e.getUserId(),
+        e.hasTsMs() ? e.getTsMs() : null,
+        action(e.getAction()),
+        e.hasSku() ? e.getSku() : null,
+        e.hasPage() ? e.getPage() : null,
+        e.hasDurationMs() ? e.getDurationMs() : null);
+  }
+
+  /** Absent is null; a number this version does not know goes on as a name it will refuse. */
+  private static String action(BehaviourAction a) {
+    if (a == BehaviourAction.BEHAVIOUR_ACTION_UNSPECIFIED) return null;
+    BehaviourEvent.Action known = SessionProtobuf.action(a);
+    return Objects.requireNonNullElse(
+        known == null ? null : known.name().toLowerCase(Locale.ROOT), "unrecognized");
+  }
+}

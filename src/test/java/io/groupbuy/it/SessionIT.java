@@ -1,0 +1,213 @@
+package io.groupbuy.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.groupbuy.session.proto.BehaviourAction;
+import io.groupbuy.session.proto.BehaviourBatch;
+import io.groupbuy.session.proto.BehaviourEventProto;
+import io.groupbuy.sim.ApiClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Behaviour uploads into user sessions on a real node and Cassandra: each edge rule and each
+ * session rule answered and counted (per user and in /metrics), protobuf and JSON alike, bad
+ * uploads refused with their 4xx, and a session that comes back the same after it was passivated
+ * and after the node was stopped and started again.
+ */
+class SessionIT {
+  private static final String PROTOBUF = "application/x-protobuf";
+
+  private static Map<String, Object> event(
+      String id, String user, long ts, String action, String sku) {
+    Map<String, Object> e = new HashMap<>();
+    e.put("eventId", id);
+    e.put("userId", user);
+    e.put("ts", ts);
+    e.put("action", action);
+    if (sku != null) e.put("sku", sku);
+    return e;
+  }
+
+  private static ApiClient.Reply upload(ApiClient api, String token, List<?> events) {
+    return api.call("POST", "/behaviour", token, Map.of("events", events));
+  }
+
+  private static ApiClient.Reply raw(NodeProcess node, String contentType, byte[] body)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(node.url() + "/behaviour"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .header("Authorization", "Bearer " + ItSupport.OPERATOR)
+            .header("Content-Type", contentType)
+            .build();
+    HttpResponse<String> r =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    JsonNode json = io.groupbuy.http.JsonSupport.MAPPER.readTree(r.body());
+    return new ApiClient.Reply(r.statusCode(), json, r.body());
+  }
+
+  private static JsonNode session(ApiClient api, String user) {
+    var r = api.call("GET", "/users/" + user + "/session", ItSupport.OPERATOR, null);
+    assertEquals(200, r.status(), r.raw());
+    return r.body().path("session");
+  }
+
+  private static double metric(ApiClient api, String name, String label) {
+    String text = api.call("GET", "/metrics", null, null).raw();
+    Matcher m =
+        Pattern.compile(
+                "(?m)^"
+                    + Pattern.quote(name)
+                    + "\\{[^}]*"
+                    + Pattern.quote(label)
+                    + "[^}]*\\} (\\S+)")
+            .matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  /** The parts of a session that do not move with the clock alone. */
+  private static String stable(JsonNode s) {
+    JsonNode f = s.path("features");
+    return s.path("segment").asText()
+        + " "
+        + s.path("cleaning")
+        + " pending "
+        + s.path("pendingEvents")
+        + " first "
+        + f.path("firstSeenMs")
+        + " last "
+        + f.path("lastActiveMs")
+        + " categories "
+        + f.path("categoryAffinity").size();
+  }
+
+  @Test
+  void uploadsAreCleanedCountedAndSurvivePassivationAndRestart() throws Exception {
+    String keyspace = ItSupport.uniqueKeyspace("it_session");
+    // sessions idle 3 s leave memory, so the test sees one come back from the journal
+    Map<String, String> extra =
+        Map.of("pekko.cluster.sharding.passivation.default-strategy.idle-entity.timeout", "3s");
+    long now = System.currentTimeMillis();
+    List<Map<String, Object>> first = new ArrayList<>();
+    first.add(event("a-1", "u-a", now - 5000, "view", "apple"));
+    first.add(event("a-2", "u-a", now - 4000, "cart", "apple"));
+    first.add(event("a-1", "u-a", now - 5000, "view", "apple")); // duplicate
+    first.add(event("a-3", null, now - 3000, "view", "apple")); // no user
+    first.add(event("a-4", "u-a", now - 3000, "teleport", "apple")); // unknown action
+    first.add(event("a-5", "u-a", now - 3000, "view", "durian")); // not in the catalog
+    first.add(event("a-6", "u-a", now - 30L * 86_400_000L, "view", "pear")); // too old
+    first.add(event("a-7", "u-a", now - 6000, "click", "pear")); // out of order
+    for (int i = 0; i < 12; i++)
+      first.add(event("burst-" + i, "u-a", now - 3000 + i, "click", "plum"));
+    first.add(event("b-1", "u-b", now - 1000, "view", "pear"));
+
+    String before;
+    try (NodeProcess node =
+        NodeProcess.start("s1", TestCassandra.shared(), keyspace, null, extra)) {
+      ApiClient api = node.client();
+      ItSupport.loadCatalog(api, List.of("apple", "pear", "plum"));
+
+      var r = upload(api, ItSupport.OPERATOR, first);
+      assertEquals(200, r.status(), r.raw());
+      JsonNode body = r.body();
+      assertEquals(16, body.path("accepted").asInt(), r.raw()); // a-1, a-2, a-7, 12 clicks, b-1
+      assertEquals(1, body.path("dropped").path("DUPLICATE").asInt(), r.raw());
+      assertEquals(1, body.path("dropped").path("TOO_OLD").asInt(), r.raw());
+      List<String> reasons = new ArrayList<>();
+      body.path("rejected")
+          .forEach(x -> reasons.add(x.path("index").asInt() + ":" + x.path("reason").asText()));
+      assertEquals(List.of("3:MISSING_USER", "4:UNKNOWN_ACTION", "5:UNKNOWN_SKU"), reasons);
+
+      // protobuf, for the same user: one more event, and the duplicate of one sent as JSON
+      BehaviourBatch batch =
+          BehaviourBatch.newBuilder()
+              .addEvents(
+                  BehaviourEventProto.newBuilder()
+                      .setEventId("a-8")
+                      .setUserId("u-a")
+                      .setTsMs(now - 2000)
+                      .setAction(BehaviourAction.VIEW)
+                      .setSku("pear"))
+              .addEvents(
+                  BehaviourEventProto.newBuilder()
+                      .setEventId("a-2")
+                      .setUserId("u-a")
+                      .setTsMs(now - 4000)
+                      .setAction(BehaviourAction.CART)
+                      .setSku("apple"))
+              .build();
+      var p = raw(node, PROTOBUF, batch.toByteArray());
+      assertEquals(200, p.status(), p.raw());
+      assertEquals(1, p.body().path("accepted").asInt(), p.raw());
+      assertEquals(1, p.body().path("dropped").path("DUPLICATE").asInt(), p.raw());
+
+      // bad uploads
+      assertEquals(
+          "malformed-protobuf",
+          raw(node, PROTOBUF, new byte[] {0x0a, 0x7f, 0x01}).body().path("code").asText());
+      assertEquals(400, raw(node, "application/json", "{\"events\": [".getBytes()).status());
+      List<Map<String, Object>> tooMany = new ArrayList<>();
+      for (int i = 0; i < 1001; i++) tooMany.add(event("x" + i, "u-c", now, "view", null));
+      var large = upload(api, ItSupport.OPERATOR, tooMany);
+      assertEquals(413, large.status(), large.raw());
+      var foreign =
+          upload(api, ItSupport.customer("u-c"), List.of(event("c-1", "u-a", now, "view", null)));
+      assertEquals(403, foreign.status(), foreign.raw());
+      var own =
+          upload(api, ItSupport.customer("u-c"), List.of(event("c-1", "u-c", now, "view", null)));
+      assertEquals(200, own.status(), own.raw());
+      assertEquals(
+          404, api.call("GET", "/users/nobody/session", ItSupport.OPERATOR, null).status());
+      assertEquals(
+          400, api.call("GET", "/users/bad!id/session", ItSupport.OPERATOR, null).status());
+      assertEquals(
+          403, api.call("GET", "/users/u-a/session", ItSupport.customer("u-c"), null).status());
+
+      // the session: once the reorder and burst windows are past, the 12 clicks count as one
+      Thread.sleep(11_000);
+      JsonNode a = session(api, "u-a");
+      assertEquals("NEW", a.path("segment").asText(), a.toString());
+      assertEquals(0, a.path("pendingEvents").asInt(), a.toString());
+      assertEquals(16, a.path("cleaning").path("ACCEPTED").asInt(), a.toString());
+      assertEquals(2, a.path("cleaning").path("DUPLICATE").asInt(), a.toString());
+      assertEquals(1, a.path("cleaning").path("REORDERED").asInt(), a.toString());
+      assertEquals(11, a.path("cleaning").path("BURST_MERGED").asInt(), a.toString());
+      assertEquals(now - 6000, a.path("features").path("firstSeenMs").asLong(), a.toString());
+      assertTrue(metric(api, "groupbuy_behaviour_events_total", "rule=\"accepted\"") >= 18);
+      assertEquals(1.0, metric(api, "groupbuy_behaviour_rejected_total", "reason=\"unknown_sku\""));
+
+      // passivated once idle, and back from the journal with the same state
+      before = stable(a);
+      long deadline = System.currentTimeMillis() + 60_000;
+      // the gauge is polled every 10 s; absent (NaN) until the first poll
+      while (metric(api, "groupbuy_entities", "entity_type=\"UserSession\"") != 0) {
+        assertTrue(System.currentTimeMillis() < deadline, "sessions never left memory");
+        Thread.sleep(1000);
+      }
+      assertEquals(before, stable(session(api, "u-a")));
+    }
+
+    // the node stopped and started again on the same keyspace: the same sessions, and an upload
+    // sent again is recognised
+    try (NodeProcess node =
+        NodeProcess.start("s2", TestCassandra.shared(), keyspace, null, extra)) {
+      ApiClient api = node.client();
+      assertEquals(before, stable(session(api, "u-a")));
+      var again = upload(api, ItSupport.OPERATOR, first.subList(0, 2));
+      assertEquals(0, again.body().path("accepted").asInt(), again.raw());
+      assertEquals(2, again.body().path("dropped").path("DUPLICATE").asInt(), again.raw());
+    }
+  }
+}
