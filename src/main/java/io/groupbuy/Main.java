@@ -29,6 +29,7 @@ import io.groupbuy.orderview.OrderViewProjection;
 import io.groupbuy.orderview.OrderViewRebuild;
 import io.groupbuy.orderview.OrderViewRoutes;
 import io.groupbuy.orderview.OrderViewStore;
+import io.groupbuy.orderview.SessionOrderFeed;
 import io.groupbuy.platform.AsyncPool;
 import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.platform.CassandraSchema;
@@ -51,6 +52,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -418,6 +420,13 @@ public final class Main {
             });
   }
 
+  /** A SKU's category ("" if it has none), empty if the catalog does not have the SKU. */
+  private static CompletionStage<Optional<String>> categoryOf(Catalog catalog, String sku) {
+    return catalog
+        .sku(sku)
+        .thenApply(found -> found.map(s -> s.category() == null ? "" : s.category()));
+  }
+
   private static SessionRoutes sessionRoutes(
       ActorSystem<?> system,
       Config config,
@@ -472,6 +481,14 @@ public final class Main {
         archive,
         GroupCommitFront.Settings.fromConfig(order.getConfig("batch")),
         metrics.ledgerBatchCommands::observe);
+    if (config.getBoolean("groupbuy.session.order-feed.enabled")) {
+      SessionOrderFeed.init(
+          system,
+          order.getInt("ledgers"),
+          OrderViewProjection.Settings.fromConfig(order.getConfig("views")),
+          sku -> categoryOf(catalog, sku).thenApply(c -> c.filter(name -> !name.isEmpty())),
+          config.getDuration("groupbuy.ask-timeout"));
+    }
     if (order.getBoolean("views.enabled")) {
       OrderViewProjection.init(
           system,

@@ -42,6 +42,7 @@ final class SessionFront implements GroupCommitFront.Protocol<Command> {
   @Override
   public void refuse(Command command, String reason) {
     if (command instanceof UserSession.Record r) r.replyTo().tell(StatusReply.error(reason));
+    if (command instanceof UserSession.RecordOrder o) o.replyTo().tell(StatusReply.error(reason));
     // a read is not answered: its caller's ask times out and it retries
   }
 }

@@ -4,6 +4,7 @@ import io.groupbuy.platform.ProtoCodec;
 import io.groupbuy.platform.ProtoCodecs;
 import io.groupbuy.session.BehaviourCleaner.Rule;
 import io.groupbuy.session.UserSession.BehaviourRecorded;
+import io.groupbuy.session.UserSession.OrderRecorded;
 import io.groupbuy.session.UserSession.SegmentChanged;
 import io.groupbuy.session.proto.BehaviourAction;
 import io.groupbuy.session.proto.BehaviourEventProto;
@@ -17,6 +18,8 @@ import io.groupbuy.session.proto.OpenCart;
 import io.groupbuy.session.proto.PlacedOrderFigures;
 import io.groupbuy.session.proto.RuleCount;
 import io.groupbuy.session.proto.SessionBehaviourRecorded;
+import io.groupbuy.session.proto.SessionOrderLine;
+import io.groupbuy.session.proto.SessionOrderRecorded;
 import io.groupbuy.session.proto.SessionSegmentChanged;
 import io.groupbuy.session.proto.SessionSnapshot;
 import io.groupbuy.session.proto.UserSegment;
@@ -58,6 +61,11 @@ public final class SessionProtobuf implements ProtoCodecs {
                 var p = SessionSegmentChanged.parseFrom(b);
                 return new SegmentChanged(segment(p.getFrom()), segment(p.getTo()), p.getAtMs());
               }),
+          ProtoCodec.of(
+              OrderRecorded.class,
+              "session.OrderRecorded",
+              SessionProtobuf::orderRecorded,
+              b -> orderRecorded(SessionOrderRecorded.parseFrom(b))),
           ProtoCodec.of(
               SessionState.class,
               "session.Snapshot",
@@ -131,6 +139,42 @@ public final class SessionProtobuf implements ProtoCodecs {
         counts(p.getDroppedList()));
   }
 
+  private static SessionOrderRecorded orderRecorded(OrderRecorded e) {
+    var b =
+        SessionOrderRecorded.newBuilder()
+            .setOrderId(e.orderId())
+            .setTsMs(e.tsMs())
+            .setSubtotalFen(e.subtotalFen())
+            .setDiscountFen(e.discountFen());
+    for (UserFeatures.OrderLine l : e.lines()) {
+      var line =
+          SessionOrderLine.newBuilder()
+              .setSku(l.sku())
+              .setQuantity(l.quantity())
+              .setAmountFen(l.amountFen());
+      if (l.category() != null) line.setCategory(l.category());
+      b.addLines(line);
+    }
+    return b.build();
+  }
+
+  private static OrderRecorded orderRecorded(SessionOrderRecorded p) {
+    return new OrderRecorded(
+        p.getOrderId(),
+        p.getTsMs(),
+        p.getLinesList().stream()
+            .map(
+                l ->
+                    new UserFeatures.OrderLine(
+                        l.getSku(),
+                        l.hasCategory() ? l.getCategory() : null,
+                        l.getQuantity(),
+                        l.getAmountFen()))
+            .toList(),
+        p.getSubtotalFen(),
+        p.getDiscountFen());
+  }
+
   // ---- rules and segments ----
 
   private static List<RuleCount> counts(Map<Rule, Long> counts) {
@@ -180,6 +224,7 @@ public final class SessionProtobuf implements ProtoCodecs {
         .setFeatures(features(s.features))
         .setSegment(segment(s.segment))
         .setLastArrivalMs(s.lastArrivalMs)
+        .addAllRecentOrders(s.recentOrders)
         .build();
   }
 
@@ -189,7 +234,8 @@ public final class SessionProtobuf implements ProtoCodecs {
         cleaner(p.getCleaner()),
         features(p.getFeatures()),
         segment(p.getSegment()),
-        p.getLastArrivalMs());
+        p.getLastArrivalMs(),
+        p.getRecentOrdersList());
   }
 
   private static CleanerSnapshot cleaner(BehaviourCleaner c) {

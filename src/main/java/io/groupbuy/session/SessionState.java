@@ -19,29 +19,40 @@ public final class SessionState implements ProtoPersisted {
   final UserFeatures features;
   final Segment segment; // null before the first event
   final long lastArrivalMs; // -1 before the first event
+  final List<String> recentOrders; // the latest orders recorded, oldest first
 
-  SessionState(BehaviourCleaner cleaner, UserFeatures features, Segment segment, long lastArrival) {
+  /** Orders remembered so that one fed twice counts once. */
+  static final int REMEMBERED_ORDERS = 500;
+
+  SessionState(
+      BehaviourCleaner cleaner,
+      UserFeatures features,
+      Segment segment,
+      long lastArrival,
+      List<String> recentOrders) {
     this.cleaner = cleaner;
     this.features = features;
     this.segment = segment;
     this.lastArrivalMs = lastArrival;
+    this.recentOrders = List.copyOf(recentOrders);
   }
 
   public static SessionState empty(
       BehaviourCleaner.Settings cleaning, UserFeatures.Settings features) {
-    return new SessionState(new BehaviourCleaner(cleaning), new UserFeatures(features), null, -1);
+    return new SessionState(
+        new BehaviourCleaner(cleaning), new UserFeatures(features), null, -1, List.of());
   }
 
   /** The same session under these settings (a restored snapshot, or the node's config changed). */
   public SessionState boundTo(BehaviourCleaner.Settings cleaning, UserFeatures.Settings features) {
     if (cleaner.settings == cleaning && this.features.settings == features) return this;
     return new SessionState(
-        cleaner.copy(cleaning), this.features.copy(features), segment, lastArrivalMs);
+        cleaner.copy(cleaning), this.features.copy(features), segment, lastArrivalMs, recentOrders);
   }
 
-  /** Whether any event was ever recorded. */
+  /** Whether any behaviour or order was ever recorded. */
   public boolean known() {
-    return lastArrivalMs >= 0;
+    return lastArrivalMs >= 0 || !recentOrders.isEmpty();
   }
 
   /** The segment after the last event, or {@code null} before any. */
@@ -73,7 +84,27 @@ public final class SessionState implements ProtoPersisted {
     for (BehaviourEvent e : accepted) feed(f, c.offer(e, arrivalMs).out());
     feed(f, c.advance(arrivalMs));
     dropped.forEach(c::countDropped);
-    return new SessionState(c, f, segment, Math.max(lastArrivalMs, arrivalMs));
+    return new SessionState(c, f, segment, Math.max(lastArrivalMs, arrivalMs), recentOrders);
+  }
+
+  /** Whether the order was recorded (among the latest {@value #REMEMBERED_ORDERS}). */
+  public boolean hasOrder(String orderId) {
+    return recentOrders.contains(orderId);
+  }
+
+  /** The session after a confirmed order of the user's. */
+  public SessionState order(
+      String orderId,
+      long tsMs,
+      List<UserFeatures.OrderLine> lines,
+      long subtotalFen,
+      long discountFen) {
+    UserFeatures f = features.copy();
+    f.onOrder(tsMs, lines, subtotalFen, discountFen);
+    List<String> orders = new ArrayList<>(recentOrders);
+    orders.add(orderId);
+    if (orders.size() > REMEMBERED_ORDERS) orders.remove(0);
+    return new SessionState(cleaner, f, segment, lastArrivalMs, orders);
   }
 
   /** What the cleaner counted, by rule, since {@code before} (an earlier state of this session). */
@@ -90,7 +121,7 @@ public final class SessionState implements ProtoPersisted {
   }
 
   public SessionState withSegment(Segment to) {
-    return new SessionState(cleaner, features, to, lastArrivalMs);
+    return new SessionState(cleaner, features, to, lastArrivalMs, recentOrders);
   }
 
   /** The segment the features put the user in as of {@code nowMs}. */

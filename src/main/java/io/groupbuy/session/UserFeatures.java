@@ -152,10 +152,14 @@ public final class UserFeatures {
 
   /** A confirmed order: its lines with their amounts, and the discount it took (fen). */
   public void onOrder(long tsMs, List<OrderLine> lines, long discountFen) {
+    onOrder(tsMs, lines, lines.stream().mapToLong(OrderLine::amountFen).sum(), discountFen);
+  }
+
+  /** A confirmed order whose subtotal is known as a whole (its lines' amounts may be 0). */
+  public void onOrder(long tsMs, List<OrderLine> lines, long subtotal, long discountFen) {
     seen(tsMs);
     lastOrderMs = Math.max(lastOrderMs, tsMs);
     ordersEver++;
-    long subtotal = lines.stream().mapToLong(OrderLine::amountFen).sum();
     orders.addLast(new PlacedOrder(tsMs, subtotal, discountFen));
     while (orders.size() > settings.maxOrders()) orders.removeFirst();
     if (discountFen > 0) ordersWithDiscount++;

@@ -79,6 +79,20 @@ public final class UserSession
   public record Record(List<BehaviourEvent> events, ActorRef<StatusReply<Recorded>> replyTo)
       implements Command {}
 
+  /**
+   * A confirmed order of this user's: its lines (amounts may be 0 when only the subtotal is known),
+   * subtotal and discount, at {@code tsMs}. An order recorded before is acknowledged again without
+   * effect.
+   */
+  public record RecordOrder(
+      String orderId,
+      long tsMs,
+      List<UserFeatures.OrderLine> lines,
+      long subtotalFen,
+      long discountFen,
+      ActorRef<StatusReply<Recorded>> replyTo)
+      implements Command {}
+
   /** Answered with the session as it is now. */
   public record GetSession(ActorRef<SessionState.View> replyTo) implements Command {}
 
@@ -93,7 +107,7 @@ public final class UserSession
 
   // ---- replies ----
 
-  /** Each event's verdict, in the order sent, and the user's segment after them. */
+  /** Each event's verdict, in the order sent (none for an order), and the segment after them. */
   public record Recorded(List<Rule> verdicts, Segment segment) implements CborSerializable {}
 
   // ---- events ----
@@ -108,6 +122,18 @@ public final class UserSession
     public BehaviourRecorded {
       events = List.copyOf(events);
       dropped = Map.copyOf(dropped);
+    }
+  }
+
+  public record OrderRecorded(
+      String orderId,
+      long tsMs,
+      List<UserFeatures.OrderLine> lines,
+      long subtotalFen,
+      long discountFen)
+      implements Event {
+    public OrderRecorded {
+      lines = List.copyOf(lines);
     }
   }
 
@@ -239,6 +265,8 @@ public final class UserSession
   private static SessionState applied(SessionState s, Event e) {
     if (e instanceof BehaviourRecorded r) return s.record(r.arrivalMs(), r.events(), r.dropped());
     if (e instanceof SegmentChanged c) return s.withSegment(c.to());
+    if (e instanceof OrderRecorded o)
+      return s.order(o.orderId(), o.tsMs(), o.lines(), o.subtotalFen(), o.discountFen());
     throw new IllegalArgumentException("unknown session event " + e);
   }
 
@@ -267,12 +295,21 @@ public final class UserSession
         if (!verdicts.isEmpty()) {
           current = persist(new BehaviourRecorded(now, accepted, dropped), current, events);
         }
-        Segment segment = current.segmentAt(now, settings.segments());
-        if (segment != current.segment()) {
-          current = persist(new SegmentChanged(current.segment(), segment, now), current, events);
-        }
-        Recorded answer = new Recorded(verdicts, segment);
+        current = segment(current, now, events);
+        Recorded answer = new Recorded(verdicts, current.segment());
         answers.add(() -> r.replyTo().tell(StatusReply.success(answer)));
+      } else if (c instanceof RecordOrder o) {
+        if (!current.hasOrder(o.orderId())) {
+          current =
+              persist(
+                  new OrderRecorded(
+                      o.orderId(), o.tsMs(), o.lines(), o.subtotalFen(), o.discountFen()),
+                  current,
+                  events);
+          current = segment(current, clock.getAsLong(), events);
+        }
+        Recorded answer = new Recorded(List.of(), current.segment());
+        answers.add(() -> o.replyTo().tell(StatusReply.success(answer)));
       }
     }
     Map<Rule, Long> counts = current.countedSince(s);
@@ -287,6 +324,13 @@ public final class UserSession
       return Effect().noReply();
     }
     return Effect().persist(events).thenRun(next -> answerAll.run()).thenNoReply();
+  }
+
+  /** The state with its segment as of {@code now}; a change is an event. */
+  private SessionState segment(SessionState current, long now, List<Event> events) {
+    Segment segment = current.segmentAt(now, settings.segments());
+    if (segment == current.segment()) return current;
+    return persist(new SegmentChanged(current.segment(), segment, now), current, events);
   }
 
   private SessionState persist(Event e, SessionState before, List<Event> events) {

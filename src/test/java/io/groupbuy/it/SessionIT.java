@@ -90,7 +90,11 @@ class SessionIT {
         + " last "
         + f.path("lastActiveMs")
         + " categories "
-        + f.path("categoryAffinity").size();
+        + f.path("categoryAffinity").size()
+        + " orders "
+        + f.path("ordersEver")
+        + " spent "
+        + f.path("monetaryFen");
   }
 
   @Test
@@ -174,6 +178,24 @@ class SessionIT {
           400, api.call("GET", "/users/bad!id/session", ItSupport.OPERATOR, null).status());
       assertEquals(
           403, api.call("GET", "/users/u-a/session", ItSupport.customer("u-c"), null).status());
+
+      // a confirmed order reaches the customer's session from the order ledger's journal
+      ItSupport.receive(api, "apple", 10);
+      var placed =
+          api.call(
+              "POST",
+              "/orders",
+              ItSupport.customer("u-a"),
+              ItSupport.order("u-a-order-1", "apple", 2));
+      assertEquals(201, placed.status(), placed.raw());
+      long total = placed.body().path("totalFen").asLong();
+      assertTrue(total > 0, placed.raw());
+      long fedBy = System.currentTimeMillis() + 30_000;
+      while (session(api, "u-a").path("features").path("ordersEver").asInt() == 0) {
+        assertTrue(System.currentTimeMillis() < fedBy, "the order never reached the session");
+        Thread.sleep(500);
+      }
+      assertEquals(total, session(api, "u-a").path("features").path("monetaryFen").asLong());
 
       // the session: once the reorder and burst windows are past, the 12 clicks count as one
       Thread.sleep(11_000);

@@ -154,4 +154,41 @@ class UserSessionTest {
     assertTrue(
         later.events().contains(new SegmentChanged(Segment.NEW, Segment.REGULAR, clock.get())));
   }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<
+          Command, Event, SessionState, StatusReply<Recorded>>
+      order(String orderId, long subtotalFen) {
+    return kit.runCommand(
+        r ->
+            new UserSession.RecordOrder(
+                orderId,
+                clock.get(),
+                List.of(new UserFeatures.OrderLine("apple", "veg", 2, 0)),
+                subtotalFen,
+                0,
+                r));
+  }
+
+  @Test
+  void anOrderCountsOnceAndRegularRebuyingMakesTheUserLoyal() {
+    var first = order("o1", 1200);
+    assertTrue(first.events().get(0) instanceof UserSession.OrderRecorded);
+    assertTrue(order("o1", 1200).hasNoEvents(), "the same order fed again");
+    assertEquals(1, view().features().ordersEver());
+    assertEquals(1200, view().features().monetaryFen());
+    assertEquals(Segment.NEW, view().segment());
+
+    clock.addAndGet(15L * 86_400_000L); // past new-for
+    List<Event> changes = new ArrayList<>();
+    for (int i = 2; i <= 6; i++) {
+      clock.addAndGet(86_400_000L);
+      changes.addAll(order("o" + i, 1000).events());
+    }
+    assertEquals(Segment.LOYAL, view().segment());
+    assertTrue(
+        changes.stream().anyMatch(e -> e instanceof SegmentChanged c && c.to() == Segment.LOYAL),
+        changes.toString());
+    assertEquals(6, view().features().frequency());
+    assertEquals(5 / 6.0, view().features().repurchaseRate(), 1e-9);
+  }
 }
