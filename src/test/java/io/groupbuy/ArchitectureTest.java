@@ -56,6 +56,8 @@ class ArchitectureTest {
           .definedBy("io.groupbuy.platform..")
           .layer("Routing")
           .definedBy("io.groupbuy.routing..")
+          .layer("Recommend")
+          .definedBy("io.groupbuy.recommend..")
           .whereLayer("Main")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("Simulator")
@@ -83,6 +85,8 @@ class ArchitectureTest {
           .whereLayer("Platform")
           .mayNotAccessAnyLayer()
           .whereLayer("Routing")
+          .mayNotAccessAnyLayer()
+          .whereLayer("Recommend")
           .mayNotAccessAnyLayer()
           .because(
               "dependencies point inward (DESIGN.md §2): a feature calls another only through a port it owns");
