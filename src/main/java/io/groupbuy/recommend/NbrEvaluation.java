@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * bin/recommend-eval --history H.jsonl --future F.jsonl [--validation-share 0.2] [--seed 42]
- *                    [--quick] [--predict USERS --out FILE]
+ *                    [--quick] [--no-ranker] [--predict USERS --out FILE]
  * </pre>
  */
 public final class NbrEvaluation {
@@ -95,7 +95,37 @@ public final class NbrEvaluation {
             histories,
             next,
             split));
+    List<RankerEvaluation.Outcome> ranker = List.of();
+    if (!opts.containsKey("no-ranker")) {
+      out.println("Ranker (DJL, PyTorch CPU, seed " + seed + "):");
+      WideDeep.Settings s = WideDeep.Settings.defaults();
+      ranker =
+          RankerEvaluation.run(
+              histories,
+              next,
+              split,
+              items,
+              tifu,
+              cf,
+              new WideDeep.Settings(
+                  quick ? 2 : s.epochs(),
+                  s.batchSize(),
+                  s.learningRate(),
+                  s.embedding(),
+                  s.hidden(),
+                  seed));
+      ranker.forEach(o -> results.add(o.ranking()));
+    }
     printTable(results);
+    if (!ranker.isEmpty()) {
+      out.println("Propensity, P(item in the next basket) over the validation users' candidates:");
+      out.println("| model | AUC | log-loss |");
+      out.println("|---|---:|---:|");
+      for (RankerEvaluation.Outcome o : ranker) {
+        out.printf(Locale.ROOT, "| %s | %.4f | %.4f |%n", o.ranking().name(), o.auc(), o.logLoss());
+      }
+      out.println();
+    }
     Result best =
         results.stream().max((a, b) -> Double.compare(a.at10().recall(), b.at10().recall())).get();
     out.printf(
@@ -104,13 +134,24 @@ public final class NbrEvaluation {
     if (opts.containsKey("predict")) {
       Path users = Path.of(opts.get("predict"));
       Path to = Path.of(require(opts, "out"));
-      predict(best, tifu, cf, histories, next, items, BasketData.userIds(users), to);
+      NextBasketRecommender ranked =
+          ranker.stream()
+              .filter(o -> o.ranking() == best)
+              .map(o -> (NextBasketRecommender) o.ranker())
+              .findFirst()
+              .orElse(null);
+      predict(best, ranked, tifu, cf, histories, next, items, BasketData.userIds(users), to);
     }
+    ranker.forEach(o -> o.ranker().close());
   }
 
-  /** The best model, rebuilt from every known next basket, writes each listed user's top 20. */
+  /**
+   * The best model writes each listed user's top 20: a ranker as trained ({@code ranked}), any
+   * other rebuilt from every known next basket.
+   */
   private static void predict(
       Result best,
+      NextBasketRecommender ranked,
       TifuKnn.Params tifu,
       ItemCf.Params cf,
       Map<Integer, List<int[]>> histories,
@@ -120,13 +161,15 @@ public final class NbrEvaluation {
       Path to) {
     Popularity popularity = Popularity.of(histories.values(), next.values(), items);
     NextBasketRecommender model =
-        switch (best.name()) {
-          case "TIFU-KNN" -> new TifuKnn(histories, tifu, popularity);
-          case "Item-CF" ->
-              new ItemCf(withNext(histories, next, next.keySet()).values(), cf, popularity);
-          case "G-TopFreq" -> TopFreq.global(popularity);
-          default -> TopFreq.personalThenGlobal(popularity);
-        };
+        ranked != null
+            ? ranked
+            : switch (best.name()) {
+              case "TIFU-KNN" -> new TifuKnn(histories, tifu, popularity);
+              case "Item-CF" ->
+                  new ItemCf(withNext(histories, next, next.keySet()).values(), cf, popularity);
+              case "G-TopFreq" -> TopFreq.global(popularity);
+              default -> TopFreq.personalThenGlobal(popularity);
+            };
     int missing = 0;
     try (PrintStream w =
         new PrintStream(Files.newOutputStream(to), false, StandardCharsets.UTF_8)) {
@@ -338,7 +381,7 @@ public final class NbrEvaluation {
     return out;
   }
 
-  private static double seconds(long t0) {
+  static double seconds(long t0) {
     return (System.nanoTime() - t0) / 1e9;
   }
 

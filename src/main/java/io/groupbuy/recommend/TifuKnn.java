@@ -130,6 +130,10 @@ public final class TifuKnn implements NextBasketRecommender {
     return new Vector(items, weights, norm);
   }
 
+  public double alpha() {
+    return params.alpha();
+  }
+
   @Override
   public int[] recommend(int userId, List<int[]> history, int k) {
     return Ranking.topK(scores(userId, history, params.alpha()), k);
