@@ -40,6 +40,7 @@ import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
 import io.groupbuy.platform.ParentWatchdog;
 import io.groupbuy.session.BehaviourIntake;
+import io.groupbuy.session.Recommendations;
 import io.groupbuy.session.SessionRoutes;
 import io.groupbuy.session.UserSession;
 import io.groupbuy.sim.FleetSimulator;
@@ -444,9 +445,20 @@ public final class Main {
                     .thenApply(found -> found.map(s -> s.category() == null ? "" : s.category())),
             settings.askTimeout(),
             metrics);
+    Config recommend = config.getConfig("groupbuy.recommend");
+    Recommendations recommendations =
+        new Recommendations(Path.of(recommend.getString("model-file")), catalog::knownSku);
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            recommend.getDuration("reload-every"),
+            recommend.getDuration("reload-every"),
+            recommendations::reloadIfChanged,
+            system.executionContext());
     return new SessionRoutes(
         system,
         intake,
+        recommendations,
         upload.getInt("max-events"),
         upload.getBytes("body-limit"),
         settings.askTimeout(),

@@ -77,7 +77,7 @@ class ArchitectureTest {
           .whereLayer("Inventory")
           .mayOnlyAccessLayers("Catalog", "Http", "Platform")
           .whereLayer("Session")
-          .mayOnlyAccessLayers("Catalog", "Http", "Platform")
+          .mayOnlyAccessLayers("Catalog", "Recommend", "Http", "Platform")
           .whereLayer("Catalog")
           .mayOnlyAccessLayers("Http", "Platform")
           .whereLayer("Http")

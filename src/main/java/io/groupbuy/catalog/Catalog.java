@@ -257,6 +257,11 @@ public final class Catalog {
     }
   }
 
+  /** Whether the SKU is in the catalog as last loaded (no read of the database). */
+  public boolean knownSku(String id) {
+    return skus.containsKey(id);
+  }
+
   /** Warehouses that serve at least one pickup point, plus the configured default. */
   public Set<String> warehouses() {
     return warehouses;

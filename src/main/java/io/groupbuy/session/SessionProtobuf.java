@@ -22,6 +22,7 @@ import io.groupbuy.session.proto.SessionOrderLine;
 import io.groupbuy.session.proto.SessionOrderRecorded;
 import io.groupbuy.session.proto.SessionSegmentChanged;
 import io.groupbuy.session.proto.SessionSnapshot;
+import io.groupbuy.session.proto.SkuBasket;
 import io.groupbuy.session.proto.UserSegment;
 import java.util.EnumMap;
 import java.util.List;
@@ -225,6 +226,10 @@ public final class SessionProtobuf implements ProtoCodecs {
         .setSegment(segment(s.segment))
         .setLastArrivalMs(s.lastArrivalMs)
         .addAllRecentOrders(s.recentOrders)
+        .addAllRecentBaskets(
+            s.recentBaskets.stream()
+                .map(b -> SkuBasket.newBuilder().addAllSkus(b).build())
+                .toList())
         .build();
   }
 
@@ -235,7 +240,8 @@ public final class SessionProtobuf implements ProtoCodecs {
         features(p.getFeatures()),
         segment(p.getSegment()),
         p.getLastArrivalMs(),
-        p.getRecentOrdersList());
+        p.getRecentOrdersList(),
+        p.getRecentBasketsList().stream().map(b -> (List<String>) b.getSkusList()).toList());
   }
 
   private static CleanerSnapshot cleaner(BehaviourCleaner c) {

@@ -5,6 +5,7 @@ import io.groupbuy.http.ApiDirectives;
 import io.groupbuy.http.Auth;
 import io.groupbuy.http.JsonSupport;
 import io.groupbuy.platform.Metrics;
+import io.groupbuy.recommend.SkuRecommender;
 import io.groupbuy.session.BehaviourIntake.RawEvent;
 import io.groupbuy.session.proto.BehaviourAction;
 import io.groupbuy.session.proto.BehaviourBatch;
@@ -37,8 +38,14 @@ public final class SessionRoutes extends ApiDirectives {
   /** A session as the API shows it. */
   public record SessionView(String userId, SessionState.View session) {}
 
+  /** Recommendations as the API shows them. */
+  public record RecommendationsView(
+      String userId, String model, List<SkuRecommender.Recommendation> items) {}
+
   private final ActorSystem<?> system;
   private final BehaviourIntake intake;
+  private final Recommendations recommendations;
+  private static final int MAX_K = 100;
   private final int maxBatch;
   private final long bodyLimit;
   private final Duration timeout;
@@ -46,6 +53,7 @@ public final class SessionRoutes extends ApiDirectives {
   public SessionRoutes(
       ActorSystem<?> system,
       BehaviourIntake intake,
+      Recommendations recommendations,
       int maxBatch,
       long bodyLimit,
       Duration timeout,
@@ -54,6 +62,7 @@ public final class SessionRoutes extends ApiDirectives {
     super(auth, metrics);
     this.system = system;
     this.intake = intake;
+    this.recommendations = recommendations;
     this.maxBatch = maxBatch;
     this.bodyLimit = bodyLimit;
     this.timeout = timeout;
@@ -82,6 +91,28 @@ public final class SessionRoutes extends ApiDirectives {
                                                 req -> json(p, req)))))),
         endpoint(
             HttpMethods.GET,
+            "/users/{userId}/recommendations",
+            path -> {
+              String userId = path.get("userId");
+              if (!BehaviourIntake.ID.matcher(userId).matches()) {
+                return error(
+                    StatusCodes.BAD_REQUEST,
+                    "invalid",
+                    "userId must be 1-100 characters of A-Z a-z 0-9 . _ : -",
+                    "userId");
+              }
+              return authenticated(
+                  p ->
+                      p.isOperator() || p.subject().equals(userId)
+                          ? parameterOptional("k", k -> recommend(userId, k.orElse(null)))
+                          : error(
+                              StatusCodes.FORBIDDEN,
+                              "forbidden",
+                              "a customer may read only their own recommendations",
+                              "userId"));
+            }),
+        endpoint(
+            HttpMethods.GET,
             "/users/{userId}/session",
             path -> {
               String userId = path.get("userId");
@@ -102,6 +133,42 @@ public final class SessionRoutes extends ApiDirectives {
                               "a customer may read only their own session",
                               "userId"));
             }));
+  }
+
+  private Route recommend(String userId, String kParam) {
+    int k;
+    try {
+      k = kParam == null ? 10 : Integer.parseInt(kParam);
+    } catch (NumberFormatException e) {
+      k = -1;
+    }
+    if (k < 1 || k > MAX_K) {
+      return error(
+          StatusCodes.BAD_REQUEST, "invalid", "k must be a whole number from 1 to " + MAX_K, "k");
+    }
+    int wanted = k;
+    return onResult(
+        ClusterSharding.get(system)
+            .entityRefFor(UserSession.ENTITY_KEY, userId)
+            .<SessionState.View>ask(UserSession.GetSession::new, timeout),
+        view ->
+            recommendations
+                .forSession(view.segment() == null ? null : view, wanted)
+                .map(
+                    items ->
+                        json(
+                            StatusCodes.OK,
+                            new RecommendationsView(
+                                userId, recommendations.modelSource().orElse(""), items)))
+                .orElseGet(
+                    () ->
+                        error(
+                            StatusCodes.SERVICE_UNAVAILABLE,
+                            "no-model",
+                            "no recommendation model is loaded from "
+                                + recommendations.file()
+                                + "; build one with bin/recommend-train",
+                            null)));
   }
 
   private Route session(String userId) {

@@ -20,34 +20,45 @@ public final class SessionState implements ProtoPersisted {
   final Segment segment; // null before the first event
   final long lastArrivalMs; // -1 before the first event
   final List<String> recentOrders; // the latest orders recorded, oldest first
+  final List<List<String>> recentBaskets; // their SKUs, oldest first, for recommendations
 
   /** Orders remembered so that one fed twice counts once. */
   static final int REMEMBERED_ORDERS = 500;
+
+  /** Baskets kept for recommendations: the latest orders' SKUs. */
+  static final int REMEMBERED_BASKETS = 20;
 
   SessionState(
       BehaviourCleaner cleaner,
       UserFeatures features,
       Segment segment,
       long lastArrival,
-      List<String> recentOrders) {
+      List<String> recentOrders,
+      List<List<String>> recentBaskets) {
     this.cleaner = cleaner;
     this.features = features;
     this.segment = segment;
     this.lastArrivalMs = lastArrival;
     this.recentOrders = List.copyOf(recentOrders);
+    this.recentBaskets = recentBaskets.stream().map(List::copyOf).toList();
   }
 
   public static SessionState empty(
       BehaviourCleaner.Settings cleaning, UserFeatures.Settings features) {
     return new SessionState(
-        new BehaviourCleaner(cleaning), new UserFeatures(features), null, -1, List.of());
+        new BehaviourCleaner(cleaning), new UserFeatures(features), null, -1, List.of(), List.of());
   }
 
   /** The same session under these settings (a restored snapshot, or the node's config changed). */
   public SessionState boundTo(BehaviourCleaner.Settings cleaning, UserFeatures.Settings features) {
     if (cleaner.settings == cleaning && this.features.settings == features) return this;
     return new SessionState(
-        cleaner.copy(cleaning), this.features.copy(features), segment, lastArrivalMs, recentOrders);
+        cleaner.copy(cleaning),
+        this.features.copy(features),
+        segment,
+        lastArrivalMs,
+        recentOrders,
+        recentBaskets);
   }
 
   /** Whether any behaviour or order was ever recorded. */
@@ -84,7 +95,8 @@ public final class SessionState implements ProtoPersisted {
     for (BehaviourEvent e : accepted) feed(f, c.offer(e, arrivalMs).out());
     feed(f, c.advance(arrivalMs));
     dropped.forEach(c::countDropped);
-    return new SessionState(c, f, segment, Math.max(lastArrivalMs, arrivalMs), recentOrders);
+    return new SessionState(
+        c, f, segment, Math.max(lastArrivalMs, arrivalMs), recentOrders, recentBaskets);
   }
 
   /** Whether the order was recorded (among the latest {@value #REMEMBERED_ORDERS}). */
@@ -104,7 +116,10 @@ public final class SessionState implements ProtoPersisted {
     List<String> orders = new ArrayList<>(recentOrders);
     orders.add(orderId);
     if (orders.size() > REMEMBERED_ORDERS) orders.remove(0);
-    return new SessionState(cleaner, f, segment, lastArrivalMs, orders);
+    List<List<String>> baskets = new ArrayList<>(recentBaskets);
+    baskets.add(lines.stream().map(UserFeatures.OrderLine::sku).distinct().toList());
+    if (baskets.size() > REMEMBERED_BASKETS) baskets.remove(0);
+    return new SessionState(cleaner, f, segment, lastArrivalMs, orders, baskets);
   }
 
   /** What the cleaner counted, by rule, since {@code before} (an earlier state of this session). */
@@ -121,7 +136,7 @@ public final class SessionState implements ProtoPersisted {
   }
 
   public SessionState withSegment(Segment to) {
-    return new SessionState(cleaner, features, to, lastArrivalMs, recentOrders);
+    return new SessionState(cleaner, features, to, lastArrivalMs, recentOrders, recentBaskets);
   }
 
   /** The segment the features put the user in as of {@code nowMs}. */
@@ -136,12 +151,25 @@ public final class SessionState implements ProtoPersisted {
     feed(f, c.advance(nowMs));
     Features now = f.features(nowMs);
     return new View(
-        known() ? Segment.of(now, nowMs, thresholds) : null, now, c.counts(), c.pending());
+        known() ? Segment.of(now, nowMs, thresholds) : null,
+        now,
+        c.counts(),
+        c.pending(),
+        recentBaskets,
+        f.openCarts());
   }
 
-  /** A session seen from outside: its segment now ({@code null} if unknown), features, counts. */
+  /**
+   * A session seen from outside: its segment now ({@code null} if unknown), features, counts, the
+   * latest orders' SKUs (oldest first) and what is in the cart.
+   */
   public record View(
-      Segment segment, Features features, Map<Rule, Long> cleaning, int pendingEvents)
+      Segment segment,
+      Features features,
+      Map<Rule, Long> cleaning,
+      int pendingEvents,
+      List<List<String>> recentBaskets,
+      List<String> inCart)
       implements CborSerializable {}
 
   private static void feed(UserFeatures f, List<BehaviourCleaner.Clean> out) {

@@ -138,7 +138,10 @@ public final class UserFeatures {
     seen(e.tsMs());
     if (category != null) interest(category, weight(e.action()) * Math.max(1, clicks), e.tsMs());
     if (e.sku() == null) return;
-    if (e.action() == Action.CART) {
+    if (e.action() == Action.CART && e.tsMs() <= lastOrderMs && boughtSkus.contains(e.sku())) {
+      // put in the cart before an order that bought it: the cart came out of the cleaner late
+      cartsConverted++;
+    } else if (e.action() == Action.CART) {
       openCarts.remove(e.sku());
       openCarts.put(e.sku(), e.tsMs());
       while (openCarts.size() > settings.maxSkus()) {
@@ -179,6 +182,11 @@ public final class UserFeatures {
         oldest.remove();
       }
     }
+  }
+
+  /** The SKUs in the cart, oldest first (as of the last {@link #features} call). */
+  public List<String> openCarts() {
+    return List.copyOf(openCarts.keySet());
   }
 
   /** The features as of {@code nowMs}; carts older than the abandonment delay count abandoned. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.groupbuy.recommend.SkuRecommender;
 import io.groupbuy.session.proto.BehaviourAction;
 import io.groupbuy.session.proto.BehaviourBatch;
 import io.groupbuy.session.proto.BehaviourEventProto;
@@ -12,6 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -77,6 +80,16 @@ class SessionIT {
     return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
 
+  private static List<String> recommended(ApiClient api, String user, int k) {
+    var r = api.call("GET", "/users/" + user + "/recommendations?k=" + k, ItSupport.OPERATOR, null);
+    assertEquals(200, r.status(), r.raw());
+    List<String> out = new ArrayList<>();
+    r.body()
+        .path("items")
+        .forEach(i -> out.add(i.path("sku").asText() + ":" + i.path("reason").asText()));
+    return out;
+  }
+
   /** The parts of a session that do not move with the clock alone. */
   private static String stable(JsonNode s) {
     JsonNode f = s.path("features");
@@ -100,9 +113,29 @@ class SessionIT {
   @Test
   void uploadsAreCleanedCountedAndSurvivePassivationAndRestart() throws Exception {
     String keyspace = ItSupport.uniqueKeyspace("it_session");
+    // the recommendation model: apple and pear go together, plum alone; swapped for another later
+    Path modelFile = Files.createTempDirectory("session-it").resolve("model.json");
+    SkuRecommender.write(
+        SkuRecommender.train(
+            List.of(
+                List.of("apple", "pear"),
+                List.of("apple", "pear"),
+                List.of("pear"),
+                List.of("plum")),
+            10,
+            0.6,
+            0.9,
+            "first"),
+        modelFile);
     // sessions idle 3 s leave memory, so the test sees one come back from the journal
     Map<String, String> extra =
-        Map.of("pekko.cluster.sharding.passivation.default-strategy.idle-entity.timeout", "3s");
+        Map.of(
+            "pekko.cluster.sharding.passivation.default-strategy.idle-entity.timeout",
+            "3s",
+            "groupbuy.recommend.model-file",
+            modelFile.toString(),
+            "groupbuy.recommend.reload-every",
+            "1s");
     long now = System.currentTimeMillis();
     List<Map<String, Object>> first = new ArrayList<>();
     first.add(event("a-1", "u-a", now - 5000, "view", "apple"));
@@ -196,6 +229,36 @@ class SessionIT {
         Thread.sleep(500);
       }
       assertEquals(total, session(api, "u-a").path("features").path("monetaryFen").asLong());
+
+      // recommendations: popular SKUs for a user never seen, own purchases and what goes with them
+      // for one who bought
+      assertEquals(
+          List.of("pear:POPULAR", "apple:POPULAR", "plum:POPULAR"), recommended(api, "nobody", 3));
+      assertEquals(
+          List.of("apple:BOUGHT_BEFORE", "pear:BOUGHT_TOGETHER", "plum:POPULAR"),
+          recommended(api, "u-a", 3));
+      for (String k : List.of("0", "101", "ten")) {
+        var bad = api.call("GET", "/users/u-a/recommendations?k=" + k, ItSupport.OPERATOR, null);
+        assertEquals(400, bad.status(), bad.raw());
+      }
+      assertEquals(
+          403,
+          api.call("GET", "/users/u-a/recommendations", ItSupport.customer("u-c"), null).status());
+      // a new model in place of the file is served without a restart
+      SkuRecommender.write(
+          SkuRecommender.train(
+              List.of(List.of("apple", "plum"), List.of("apple", "plum"), List.of("pear")),
+              10,
+              0.6,
+              0.9,
+              "second"),
+          modelFile);
+      long swapBy = System.currentTimeMillis() + 20_000;
+      while (!recommended(api, "u-a", 2)
+          .equals(List.of("apple:BOUGHT_BEFORE", "plum:BOUGHT_TOGETHER"))) {
+        assertTrue(System.currentTimeMillis() < swapBy, "the new model was never served");
+        Thread.sleep(500);
+      }
 
       // the session: once the reorder and burst windows are past, the 12 clicks count as one
       Thread.sleep(11_000);

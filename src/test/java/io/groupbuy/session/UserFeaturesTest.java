@@ -143,4 +143,13 @@ class UserFeaturesTest {
     regular.onOrder(T0 + 20 * DAY, List.of(line("b", "veg", 1000)), 0);
     assertEquals(Segment.REGULAR, Segment.of(regular.features(t), t, THRESHOLDS));
   }
+
+  @Test
+  void aCartThatComesOutAfterTheOrderThatBoughtItCountsConverted() {
+    UserFeatures u = new UserFeatures(SETTINGS);
+    u.onOrder(T0 + 10, List.of(line("a", "veg", 100)), 0);
+    u.onEvent(event(T0, Action.CART, "a"), "veg", 1);
+    assertEquals(List.of(), u.openCarts());
+    assertEquals(0.0, u.features(T0 + 2 * DAY).cartAbandonmentRate(), 1e-9);
+  }
 }

@@ -1,0 +1,90 @@
+package io.groupbuy.session;
+
+import io.groupbuy.catalog.CatalogData.Sku;
+import io.groupbuy.catalog.CatalogImport;
+import io.groupbuy.recommend.BasketData;
+import io.groupbuy.recommend.Popularity;
+import io.groupbuy.recommend.SkuRecommender;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the live recommendation model over the catalog's SKUs from Ta-Feng-format baskets: the
+ * catalog has no purchase history of its own at first, so shoppers' habits come from the baskets,
+ * their items mapped onto the SKUs by popularity rank (the most bought item becomes the first SKU
+ * in id order, and so on; items past the catalog's size are left out). The mapping is the one the
+ * simulator uses, so simulated customers buy as the model expects.
+ *
+ * <pre>
+ * bin/recommend-train [--history H.jsonl] [--future F.jsonl] [--data ../shared/data]
+ *                     [--out models/recommend/sku-model.json]
+ * </pre>
+ */
+public final class RecommendTraining {
+  private RecommendTraining() {}
+
+  /** The SKU each basket item stands for, by popularity rank; absent items have none. */
+  public static Map<Integer, String> itemToSku(
+      Map<Integer, List<int[]>> histories, Map<Integer, int[]> next, List<String> skus) {
+    int items = BasketData.itemCount(histories, next);
+    Popularity popularity = Popularity.of(histories.values(), next.values(), items);
+    List<String> ordered = skus.stream().sorted().toList();
+    int[] top = popularity.top(ordered.size());
+    Map<Integer, String> map = new HashMap<>();
+    for (int r = 0; r < top.length; r++) map.put(top[r], ordered.get(r));
+    return map;
+  }
+
+  /** Every basket, histories and next baskets, as the SKUs its items stand for. */
+  public static List<List<String>> skuBaskets(
+      Map<Integer, List<int[]>> histories, Map<Integer, int[]> next, Map<Integer, String> map) {
+    List<List<String>> out = new ArrayList<>();
+    List<int[]> all = new ArrayList<>();
+    histories.values().forEach(all::addAll);
+    all.addAll(next.values());
+    for (int[] basket : all) {
+      List<String> skus = new ArrayList<>();
+      for (int item : basket) {
+        String sku = map.get(item);
+        if (sku != null) skus.add(sku);
+      }
+      if (!skus.isEmpty()) out.add(skus);
+    }
+    return out;
+  }
+
+  public static void main(String[] args) {
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2)
+      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    Path data = Path.of(opts.getOrDefault("data", "../shared/data"));
+    Path history = Path.of(opts.getOrDefault("history", data + "/tafeng_nbr/history.jsonl"));
+    Path future =
+        Path.of(opts.getOrDefault("future", data + "/tafeng_nbr/future_train_users.jsonl"));
+    Path out = Path.of(opts.getOrDefault("out", "models/recommend/sku-model.json"));
+    long t0 = System.nanoTime();
+    List<String> skus =
+        CatalogImport.skus(data.resolve("cumcm2023c_vegetables")).stream()
+            .map(Sku::sku)
+            .sorted(Comparator.naturalOrder())
+            .toList();
+    var histories = BasketData.histories(history);
+    var next = BasketData.nextBaskets(future);
+    Map<Integer, String> map = itemToSku(histories, next, skus);
+    List<List<String>> baskets = skuBaskets(histories, next, map);
+    System.out.printf(
+        "Mapped the %d most bought items onto %d catalog SKUs: %,d baskets keep at least one.%n",
+        map.size(), skus.size(), baskets.size());
+    SkuRecommender.Model model =
+        SkuRecommender.train(
+            baskets, 30, 0.5, 0.9, history.getFileName() + " mapped onto " + skus.size() + " SKUs");
+    SkuRecommender.write(model, out);
+    System.out.printf(
+        "Wrote %s (%d SKUs with neighbours) in %.1f s.%n",
+        out, model.similar().size(), (System.nanoTime() - t0) / 1e9);
+  }
+}
