@@ -581,7 +581,7 @@ public final class OrderThroughputBench {
 
   static final int BATCH_ROWS = 32;
 
-  private static CqlSession rawSession(CassandraLauncher.Node cassandra) {
+  static CqlSession rawSession(CassandraLauncher.Node cassandra) {
     CqlSession session =
         CqlSession.builder()
             // driver defaults only: application.conf's contact points (a dev Cassandra on 9042?)
@@ -645,8 +645,8 @@ public final class OrderThroughputBench {
    * (b) The ceiling of group commit: {@link #BATCH_ROWS} event-sized rows into one partition as one
    * unlogged batch (one mutation). The rate counts batches.
    */
-  private static Rate rawBatches(
-      CqlSession session, int clients, int seconds, int warmup, AtomicLong done) throws Exception {
+  static Rate rawBatches(CqlSession session, int clients, int seconds, int warmup, AtomicLong done)
+      throws Exception {
     PreparedStatement insert = prepareInsert(session);
     ByteBuffer payload = eventPayload();
     AtomicLong seq = new AtomicLong();
@@ -678,14 +678,14 @@ public final class OrderThroughputBench {
    * Keeps {@code clients} operations in flight; counts those that complete inside the measured
    * window.
    */
-  private static Rate measure(
+  static Rate measure(
       String name, int clients, int seconds, int warmup, Supplier<CompletionStage<?>> operation)
       throws Exception {
     return measure(name, clients, seconds, warmup, operation, null);
   }
 
   /** As above; {@code cpu}, if given, is started and stopped with the measured window. */
-  private static Rate measure(
+  static Rate measure(
       String name,
       int clients,
       int seconds,
