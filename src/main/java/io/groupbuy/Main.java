@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigValueFactory;
 import io.groupbuy.audit.AuditRoutes;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.catalog.CatalogRoutes;
+import io.groupbuy.coupon.Campaign;
+import io.groupbuy.coupon.CouponRoutes;
 import io.groupbuy.dispatch.DispatchRegion;
 import io.groupbuy.dispatch.DispatchRoutes;
 import io.groupbuy.dispatch.DriverSocket;
@@ -370,6 +372,10 @@ public final class Main {
                           .behaviourEvents
                           .labelValues(rule.name().toLowerCase(Locale.ROOT))
                           .inc(n));
+              Campaign.init(
+                  system,
+                  GroupCommitFront.Settings.fromConfig(config.getConfig("groupbuy.coupon.batch")),
+                  n -> {});
               pollShardState(
                   system,
                   metrics,
@@ -379,7 +385,8 @@ public final class Main {
                       OrderLedger.ENTITY_KEY,
                       Vehicle.ENTITY_KEY,
                       DispatchRegion.ENTITY_KEY,
-                      UserSession.ENTITY_KEY));
+                      UserSession.ENTITY_KEY,
+                      Campaign.ENTITY_KEY));
               return catalog.createTables();
             })
         .thenCompose(
@@ -405,7 +412,8 @@ public final class Main {
                       new CatalogRoutes(catalog, auth, metrics),
                       new OrderViewRoutes(orderViews, auth, metrics),
                       new AuditRoutes(system, auth, metrics),
-                      sessionRoutes(system, config, catalog, settings, auth, metrics));
+                      sessionRoutes(system, config, catalog, settings, auth, metrics),
+                      new CouponRoutes(system, settings.askTimeout(), auth, metrics));
               OpsRoutes ops = new OpsRoutes(auth, metrics, apis);
               AllDirectives d = new AllDirectives() {};
               List<Route> routes = new ArrayList<>();
