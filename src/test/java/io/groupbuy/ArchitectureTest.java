@@ -65,7 +65,7 @@ class ArchitectureTest {
           .whereLayer("Simulator")
           .mayOnlyBeAccessedByLayers("Main")
           .whereLayer("Simulator")
-          .mayOnlyAccessLayers("Catalog", "Http", "Platform", "Routing")
+          .mayOnlyAccessLayers("Catalog", "Recommend", "Http", "Platform", "Routing")
           .whereLayer("Audit")
           .mayOnlyAccessLayers("Order", "Inventory", "Http", "Platform")
           .whereLayer("OrderView")

@@ -46,7 +46,8 @@ public final class SkuRecommender {
       Map<String, List<Neighbour>> similar) {
     public Model {
       popular = List.copyOf(popular);
-      similar = Map.copyOf(similar);
+      // in the order given (popularity), so that the same data writes the same file
+      similar = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(similar));
     }
   }
 

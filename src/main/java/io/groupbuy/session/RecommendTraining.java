@@ -3,7 +3,7 @@ package io.groupbuy.session;
 import io.groupbuy.catalog.CatalogData.Sku;
 import io.groupbuy.catalog.CatalogImport;
 import io.groupbuy.recommend.BasketData;
-import io.groupbuy.recommend.Popularity;
+import io.groupbuy.recommend.CatalogMapping;
 import io.groupbuy.recommend.SkuRecommender;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,31 +27,15 @@ import java.util.Map;
 public final class RecommendTraining {
   private RecommendTraining() {}
 
-  /** The SKU each basket item stands for, by popularity rank; absent items have none. */
-  public static Map<Integer, String> itemToSku(
-      Map<Integer, List<int[]>> histories, Map<Integer, int[]> next, List<String> skus) {
-    int items = BasketData.itemCount(histories, next);
-    Popularity popularity = Popularity.of(histories.values(), next.values(), items);
-    List<String> ordered = skus.stream().sorted().toList();
-    int[] top = popularity.top(ordered.size());
-    Map<Integer, String> map = new HashMap<>();
-    for (int r = 0; r < top.length; r++) map.put(top[r], ordered.get(r));
-    return map;
-  }
-
   /** Every basket, histories and next baskets, as the SKUs its items stand for. */
   public static List<List<String>> skuBaskets(
-      Map<Integer, List<int[]>> histories, Map<Integer, int[]> next, Map<Integer, String> map) {
+      Map<Integer, List<int[]>> histories, Map<Integer, int[]> next, CatalogMapping map) {
     List<List<String>> out = new ArrayList<>();
     List<int[]> all = new ArrayList<>();
     histories.values().forEach(all::addAll);
     all.addAll(next.values());
     for (int[] basket : all) {
-      List<String> skus = new ArrayList<>();
-      for (int item : basket) {
-        String sku = map.get(item);
-        if (sku != null) skus.add(sku);
-      }
+      List<String> skus = map.skus(basket);
       if (!skus.isEmpty()) out.add(skus);
     }
     return out;
@@ -74,7 +58,7 @@ public final class RecommendTraining {
             .toList();
     var histories = BasketData.histories(history);
     var next = BasketData.nextBaskets(future);
-    Map<Integer, String> map = itemToSku(histories, next, skus);
+    CatalogMapping map = CatalogMapping.of(histories, next, skus);
     List<List<String>> baskets = skuBaskets(histories, next, map);
     System.out.printf(
         "Mapped the %d most bought items onto %d catalog SKUs: %,d baskets keep at least one.%n",

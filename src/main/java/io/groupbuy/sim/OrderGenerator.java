@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +35,11 @@ public final class OrderGenerator {
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong revenueFen = new AtomicLong();
   private final Map<String, String> customerTokens = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> basketsBought = new ConcurrentHashMap<>();
+  private final AtomicLong eventsSent = new AtomicLong();
+  private final AtomicLong eventsAccepted = new AtomicLong();
+  private final AtomicLong eventsDropped = new AtomicLong();
+  private ShopperHabits habits;
 
   public OrderGenerator(ApiClient api, Auth auth) {
     this.api = api;
@@ -101,6 +105,13 @@ public final class OrderGenerator {
     List<String> activeWarehouses =
         new ArrayList<>(pointsByWarehouse.keySet())
             .subList(0, Math.min(warehouses, pointsByWarehouse.size()));
+    habits = ShopperHabits.load(dataDir, skus);
+    System.out.println(
+        habits == null
+            ? "[sim] no Ta-Feng baskets under " + dataDir + ": customers buy SKUs at random"
+            : "[sim] customers shop as "
+                + habits.shoppers()
+                + " Ta-Feng shoppers, their items mapped onto the catalog");
     System.out.printf("[sim] stocking %d SKUs in %s ...%n", skus.size(), activeWarehouses);
     stock(skus, activeWarehouses);
 
@@ -119,29 +130,30 @@ public final class OrderGenerator {
     long intervalNanos = 1_000_000_000L / Math.max(1, ordersPerSecond);
     long next = System.nanoTime();
     long lastReport = System.currentTimeMillis();
+    int reports = 0;
     for (long n = 0; n < maxOrders; n++) {
-      String[] home = customerHomes.get(random.nextInt(customerHomes.size()));
+      int customer = random.nextInt(customerHomes.size());
+      String[] home = customerHomes.get(customer);
       Map<String, Object> order = new LinkedHashMap<>();
       order.put("idempotencyKey", UuidV7.random()); // as the API recommends; see openapi.yaml
       order.put("pickupPointId", home[1]);
       List<Map<String, Object>> lines = new ArrayList<>();
-      int lineCount = 1 + random.nextInt(4);
-      Set<String> chosen = new HashSet<>();
-      while (lines.size() < lineCount) {
-        String sku =
-            skus.get(
-                (int) Math.min(skus.size() - 1, Math.abs(random.nextGaussian()) * skus.size() / 3));
-        if (chosen.add(sku)) lines.add(Map.of("sku", sku, "quantity", 1 + random.nextInt(3)));
+      for (String sku : basketOf(customer, skus)) {
+        lines.add(Map.of("sku", sku, "quantity", 1 + random.nextInt(3)));
       }
       order.put("lines", lines);
       inFlight.acquire();
-      place(tokenFor(home[0]), order, 1).whenComplete((r, e) -> inFlight.release());
+      String token = tokenFor(home[0]);
+      browse(home[0], token, lines, skus)
+          .thenCompose(b -> place(token, order, 1))
+          .whenComplete((r, e) -> inFlight.release());
       next += intervalNanos;
       long sleep = next - System.nanoTime();
       if (sleep > 0) Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
       if (System.currentTimeMillis() - lastReport >= 10_000) {
         lastReport = System.currentTimeMillis();
         System.out.println(progress());
+        if (++reports % 3 == 0) sessionsReport(customerHomes);
       }
     }
     inFlight.acquire(Math.max(4, ordersPerSecond * 2));
@@ -151,13 +163,109 @@ public final class OrderGenerator {
   public String progress() {
     long orders = confirmed.get();
     return String.format(
-        "[sim] orders confirmed %d (¥%.2f, ¥%.2f each), rejected (sold out) %d, retried %d, failed %d",
+        "[sim] orders confirmed %d (¥%.2f, ¥%.2f each), rejected (sold out) %d, retried %d, failed %d"
+            + " | behaviour events sent %d, accepted %d, dropped %d",
         orders,
         revenueFen.get() / 100.0,
         orders == 0 ? 0 : revenueFen.get() / 100.0 / orders,
         rejected.get(),
         retried.get(),
-        failed.get());
+        failed.get(),
+        eventsSent.get(),
+        eventsAccepted.get(),
+        eventsDropped.get());
+  }
+
+  /** Segments of 20 customers, and what one of them is recommended, as the API says. */
+  private void sessionsReport(List<String[]> customers) {
+    Map<String, Integer> segments = new java.util.TreeMap<>();
+    String sample = null;
+    for (int i = 0; i < 20; i++) {
+      String customer = customers.get(random.nextInt(customers.size()))[0];
+      var r = api.call("GET", "/users/" + customer + "/session", operatorToken, null);
+      String segment =
+          r.status() == 200 ? r.body().path("session").path("segment").asText() : "no session";
+      segments.merge(segment, 1, Integer::sum);
+      if (r.status() == 200
+          && r.body().path("session").path("features").path("ordersEver").asInt() > 1)
+        sample = customer;
+    }
+    System.out.println("[sim] sessions of 20 customers by segment: " + segments);
+    if (sample == null) return;
+    var rec = api.call("GET", "/users/" + sample + "/recommendations?k=3", operatorToken, null);
+    if (rec.status() != 200) return;
+    List<String> items = new ArrayList<>();
+    rec.body()
+        .path("items")
+        .forEach(
+            i ->
+                items.add(
+                    i.path("sku").asText()
+                        + " ("
+                        + i.path("reason").asText().toLowerCase(java.util.Locale.ROOT)
+                        + ")"));
+    System.out.println("[sim] recommended to " + sample + ": " + String.join(", ", items));
+  }
+
+  /** The customer's next basket: their Ta-Feng shopper's next, else 1-4 SKUs at random. */
+  private List<String> basketOf(int customer, List<String> skus) {
+    if (habits != null) {
+      long n = basketsBought.merge(customer, 1L, Long::sum) - 1;
+      List<String> basket = habits.basket(customer, n);
+      return basket.size() > 6 ? basket.subList(0, 6) : basket;
+    }
+    int lineCount = 1 + random.nextInt(4);
+    Set<String> chosen = new java.util.LinkedHashSet<>();
+    while (chosen.size() < lineCount) {
+      chosen.add(
+          skus.get(
+              (int) Math.min(skus.size() - 1, Math.abs(random.nextGaussian()) * skus.size() / 3)));
+    }
+    return List.copyOf(chosen);
+  }
+
+  /**
+   * What the customer's app reports before the order: views of what they buy and of a few other
+   * SKUs, a click, the cart; now and then an event sent twice (an app retrying), which the session
+   * drops.
+   */
+  private CompletableFuture<?> browse(
+      String customer, String token, List<Map<String, Object>> lines, List<String> skus) {
+    long now = System.currentTimeMillis();
+    List<Map<String, Object>> events = new ArrayList<>();
+    int k = 0;
+    List<String> viewed = new ArrayList<>();
+    for (Map<String, Object> line : lines) viewed.add((String) line.get("sku"));
+    for (int extra = random.nextInt(4); extra > 0; extra--) {
+      viewed.add(skus.get(random.nextInt(skus.size())));
+    }
+    String base = customer + "-" + UuidV7.random();
+    for (String sku : viewed)
+      events.add(event(base + "-" + k++, customer, now - 60_000 + k * 1000, "view", sku));
+    events.add(event(base + "-" + k++, customer, now - 30_000, "click", viewed.get(0)));
+    for (Map<String, Object> line : lines) {
+      events.add(
+          event(
+              base + "-" + k++,
+              customer,
+              now - 20_000 + k * 100,
+              "cart",
+              (String) line.get("sku")));
+    }
+    if (random.nextInt(10) == 0) events.add(events.get(0)); // a retried event
+    eventsSent.addAndGet(events.size());
+    return api.send("POST", "/behaviour", token, Map.of("events", events))
+        .thenAccept(
+            r -> {
+              if (r.status() != 200) return;
+              eventsAccepted.addAndGet(r.body().path("accepted").asLong());
+              r.body().path("dropped").forEach(n -> eventsDropped.addAndGet(n.asLong()));
+            });
+  }
+
+  private static Map<String, Object> event(
+      String id, String user, long ts, String action, String sku) {
+    return Map.of("eventId", id, "userId", user, "ts", ts, "action", action, "sku", sku);
   }
 
   public long confirmed() {
