@@ -151,9 +151,24 @@ public final class Campaign
         Command.class,
         "campaign " + campaignId,
         front -> new Campaign(campaignId, front),
-        new CampaignFront(),
+        GroupCommitFront.allBatched(
+            Batch::new,
+            BatchWritten::new,
+            BatchWritten.class,
+            BatchWritten::number,
+            Recovered.class,
+            Campaign::refuse),
         batch,
         batchSizes);
+  }
+
+  /** Answers a command the full front refused: the caller should come back. */
+  private static void refuse(Command command, String reason) {
+    if (command instanceof Define d) d.replyTo().tell(StatusReply.error(reason));
+    else if (command instanceof Issue i) i.replyTo().tell(StatusReply.error(reason));
+    else if (command instanceof Redeem r) r.replyTo().tell(StatusReply.error(reason));
+    else if (command instanceof Release r) r.replyTo().tell(StatusReply.error(reason));
+    else if (command instanceof Get g) g.replyTo().tell(StatusReply.error(reason));
   }
 
   /** Alone, every command written by itself (tests). */

@@ -75,6 +75,59 @@ public final class GroupCommitFront<C> {
     }
   }
 
+  /** Makes an entity's batch command. */
+  @FunctionalInterface
+  public interface BatchFactory<C> {
+    C batch(List<C> commands, long number, ActorRef<C> front);
+  }
+
+  /**
+   * The protocol of an entity whose commands, reads included, all wait their turn in a batch: its
+   * batch command, its "written" message (of {@code writtenType}, carrying its number), its
+   * "recovered" message type, and how a command refused by a full front is answered.
+   */
+  public static <C, W extends C> Protocol<C> allBatched(
+      BatchFactory<C> batch,
+      java.util.function.LongFunction<C> written,
+      Class<W> writtenType,
+      java.util.function.ToLongFunction<W> number,
+      Class<? extends C> recoveredType,
+      java.util.function.BiConsumer<C, String> refuse) {
+    return new Protocol<>() {
+      @Override
+      public Kind kind(C command) {
+        return Kind.BATCHED;
+      }
+
+      @Override
+      public C batch(List<C> commands, long n, ActorRef<C> front) {
+        return batch.batch(commands, n, front);
+      }
+
+      @Override
+      public C written(long n) {
+        return written.apply(n);
+      }
+
+      @Override
+      public OptionalLong writtenNumber(C message) {
+        return writtenType.isInstance(message)
+            ? OptionalLong.of(number.applyAsLong(writtenType.cast(message)))
+            : OptionalLong.empty();
+      }
+
+      @Override
+      public boolean isRecovered(C message) {
+        return recoveredType.isInstance(message);
+      }
+
+      @Override
+      public void refuse(C command, String reason) {
+        refuse.accept(command, reason);
+      }
+    };
+  }
+
   /** How a front batches; from a config section with max-commands, max-waiting, write-timeout. */
   public record Settings(int maxCommands, int maxWaiting, Duration writeTimeout) {
     public Settings {

@@ -176,9 +176,21 @@ public final class UserSession
         Command.class,
         "session " + userId,
         front -> new UserSession(userId, settings, front, counted, clock),
-        new SessionFront(),
+        GroupCommitFront.allBatched(
+            Batch::new,
+            BatchWritten::new,
+            BatchWritten.class,
+            BatchWritten::number,
+            Recovered.class,
+            UserSession::refuse),
         batch,
         batchSizes);
+  }
+
+  /** Answers a command the full front refused; a read is not answered: its ask times out. */
+  private static void refuse(Command command, String reason) {
+    if (command instanceof Record r) r.replyTo().tell(StatusReply.error(reason));
+    if (command instanceof RecordOrder o) o.replyTo().tell(StatusReply.error(reason));
   }
 
   /** The session alone, every command decided and written by itself (tests). */
