@@ -92,47 +92,42 @@ public final class SessionRoutes extends ApiDirectives {
         endpoint(
             HttpMethods.GET,
             "/users/{userId}/recommendations",
-            path -> {
-              String userId = path.get("userId");
-              if (!BehaviourIntake.ID.matcher(userId).matches()) {
-                return error(
-                    StatusCodes.BAD_REQUEST,
-                    "invalid",
-                    "userId must be 1-100 characters of A-Z a-z 0-9 . _ : -",
-                    "userId");
-              }
-              return authenticated(
-                  p ->
-                      p.isOperator() || p.subject().equals(userId)
-                          ? parameterOptional("k", k -> recommend(userId, k.orElse(null)))
-                          : error(
-                              StatusCodes.FORBIDDEN,
-                              "forbidden",
-                              "a customer may read only their own recommendations",
-                              "userId"));
-            }),
+            path ->
+                ownUser(
+                    path.get("userId"),
+                    "recommendations",
+                    userId -> parameterOptional("k", k -> recommend(userId, k.orElse(null))))),
         endpoint(
             HttpMethods.GET,
             "/users/{userId}/session",
-            path -> {
-              String userId = path.get("userId");
-              if (!BehaviourIntake.ID.matcher(userId).matches()) {
-                return error(
-                    StatusCodes.BAD_REQUEST,
-                    "invalid",
-                    "userId must be 1-100 characters of A-Z a-z 0-9 . _ : -",
-                    "userId");
-              }
-              return authenticated(
-                  p ->
-                      p.isOperator() || p.subject().equals(userId)
-                          ? session(userId)
-                          : error(
-                              StatusCodes.FORBIDDEN,
-                              "forbidden",
-                              "a customer may read only their own session",
-                              "userId"));
-            }));
+            path -> ownUser(path.get("userId"), "session", this::session)));
+  }
+
+  /** A valid user id, read by an operator or by that user; else 400 or 403. */
+  private Route ownUser(
+      String userId, String what, java.util.function.Function<String, Route> inner) {
+    if (!BehaviourIntake.ID.matcher(userId).matches()) {
+      return error(
+          StatusCodes.BAD_REQUEST,
+          "invalid",
+          "userId must be 1-100 characters of A-Z a-z 0-9 . _ : -",
+          "userId");
+    }
+    return authenticated(
+        p ->
+            p.isOperator() || p.subject().equals(userId)
+                ? inner.apply(userId)
+                : error(
+                    StatusCodes.FORBIDDEN,
+                    "forbidden",
+                    "a customer may read only their own " + what,
+                    "userId"));
+  }
+
+  private java.util.concurrent.CompletionStage<SessionState.View> view(String userId) {
+    return ClusterSharding.get(system)
+        .entityRefFor(UserSession.ENTITY_KEY, userId)
+        .ask(UserSession.GetSession::new, timeout);
   }
 
   private Route recommend(String userId, String kParam) {
@@ -148,9 +143,7 @@ public final class SessionRoutes extends ApiDirectives {
     }
     int wanted = k;
     return onResult(
-        ClusterSharding.get(system)
-            .entityRefFor(UserSession.ENTITY_KEY, userId)
-            .<SessionState.View>ask(UserSession.GetSession::new, timeout),
+        view(userId),
         view ->
             recommendations
                 .forSession(view.segment() == null ? null : view, wanted)
@@ -173,9 +166,7 @@ public final class SessionRoutes extends ApiDirectives {
 
   private Route session(String userId) {
     return onResult(
-        ClusterSharding.get(system)
-            .entityRefFor(UserSession.ENTITY_KEY, userId)
-            .<SessionState.View>ask(UserSession.GetSession::new, timeout),
+        view(userId),
         view ->
             view.segment() == null
                 ? error(
