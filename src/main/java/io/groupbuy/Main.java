@@ -485,11 +485,14 @@ public final class Main {
       OrderViewStore views,
       Metrics metrics) {
     Config order = config.getConfig("groupbuy.order");
+    Order.CouponGateway coupons =
+        SagaAdapters.coupons(system, config.getDuration("groupbuy.ask-timeout"));
     if (order.getInt("ledgers") == 0) {
       Order.init(
           system,
           SagaAdapters.inventory(inventory),
           SagaAdapters.dispatch(dispatch, catalog, metrics),
+          coupons,
           order.getDuration("passivate-when-settled-after"));
       return;
     }
@@ -498,6 +501,7 @@ public final class Main {
         OrderLedger.Settings.fromConfig(order),
         SagaAdapters.inventory(inventory),
         SagaAdapters.dispatch(dispatch, catalog, metrics),
+        coupons,
         archive,
         GroupCommitFront.Settings.fromConfig(order.getConfig("batch")),
         metrics.ledgerBatchCommands::observe);

@@ -73,7 +73,7 @@ class ArchitectureTest {
           .whereLayer("OrderView")
           .mayOnlyAccessLayers("Order", "Session", "Catalog", "Http", "Platform")
           .whereLayer("Order")
-          .mayOnlyAccessLayers("Inventory", "Dispatch", "Catalog", "Http", "Platform")
+          .mayOnlyAccessLayers("Inventory", "Dispatch", "Coupon", "Catalog", "Http", "Platform")
           .whereLayer("Dispatch")
           .mayOnlyAccessLayers("Catalog", "Http", "Platform", "Routing")
           .whereLayer("Inventory")

@@ -92,12 +92,22 @@ public final class Campaign
       String issueId, String userId, String userSegment, ActorRef<StatusReply<Coupon>> replyTo)
       implements Command {}
 
-  /** Redeems a coupon for an order of {@code subtotalFen}; answers the discount. */
+  /**
+   * Redeems a coupon for an order of {@code subtotalFen}; answers the discount. {@code userId}: the
+   * order's customer, who must hold the coupon; null when an operator redeems for whoever holds it.
+   */
   public record Redeem(
-      String couponId, String orderId, long subtotalFen, ActorRef<StatusReply<Coupon>> replyTo)
+      String couponId,
+      String userId,
+      String orderId,
+      long subtotalFen,
+      ActorRef<StatusReply<Coupon>> replyTo)
       implements Command {}
 
-  /** Gives a redeemed coupon back (its order was cancelled or rejected). */
+  /**
+   * Gives a redeemed coupon back (its order was cancelled or rejected). Also valid before the
+   * order's redemption landed: the order then may not redeem the coupon any more.
+   */
   public record Release(String couponId, String orderId, ActorRef<StatusReply<Coupon>> replyTo)
       implements Command {}
 

@@ -76,11 +76,21 @@ final class CampaignRules {
     if (h == null) {
       return Decision.refuse(new DomainError.NotFound("no coupon " + r.couponId(), "couponId"));
     }
+    if (r.userId() != null && !h.userId().equals(r.userId())) {
+      return Decision.refuse(
+          new DomainError.Rejected(
+              "coupon " + r.couponId() + " belongs to another user than " + r.userId()));
+    }
     if (h.orderId() != null) {
       return h.orderId().equals(r.orderId())
           ? Decision.of()
           : Decision.refuse(
               new DomainError.Conflict("coupon " + r.couponId() + " is used by another order"));
+    }
+    if (r.orderId().equals(h.returnedBy())) {
+      return Decision.refuse(
+          new DomainError.Rejected(
+              "order " + r.orderId() + " gave coupon " + r.couponId() + " back already"));
     }
     long discount = s.terms().discountOn(r.subtotalFen());
     if (discount <= 0) {
@@ -103,7 +113,12 @@ final class CampaignRules {
     if (h == null) {
       return Decision.refuse(new DomainError.NotFound("no coupon " + r.couponId(), "couponId"));
     }
-    if (h.orderId() == null) return Decision.of(); // released already
+    if (h.orderId() == null) {
+      // released already, or the order's redemption has not landed: fence it off
+      return r.orderId().equals(h.returnedBy())
+          ? Decision.of()
+          : Decision.of(new CouponReleased(r.couponId(), r.orderId(), 0));
+    }
     if (!h.orderId().equals(r.orderId())) {
       return Decision.refuse(
           new DomainError.Conflict("coupon " + r.couponId() + " is used by another order"));

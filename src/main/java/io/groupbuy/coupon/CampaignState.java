@@ -17,9 +17,26 @@ import scala.jdk.javaapi.CollectionConverters;
  * state without copying the old, and a snapshot is written from one while the campaign goes on.
  */
 public final class CampaignState implements ProtoPersisted {
-  /** One coupon; {@code orderId} null while it is not redeemed. */
+  /**
+   * One coupon; {@code orderId} null while it is not redeemed. {@code returnedBy}: the last order
+   * that gave it back (or released it before its redemption landed), which may not redeem it again,
+   * so a redemption that arrives after its order's release cannot take the coupon for good.
+   */
   public record Held(
-      String couponId, String userId, String issueId, String orderId, long discountFen) {}
+      String couponId,
+      String userId,
+      String issueId,
+      String orderId,
+      long discountFen,
+      String returnedBy) {
+    Held redeemed(String order, long discount) {
+      return new Held(couponId, userId, issueId, order, discount, returnedBy);
+    }
+
+    Held returned(String order) {
+      return new Held(couponId, userId, issueId, null, 0, order);
+    }
+  }
 
   public static final CampaignState EMPTY =
       new CampaignState(
@@ -118,14 +135,12 @@ public final class CampaignState implements ProtoPersisted {
     if (e instanceof CampaignDefined d) {
       return new CampaignState(d.terms(), coupons, byIssue, perUser, budgetUsedFen);
     } else if (e instanceof CouponIssued i) {
-      return withIssued(new Held(i.couponId(), i.userId(), i.issueId(), null, 0));
+      return withIssued(new Held(i.couponId(), i.userId(), i.issueId(), null, 0, null));
     } else if (e instanceof CouponRedeemed r) {
       Held h = held(r.couponId());
       return new CampaignState(
           terms,
-          coupons.updated(
-              r.couponId(),
-              new Held(h.couponId(), h.userId(), h.issueId(), r.orderId(), r.discountFen())),
+          coupons.updated(r.couponId(), h.redeemed(r.orderId(), r.discountFen())),
           byIssue,
           perUser,
           budgetUsedFen + r.discountFen());
@@ -133,7 +148,7 @@ public final class CampaignState implements ProtoPersisted {
       Held h = held(r.couponId());
       return new CampaignState(
           terms,
-          coupons.updated(r.couponId(), new Held(h.couponId(), h.userId(), h.issueId(), null, 0)),
+          coupons.updated(r.couponId(), h.returned(r.orderId())),
           byIssue,
           perUser,
           budgetUsedFen - r.discountFen());

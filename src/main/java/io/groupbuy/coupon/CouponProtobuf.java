@@ -112,6 +112,7 @@ public final class CouponProtobuf implements ProtoCodecs {
       var c = CampaignCoupon.newBuilder().setCouponId(h.couponId()).setUserId(h.userId());
       if (h.orderId() != null) c.setOrderId(h.orderId()).setDiscountFen(h.discountFen());
       if (h.issueId() != null) c.setIssueId(h.issueId());
+      if (h.returnedBy() != null) c.setReturnedBy(h.returnedBy());
       b.addCoupons(c);
     }
     return b.build();
@@ -126,7 +127,8 @@ public final class CouponProtobuf implements ProtoCodecs {
               c.getUserId(),
               c.getIssueId().isEmpty() ? null : c.getIssueId(),
               c.getOrderId().isEmpty() ? null : c.getOrderId(),
-              c.getDiscountFen()));
+              c.getDiscountFen(),
+              c.getReturnedBy().isEmpty() ? null : c.getReturnedBy()));
     }
     return CampaignState.of(
         p.hasTerms() ? terms(p.getTerms()) : null, coupons, p.getBudgetUsedFen());

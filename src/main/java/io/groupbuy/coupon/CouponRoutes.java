@@ -29,7 +29,8 @@ public final class CouponRoutes extends ApiDirectives {
 
   public record IssueRequest(String issueId, String userId) {}
 
-  public record RedeemRequest(String couponId, String orderId, Long subtotalFen) {}
+  /** {@code userId}, if given, must hold the coupon. */
+  public record RedeemRequest(String couponId, String userId, String orderId, Long subtotalFen) {}
 
   public record ReleaseRequest(String couponId, String orderId) {}
 
@@ -151,13 +152,17 @@ public final class CouponRoutes extends ApiDirectives {
   private CompletionStage<Campaign.Coupon> redeem(String campaignId, RedeemRequest req) {
     requireId(req.couponId(), "couponId");
     requireId(req.orderId(), "orderId");
+    if (req.userId() != null) requireId(req.userId(), "userId");
     if (req.subtotalFen() == null || req.subtotalFen() < 0) {
       throw new ApiError.Failure(
           400, "invalid", "subtotalFen must be a whole number >= 0", "subtotalFen");
     }
     return campaign(campaignId)
         .askWithStatus(
-            r -> new Campaign.Redeem(req.couponId(), req.orderId(), req.subtotalFen(), r), timeout);
+            r ->
+                new Campaign.Redeem(
+                    req.couponId(), req.userId(), req.orderId(), req.subtotalFen(), r),
+            timeout);
   }
 
   private CompletionStage<Campaign.Coupon> release(String campaignId, ReleaseRequest req) {

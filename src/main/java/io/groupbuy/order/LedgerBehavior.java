@@ -65,23 +65,20 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
       String ledgerId,
       ActorRef<Command> front,
       Settings settings,
-      Order.InventoryGateway inventory,
-      Order.DispatchGateway dispatch,
+      OrderSaga.Gateways gateways,
       OrderArchive archive) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
-                    new LedgerBehavior(
-                        ledgerId, ctx, timers, front, settings, inventory, dispatch, archive)));
+                    new LedgerBehavior(ledgerId, ctx, timers, front, settings, gateways, archive)));
   }
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> scheduler;
   private final ActorRef<Command> front;
   private final Settings settings;
-  private final Order.InventoryGateway inventory;
-  private final Order.DispatchGateway dispatch;
+  private final OrderSaga.Gateways gateways;
   private final OrderArchive archive;
   // Not state: what this incarnation is doing for its orders. After a restart, recovery resumes
   // every live saga and clients retry.
@@ -105,8 +102,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
       TimerScheduler<Command> timers,
       ActorRef<Command> front,
       Settings settings,
-      Order.InventoryGateway inventory,
-      Order.DispatchGateway dispatch,
+      OrderSaga.Gateways gateways,
       OrderArchive archive) {
     super(
         PersistenceId.of(OrderLedger.ENTITY_KEY.name(), ledgerId),
@@ -117,8 +113,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
     this.scheduler = timers;
     this.front = front;
     this.settings = settings;
-    this.inventory = inventory;
-    this.dispatch = dispatch;
+    this.gateways = gateways;
     this.archive = archive;
   }
 
@@ -377,8 +372,7 @@ final class LedgerBehavior extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   private OrderSaga saga(String orderId) {
-    return sagas.computeIfAbsent(
-        orderId, id -> new OrderSaga(id, new OrderHost(id), inventory, dispatch));
+    return sagas.computeIfAbsent(orderId, id -> new OrderSaga(id, new OrderHost(id), gateways));
   }
 
   /** What one order's saga does through its ledger: every outcome comes back through the front. */

@@ -76,6 +76,7 @@ public final class LedgerProtobuf implements ProtoCodecs {
             .setEvent(codec.toProto().apply(e.event()).toByteString());
     if (e.details() != null) b.setDetails(OrderProtobuf.details(e.details()));
     if (e.totalFen() != null) b.setTotalFen(e.totalFen());
+    if (e.discountFen() != 0) b.setDiscountFen(e.discountFen());
     return b.build();
   }
 
@@ -90,7 +91,8 @@ public final class LedgerProtobuf implements ProtoCodecs {
         p.getOrderId(),
         (Order.Event) event,
         p.hasDetails() ? OrderProtobuf.details(p.getDetails()) : null,
-        p.hasTotalFen() ? p.getTotalFen() : null);
+        p.hasTotalFen() ? p.getTotalFen() : null,
+        p.getDiscountFen());
   }
 
   private static LedgerSnapshot snapshot(State s) {

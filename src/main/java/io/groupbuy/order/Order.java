@@ -68,10 +68,10 @@ public final class Order
 
   public record Line(String sku, int quantity) implements CborSerializable {}
 
-  /** What a placement asked for; equal details mean a retry of the same request. */
   /**
-   * What was ordered; an {@code urgent} order is delivered as soon as a vehicle at the warehouse
-   * can take it.
+   * What was ordered; equal details mean a retry of the same request. An {@code urgent} order is
+   * delivered as soon as a vehicle at the warehouse can take it; {@code couponId} (empty for none)
+   * is the customer's coupon the order redeems once its lines are priced.
    */
   public record Details(
       String customerId,
@@ -81,10 +81,33 @@ public final class Order
       long placedAtEpochMs,
       long cutoffEpochMs,
       String idempotencyKey,
-      boolean urgent)
+      boolean urgent,
+      String couponId)
       implements CborSerializable {
     public Details {
       lines = List.copyOf(lines);
+      couponId = couponId == null ? "" : couponId;
+    }
+
+    public Details(
+        String customerId,
+        String pickupPointId,
+        String warehouseId,
+        List<Line> lines,
+        long placedAtEpochMs,
+        long cutoffEpochMs,
+        String idempotencyKey,
+        boolean urgent) {
+      this(
+          customerId,
+          pickupPointId,
+          warehouseId,
+          lines,
+          placedAtEpochMs,
+          cutoffEpochMs,
+          idempotencyKey,
+          urgent,
+          "");
     }
 
     public Details(
@@ -106,13 +129,18 @@ public final class Order
           false);
     }
 
+    boolean hasCoupon() {
+      return !couponId.isEmpty();
+    }
+
     boolean sameRequestAs(Details other) {
       return customerId.equals(other.customerId)
           && pickupPointId.equals(other.pickupPointId)
           && warehouseId.equals(other.warehouseId)
           && lines.equals(other.lines)
           && idempotencyKey.equals(other.idempotencyKey)
-          && urgent == other.urgent;
+          && urgent == other.urgent
+          && couponId.equals(other.couponId);
     }
   }
 
@@ -180,6 +208,21 @@ public final class Order
 
   record RetryCommit(String sku) implements Command {}
 
+  /**
+   * Internal: outcome of redeeming the order's coupon; {@code definitive} when the campaign refused
+   * it (a retry cannot change that).
+   */
+  record CouponResult(
+      boolean redeemed, boolean definitive, String error, long discountFen, int attempt)
+      implements Command {}
+
+  record RetryRedeem(int attempt) implements Command {}
+
+  /** Internal: outcome of giving the order's coupon back. */
+  record CouponReturnResult(boolean returned, String error) implements Command {}
+
+  record RetryCouponReturn() implements Command {}
+
   /** Internal: the settled order has been idle long enough to leave memory. */
   enum PassivateIfSettled implements Command {
     INSTANCE
@@ -193,7 +236,10 @@ public final class Order
   public record PricedLine(String sku, int quantity, long unitPriceFen, long amountFen)
       implements CborSerializable {}
 
-  /** Amounts in fen (0.01 CNY): subtotal of the priced lines, discounts, and the total to pay. */
+  /**
+   * Amounts in fen (0.01 CNY): subtotal of the priced lines, the discount of the coupon redeemed
+   * ({@code couponId}, empty if none), and the total to pay.
+   */
   public record Summary(
       String orderId,
       String customerId,
@@ -201,6 +247,7 @@ public final class Order
       String warehouseId,
       List<PricedLine> lines,
       long subtotalFen,
+      String couponId,
       long discountFen,
       long totalFen,
       Status status,
@@ -239,6 +286,16 @@ public final class Order
 
   public record LineCommitted(String sku) implements Event {}
 
+  /** The order's coupon was redeemed at its campaign, for this discount. */
+  public record CouponApplied(String couponId, long discountFen) implements Event {}
+
+  /** The order's coupon was given back to its campaign (the order was rejected or cancelled). */
+  public record CouponReturned(String couponId) implements Event {}
+
+  /**
+   * {@code discountFen}: what the order's coupon took off (0 if none); {@code couponReturned}: the
+   * coupon went back to its campaign.
+   */
   public record State(
       Status status,
       Details details,
@@ -248,7 +305,9 @@ public final class Order
       boolean handedToDispatch,
       String vehicleId,
       Set<String> committedSkus,
-      Map<String, Long> unitPricesFen)
+      Map<String, Long> unitPricesFen,
+      long discountFen,
+      boolean couponReturned)
       implements ProtoPersisted {
     public static final State EMPTY =
         new State(Status.NEW, null, Set.of(), Set.of(), "", false, "", Set.of());
@@ -278,7 +337,9 @@ public final class Order
           handedToDispatch,
           vehicleId,
           committedSkus,
-          Map.of());
+          Map.of(),
+          0,
+          false);
     }
 
     public State(
@@ -290,18 +351,68 @@ public final class Order
       this(status, details, reservedSkus, releasedSkus, reason, false, "", Set.of());
     }
 
-    private State with(
-        Status newStatus, Set<String> reserved, Set<String> released, String newReason) {
+    private State with(Status newStatus, String newReason) {
       return new State(
           newStatus,
           details,
-          reserved,
-          released,
+          reservedSkus,
+          releasedSkus,
           newReason,
           handedToDispatch,
           vehicleId,
           committedSkus,
-          unitPricesFen);
+          unitPricesFen,
+          discountFen,
+          couponReturned);
+    }
+
+    private State withLines(
+        Set<String> reserved,
+        Set<String> released,
+        Set<String> committed,
+        Map<String, Long> prices) {
+      return new State(
+          status,
+          details,
+          reserved,
+          released,
+          reason,
+          handedToDispatch,
+          vehicleId,
+          committed,
+          prices,
+          discountFen,
+          couponReturned);
+    }
+
+    private State withDelivery(Status newStatus, boolean handed, String vehicle) {
+      return new State(
+          newStatus,
+          details,
+          reservedSkus,
+          releasedSkus,
+          reason,
+          handed,
+          vehicle,
+          committedSkus,
+          unitPricesFen,
+          discountFen,
+          couponReturned);
+    }
+
+    private State withCoupon(long discount, boolean returned) {
+      return new State(
+          status,
+          details,
+          reservedSkus,
+          releasedSkus,
+          reason,
+          handedToDispatch,
+          vehicleId,
+          committedSkus,
+          unitPricesFen,
+          discount,
+          returned);
     }
 
     State apply(Event event) {
@@ -310,61 +421,38 @@ public final class Order
       } else if (event instanceof LineReserved e) {
         Map<String, Long> prices = new LinkedHashMap<>(unitPricesFen);
         if (e.unitPriceFen() > 0) prices.put(e.sku(), e.unitPriceFen());
-        return new State(
-            status,
-            details,
-            plus(reservedSkus, e.sku()),
-            releasedSkus,
-            reason,
-            handedToDispatch,
-            vehicleId,
-            committedSkus,
-            prices);
+        return withLines(plus(reservedSkus, e.sku()), releasedSkus, committedSkus, prices);
       } else if (event instanceof OrderConfirmed) {
-        return with(Status.CONFIRMED, reservedSkus, releasedSkus, reason);
+        return with(Status.CONFIRMED, reason);
       } else if (event instanceof OrderRejected e) {
-        return with(Status.REJECTED, reservedSkus, releasedSkus, e.reason());
+        return with(Status.REJECTED, e.reason());
       } else if (event instanceof CancellationRequested e) {
-        return with(Status.CANCELLING, reservedSkus, releasedSkus, e.reason());
+        return with(Status.CANCELLING, e.reason());
       } else if (event instanceof LineReleased e) {
-        return with(status, reservedSkus, plus(releasedSkus, e.sku()), reason);
+        return withLines(reservedSkus, plus(releasedSkus, e.sku()), committedSkus, unitPricesFen);
       } else if (event instanceof OrderCancelled e) {
-        return with(Status.CANCELLED, reservedSkus, releasedSkus, e.reason());
+        return with(Status.CANCELLED, e.reason());
       } else if (event instanceof HandedToDispatch) {
-        return new State(
-            status,
-            details,
-            reservedSkus,
-            releasedSkus,
-            reason,
-            true,
-            vehicleId,
-            committedSkus,
-            unitPricesFen);
+        return withDelivery(status, true, vehicleId);
       } else if (event instanceof DeliveryUpdated e) {
-        return new State(
-            e.status(),
-            details,
-            reservedSkus,
-            releasedSkus,
-            reason,
-            handedToDispatch,
-            e.vehicleId(),
-            committedSkus,
-            unitPricesFen);
+        return withDelivery(e.status(), handedToDispatch, e.vehicleId());
       } else if (event instanceof LineCommitted e) {
-        return new State(
-            status,
-            details,
-            reservedSkus,
-            releasedSkus,
-            reason,
-            handedToDispatch,
-            vehicleId,
-            plus(committedSkus, e.sku()),
-            unitPricesFen);
+        return withLines(reservedSkus, releasedSkus, plus(committedSkus, e.sku()), unitPricesFen);
+      } else if (event instanceof CouponApplied e) {
+        return withCoupon(e.discountFen(), false);
+      } else if (event instanceof CouponReturned) {
+        return withCoupon(discountFen, true);
       }
       throw new IllegalArgumentException("unknown event " + event);
+    }
+
+    /**
+     * The order's coupon may be held for it at its campaign and has not been given back: it was
+     * applied, or its redemption may have been sent (every line was reserved, which happens only
+     * before the coupon step).
+     */
+    boolean couponOutstanding() {
+      return details.hasCoupon() && !couponReturned && (discountFen > 0 || allReserved());
     }
 
     Set<String> skus() {
@@ -389,19 +477,13 @@ public final class Order
       return status == Status.OUT_FOR_DELIVERY || status == Status.AT_PICKUP_POINT;
     }
 
-    /**
-     * What the order costs as priced so far, in fen: its lines' amounts less discounts (none yet).
-     */
+    /** What the order costs as priced so far, in fen: its lines' amounts less its discount. */
     public long totalFen() {
-      return subtotalFen() - discountFen();
+      return subtotalFen() - discountFen;
     }
 
     long subtotalFen() {
       return pricedLines().stream().mapToLong(PricedLine::amountFen).sum();
-    }
-
-    long discountFen() {
-      return 0; // coupons, when an order redeems one
     }
 
     /** The lines with the prices they were reserved at (0 where not reserved yet). */
@@ -447,6 +529,32 @@ public final class Order
     CompletionStage<?> remove(String orderId, String warehouseId, String reason);
   }
 
+  /** How the saga redeems and returns its customer's coupon. */
+  public interface CouponGateway {
+    /** Completes with the discount (fen), or fails with the campaign's refusal. */
+    CompletionStage<Long> redeem(
+        String couponId, String customerId, String orderId, long subtotalFen);
+
+    /** Gives the coupon back; also stops a redemption of the order still on its way. */
+    CompletionStage<?> giveBack(String couponId, String orderId);
+
+    /** For hosts without coupons: every redemption is refused. */
+    CouponGateway NONE =
+        new CouponGateway() {
+          @Override
+          public CompletionStage<Long> redeem(
+              String couponId, String customerId, String orderId, long subtotalFen) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                new DomainError.Rejected("coupons are not available here").failure());
+          }
+
+          @Override
+          public CompletionStage<?> giveBack(String couponId, String orderId) {
+            return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+          }
+        };
+  }
+
   /**
    * Orders are remembered entities: after a node crash or rebalance, every order that was alive
    * restarts on its new node and its recovery finishes the saga, whether or not a client asks
@@ -456,33 +564,41 @@ public final class Order
       ActorSystem<?> system,
       InventoryGateway inventory,
       DispatchGateway dispatch,
+      CouponGateway coupons,
       Duration settledIdle) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
                     ENTITY_KEY,
                     ctx ->
-                        create(ctx.getEntityId(), inventory, dispatch, ctx.getShard(), settledIdle))
+                        create(
+                            ctx.getEntityId(),
+                            inventory,
+                            dispatch,
+                            coupons,
+                            ctx.getShard(),
+                            settledIdle))
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
 
   /** An order outside sharding (tests): it never passivates. */
   public static Behavior<Command> create(
       String orderId, InventoryGateway inventory, DispatchGateway dispatch) {
-    return create(orderId, inventory, dispatch, null, Duration.ZERO);
+    return create(orderId, inventory, dispatch, CouponGateway.NONE, null, Duration.ZERO);
   }
 
   static Behavior<Command> create(
       String orderId,
       InventoryGateway inventory,
       DispatchGateway dispatch,
+      CouponGateway coupons,
       ActorRef<ClusterSharding.ShardCommand> shard,
       Duration settledIdle) {
+    OrderSaga.Gateways gateways = new OrderSaga.Gateways(inventory, dispatch, coupons);
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers ->
-                    new Order(orderId, ctx, timers, inventory, dispatch, shard, settledIdle)));
+                timers -> new Order(orderId, ctx, timers, gateways, shard, settledIdle)));
   }
 
   private final OrderSaga saga;
@@ -491,8 +607,7 @@ public final class Order
       String orderId,
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
-      InventoryGateway inventory,
-      DispatchGateway dispatch,
+      OrderSaga.Gateways gateways,
       ActorRef<ClusterSharding.ShardCommand> shard,
       Duration settledIdle) {
     super(
@@ -520,7 +635,7 @@ public final class Order
             return shard == null ? Duration.ZERO : settledIdle;
           }
         };
-    this.saga = new OrderSaga(orderId, host, inventory, dispatch);
+    this.saga = new OrderSaga(orderId, host, gateways);
   }
 
   @Override
@@ -580,6 +695,7 @@ public final class Order
         d.warehouseId(),
         d.lines().stream().map(l -> new PricedLine(l.sku(), l.quantity(), 0, 0)).toList(),
         0,
+        d.couponId(),
         0,
         0,
         Status.CONFIRMED,
@@ -590,6 +706,15 @@ public final class Order
         d.urgent());
   }
 
+  /** The order was rejected at its coupon step (every line was had; the coupon was not). */
+  static boolean rejectedForCoupon(Summary s) {
+    return s.status() == Status.REJECTED
+        && !s.couponId().isEmpty()
+        && s.reason().startsWith(COUPON_REASON);
+  }
+
+  static final String COUPON_REASON = "coupon ";
+
   static Summary summary(String orderId, State s) {
     Details d = s.details();
     return new Summary(
@@ -599,6 +724,7 @@ public final class Order
         d.warehouseId(),
         s.pricedLines(),
         s.subtotalFen(),
+        d.couponId(),
         s.discountFen(),
         s.totalFen(),
         s.status(),

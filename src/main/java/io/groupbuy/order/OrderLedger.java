@@ -156,19 +156,25 @@ public final class OrderLedger {
   public sealed interface Event extends ProtoPersisted {}
 
   /**
-   * One order's event; on the events that change its status, for the read side, {@code details} and
-   * {@code totalFen} (the order's total after it), else {@code null}.
+   * One order's event; on the events that change its status, for the read side, {@code details},
+   * {@code totalFen} and {@code discountFen} (the order's total and discount after it), else {@code
+   * null} and 0.
    */
-  public record Entry(String orderId, Order.Event event, Order.Details details, Long totalFen)
+  public record Entry(
+      String orderId, Order.Event event, Order.Details details, Long totalFen, long discountFen)
       implements Event {
     public Entry(String orderId, Order.Event event, Order.Details details) {
-      this(orderId, event, details, null);
+      this(orderId, event, details, null, 0);
+    }
+
+    public Entry(String orderId, Order.Event event, Order.Details details, Long totalFen) {
+      this(orderId, event, details, totalFen, 0);
     }
 
     static Entry of(String orderId, Order.Event event, Order.State after) {
       return changesStatus(event)
-          ? new Entry(orderId, event, after.details(), after.totalFen())
-          : new Entry(orderId, event, null, null);
+          ? new Entry(orderId, event, after.details(), after.totalFen(), after.discountFen())
+          : new Entry(orderId, event, null, null, 0);
     }
 
     static boolean changesStatus(Order.Event e) {
@@ -264,22 +270,18 @@ public final class OrderLedger {
       Settings settings,
       Order.InventoryGateway inventory,
       Order.DispatchGateway dispatch,
+      Order.CouponGateway coupons,
       OrderArchive archive,
       GroupCommitFront.Settings batch,
       IntConsumer batchSizes) {
+    OrderSaga.Gateways gateways = new OrderSaga.Gateways(inventory, dispatch, coupons);
     ClusterSharding.get(system)
         .init(
             Entity.of(
                     ENTITY_KEY,
                     ctx ->
                         withFront(
-                            ctx.getEntityId(),
-                            settings,
-                            inventory,
-                            dispatch,
-                            archive,
-                            batch,
-                            batchSizes))
+                            ctx.getEntityId(), settings, gateways, archive, batch, batchSizes))
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
 
@@ -292,10 +294,26 @@ public final class OrderLedger {
       OrderArchive archive,
       GroupCommitFront.Settings batch,
       IntConsumer batchSizes) {
+    return withFront(
+        ledgerId,
+        settings,
+        new OrderSaga.Gateways(inventory, dispatch, Order.CouponGateway.NONE),
+        archive,
+        batch,
+        batchSizes);
+  }
+
+  static Behavior<Command> withFront(
+      String ledgerId,
+      Settings settings,
+      OrderSaga.Gateways gateways,
+      OrderArchive archive,
+      GroupCommitFront.Settings batch,
+      IntConsumer batchSizes) {
     return GroupCommitFront.create(
         Command.class,
         "order ledger " + ledgerId,
-        front -> LedgerBehavior.create(ledgerId, front, settings, inventory, dispatch, archive),
+        front -> LedgerBehavior.create(ledgerId, front, settings, gateways, archive),
         new LedgerFront(),
         batch,
         batchSizes);

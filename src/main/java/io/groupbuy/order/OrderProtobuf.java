@@ -12,6 +12,8 @@ import io.groupbuy.order.Order.OrderPlaced;
 import io.groupbuy.order.Order.OrderRejected;
 import io.groupbuy.order.Order.State;
 import io.groupbuy.order.Order.Status;
+import io.groupbuy.order.proto.CouponApplied;
+import io.groupbuy.order.proto.CouponReturned;
 import io.groupbuy.order.proto.DeliveryUpdated;
 import io.groupbuy.order.proto.HandedToDispatch;
 import io.groupbuy.order.proto.LineCommitted;
@@ -130,6 +132,23 @@ public final class OrderProtobuf implements ProtoCodecs {
               e -> LineCommitted.newBuilder().setSku(e.sku()).build(),
               b -> new Order.LineCommitted(LineCommitted.parseFrom(b).getSku())),
           ProtoCodec.of(
+              Order.CouponApplied.class,
+              "order.CouponApplied",
+              e ->
+                  CouponApplied.newBuilder()
+                      .setCouponId(e.couponId())
+                      .setDiscountFen(e.discountFen())
+                      .build(),
+              b -> {
+                var p = CouponApplied.parseFrom(b);
+                return new Order.CouponApplied(p.getCouponId(), p.getDiscountFen());
+              }),
+          ProtoCodec.of(
+              Order.CouponReturned.class,
+              "order.CouponReturned",
+              e -> CouponReturned.newBuilder().setCouponId(e.couponId()).build(),
+              b -> new Order.CouponReturned(CouponReturned.parseFrom(b).getCouponId())),
+          ProtoCodec.of(
               State.class, "order.Snapshot", OrderProtobuf::snapshot, OrderProtobuf::state));
 
   static OrderDetails details(Details d) {
@@ -141,7 +160,8 @@ public final class OrderProtobuf implements ProtoCodecs {
             .setPlacedAtEpochMs(d.placedAtEpochMs())
             .setCutoffEpochMs(d.cutoffEpochMs())
             .setIdempotencyKey(d.idempotencyKey())
-            .setUrgent(d.urgent());
+            .setUrgent(d.urgent())
+            .setCouponId(d.couponId());
     d.lines()
         .forEach(l -> b.addLines(OrderLine.newBuilder().setSku(l.sku()).setQuantity(l.quantity())));
     return b.build();
@@ -156,7 +176,8 @@ public final class OrderProtobuf implements ProtoCodecs {
         p.getPlacedAtEpochMs(),
         p.getCutoffEpochMs(),
         p.getIdempotencyKey(),
-        p.getUrgent());
+        p.getUrgent(),
+        p.getCouponId());
   }
 
   static byte[] stateBytes(State s) {
@@ -178,7 +199,9 @@ public final class OrderProtobuf implements ProtoCodecs {
             .setHandedToDispatch(s.handedToDispatch())
             .setVehicleId(s.vehicleId())
             .addAllCommittedSkus(s.committedSkus())
-            .putAllUnitPricesFen(s.unitPricesFen());
+            .putAllUnitPricesFen(s.unitPricesFen())
+            .setDiscountFen(s.discountFen())
+            .setCouponReturned(s.couponReturned());
     if (s.details() != null) b.setDetails(details(s.details()));
     return b.build();
   }
@@ -197,7 +220,9 @@ public final class OrderProtobuf implements ProtoCodecs {
         p.getHandedToDispatch(),
         p.getVehicleId(),
         new LinkedHashSet<>(p.getCommittedSkusList()),
-        p.getUnitPricesFenMap());
+        p.getUnitPricesFenMap(),
+        p.getDiscountFen(),
+        p.getCouponReturned());
   }
 
   static OrderStatus status(Status s) {

@@ -46,9 +46,21 @@ public final class OrderRoutes extends ApiDirectives {
   private static final Pattern ORDER_ID =
       Pattern.compile("o-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-  /** Body of {@code POST /orders}. */
+  /** Coupon ids are {@code campaignId:n}, as campaigns issue them. */
+  private static final Pattern COUPON_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}:[0-9]{1,9}");
+
+  /** Body of {@code POST /orders}; {@code couponId} optional, one of the customer's coupons. */
   public record PlaceOrderRequest(
-      String idempotencyKey, String pickupPointId, List<LineRequest> lines, Boolean urgent) {}
+      String idempotencyKey,
+      String pickupPointId,
+      List<LineRequest> lines,
+      Boolean urgent,
+      String couponId) {
+    public PlaceOrderRequest(
+        String idempotencyKey, String pickupPointId, List<LineRequest> lines, Boolean urgent) {
+      this(idempotencyKey, pickupPointId, lines, urgent, null);
+    }
+  }
 
   public record LineRequest(String sku, Integer quantity) {}
 
@@ -243,7 +255,7 @@ public final class OrderRoutes extends ApiDirectives {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("code", "order-rejected");
             body.put("message", s.reason());
-            body.put("field", "lines");
+            body.put("field", Order.rejectedForCoupon(s) ? "couponId" : "lines");
             body.put("order", s);
             return json(StatusCodes.CONFLICT, body);
           }
@@ -330,6 +342,13 @@ public final class OrderRoutes extends ApiDirectives {
               + " key",
           "idempotencyKey");
     }
+    if (req.couponId() != null && !COUPON_ID.matcher(req.couponId()).matches()) {
+      throw new ApiError.Failure(
+          400,
+          "invalid",
+          "couponId must be a coupon id as issued, campaignId:number (see GET /campaigns/{id})",
+          "couponId");
+    }
     final String idempotencyKey = key;
     final boolean urgent = Boolean.TRUE.equals(req.urgent());
     return catalog
@@ -380,7 +399,8 @@ public final class OrderRoutes extends ApiDirectives {
                         now.toInstant().toEpochMilli(),
                         cutoff.toInstant().toEpochMilli(),
                         idempotencyKey,
-                        urgent);
+                        urgent,
+                        req.couponId());
                   });
             });
   }

@@ -4,6 +4,11 @@ import io.groupbuy.order.Order.Cancel;
 import io.groupbuy.order.Order.CancellationRequested;
 import io.groupbuy.order.Order.Command;
 import io.groupbuy.order.Order.CommitResult;
+import io.groupbuy.order.Order.CouponApplied;
+import io.groupbuy.order.Order.CouponGateway;
+import io.groupbuy.order.Order.CouponResult;
+import io.groupbuy.order.Order.CouponReturnResult;
+import io.groupbuy.order.Order.CouponReturned;
 import io.groupbuy.order.Order.DeliveryUpdated;
 import io.groupbuy.order.Order.DispatchGateway;
 import io.groupbuy.order.Order.DispatchResult;
@@ -23,7 +28,9 @@ import io.groupbuy.order.Order.Place;
 import io.groupbuy.order.Order.ReleaseResult;
 import io.groupbuy.order.Order.ReservationResult;
 import io.groupbuy.order.Order.RetryCommit;
+import io.groupbuy.order.Order.RetryCouponReturn;
 import io.groupbuy.order.Order.RetryDispatch;
+import io.groupbuy.order.Order.RetryRedeem;
 import io.groupbuy.order.Order.RetryRelease;
 import io.groupbuy.order.Order.RetryReserve;
 import io.groupbuy.order.Order.State;
@@ -51,13 +58,15 @@ import org.slf4j.LoggerFactory;
  * later). Whoever hosts the order persists the step's events and then runs its follow-up with the
  * state after them; the outcomes of its calls come back to it as commands.
  *
- * <p>The saga: {@code PLACING} reserves every line in parallel, then the order is {@code
- * CONFIRMED}, or {@code REJECTED} as soon as one line cannot be had, in which case every line is
- * released (releasing a line that was never reserved also stops a late reservation from landing). A
- * confirmed order may be cancelled ({@code CANCELLING} releases each line, then {@code CANCELLED}).
- * Every step is an event, so a restart mid-saga resumes it ({@link #resume}): unfinished
- * reservations are retried (idempotent per order id at the inventory) and unfinished releases are
- * completed. A retried placement with the same request returns the first outcome.
+ * <p>The saga: {@code PLACING} reserves every line in parallel; with all of them priced, an order
+ * with a coupon redeems it for its subtotal; then the order is {@code CONFIRMED}. It is {@code
+ * REJECTED} as soon as one line or its coupon cannot be had, in which case every line is released
+ * and the coupon given back (releasing what was never taken also stops a late reservation or
+ * redemption from landing). A confirmed order may be cancelled ({@code CANCELLING} releases each
+ * line and gives the coupon back, then {@code CANCELLED}). Every step is an event, so a restart
+ * mid-saga resumes it ({@link #resume}): unfinished reservations are retried (idempotent per order
+ * id at the inventory) and unfinished releases are completed. A retried placement with the same
+ * request returns the first outcome.
  */
 final class OrderSaga {
   private static final Logger log = LoggerFactory.getLogger(Order.class);
@@ -98,20 +107,26 @@ final class OrderSaga {
     }
   }
 
+  /** The features the saga calls. */
+  record Gateways(InventoryGateway inventory, DispatchGateway dispatch, CouponGateway coupons) {}
+
   private final String orderId;
   private final Host host;
   private final InventoryGateway inventory;
   private final DispatchGateway dispatch;
+  private final CouponGateway coupons;
   // Not state: who waits for the saga's outcome in this incarnation. After a restart, clients
   // retry.
   private final List<ActorRef<StatusReply<Summary>>> placeWaiters = new ArrayList<>();
   private final List<ActorRef<StatusReply<Summary>>> cancelWaiters = new ArrayList<>();
+  private static final Duration RETRY_LATER = Duration.ofSeconds(1);
 
-  OrderSaga(String orderId, Host host, InventoryGateway inventory, DispatchGateway dispatch) {
+  OrderSaga(String orderId, Host host, Gateways gateways) {
     this.orderId = orderId;
     this.host = host;
-    this.inventory = inventory;
-    this.dispatch = dispatch;
+    this.inventory = gateways.inventory();
+    this.dispatch = gateways.dispatch();
+    this.coupons = gateways.coupons();
   }
 
   Step handle(State s, Command command) {
@@ -123,6 +138,20 @@ final class OrderSaga {
     if (command instanceof UpdateDelivery c) return onUpdateDelivery(s, c);
     if (command instanceof DispatchResult r) return onDispatchResult(s, r);
     if (command instanceof CommitResult r) return onCommitResult(s, r);
+    if (command instanceof CouponResult r) return onCouponResult(s, r);
+    if (command instanceof CouponReturnResult r) return onCouponReturnResult(s, r);
+    if (command instanceof RetryRedeem c) {
+      return Step.run(
+          now -> {
+            if (awaitsCoupon(now)) redeem(now, c.attempt());
+          });
+    }
+    if (command instanceof RetryCouponReturn) {
+      return Step.run(
+          now -> {
+            if (now.couponOutstanding() && undoing(now)) giveCouponBack(now);
+          });
+    }
     if (command instanceof RetryReserve c) {
       return Step.run(
           now -> {
@@ -164,14 +193,17 @@ final class OrderSaga {
   void resume(State s) {
     schedulePassivationIfSettled(s);
     switch (s.status()) {
-      case PLACING ->
-          s.skus().stream()
-              .filter(sku -> !s.reservedSkus().contains(sku))
-              .forEach(sku -> reserve(s, sku, 1));
+      case PLACING -> {
+        s.skus().stream()
+            .filter(sku -> !s.reservedSkus().contains(sku))
+            .forEach(sku -> reserve(s, sku, 1));
+        if (awaitsCoupon(s)) redeem(s, 1);
+      }
       case REJECTED, CANCELLING -> {
         s.skus().stream()
             .filter(sku -> !s.releasedSkus().contains(sku))
             .forEach(sku -> release(s, sku));
+        if (s.couponOutstanding()) giveCouponBack(s);
         if (s.status() == Status.CANCELLING && s.handedToDispatch()) withdrawFromDispatch(s, 1);
       }
       case CONFIRMED -> {
@@ -245,6 +277,7 @@ final class OrderSaga {
             new CancellationRequested(reason),
             next -> {
               next.skus().forEach(sku -> release(next, sku));
+              if (next.couponOutstanding()) giveCouponBack(next);
               if (next.handedToDispatch()) withdrawFromDispatch(next, 1);
             });
     }
@@ -270,12 +303,14 @@ final class OrderSaga {
     if (r.reserved()) {
       if (s.reservedSkus().contains(r.sku())) return Step.NONE;
       List<Event> events = new ArrayList<>(List.of(new LineReserved(r.sku(), r.unitPriceFen())));
-      if (s.apply(events.get(0)).allReserved()) events.add(new OrderConfirmed());
+      boolean priced = s.apply(events.get(0)).allReserved();
+      if (priced && !s.details().hasCoupon()) events.add(new OrderConfirmed());
       return Step.persist(
           events,
           next -> {
             answerPlaceWaiters(next);
             if (next.status() == Status.CONFIRMED) handToDispatch(next, 1);
+            if (awaitsCoupon(next)) redeem(next, 1);
           });
     }
     if (!r.definitive() && r.attempt() < Order.MAX_RESERVE_ATTEMPTS) {
@@ -290,12 +325,77 @@ final class OrderSaga {
         r.definitive()
             ? r.sku() + ": " + r.error()
             : r.sku() + ": inventory did not answer after " + r.attempt() + " attempts";
+    return reject(reason, r.sku());
+  }
+
+  /**
+   * Rejects the order and undoes whatever it holds: its lines, and its coupon if it may hold it.
+   */
+  private Step reject(String reason, String sku) {
     return Step.persist(
-        new OrderRejected(reason, r.sku()),
+        new OrderRejected(reason, sku),
         next -> {
           answerPlaceWaiters(next);
-          next.skus().forEach(sku -> release(next, sku));
+          next.skus().forEach(line -> release(next, line));
+          if (next.couponOutstanding()) giveCouponBack(next);
         });
+  }
+
+  private Step onCouponResult(State s, CouponResult r) {
+    if (!awaitsCoupon(s)) {
+      // a late redemption after the order was rejected or cancelled: give the coupon back again
+      if (r.redeemed() && undoing(s)) return Step.run(this::giveCouponBack);
+      return Step.NONE;
+    }
+    if (r.redeemed()) {
+      return Step.persist(
+          List.of(new CouponApplied(s.details().couponId(), r.discountFen()), new OrderConfirmed()),
+          next -> {
+            answerPlaceWaiters(next);
+            handToDispatch(next, 1);
+          });
+    }
+    if (!r.definitive() && r.attempt() < Order.MAX_RESERVE_ATTEMPTS) {
+      return Step.run(
+          now ->
+              host.later(
+                  "redeem",
+                  new RetryRedeem(r.attempt() + 1),
+                  Order.RETRY_BACKOFF.multipliedBy(r.attempt())));
+    }
+    String coupon = Order.COUPON_REASON + s.details().couponId() + ": ";
+    return reject(
+        r.definitive()
+            ? coupon + r.error()
+            : coupon + "its campaign did not answer after " + r.attempt() + " attempts",
+        "");
+  }
+
+  private Step onCouponReturnResult(State s, CouponReturnResult r) {
+    if (!r.returned()) {
+      log.warn("order {}: giving the coupon back failed ({}); retrying", orderId, r.error());
+      return Step.run(now -> host.later("coupon-return", new RetryCouponReturn(), RETRY_LATER));
+    }
+    if (!s.couponOutstanding()) return Step.NONE;
+    List<Event> events = new ArrayList<>(List.of(new CouponReturned(s.details().couponId())));
+    if (s.status() == Status.CANCELLING && s.allReleased()) {
+      events.add(new OrderCancelled(s.reason()));
+    }
+    return Step.persist(events, this::afterUndoStep);
+  }
+
+  /** Placing, every line priced, the coupon not redeemed yet. */
+  private static boolean awaitsCoupon(State s) {
+    return s.status() == Status.PLACING
+        && s.details().hasCoupon()
+        && s.allReserved()
+        && s.discountFen() == 0;
+  }
+
+  private static boolean undoing(State s) {
+    return s.status() == Status.REJECTED
+        || s.status() == Status.CANCELLING
+        || s.status() == Status.CANCELLED;
   }
 
   private Step onReleaseResult(State s, ReleaseResult r) {
@@ -306,18 +406,19 @@ final class OrderSaga {
     }
     if (s.releasedSkus().contains(r.sku())) return Step.NONE;
     List<Event> events = new ArrayList<>(List.of(new LineReleased(r.sku())));
-    if (s.status() == Status.CANCELLING && s.apply(events.get(0)).allReleased()) {
+    State after = s.apply(events.get(0));
+    if (s.status() == Status.CANCELLING && after.allReleased() && !after.couponOutstanding()) {
       events.add(new OrderCancelled(s.reason()));
     }
-    return Step.persist(
-        events,
-        next -> {
-          schedulePassivationIfSettled(next);
-          if (next.status() == Status.CANCELLED) {
-            cancelWaiters.forEach(w -> w.tell(StatusReply.success(summary(next))));
-            cancelWaiters.clear();
-          }
-        });
+    return Step.persist(events, this::afterUndoStep);
+  }
+
+  private void afterUndoStep(State next) {
+    schedulePassivationIfSettled(next);
+    if (next.status() == Status.CANCELLED) {
+      cancelWaiters.forEach(w -> w.tell(StatusReply.success(summary(next))));
+      cancelWaiters.clear();
+    }
   }
 
   /**
@@ -330,7 +431,7 @@ final class OrderSaga {
       case WAVED, CANCELLED -> true;
       // a commit still in flight is redone by recovery if the order passivates first
       case OUT_FOR_DELIVERY, AT_PICKUP_POINT -> true;
-      case REJECTED -> s.allReleased();
+      case REJECTED -> s.allReleased() && !s.couponOutstanding();
       default -> false;
     };
   }
@@ -477,6 +578,38 @@ final class OrderSaga {
           boolean definitive = cause instanceof DomainError.Failure;
           return new ReservationResult(
               sku, false, definitive, String.valueOf(cause.getMessage()), attempt);
+        });
+  }
+
+  private void redeem(State s, int attempt) {
+    host.pipe(
+        coupons.redeem(s.details().couponId(), s.details().customerId(), orderId, s.subtotalFen()),
+        (discount, failure) -> {
+          if (failure == null) return new CouponResult(true, false, "", discount, attempt);
+          Throwable cause = Failures.unwrap(failure);
+          return new CouponResult(
+              false,
+              cause instanceof DomainError.Failure,
+              String.valueOf(cause.getMessage()),
+              0,
+              attempt);
+        });
+  }
+
+  /**
+   * A refusal counts as given back: the campaign holds the coupon for no order of ours (it is
+   * another order's, or unknown).
+   */
+  private void giveCouponBack(State s) {
+    host.pipe(
+        coupons.giveBack(s.details().couponId(), orderId),
+        (ok, failure) -> {
+          Throwable cause = Failures.unwrap(failure);
+          boolean returned = failure == null || cause instanceof DomainError.Failure;
+          if (failure != null && returned) {
+            log.warn("order {}: campaign refused the coupon back: {}", orderId, cause.getMessage());
+          }
+          return new CouponReturnResult(returned, failure == null ? "" : cause.getMessage());
         });
   }
 

@@ -1,6 +1,7 @@
 package io.groupbuy.order;
 
 import io.groupbuy.catalog.Catalog;
+import io.groupbuy.coupon.Campaign;
 import io.groupbuy.dispatch.DispatchRegion;
 import io.groupbuy.dispatch.ShardedDispatch;
 import io.groupbuy.inventory.ProductInventory;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * The order saga's ports bound to the sharded entities of the features it calls. They live here,
@@ -97,6 +99,38 @@ public final class SagaAdapters {
                 });
       }
     };
+  }
+
+  /**
+   * Orders redeem their customer's coupon at its campaign, the entity named by the coupon id's part
+   * before its last colon ({@code campaignId:n}).
+   */
+  public static Order.CouponGateway coupons(ActorSystem<?> system, Duration timeout) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    return new Order.CouponGateway() {
+      @Override
+      public CompletionStage<Long> redeem(
+          String couponId, String customerId, String orderId, long subtotalFen) {
+        return sharding
+            .entityRefFor(Campaign.ENTITY_KEY, campaignOf(couponId))
+            .<Campaign.Coupon>askWithStatus(
+                r -> new Campaign.Redeem(couponId, customerId, orderId, subtotalFen, r), timeout)
+            .thenApply(Campaign.Coupon::discountFen);
+      }
+
+      @Override
+      public CompletionStage<?> giveBack(String couponId, String orderId) {
+        return sharding
+            .entityRefFor(Campaign.ENTITY_KEY, campaignOf(couponId))
+            .<Campaign.Coupon>askWithStatus(
+                r -> new Campaign.Release(couponId, orderId, r), timeout);
+      }
+    };
+  }
+
+  static String campaignOf(String couponId) {
+    int colon = couponId.lastIndexOf(':');
+    return colon > 0 ? couponId.substring(0, colon) : couponId;
   }
 
   /** Regions tell orders how their delivery goes. */

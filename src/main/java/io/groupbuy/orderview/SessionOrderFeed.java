@@ -69,7 +69,12 @@ public final class SessionOrderFeed {
 
   /** A confirmed order as its customer's session learns it. */
   record Confirmed(
-      String customerId, String orderId, long tsMs, List<Order.Line> lines, long totalFen) {}
+      String customerId,
+      String orderId,
+      long tsMs,
+      List<Order.Line> lines,
+      long totalFen,
+      long discountFen) {}
 
   /** The confirmed orders among a ledger's events, with the time each was written. */
   static List<Confirmed> confirmed(List<EventEnvelope> run) {
@@ -84,7 +89,8 @@ public final class SessionOrderFeed {
                 e.orderId(),
                 envelope.timestamp(),
                 e.details().lines(),
-                e.totalFen() == null ? 0 : e.totalFen()));
+                e.totalFen() == null ? 0 : e.totalFen(),
+                e.discountFen()));
       }
     }
     return out;
@@ -134,8 +140,8 @@ public final class SessionOrderFeed {
                                   c.orderId(),
                                   c.tsMs(),
                                   lines.stream().map(CompletableFuture::join).toList(),
-                                  c.totalFen(),
-                                  0,
+                                  c.totalFen() + c.discountFen(),
+                                  c.discountFen(),
                                   reply),
                           timeout));
     }

@@ -46,7 +46,8 @@ class CampaignTest {
   }
 
   private StatusReply<Coupon> redeem(String coupon, String order, long subtotal) {
-    return kit.<StatusReply<Coupon>>runCommand(r -> new Campaign.Redeem(coupon, order, subtotal, r))
+    return kit.<StatusReply<Coupon>>runCommand(
+            r -> new Campaign.Redeem(coupon, null, order, subtotal, r))
         .reply();
   }
 
@@ -86,7 +87,7 @@ class CampaignTest {
     }
     // the same order again: the same answer, no second discount
     var again =
-        kit.<StatusReply<Coupon>>runCommand(r -> new Campaign.Redeem("c1:1", "o1", 6000, r));
+        kit.<StatusReply<Coupon>>runCommand(r -> new Campaign.Redeem("c1:1", null, "o1", 6000, r));
     assertTrue(again.hasNoEvents());
     assertTrue(refusal(redeem("c1:1", "o9", 6000)).contains("another order"));
     assertTrue(refusal(redeem("c1:4", "o4", 6000)).contains("budget is spent"));
@@ -97,6 +98,37 @@ class CampaignTest {
     assertEquals(3, s.redeemed());
     kit.restart();
     assertEquals(s, kit.<StatusReply<Summary>>runCommand(Campaign.Get::new).reply().getValue());
+  }
+
+  @Test
+  void onlyItsHolderRedeemsACouponAndAReturnedOrderCannotTakeItAgain() {
+    issue("i1", "alice", "PRICE_SENSITIVE");
+    var byBob =
+        kit.<StatusReply<Coupon>>runCommand(r -> new Campaign.Redeem("c1:1", "bob", "o1", 6000, r));
+    assertTrue(refusal(byBob.reply()).contains("belongs to another user"));
+    // the order gives the coupon back before its redemption lands (a redemption that timed out)
+    var early = kit.<StatusReply<Coupon>>runCommand(r -> new Campaign.Release("c1:1", "o1", r));
+    assertEquals(1, early.events().size());
+    var late =
+        kit.<StatusReply<Coupon>>runCommand(
+            r -> new Campaign.Redeem("c1:1", "alice", "o1", 6000, r));
+    assertTrue(refusal(late.reply()).contains("gave coupon c1:1 back"));
+    // a second release is no change; another order of hers still may use the coupon
+    var again = kit.<StatusReply<Coupon>>runCommand(r -> new Campaign.Release("c1:1", "o1", r));
+    assertTrue(again.hasNoEvents());
+    var other =
+        kit.<StatusReply<Coupon>>runCommand(
+            r -> new Campaign.Redeem("c1:1", "alice", "o2", 6000, r));
+    assertEquals(1000, other.reply().getValue().discountFen());
+    kit.restart(); // the fence survives a restart (events and snapshot fields)
+    var after = kit.<StatusReply<Coupon>>runCommand(r -> new Campaign.Release("c1:1", "o2", r));
+    assertEquals(0, after.reply().getValue().discountFen());
+    assertTrue(
+        refusal(
+                kit.<StatusReply<Coupon>>runCommand(
+                        r -> new Campaign.Redeem("c1:1", "alice", "o2", 6000, r))
+                    .reply())
+            .contains("back already"));
   }
 
   @Test

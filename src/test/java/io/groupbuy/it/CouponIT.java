@@ -180,6 +180,115 @@ class CouponIT {
               op,
               Map.of("issueId", "l-1", "userId", "user-1"));
       assertEquals(409, notLoyal.status(), notLoyal.raw());
+
+      ordersRedeemAtPlacementAndCancellingReturnsTheCoupon(a, b);
+    }
+  }
+
+  /**
+   * Orders through the order saga on the same cluster: the discount shows in the order's total, a
+   * coupon of someone else or under its threshold rejects the order and frees its stock, and a
+   * cancelled order gives its coupon back for the next order.
+   */
+  private static void ordersRedeemAtPlacementAndCancellingReturnsTheCoupon(ApiClient a, ApiClient b)
+      throws Exception {
+    String op = ItSupport.OPERATOR;
+    ItSupport.loadCatalog(a, List.of("apple"));
+    ItSupport.receive(a, "apple", 100);
+    var defined =
+        a.call(
+            "PUT",
+            "/campaigns/basket",
+            op,
+            Map.of(
+                "name",
+                "10-3",
+                "thresholdFen",
+                1000,
+                "amountFen",
+                300,
+                "percentOff",
+                0,
+                "capFen",
+                0,
+                "budgetFen",
+                600,
+                "perUserLimit",
+                1));
+    assertEquals(200, defined.status(), defined.raw());
+    String mine = issue(a, "basket", "buyer-1");
+    String hers = issue(b, "basket", "buyer-2");
+    String buyer = ItSupport.customer("buyer-1");
+
+    var placed = b.call("POST", "/orders", buyer, withCoupon("b1-1", 10, mine));
+    assertEquals(201, placed.status(), placed.raw());
+    long subtotal = placed.body().path("subtotalFen").asLong();
+    assertTrue(subtotal >= 1000, placed.raw());
+    assertEquals(mine, placed.body().path("couponId").asText());
+    assertEquals(300, placed.body().path("discountFen").asLong(), placed.raw());
+    assertEquals(subtotal - 300, placed.body().path("totalFen").asLong(), placed.raw());
+    var campaign = a.call("GET", "/campaigns/basket", op, null).body();
+    assertEquals(300, campaign.path("budgetUsedFen").asLong(), campaign.toString());
+    // the same placement again: the same order, no second redemption
+    var retried = a.call("POST", "/orders", buyer, withCoupon("b1-1", 10, mine));
+    assertEquals(placed.body().path("orderId"), retried.body().path("orderId"), retried.raw());
+    assertEquals(
+        300, a.call("GET", "/campaigns/basket", op, null).body().path("budgetUsedFen").asLong());
+
+    // another user's coupon, or a basket under the threshold: rejected, naming the coupon
+    long available = ItSupport.stock(a, "apple").path("available").asLong();
+    var foreign =
+        a.call("POST", "/orders", ItSupport.customer("buyer-3"), withCoupon("b3-1", 10, mine));
+    assertEquals(409, foreign.status(), foreign.raw());
+    assertEquals("couponId", foreign.body().path("field").asText(), foreign.raw());
+    assertTrue(foreign.body().path("message").asText().contains("another user"), foreign.raw());
+    var small =
+        a.call("POST", "/orders", ItSupport.customer("buyer-2"), withCoupon("b2-1", 1, hers));
+    assertEquals(409, small.status(), small.raw());
+    assertTrue(small.body().path("message").asText().contains("threshold"), small.raw());
+    awaitAvailable(a, available); // the rejected orders' lines are released
+
+    // cancelling gives the coupon back; the next order of its holder uses it again
+    String orderId = placed.body().path("orderId").asText();
+    var cancelled = b.call("POST", "/orders/" + orderId + "/cancel", buyer, null);
+    assertEquals(200, cancelled.status(), cancelled.raw());
+    assertEquals("CANCELLED", cancelled.body().path("status").asText(), cancelled.raw());
+    assertEquals(
+        0, a.call("GET", "/campaigns/basket", op, null).body().path("budgetUsedFen").asLong());
+    var next = a.call("POST", "/orders", buyer, withCoupon("b1-2", 10, mine));
+    assertEquals(201, next.status(), next.raw());
+    assertEquals(300, next.body().path("discountFen").asLong(), next.raw());
+    var used = b.call("GET", "/campaigns/basket", op, null).body();
+    assertEquals(300, used.path("budgetUsedFen").asLong(), used.toString());
+    assertEquals(1, used.path("redeemed").asInt(), used.toString());
+
+    var malformed = a.call("POST", "/orders", buyer, withCoupon("b1-3", 10, "no coupon!"));
+    assertEquals(400, malformed.status(), malformed.raw());
+    assertEquals("couponId", malformed.body().path("field").asText(), malformed.raw());
+  }
+
+  private static String issue(ApiClient api, String campaign, String user) {
+    var c =
+        api.call(
+            "POST",
+            "/campaigns/" + campaign + "/coupons",
+            ItSupport.OPERATOR,
+            Map.of("issueId", campaign + "-" + user, "userId", user));
+    assertEquals(200, c.status(), c.raw());
+    return c.body().path("couponId").asText();
+  }
+
+  private static Map<String, Object> withCoupon(String key, int apples, String couponId) {
+    Map<String, Object> order = new java.util.HashMap<>(ItSupport.order(key, "apple", apples));
+    order.put("couponId", couponId);
+    return order;
+  }
+
+  private static void awaitAvailable(ApiClient api, long expected) throws InterruptedException {
+    long by = System.currentTimeMillis() + 20_000;
+    while (ItSupport.stock(api, "apple").path("available").asLong() != expected) {
+      assertTrue(System.currentTimeMillis() < by, "rejected orders' stock was never released");
+      Thread.sleep(200);
     }
   }
 }

@@ -353,7 +353,13 @@ class OrderSagaTest {
     var sharded =
         EventSourcedBehaviorTestKit.<Command, Event, State>create(
             testKit.system(),
-            Order.create("o-2", inventory, dispatch, shard.getRef(), Duration.ofMillis(200)));
+            Order.create(
+                "o-2",
+                inventory,
+                dispatch,
+                Order.CouponGateway.NONE,
+                shard.getRef(),
+                Duration.ofMillis(200)));
     sharded.runCommand(
         new Order.Place(DETAILS, testKit.<StatusReply<Summary>>createTestProbe().getRef()));
     shard.expectNoMessage(Duration.ofMillis(400)); // placing: stays in memory
