@@ -40,11 +40,13 @@ public final class OrderGenerator {
   private final AtomicLong eventsAccepted = new AtomicLong();
   private final AtomicLong eventsDropped = new AtomicLong();
   private ShopperHabits habits;
+  private final CouponDesk coupons;
 
   public OrderGenerator(ApiClient api, Auth auth) {
     this.api = api;
     this.auth = auth;
     this.operatorToken = auth.issue("simulator", Auth.Role.OPERATOR, Duration.ofDays(1));
+    this.coupons = new CouponDesk(api, operatorToken, "run-" + System.currentTimeMillis());
   }
 
   /**
@@ -123,6 +125,15 @@ public final class OrderGenerator {
       customerHomes.add(
           new String[] {"sim-customer-" + c, points.get(random.nextInt(points.size()))});
     }
+    boolean couponsOpen = coupons.open();
+    if (couponsOpen) {
+      System.out.println(
+          "[sim] coupon campaigns, one per segment: "
+              + CouponDesk.OFFERS.stream()
+                  .map(
+                      o -> o.campaignId() + " (" + o.segment() + ", " + o.terms().get("name") + ")")
+                  .toList());
+    }
     System.out.printf(
         "[sim] placing about %d orders/s from %d customers; progress every 10 s%n",
         ordersPerSecond, customers);
@@ -142,10 +153,12 @@ public final class OrderGenerator {
         lines.add(Map.of("sku", sku, "quantity", 1 + random.nextInt(3)));
       }
       order.put("lines", lines);
+      String coupon = coupons.take(home[0]);
+      if (coupon != null) order.put("couponId", coupon);
       inFlight.acquire();
       String token = tokenFor(home[0]);
       browse(home[0], token, lines, skus)
-          .thenCompose(b -> place(token, order, 1))
+          .thenCompose(b -> place(home[0], token, order, 1))
           .whenComplete((r, e) -> inFlight.release());
       next += intervalNanos;
       long sleep = next - System.nanoTime();
@@ -153,6 +166,7 @@ public final class OrderGenerator {
       if (System.currentTimeMillis() - lastReport >= 10_000) {
         lastReport = System.currentTimeMillis();
         System.out.println(progress());
+        if (couponsOpen) offerCoupons(customerHomes);
         if (++reports % 3 == 0) sessionsReport(customerHomes);
       }
     }
@@ -164,7 +178,7 @@ public final class OrderGenerator {
     long orders = confirmed.get();
     return String.format(
         "[sim] orders confirmed %d (¥%.2f, ¥%.2f each), rejected (sold out) %d, retried %d, failed %d"
-            + " | behaviour events sent %d, accepted %d, dropped %d",
+            + " | behaviour events sent %d, accepted %d, dropped %d | %s",
         orders,
         revenueFen.get() / 100.0,
         orders == 0 ? 0 : revenueFen.get() / 100.0 / orders,
@@ -173,7 +187,19 @@ public final class OrderGenerator {
         failed.get(),
         eventsSent.get(),
         eventsAccepted.get(),
-        eventsDropped.get());
+        eventsDropped.get(),
+        coupons.progress());
+  }
+
+  /** Hands 20 customers a coupon of the campaign for their live segment, as marketing would. */
+  private void offerCoupons(List<String[]> customers) {
+    for (int i = 0; i < 20; i++) {
+      String customer = customers.get(random.nextInt(customers.size()))[0];
+      var r = api.call("GET", "/users/" + customer + "/session", operatorToken, null);
+      String segment =
+          r.status() == 200 ? r.body().path("session").path("segment").asText() : "NEW";
+      coupons.offer(customer, segment);
+    }
   }
 
   /** Segments of 20 customers, and what one of them is recommended, as the API says. */
@@ -273,10 +299,18 @@ public final class OrderGenerator {
   }
 
   private CompletableFuture<ApiClient.Reply> place(
-      String token, Map<String, Object> order, int attempt) {
+      String customer, String token, Map<String, Object> order, int attempt) {
     return api.send("POST", "/orders", token, order)
         .thenCompose(
             r -> {
+              String coupon = (String) order.get("couponId");
+              if (coupon != null && coupons.placed(customer, coupon, r.status(), r.body())) {
+                // the app tells the customer, who orders the basket without the coupon
+                Map<String, Object> without = new LinkedHashMap<>(order);
+                without.remove("couponId");
+                without.put("idempotencyKey", UuidV7.random());
+                return place(customer, token, without, 1);
+              }
               if (r.status() == 201) {
                 confirmed.incrementAndGet();
                 revenueFen.addAndGet(r.body().path("totalFen").asLong());
@@ -284,8 +318,8 @@ public final class OrderGenerator {
                 rejected.incrementAndGet();
               } else if ((r.status() == 503 || r.status() >= 500) && attempt < 5) {
                 retried.incrementAndGet();
-                return place(
-                    token, order, attempt + 1); // same idempotency key: at most one order results
+                // same idempotency key: at most one order results
+                return place(customer, token, order, attempt + 1);
               } else {
                 failed.incrementAndGet();
                 if (failed.get() <= 5)
