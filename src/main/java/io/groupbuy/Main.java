@@ -455,7 +455,12 @@ public final class Main {
             metrics);
     Config recommend = config.getConfig("groupbuy.recommend");
     Recommendations recommendations =
-        new Recommendations(Path.of(recommend.getString("model-file")), catalog::knownSku);
+        new Recommendations(
+            Path.of(recommend.getString("model-file")),
+            recommend.getString("ranker-dir").isEmpty()
+                ? null
+                : Path.of(recommend.getString("ranker-dir")),
+            catalog::knownSku);
     system
         .scheduler()
         .scheduleWithFixedDelay(

@@ -24,11 +24,15 @@ import java.util.Set;
  */
 public final class SkuRecommender {
 
-  /** Why an item is recommended. */
+  /**
+   * Why an item is recommended; {@code LIKELY_NEXT}: the ranker finds it likely in the user's next
+   * order (shoppers like them buy it), though they never bought it.
+   */
   public enum Reason {
     IN_CART,
     BOUGHT_BEFORE,
     BOUGHT_TOGETHER,
+    LIKELY_NEXT,
     POPULAR
   }
 

@@ -74,6 +74,17 @@ public final class WideDeep implements AutoCloseable {
     Engine.getEngine("PyTorch").setRandomSeed((int) seed);
   }
 
+  /**
+   * For serving inside a node: one PyTorch thread per call (requests run on many threads already)
+   * and no download of the native library (it comes from the classpath).
+   */
+  public static void servingThreads() {
+    System.setProperty("OPT_OUT_TRACKING", "true");
+    System.setProperty("ai.djl.pytorch.num_threads", "1");
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    System.setProperty("ai.djl.offline", "true");
+  }
+
   static Block network(boolean deep, int items, Settings s) {
     int cells = RankerFeatures.CROSS_CELLS;
     Block wide =
@@ -209,8 +220,12 @@ public final class WideDeep implements AutoCloseable {
     return lastLoss;
   }
 
-  /** P(in the next basket) for each of the rows given. */
-  public float[] predict(int[] itemIds, float[] dense, int[] cross) {
+  /**
+   * P(in the next basket) for each of the rows given. One call at a time: DJL's blocks are not safe
+   * for concurrent forward passes (the item embedding's parameter is released under a second
+   * caller); a call over a user's ~80 candidates takes well under a millisecond.
+   */
+  public synchronized float[] predict(int[] itemIds, float[] dense, int[] cross) {
     int rows = itemIds.length;
     float[] out = new float[rows];
     if (rows == 0) return out;

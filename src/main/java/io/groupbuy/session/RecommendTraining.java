@@ -4,12 +4,15 @@ import io.groupbuy.catalog.CatalogData.Sku;
 import io.groupbuy.catalog.CatalogImport;
 import io.groupbuy.recommend.BasketData;
 import io.groupbuy.recommend.CatalogMapping;
+import io.groupbuy.recommend.LiveRanker;
 import io.groupbuy.recommend.SkuRecommender;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,7 +25,11 @@ import java.util.Map;
  * <pre>
  * bin/recommend-train [--history H.jsonl] [--future F.jsonl] [--data ../shared/data]
  *                     [--out models/recommend/sku-model.json]
+ *                     [--ranker-out models/recommend/ranker | --ranker-out none]
  * </pre>
+ *
+ * <p>Besides the item-CF model it trains the Wide&Deep ranker served over the same SKUs ({@link
+ * LiveRanker}), on the mapped histories and next baskets, and prints its held-out AUC and log-loss.
  */
 public final class RecommendTraining {
   private RecommendTraining() {}
@@ -70,5 +77,51 @@ public final class RecommendTraining {
     System.out.printf(
         "Wrote %s (%d SKUs with neighbours) in %.1f s.%n",
         out, model.similar().size(), (System.nanoTime() - t0) / 1e9);
+    String rankerOut = opts.getOrDefault("ranker-out", "models/recommend/ranker");
+    if (rankerOut.equals("none")) return;
+    Map<Integer, List<int[]>> mappedHistories = new LinkedHashMap<>();
+    Map<Integer, int[]> mappedNext = new LinkedHashMap<>();
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < skus.size(); i++) index.put(skus.get(i), i);
+    histories.forEach(
+        (user, h) -> {
+          List<int[]> mapped = new ArrayList<>();
+          for (int[] basket : h) {
+            int[] b = indices(map.skus(basket), index);
+            if (b.length > 0) mapped.add(b);
+          }
+          if (!mapped.isEmpty()) mappedHistories.put(user, mapped);
+        });
+    next.forEach((user, basket) -> mappedNext.put(user, indices(map.skus(basket), index)));
+    long t1 = System.nanoTime();
+    System.out.printf(
+        "Training the Wide&Deep ranker on %,d users' mapped histories (seed %d) ...%n",
+        mappedHistories.size(), LiveRanker.Params.defaults().net().seed());
+    try (LiveRanker ranker =
+        LiveRanker.train(
+            skus,
+            mappedHistories,
+            mappedNext,
+            LiveRanker.Params.defaults(),
+            history.getFileName() + " mapped onto " + skus.size() + " SKUs",
+            line ->
+                System.out.printf(
+                    Locale.ROOT, "  %s (%.0f s)%n", line, (System.nanoTime() - t1) / 1e9))) {
+      ranker.save(Path.of(rankerOut));
+      LiveRanker.Quality q = ranker.quality();
+      System.out.printf(
+          Locale.ROOT,
+          "Wrote %s in %.0f s: held-out AUC %.4f, log-loss %.4f (%,d users fit, %,d held out).%n",
+          rankerOut,
+          (System.nanoTime() - t1) / 1e9,
+          q.auc(),
+          q.logLoss(),
+          q.fitUsers(),
+          q.heldOutUsers());
+    }
+  }
+
+  private static int[] indices(List<String> skus, Map<String, Integer> index) {
+    return skus.stream().mapToInt(index::get).distinct().toArray();
   }
 }

@@ -38,9 +38,12 @@ public final class SessionRoutes extends ApiDirectives {
   /** A session as the API shows it. */
   public record SessionView(String userId, SessionState.View session) {}
 
-  /** Recommendations as the API shows them. */
+  /**
+   * Recommendations as the API shows them: {@code model} the item-CF model's source, {@code
+   * rankedBy} what ordered them ({@code wide-deep: ...} or {@code item-cf}).
+   */
   public record RecommendationsView(
-      String userId, String model, List<SkuRecommender.Recommendation> items) {}
+      String userId, String model, String rankedBy, List<SkuRecommender.Recommendation> items) {}
 
   private final ActorSystem<?> system;
   private final BehaviourIntake intake;
@@ -148,11 +151,11 @@ public final class SessionRoutes extends ApiDirectives {
             recommendations
                 .forSession(view.segment() == null ? null : view, wanted)
                 .map(
-                    items ->
+                    made ->
                         json(
                             StatusCodes.OK,
                             new RecommendationsView(
-                                userId, recommendations.modelSource().orElse(""), items)))
+                                userId, made.model(), made.rankedBy(), made.items())))
                 .orElseGet(
                     () ->
                         error(

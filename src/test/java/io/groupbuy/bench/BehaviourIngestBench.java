@@ -8,6 +8,7 @@ import io.groupbuy.it.ItSupport;
 import io.groupbuy.it.NodeProcess;
 import io.groupbuy.it.TestCassandra;
 import io.groupbuy.platform.CassandraLauncher;
+import io.groupbuy.recommend.LiveRanker;
 import io.groupbuy.recommend.SkuRecommender;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,11 +35,15 @@ import java.util.concurrent.locks.LockSupport;
  *       from {@code --clients} concurrent clients: events accepted and persisted per second, and
  *       Cassandra's own write count per event;
  *   <li>(r) GET /users/{id}/recommendations at {@code --rec-rate} per second (open loop, latency
- *       from the scheduled send) over users with sessions.
+ *       from the scheduled send) over users with sessions but no orders: item-CF over their cart;
+ *   <li>(o) {@code --buyers} users place two orders each (their habits' baskets), which reach their
+ *       sessions through the order feed; then (r) again over them: the Wide&Deep ranker (trained
+ *       here on the bench's shoppers) orders their candidates, each request a session read plus
+ *       TIFU-KNN, item-CF and the network over ~80 candidates.
  * </ol>
  *
  * <pre>bench/behaviour-ingest [--clients 16] [--seconds 20] [--warmup 10] [--events 200]
- *     [--users-per-upload 20] [--population 20000] [--rec-rate 200]</pre>
+ *     [--users-per-upload 20] [--population 20000] [--rec-rate 200] [--buyers 2000]</pre>
  */
 public final class BehaviourIngestBench {
   private BehaviourIngestBench() {}
@@ -54,6 +59,7 @@ public final class BehaviourIngestBench {
     int usersPerUpload = Integer.parseInt(o.getOrDefault("users-per-upload", "20"));
     double recRate = Double.parseDouble(o.getOrDefault("rec-rate", "200"));
     int population = Integer.parseInt(o.getOrDefault("population", "20000"));
+    int buyers = Integer.parseInt(o.getOrDefault("buyers", "2000"));
     if (System.getProperty(NodeProcess.NODE_HEAP) == null) {
       System.setProperty(NodeProcess.NODE_HEAP, "1g");
     }
@@ -67,12 +73,12 @@ public final class BehaviourIngestBench {
         warmup,
         Runtime.getRuntime().availableProcessors(),
         System.getProperty(NodeProcess.NODE_HEAP));
-    System.out.println("[1/4] starting Cassandra ...");
+    System.out.println("[1/5] starting Cassandra ...");
     CassandraLauncher.Node cassandra = TestCassandra.start("bench-behaviour");
     try (WriteCounter counter = new WriteCounter(cassandra);
         CqlSession raw = OrderThroughputBench.rawSession(cassandra)) {
       System.out.printf(
-          "[2/4] (b) raw single-partition batches of %d event-sized rows ...%n",
+          "[2/5] (b) raw single-partition batches of %d event-sized rows ...%n",
           OrderThroughputBench.BATCH_ROWS);
       OrderThroughputBench.Rate batches =
           OrderThroughputBench.rawBatches(raw, clients, seconds, warmup, new AtomicLong());
@@ -80,7 +86,7 @@ public final class BehaviourIngestBench {
       System.out.printf("      %s%n      = %.0f rows/s%n", batches.line(), rawRows);
       raw.execute("TRUNCATE bench_raw.messages");
 
-      System.out.println("[3/4] (u) starting a node and uploading behaviour ...");
+      System.out.println("[3/5] (u) starting a node and uploading behaviour ...");
       List<String> skus = new ArrayList<>();
       List<Sku> list = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
@@ -100,6 +106,14 @@ public final class BehaviourIngestBench {
       java.nio.file.Path model =
           java.nio.file.Files.createTempDirectory("bench-model").resolve("model.json");
       SkuRecommender.write(SkuRecommender.train(baskets, 30, 0.5, 0.9, "bench baskets"), model);
+      java.nio.file.Path rankerDir = model.resolveSibling("ranker");
+      long trainStart = System.nanoTime();
+      try (LiveRanker ranker = trainRanker(skus, population)) {
+        ranker.save(rankerDir);
+        System.out.printf(
+            "      Wide&Deep ranker over the bench's SKUs trained in %.0f s (held-out AUC %.3f)%n",
+            (System.nanoTime() - trainStart) / 1e9, ranker.quality().auc());
+      }
       try (NodeProcess node =
           NodeProcess.start(
               "behaviour",
@@ -107,10 +121,10 @@ public final class BehaviourIngestBench {
               ItSupport.uniqueKeyspace("bench_behaviour"),
               null,
               Map.of(
-                  "groupbuy.session.order-feed.enabled",
-                  "off",
                   "groupbuy.recommend.model-file",
-                  model.toString()))) {
+                  model.toString(),
+                  "groupbuy.recommend.ranker-dir",
+                  rankerDir.toString()))) {
         var put = node.client().call("PUT", "/catalog/skus", ItSupport.OPERATOR, new SkuList(list));
         if (!put.ok()) throw new IllegalStateException("catalog: " + put.raw());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -151,9 +165,24 @@ public final class BehaviourIngestBench {
             eventsPerSecond / rawRows);
 
         System.out.printf(
-            "[4/4] (r) recommendations at %.0f/s for %d s (after %d s at the same rate) ...%n",
+            "[4/5] (r) recommendations at %.0f/s for %d s (after %d s at the same rate) ...%n",
             recRate, seconds, warmup);
-        recommendations(node, http, recRate, warmup, seconds, population);
+        recommendations(
+            node, http, recRate, warmup, seconds, population, "(nearly all with sessions)");
+
+        System.out.printf(
+            "[5/5] (o) %,d users place two orders each; then (r) recommendations over them ...%n",
+            buyers);
+        placeOrders(node, skus, buyers, clients);
+        var sample =
+            node.client()
+                .call("GET", "/users/u1/recommendations?k=3", ItSupport.OPERATOR, null)
+                .body();
+        System.out.printf(
+            "      u1 is ranked by %s: %s%n",
+            sample.path("rankedBy").asText(), sample.path("items"));
+        recommendations(
+            node, http, recRate, warmup, seconds, buyers, "(each with two orders: ranked)");
       }
     } finally {
       cassandra.close();
@@ -199,15 +228,129 @@ public final class BehaviourIngestBench {
     }
   }
 
+  /** A shopper's habit: two blocks of ten SKUs they buy from (deterministic per user). */
+  private static List<String> habitBasket(List<String> skus, long user, SplittableRandom draw) {
+    SplittableRandom habit = new SplittableRandom(user * 31 + 5);
+    int first = habit.nextInt(20) * 10;
+    int second = habit.nextInt(20) * 10;
+    List<String> basket = new ArrayList<>();
+    for (int k = 0, size = 3 + draw.nextInt(4); k < size; k++) {
+      int block = draw.nextInt(3) == 0 ? second : first;
+      String sku = skus.get(block + draw.nextInt(10));
+      if (!basket.contains(sku)) basket.add(sku);
+    }
+    return basket;
+  }
+
+  /** The ranker the node serves, trained on shoppers with the same habits as the bench's users. */
+  private static LiveRanker trainRanker(List<String> skus, int shoppers) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < skus.size(); i++) index.put(skus.get(i), i);
+    Map<Integer, List<int[]>> histories = new java.util.LinkedHashMap<>();
+    Map<Integer, int[]> next = new java.util.LinkedHashMap<>();
+    SplittableRandom draw = new SplittableRandom(11);
+    for (int u = 0; u < Math.min(shoppers, 5000); u++) {
+      List<int[]> h = new ArrayList<>();
+      for (int b = 0; b < 5; b++) {
+        h.add(habitBasket(skus, u, draw).stream().mapToInt(index::get).toArray());
+      }
+      histories.put(u, h.subList(0, 4));
+      next.put(u, h.get(4));
+    }
+    return LiveRanker.train(
+        skus, histories, next, LiveRanker.Params.defaults(), "bench shoppers", line -> {});
+  }
+
+  /** Stocks the SKUs and has users u0.. place two orders each, then waits for the order feed. */
+  private static void placeOrders(NodeProcess node, List<String> skus, int buyers, int clients)
+      throws Exception {
+    var api = node.client();
+    var points =
+        List.of(
+            new io.groupbuy.catalog.CatalogData.PickupPoint(
+                ItSupport.PICKUP_POINT,
+                "bench point",
+                "Benchcity",
+                29.5,
+                106.5,
+                ItSupport.WAREHOUSE));
+    var put =
+        api.call(
+            "PUT",
+            "/catalog/pickup-points",
+            ItSupport.OPERATOR,
+            new io.groupbuy.catalog.CatalogData.PickupPointList(points));
+    if (!put.ok()) throw new IllegalStateException("pickup points: " + put.raw());
+    for (String sku : skus) ItSupport.receive(api, sku, buyers * 10);
+    SplittableRandom draw = new SplittableRandom(13);
+    List<Map<String, Object>> orders = new ArrayList<>();
+    List<String> tokens = new ArrayList<>();
+    for (int round = 0; round < 2; round++) {
+      for (int u = 0; u < buyers; u++) {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (String sku : habitBasket(skus, u, draw)) lines.add(Map.of("sku", sku, "quantity", 1));
+        orders.add(
+            Map.of(
+                "idempotencyKey",
+                "bench-" + round + "-" + u,
+                "pickupPointId",
+                ItSupport.PICKUP_POINT,
+                "lines",
+                lines));
+        tokens.add(ItSupport.customer("u" + u));
+      }
+    }
+    long t0 = System.nanoTime();
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(clients);
+    AtomicLong placed = new AtomicLong();
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    for (int i = 0; i < orders.size(); i++) {
+      inFlight.acquire();
+      all.add(
+          api.send("POST", "/orders", tokens.get(i), orders.get(i))
+              .whenComplete(
+                  (r, e) -> {
+                    inFlight.release();
+                    if (e == null && r.status() == 201) placed.incrementAndGet();
+                  }));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    System.out.printf(
+        "      %,d of %,d orders confirmed in %.0f s; waiting for the order feed ...%n",
+        placed.get(), orders.size(), (System.nanoTime() - t0) / 1e9);
+    long by = System.currentTimeMillis() + 120_000;
+    for (int u : new int[] {0, buyers / 2, buyers - 1}) {
+      while (api.call("GET", "/users/u" + u + "/session", ItSupport.OPERATOR, null)
+              .body()
+              .path("session")
+              .path("features")
+              .path("ordersEver")
+              .asInt()
+          < 2) {
+        if (System.currentTimeMillis() > by)
+          throw new IllegalStateException("the order feed never reached u" + u);
+        Thread.sleep(500);
+      }
+    }
+  }
+
   /** Open loop: latency from the moment each request was due. */
   private static void recommendations(
-      NodeProcess node, HttpClient http, double perSecond, int warmup, int seconds, long users)
+      NodeProcess node,
+      HttpClient http,
+      double perSecond,
+      int warmup,
+      int seconds,
+      long users,
+      String who)
       throws Exception {
     int warm = (int) (perSecond * warmup);
     int total = warm + (int) (perSecond * seconds);
     long[] latencies = new long[total];
     boolean[] ok = new boolean[total];
     CompletableFuture<?>[] answers = new CompletableFuture<?>[total];
+    java.util.concurrent.atomic.AtomicReference<String> firstError =
+        new java.util.concurrent.atomic.AtomicReference<>();
     SplittableRandom r = new SplittableRandom(7);
     long start = System.nanoTime();
     for (int i = 0; i < total; i++) {
@@ -220,17 +363,21 @@ public final class BehaviourIngestBench {
                   URI.create(
                       node.url()
                           + "/users/u"
-                          + (1 + r.nextLong(Math.max(1, users)))
+                          + r.nextLong(Math.max(1, users))
                           + "/recommendations"))
               .header("Authorization", "Bearer " + ItSupport.OPERATOR)
               .GET()
               .build();
       answers[i] =
-          http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+          http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
               .whenComplete(
                   (resp, e) -> {
                     latencies[index] = (System.nanoTime() - due) / 1000;
                     ok[index] = e == null && resp.statusCode() == 200;
+                    if (!ok[index] && firstError.get() == null) {
+                      firstError.set(
+                          e != null ? e.toString() : resp.statusCode() + " " + resp.body());
+                    }
                   });
     }
     CompletableFuture.allOf(answers).exceptionally(e -> null).join();
@@ -239,13 +386,15 @@ public final class BehaviourIngestBench {
     for (int i = warm; i < total; i++) if (!ok[i]) errors++;
     Arrays.sort(measured);
     System.out.printf(
-        "      (r) %.0f/s over %,d users (nearly all with sessions): p50 %.1f ms, p99 %.1f ms, p999 %.1f ms, %d"
+        "      (r) %.0f/s over %,d users %s: p50 %.1f ms, p99 %.1f ms, p999 %.1f ms, %d"
             + " errors (goal p99 < 20 ms)%n",
         perSecond,
         users,
+        who,
         OrderThroughputBench.Rate.pct(measured, 0.50) / 1000.0,
         OrderThroughputBench.Rate.pct(measured, 0.99) / 1000.0,
         OrderThroughputBench.Rate.pct(measured, 0.999) / 1000.0,
         errors);
+    if (firstError.get() != null) System.out.println("      first error: " + firstError.get());
   }
 }

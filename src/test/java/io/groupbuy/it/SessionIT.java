@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.groupbuy.recommend.LiveRanker;
+import io.groupbuy.recommend.LiveRankerTest;
 import io.groupbuy.recommend.SkuRecommender;
 import io.groupbuy.session.proto.BehaviourAction;
 import io.groupbuy.session.proto.BehaviourBatch;
@@ -80,6 +82,51 @@ class SessionIT {
     return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
 
+  /**
+   * A Wide&Deep ranker trained here on a small slice of made-up shoppers, put in the node's ranker
+   * directory: the node loads it without a restart and orders u-a's recommendations by the
+   * probabilities this ranker gives (SKUs outside the catalog left out).
+   */
+  private static void rankerTrainedOnASliceIsServed(ApiClient api, Path rankerDir)
+      throws Exception {
+    Map<Integer, int[]> next = new java.util.LinkedHashMap<>();
+    var histories = LiveRankerTest.histories(next, 600, 7);
+    List<LiveRanker.Scored> expected;
+    try (LiveRanker ranker =
+        LiveRanker.train(
+            LiveRankerTest.SKUS,
+            histories,
+            next,
+            LiveRankerTest.small(),
+            "made-up shoppers",
+            line -> {})) {
+      expected =
+          ranker.rank(List.of(List.of("apple")), 10).stream()
+              .filter(s -> List.of("apple", "pear", "plum").contains(s.sku()))
+              .limit(3)
+              .toList();
+      ranker.save(rankerDir);
+    }
+    long by = System.currentTimeMillis() + 30_000;
+    JsonNode served;
+    do {
+      assertTrue(System.currentTimeMillis() < by, "the ranker was never served");
+      Thread.sleep(500);
+      var r = api.call("GET", "/users/u-a/recommendations?k=3", ItSupport.OPERATOR, null);
+      assertEquals(200, r.status(), r.raw());
+      served = r.body();
+    } while (!served.path("rankedBy").asText().startsWith("wide-deep: made-up shoppers"));
+    assertEquals(expected.size(), served.path("items").size(), served.toString());
+    for (int i = 0; i < expected.size(); i++) {
+      JsonNode item = served.path("items").get(i);
+      assertEquals(expected.get(i).sku(), item.path("sku").asText(), served.toString());
+      assertEquals(expected.get(i).probability(), item.path("score").asDouble(), 1e-5);
+    }
+    // a user never seen still gets popular SKUs from item-CF
+    var nobody = api.call("GET", "/users/nobody/recommendations?k=2", ItSupport.OPERATOR, null);
+    assertEquals("item-cf", nobody.body().path("rankedBy").asText(), nobody.raw());
+  }
+
   private static List<String> recommended(ApiClient api, String user, int k) {
     var r = api.call("GET", "/users/" + user + "/recommendations?k=" + k, ItSupport.OPERATOR, null);
     assertEquals(200, r.status(), r.raw());
@@ -115,6 +162,7 @@ class SessionIT {
     String keyspace = ItSupport.uniqueKeyspace("it_session");
     // the recommendation model: apple and pear go together, plum alone; swapped for another later
     Path modelFile = Files.createTempDirectory("session-it").resolve("model.json");
+    Path rankerDir = modelFile.resolveSibling("ranker"); // none at first: item-CF alone
     SkuRecommender.write(
         SkuRecommender.train(
             List.of(
@@ -135,7 +183,9 @@ class SessionIT {
             "groupbuy.recommend.model-file",
             modelFile.toString(),
             "groupbuy.recommend.reload-every",
-            "1s");
+            "1s",
+            "groupbuy.recommend.ranker-dir",
+            rankerDir.toString());
     long now = System.currentTimeMillis();
     List<Map<String, Object>> first = new ArrayList<>();
     first.add(event("a-1", "u-a", now - 5000, "view", "apple"));
@@ -259,6 +309,7 @@ class SessionIT {
         assertTrue(System.currentTimeMillis() < swapBy, "the new model was never served");
         Thread.sleep(500);
       }
+      rankerTrainedOnASliceIsServed(api, rankerDir);
 
       // the session: once the reorder and burst windows are past, the 12 clicks count as one
       Thread.sleep(11_000);
