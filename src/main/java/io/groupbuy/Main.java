@@ -391,6 +391,7 @@ public final class Main {
             })
         .thenCompose(
             done -> {
+              Recommendations recommendations = recommendations(system, config, catalog);
               List<ApiDirectives> apis =
                   List.of(
                       new OrderRoutes(system, settings, catalog, dispatch, auth, metrics),
@@ -412,8 +413,10 @@ public final class Main {
                       new CatalogRoutes(catalog, auth, metrics),
                       new OrderViewRoutes(orderViews, auth, metrics),
                       new AuditRoutes(system, auth, metrics),
-                      sessionRoutes(system, config, catalog, settings, auth, metrics),
-                      new CouponRoutes(system, settings.askTimeout(), auth, metrics));
+                      sessionRoutes(
+                          system, config, catalog, settings, auth, metrics, recommendations),
+                      new CouponRoutes(
+                          system, settings.askTimeout(), auth, metrics, recommendations));
               OpsRoutes ops = new OpsRoutes(auth, metrics, apis);
               AllDirectives d = new AllDirectives() {};
               List<Route> routes = new ArrayList<>();
@@ -436,23 +439,9 @@ public final class Main {
         .thenApply(found -> found.map(s -> s.category() == null ? "" : s.category()));
   }
 
-  private static SessionRoutes sessionRoutes(
-      ActorSystem<?> system,
-      Config config,
-      Catalog catalog,
-      GroupbuySettings settings,
-      Auth auth,
-      Metrics metrics) {
-    Config upload = config.getConfig("groupbuy.session.upload");
-    BehaviourIntake intake =
-        new BehaviourIntake(
-            system,
-            sku ->
-                catalog
-                    .sku(sku)
-                    .thenApply(found -> found.map(s -> s.category() == null ? "" : s.category())),
-            settings.askTimeout(),
-            metrics);
+  /** The node's recommendation models, read again every {@code reload-every}. */
+  private static Recommendations recommendations(
+      ActorSystem<?> system, Config config, Catalog catalog) {
     Config recommend = config.getConfig("groupbuy.recommend");
     Recommendations recommendations =
         new Recommendations(
@@ -468,6 +457,27 @@ public final class Main {
             recommend.getDuration("reload-every"),
             recommendations::reloadIfChanged,
             system.executionContext());
+    return recommendations;
+  }
+
+  private static SessionRoutes sessionRoutes(
+      ActorSystem<?> system,
+      Config config,
+      Catalog catalog,
+      GroupbuySettings settings,
+      Auth auth,
+      Metrics metrics,
+      Recommendations recommendations) {
+    Config upload = config.getConfig("groupbuy.session.upload");
+    BehaviourIntake intake =
+        new BehaviourIntake(
+            system,
+            sku ->
+                catalog
+                    .sku(sku)
+                    .thenApply(found -> found.map(s -> s.category() == null ? "" : s.category())),
+            settings.askTimeout(),
+            metrics);
     return new SessionRoutes(
         system,
         intake,

@@ -45,7 +45,9 @@ public final class Campaign
   /**
    * What a coupon of the campaign gives: {@code amountFen} off an order whose subtotal reaches
    * {@code thresholdFen} (满X减Y), or, with {@code percentOff} > 0, that share of the subtotal up to
-   * {@code capFen}; {@code targetSegment} null for everyone.
+   * {@code capFen}; {@code targetSegment} null for everyone. With {@code minPropensity} above 0,
+   * only users whose probability of buying {@code targetSku} in their next order (the ranker's,
+   * from their orders) reaches it get a coupon.
    */
   public record Terms(
       String name,
@@ -55,8 +57,42 @@ public final class Campaign
       long capFen,
       long budgetFen,
       int perUserLimit,
-      String targetSegment)
+      String targetSegment,
+      String targetSku,
+      Double minPropensity)
       implements CborSerializable {
+
+    /** Optional in requests: absent is 0, no propensity target. */
+    public Terms {
+      minPropensity = minPropensity == null ? 0.0 : minPropensity;
+    }
+
+    public Terms(
+        String name,
+        long thresholdFen,
+        long amountFen,
+        int percentOff,
+        long capFen,
+        long budgetFen,
+        int perUserLimit,
+        String targetSegment) {
+      this(
+          name,
+          thresholdFen,
+          amountFen,
+          percentOff,
+          capFen,
+          budgetFen,
+          perUserLimit,
+          targetSegment,
+          null,
+          0.0);
+    }
+
+    /** Issuing asks for the user's propensity to buy {@code targetSku}. */
+    public boolean byPropensity() {
+      return minPropensity > 0;
+    }
 
     /** Why the terms cannot be used, or null. */
     public String problem() {
@@ -67,6 +103,10 @@ public final class Campaign
       if (percentOff > 0 && capFen <= 0) return "capFen must be > 0 with percentOff";
       if (budgetFen <= 0) return "budgetFen must be > 0";
       if (perUserLimit < 1) return "perUserLimit must be >= 1";
+      if (minPropensity < 0 || minPropensity >= 1 || Double.isNaN(minPropensity))
+        return "minPropensity must be 0 (no propensity target) or a probability below 1";
+      if (minPropensity > 0 && (targetSku == null || targetSku.isBlank()))
+        return "targetSku is required with minPropensity";
       return null;
     }
 
@@ -86,11 +126,22 @@ public final class Campaign
 
   /**
    * Issues a coupon to a user in {@code userSegment} (the caller looked it up; null if the user has
-   * no session). The same {@code issueId} again answers the same coupon.
+   * no session) and, for a campaign by propensity, with the user's probability of buying its SKU
+   * next ({@code propensity}; null when not known: no orders the ranker knows of). The same {@code
+   * issueId} again answers the same coupon.
    */
   public record Issue(
-      String issueId, String userId, String userSegment, ActorRef<StatusReply<Coupon>> replyTo)
-      implements Command {}
+      String issueId,
+      String userId,
+      String userSegment,
+      Double propensity,
+      ActorRef<StatusReply<Coupon>> replyTo)
+      implements Command {
+    public Issue(
+        String issueId, String userId, String userSegment, ActorRef<StatusReply<Coupon>> replyTo) {
+      this(issueId, userId, userSegment, null, replyTo);
+    }
+  }
 
   /**
    * Redeems a coupon for an order of {@code subtotalFen}; answers the discount. {@code userId}: the

@@ -62,6 +62,30 @@ final class CampaignRules {
                   + ", the campaign is for "
                   + target));
     }
+    if (s.terms().byPropensity()) {
+      String wanted =
+          String.format(
+              java.util.Locale.ROOT,
+              "the campaign is for users who buy %s next with P >= %.3f",
+              s.terms().targetSku(),
+              s.terms().minPropensity());
+      if (i.propensity() == null) {
+        return Decision.refuse(
+            new DomainError.Rejected(
+                "user " + i.userId() + " has no orders to predict from; " + wanted));
+      }
+      if (i.propensity() < s.terms().minPropensity()) {
+        return Decision.refuse(
+            new DomainError.Rejected(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "user %s buys %s next with P %.3f; %s",
+                    i.userId(),
+                    s.terms().targetSku(),
+                    i.propensity(),
+                    wanted)));
+      }
+    }
     if (s.issuedTo(i.userId()) >= s.terms().perUserLimit()) {
       return Decision.refuse(
           new DomainError.Rejected(

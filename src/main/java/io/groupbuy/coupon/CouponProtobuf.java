@@ -90,6 +90,8 @@ public final class CouponProtobuf implements ProtoCodecs {
         .setBudgetFen(t.budgetFen())
         .setPerUserLimit(t.perUserLimit())
         .setTargetSegment(t.targetSegment() == null ? "" : t.targetSegment())
+        .setTargetSku(t.targetSku() == null ? "" : t.targetSku())
+        .setMinPropensity(t.minPropensity())
         .build();
   }
 
@@ -102,7 +104,9 @@ public final class CouponProtobuf implements ProtoCodecs {
         p.getCapFen(),
         p.getBudgetFen(),
         p.getPerUserLimit(),
-        p.getTargetSegment().isEmpty() ? null : p.getTargetSegment());
+        p.getTargetSegment().isEmpty() ? null : p.getTargetSegment(),
+        p.getTargetSku().isEmpty() ? null : p.getTargetSku(),
+        p.getMinPropensity());
   }
 
   private static CampaignSnapshot snapshot(CampaignState s) {

@@ -5,6 +5,7 @@ import io.groupbuy.http.ApiError;
 import io.groupbuy.http.Auth;
 import io.groupbuy.http.JsonSupport;
 import io.groupbuy.platform.Metrics;
+import io.groupbuy.session.Recommendations;
 import io.groupbuy.session.SessionState;
 import io.groupbuy.session.UserSession;
 import java.time.Duration;
@@ -37,10 +38,21 @@ public final class CouponRoutes extends ApiDirectives {
   private final ClusterSharding sharding;
   private final Duration timeout;
 
-  public CouponRoutes(ActorSystem<?> system, Duration timeout, Auth auth, Metrics metrics) {
+  private final Recommendations recommendations;
+
+  /**
+   * {@code recommendations}: whose ranker gives users' propensities for campaigns by propensity.
+   */
+  public CouponRoutes(
+      ActorSystem<?> system,
+      Duration timeout,
+      Auth auth,
+      Metrics metrics,
+      Recommendations recommendations) {
     super(auth, metrics);
     this.sharding = ClusterSharding.get(system);
     this.timeout = timeout;
+    this.recommendations = recommendations;
   }
 
   private EntityRef<Campaign.Command> campaign(String id) {
@@ -129,24 +141,41 @@ public final class CouponRoutes extends ApiDirectives {
     }
   }
 
-  /** Issues after looking up the user's segment in their session. */
+  /**
+   * Issues after looking up the user's segment in their session and, for a campaign by propensity,
+   * their probability of buying its SKU next.
+   */
   private CompletionStage<Campaign.Coupon> issue(String campaignId, IssueRequest req) {
     requireId(req.issueId(), "issueId");
     requireId(req.userId(), "userId");
-    return sharding
-        .entityRefFor(UserSession.ENTITY_KEY, req.userId())
-        .<SessionState.View>ask(UserSession.GetSession::new, timeout)
+    CompletionStage<Campaign.Summary> campaign =
+        campaign(campaignId).askWithStatus(Campaign.Get::new, timeout);
+    CompletionStage<SessionState.View> session =
+        sharding
+            .entityRefFor(UserSession.ENTITY_KEY, req.userId())
+            .ask(UserSession.GetSession::new, timeout);
+    return campaign
+        .thenCombine(session, (summary, view) -> eligibility(summary.terms(), view))
         .thenCompose(
-            view ->
+            who ->
                 campaign(campaignId)
                     .askWithStatus(
                         r ->
                             new Campaign.Issue(
-                                req.issueId(),
-                                req.userId(),
-                                view.segment() == null ? null : view.segment().name(),
-                                r),
+                                req.issueId(), req.userId(), who.segment(), who.propensity(), r),
                         timeout));
+  }
+
+  /** What the campaign decides a user's eligibility on. */
+  private record Eligibility(String segment, Double propensity) {}
+
+  private Eligibility eligibility(Campaign.Terms terms, SessionState.View view) {
+    if (view.segment() == null) return new Eligibility(null, null); // no session
+    Double propensity =
+        terms.byPropensity()
+            ? recommendations.propensity(view, terms.targetSku()).orElse(null)
+            : null;
+    return new Eligibility(view.segment().name(), propensity);
   }
 
   private CompletionStage<Campaign.Coupon> redeem(String campaignId, RedeemRequest req) {

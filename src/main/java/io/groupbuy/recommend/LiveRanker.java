@@ -178,6 +178,32 @@ public final class LiveRanker implements AutoCloseable {
     return out.size() > k ? List.copyOf(out.subList(0, k)) : out;
   }
 
+  /**
+   * The user's probability of buying {@code sku} in their next order, from their orders' SKUs;
+   * empty if the ranker does not know the SKU or any SKU the user bought.
+   */
+  public java.util.OptionalDouble probability(List<List<String>> baskets, String sku) {
+    Integer item = index.get(sku);
+    List<int[]> history = history(baskets);
+    if (item == null || history.isEmpty()) return java.util.OptionalDouble.empty();
+    RankerFeatures.Candidates c = features.candidates(Integer.MIN_VALUE, history, new int[] {item});
+    float[] p = net.predict(c.items(), c.dense(), c.cross());
+    for (int i = 0; i < c.size(); i++) {
+      if (c.items()[i] == item) return java.util.OptionalDouble.of(p[i]);
+    }
+    return java.util.OptionalDouble.empty();
+  }
+
+  private List<int[]> history(List<List<String>> baskets) {
+    List<int[]> history = new ArrayList<>();
+    for (List<String> basket : baskets) {
+      int[] b =
+          basket.stream().filter(index::containsKey).mapToInt(index::get).distinct().toArray();
+      if (b.length > 0) history.add(b);
+    }
+    return history;
+  }
+
   public String trainedFrom() {
     return stored.trainedFrom();
   }

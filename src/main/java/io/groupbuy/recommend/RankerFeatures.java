@@ -66,6 +66,11 @@ public final class RankerFeatures {
   }
 
   public Candidates candidates(int userId, List<int[]> history) {
+    return candidates(userId, history, new int[0]);
+  }
+
+  /** The user's candidates and, whatever the sources say, the {@code extra} items too. */
+  public Candidates candidates(int userId, List<int[]> history, int[] extra) {
     TifuKnn.Neighbourhood hood = tifu.neighbourhood(userId, history);
     double[] tifuScores = hood.scores(tifu.alpha());
     double[] profile = cf.profile(history);
@@ -88,6 +93,7 @@ public final class RankerFeatures {
     for (int i = 0; i < n; i++) own[i] = freq[i] > 0 ? freq[i] + popularity.tieBreak(i) : 0;
     for (int i : Ranking.topK(own, fromOwn)) chosen.add(i);
     for (int i : popularity.top(10)) chosen.add(i);
+    for (int i : extra) if (i >= 0 && i < n) chosen.add(i);
 
     double maxTifu = max(tifuScores);
     double maxCf = max(cfScores);

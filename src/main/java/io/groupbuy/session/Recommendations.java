@@ -135,6 +135,17 @@ public final class Recommendations {
         new Made(model, "item-cf", l.recommender().recommend(baskets, cart, k, sellable)));
   }
 
+  /**
+   * The user's probability of buying {@code sku} in their next order, by the ranker in use; empty
+   * without a ranker, for a user with no orders it knows of, or for a SKU it does not know.
+   */
+  public Optional<Double> propensity(SessionState.View view, String sku) {
+    LoadedRanker r = ranker.get();
+    if (r == null || view == null || view.recentBaskets().isEmpty()) return Optional.empty();
+    var p = r.ranker().probability(view.recentBaskets(), sku);
+    return p.isPresent() ? Optional.of(p.getAsDouble()) : Optional.empty();
+  }
+
   /** The ranked SKUs that may be sold, then item-CF's and popular ones to fill {@code k}. */
   private List<Recommendation> ranked(
       List<LiveRanker.Scored> ranked,

@@ -132,6 +132,37 @@ class CampaignTest {
   }
 
   @Test
+  void aCampaignByPropensityIssuesOnlyToUsersLikelyToBuyItsSku() {
+    var kitByP =
+        EventSourcedBehaviorTestKit.<Command, Event, CampaignState>create(
+            testKit.system(), Campaign.create("c2"));
+    Terms likely = new Terms("pears", 0, 200, 0, 0, 10_000, 1, null, "pear", 0.2);
+    assertTrue(
+        kitByP
+            .<StatusReply<Summary>>runCommand(r -> new Campaign.Define(likely, r))
+            .reply()
+            .isSuccess());
+    var low =
+        kitByP.<StatusReply<Coupon>>runCommand(
+            r -> new Campaign.Issue("p1", "amy", "REGULAR", 0.15, r));
+    assertTrue(
+        refusal(low.reply()).contains("buys pear next with P 0.150"), low.reply().toString());
+    var unknown =
+        kitByP.<StatusReply<Coupon>>runCommand(
+            r -> new Campaign.Issue("p2", "ben", "NEW", null, r));
+    assertTrue(refusal(unknown.reply()).contains("no orders to predict from"));
+    var high =
+        kitByP.<StatusReply<Coupon>>runCommand(
+            r -> new Campaign.Issue("p3", "cy", "LOYAL", 0.35, r));
+    assertEquals("c2:1", high.reply().getValue().couponId());
+    // terms must be usable
+    Terms noSku = new Terms("x", 0, 200, 0, 0, 10_000, 1, null, null, 0.2);
+    assertTrue(noSku.problem().contains("targetSku is required"));
+    Terms certain = new Terms("x", 0, 200, 0, 0, 10_000, 1, null, "pear", 1.0);
+    assertTrue(certain.problem().contains("below 1"));
+  }
+
+  @Test
   void aMemberPriceTakesAShareUpToItsCap() {
     Terms member = new Terms("member", 0, 0, 10, 800, 100_000, 1, "LOYAL");
     assertEquals(500, member.discountOn(5000));

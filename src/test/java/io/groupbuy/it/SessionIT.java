@@ -92,6 +92,7 @@ class SessionIT {
     Map<Integer, int[]> next = new java.util.LinkedHashMap<>();
     var histories = LiveRankerTest.histories(next, 600, 7);
     List<LiveRanker.Scored> expected;
+    double pear;
     try (LiveRanker ranker =
         LiveRanker.train(
             LiveRankerTest.SKUS,
@@ -105,6 +106,7 @@ class SessionIT {
               .filter(s -> List.of("apple", "pear", "plum").contains(s.sku()))
               .limit(3)
               .toList();
+      pear = ranker.probability(List.of(List.of("apple")), "pear").getAsDouble();
       ranker.save(rankerDir);
     }
     long by = System.currentTimeMillis() + 30_000;
@@ -125,6 +127,51 @@ class SessionIT {
     // a user never seen still gets popular SKUs from item-CF
     var nobody = api.call("GET", "/users/nobody/recommendations?k=2", ItSupport.OPERATOR, null);
     assertEquals("item-cf", nobody.body().path("rankedBy").asText(), nobody.raw());
+
+    // coupons for users likely to buy pears: u-a qualifies under her propensity, not above it
+    String op = ItSupport.OPERATOR;
+    for (var c :
+        Map.of("pears-low", pear * 0.5, "pears-high", Math.min(0.99, pear * 1.5)).entrySet()) {
+      var defined =
+          api.call(
+              "PUT",
+              "/campaigns/" + c.getKey(),
+              op,
+              Map.of(
+                  "name", "pear lovers",
+                  "thresholdFen", 0,
+                  "amountFen", 100,
+                  "percentOff", 0,
+                  "capFen", 0,
+                  "budgetFen", 10_000,
+                  "perUserLimit", 1,
+                  "targetSku", "pear",
+                  "minPropensity", c.getValue()));
+      assertEquals(200, defined.status(), defined.raw());
+    }
+    var issued =
+        api.call(
+            "POST", "/campaigns/pears-low/coupons", op, Map.of("issueId", "pl-1", "userId", "u-a"));
+    assertEquals(200, issued.status(), issued.raw());
+    var refused =
+        api.call(
+            "POST",
+            "/campaigns/pears-high/coupons",
+            op,
+            Map.of("issueId", "ph-1", "userId", "u-a"));
+    assertEquals(409, refused.status(), refused.raw());
+    assertTrue(
+        refused
+            .body()
+            .path("message")
+            .asText()
+            .contains(String.format(java.util.Locale.ROOT, "P %.3f", pear)),
+        refused.raw());
+    var stranger =
+        api.call(
+            "POST", "/campaigns/pears-low/coupons", op, Map.of("issueId", "pl-2", "userId", "u-c"));
+    assertEquals(409, stranger.status(), stranger.raw());
+    assertTrue(stranger.body().path("message").asText().contains("no orders"), stranger.raw());
   }
 
   private static List<String> recommended(ApiClient api, String user, int k) {
