@@ -42,9 +42,11 @@ import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
 import io.groupbuy.platform.ParentWatchdog;
 import io.groupbuy.session.BehaviourIntake;
+import io.groupbuy.session.BehaviourStreamService;
 import io.groupbuy.session.Recommendations;
 import io.groupbuy.session.SessionRoutes;
 import io.groupbuy.session.UserSession;
+import io.groupbuy.session.grpc.BehaviourStreamPowerApiHandlerFactory;
 import io.groupbuy.sim.FleetSimulator;
 import io.groupbuy.sim.OrderGenerator;
 import java.nio.file.Path;
@@ -392,6 +394,9 @@ public final class Main {
         .thenCompose(
             done -> {
               Recommendations recommendations = recommendations(system, config, catalog);
+              BehaviourIntake intake =
+                  new BehaviourIntake(
+                      system, sku -> categoryOf(catalog, sku), settings.askTimeout(), metrics);
               List<ApiDirectives> apis =
                   List.of(
                       new OrderRoutes(system, settings, catalog, dispatch, auth, metrics),
@@ -414,7 +419,7 @@ public final class Main {
                       new OrderViewRoutes(orderViews, auth, metrics),
                       new AuditRoutes(system, auth, metrics),
                       sessionRoutes(
-                          system, config, catalog, settings, auth, metrics, recommendations),
+                          system, config, intake, settings, auth, metrics, recommendations),
                       new CouponRoutes(
                           system, settings.askTimeout(), auth, metrics, recommendations));
               OpsRoutes ops = new OpsRoutes(auth, metrics, apis);
@@ -428,7 +433,11 @@ public final class Main {
                       metrics,
                       d.concat(
                           routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))
-                  .thenApply(binding -> new Node(system, binding, catalog, metrics, auth));
+                  .thenCompose(
+                      binding ->
+                          behaviourStream(system, config, intake, settings, auth)
+                              .thenApply(
+                                  grpc -> new Node(system, binding, catalog, metrics, auth)));
             });
   }
 
@@ -460,24 +469,39 @@ public final class Main {
     return recommendations;
   }
 
+  /**
+   * The behaviour stream over gRPC on its own port ({@code groupbuy.session.stream.port}; -1: off),
+   * as HTTP/2 with prior knowledge.
+   */
+  private static CompletionStage<Optional<ServerBinding>> behaviourStream(
+      ActorSystem<?> system,
+      Config config,
+      BehaviourIntake intake,
+      GroupbuySettings settings,
+      Auth auth) {
+    Config stream = config.getConfig("groupbuy.session.stream");
+    int port = stream.getInt("port");
+    if (port < 0) return CompletableFuture.completedFuture(Optional.empty());
+    BehaviourStreamService service =
+        new BehaviourStreamService(
+            system, intake, auth, stream.getInt("max-batch"), stream.getDuration("batch-within"));
+    return HttpServer.bindGrpc(
+            system,
+            settings.httpInterface(),
+            port,
+            BehaviourStreamPowerApiHandlerFactory.create(service, system))
+        .thenApply(Optional::of);
+  }
+
   private static SessionRoutes sessionRoutes(
       ActorSystem<?> system,
       Config config,
-      Catalog catalog,
+      BehaviourIntake intake,
       GroupbuySettings settings,
       Auth auth,
       Metrics metrics,
       Recommendations recommendations) {
     Config upload = config.getConfig("groupbuy.session.upload");
-    BehaviourIntake intake =
-        new BehaviourIntake(
-            system,
-            sku ->
-                catalog
-                    .sku(sku)
-                    .thenApply(found -> found.map(s -> s.category() == null ? "" : s.category())),
-            settings.askTimeout(),
-            metrics);
     return new SessionRoutes(
         system,
         intake,

@@ -80,4 +80,43 @@ public final class HttpServer {
               }
             });
   }
+
+  /**
+   * Binds a gRPC handler on its own port, speaking HTTP/2 with prior knowledge (plain text, as
+   * behind a cluster's load balancer); unbinds on coordinated shutdown.
+   */
+  public static CompletionStage<ServerBinding> bindGrpc(
+      ActorSystem<?> system,
+      String iface,
+      int port,
+      org.apache.pekko.japi.function.Function<
+              org.apache.pekko.http.javadsl.model.HttpRequest,
+              CompletionStage<org.apache.pekko.http.javadsl.model.HttpResponse>>
+          handler) {
+    var http2 =
+        org.apache.pekko.http.javadsl.settings.ServerSettings.create(
+            com.typesafe.config.ConfigFactory.parseString(
+                    "pekko.http.server.preview.enable-http2 = on")
+                .withFallback(system.settings().config()));
+    return Http.get(system)
+        .newServerAt(iface, port)
+        .withSettings(http2)
+        .bind(handler)
+        .whenComplete(
+            (binding, failure) -> {
+              if (failure != null) {
+                system
+                    .log()
+                    .error(
+                        "gRPC server could not bind {}:{}: {}", iface, port, failure.getMessage());
+                system.terminate();
+              } else {
+                binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+                InetSocketAddress a = binding.localAddress();
+                system
+                    .log()
+                    .info("groupbuy gRPC at {}:{} (HTTP/2)", a.getHostString(), a.getPort());
+              }
+            });
+  }
 }

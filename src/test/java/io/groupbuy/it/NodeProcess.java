@@ -124,6 +124,9 @@ public final class NodeProcess implements AutoCloseable {
    */
   public static final String NODE_HEAP = "groupbuy.it.node-heap";
 
+  /** Node setting: the gRPC behaviour stream's port (off in tests unless given). */
+  public static final String STREAM_PORT = "groupbuy.session.stream.port";
+
   private static NodeProcess start(Launch l, boolean awaitServing, boolean awaitReady) {
     List<String> cmd =
         new ArrayList<>(
@@ -149,6 +152,8 @@ public final class NodeProcess implements AutoCloseable {
             "-Dgroupbuy.cassandra.create-schema=true",
             "-Dgroupbuy.auth.allow-dev-secret=on",
             "-Dpekko.loglevel=INFO"));
+    // the gRPC behaviour stream listens on a fixed port by default: off unless a test asks for it
+    if (!l.extra().containsKey(STREAM_PORT)) cmd.add("-D" + STREAM_PORT + "=-1");
     l.extra().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     // e.g. -Dgroupbuy.it.node-jvm-args="-XX:StartFlightRecording=filename=node.jfr" to profile a
     // node

@@ -210,6 +210,7 @@ class SessionIT {
     // the recommendation model: apple and pear go together, plum alone; swapped for another later
     Path modelFile = Files.createTempDirectory("session-it").resolve("model.json");
     Path rankerDir = modelFile.resolveSibling("ranker"); // none at first: item-CF alone
+    int grpcPort = io.groupbuy.platform.CassandraLauncher.freePort();
     SkuRecommender.write(
         SkuRecommender.train(
             List.of(
@@ -232,7 +233,9 @@ class SessionIT {
             "groupbuy.recommend.reload-every",
             "1s",
             "groupbuy.recommend.ranker-dir",
-            rankerDir.toString());
+            rankerDir.toString(),
+            NodeProcess.STREAM_PORT,
+            String.valueOf(grpcPort));
     long now = System.currentTimeMillis();
     List<Map<String, Object>> first = new ArrayList<>();
     first.add(event("a-1", "u-a", now - 5000, "view", "apple"));
@@ -357,6 +360,7 @@ class SessionIT {
         Thread.sleep(500);
       }
       rankerTrainedOnASliceIsServed(api, rankerDir);
+      BehaviourStreamCheck.streamOverGrpc(api, grpcPort);
 
       // the session: once the reorder and burst windows are past, the 12 clicks count as one
       Thread.sleep(11_000);
