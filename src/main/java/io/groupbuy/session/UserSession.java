@@ -293,7 +293,10 @@ public final class UserSession
     SessionState current = s;
     for (Command c : commands) {
       if (c instanceof GetSession g) {
-        SessionState.View view = current.view(clock.getAsLong(), settings.segments());
+        long now = clock.getAsLong();
+        // a user who does nothing changes segment with time alone (dormant): recorded when read
+        if (current.known()) current = segment(current, now, events);
+        SessionState.View view = current.view(now, settings.segments());
         answers.add(() -> g.replyTo().tell(view));
       } else if (c instanceof Record r) {
         long now = clock.getAsLong();

@@ -190,5 +190,13 @@ class UserSessionTest {
         changes.toString());
     assertEquals(6, view().features().frequency());
     assertEquals(5 / 6.0, view().features().repurchaseRate(), 1e-9);
+
+    // nothing more for 31 days: dormant, recorded as an event when the session is next read
+    clock.addAndGet(31L * 86_400_000L);
+    var read = kit.<SessionState.View>runCommand(UserSession.GetSession::new);
+    assertEquals(Segment.DORMANT, read.reply().segment());
+    assertEquals(
+        List.of(new SegmentChanged(Segment.LOYAL, Segment.DORMANT, clock.get())), read.events());
+    assertTrue(kit.<SessionState.View>runCommand(UserSession.GetSession::new).hasNoEvents());
   }
 }
