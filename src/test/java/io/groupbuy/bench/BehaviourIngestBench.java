@@ -34,6 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>(u) POST /behaviour uploads of {@code --events} events for {@code --users-per-upload} users
  *       from {@code --clients} concurrent clients: events accepted and persisted per second, and
  *       Cassandra's own write count per event;
+ *   <li>(g) the same through {@code --clients} gRPC client streams (10 events in a row per user):
+ *       events taken per second against the same ceiling;
  *   <li>(r) GET /users/{id}/recommendations at {@code --rec-rate} per second (open loop, latency
  *       from the scheduled send) over users with sessions but no orders: item-CF over their cart;
  *   <li>(o) {@code --buyers} users place two orders each (their habits' baskets), which reach their
@@ -107,6 +109,7 @@ public final class BehaviourIngestBench {
           java.nio.file.Files.createTempDirectory("bench-model").resolve("model.json");
       SkuRecommender.write(SkuRecommender.train(baskets, 30, 0.5, 0.9, "bench baskets"), model);
       java.nio.file.Path rankerDir = model.resolveSibling("ranker");
+      int grpcPort = CassandraLauncher.freePort();
       long trainStart = System.nanoTime();
       try (LiveRanker ranker = trainRanker(skus, population)) {
         ranker.save(rankerDir);
@@ -124,7 +127,9 @@ public final class BehaviourIngestBench {
                   "groupbuy.recommend.model-file",
                   model.toString(),
                   "groupbuy.recommend.ranker-dir",
-                  rankerDir.toString()))) {
+                  rankerDir.toString(),
+                  NodeProcess.STREAM_PORT,
+                  String.valueOf(grpcPort)))) {
         var put = node.client().call("PUT", "/catalog/skus", ItSupport.OPERATOR, new SkuList(list));
         if (!put.ok()) throw new IllegalStateException("catalog: " + put.raw());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -163,6 +168,15 @@ public final class BehaviourIngestBench {
         System.out.printf(
             "      ratio (u) events/s / (b) raw rows/s = %.2f (goal >= 0.5)%n",
             eventsPerSecond / rawRows);
+
+        WriteCounter.Counts beforeStreams = counter.read();
+        double streamed = streams(grpcPort, clients, seconds, warmup, population, skus);
+        WriteCounter.Counts streamCost = counter.read().minus(beforeStreams);
+        System.out.printf(
+            "      Cassandra's own counters over the streams, warm-up included:%n%s",
+            streamCost.perUnit(streamedTotal.get(), "event"));
+        System.out.printf(
+            "      ratio (g) events/s / (b) raw rows/s = %.2f (goal >= 0.5)%n", streamed / rawRows);
 
         System.out.printf(
             "[4/5] (r) recommendations at %.0f/s for %d s (after %d s at the same rate) ...%n",
@@ -226,6 +240,108 @@ public final class BehaviourIngestBench {
     } catch (Exception e) {
       throw new IllegalStateException("not JSON: " + body);
     }
+  }
+
+  private static final AtomicLong streamedTotal = new AtomicLong();
+  private static final AtomicLong streamedAccepted = new AtomicLong();
+
+  /**
+   * (g) {@code clients} gRPC client streams at once, each sending events as fast as the node takes
+   * them (10 in a row per user, as in (u)), for {@code warmup} s not counted, then {@code seconds}
+   * s counted: events taken (accepted or dropped by rule) per second, from the streams' summaries.
+   */
+  private static double streams(
+      int grpcPort, int clients, int seconds, int warmup, int population, List<String> skus)
+      throws Exception {
+    System.out.printf(
+        "      (g) %d gRPC client streams, %d s warm-up then %d s counted ...%n",
+        clients, warmup, seconds);
+    org.apache.pekko.actor.typed.ActorSystem<Void> system =
+        org.apache.pekko.actor.typed.ActorSystem.create(
+            org.apache.pekko.actor.typed.javadsl.Behaviors.empty(),
+            "bench-streams",
+            com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(com.typesafe.config.ConfigFactory.defaultReference()));
+    try {
+      var client =
+          io.groupbuy.session.grpc.BehaviourStreamClient.create(
+              org.apache.pekko.grpc.GrpcClientSettings.connectToServiceAt(
+                      "127.0.0.1", grpcPort, system)
+                  .withTls(false),
+              system);
+      streamFor(client, clients, warmup, population, skus, "w");
+      long t0 = System.nanoTime();
+      long acceptedBefore = streamedAccepted.get();
+      long taken = streamFor(client, clients, seconds, population, skus, "m");
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      double perSecond = taken / elapsed;
+      long accepted = streamedAccepted.get() - acceptedBefore;
+      System.out.printf(
+          "      (g) streams                                   %.0f events/s taken (%,d in %.1f s:"
+              + " %,d accepted, %,d dropped by the sessions' rules)%n",
+          perSecond, taken, elapsed, accepted, taken - accepted);
+      client.close().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      return perSecond;
+    } finally {
+      system.terminate();
+    }
+  }
+
+  /** Runs the streams for the given time; the events they had taken (accepted or dropped). */
+  private static long streamFor(
+      io.groupbuy.session.grpc.BehaviourStreamClient client,
+      int clients,
+      int seconds,
+      int population,
+      List<String> skus,
+      String prefix)
+      throws Exception {
+    List<CompletableFuture<io.groupbuy.session.grpc.StreamSummary>> runs = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    for (int c = 0; c < clients; c++) {
+      int stream = c;
+      SplittableRandom r = new SplittableRandom(prefix.hashCode() * 31L + c);
+      java.util.Iterator<io.groupbuy.session.grpc.StreamedEvent> events =
+          new java.util.Iterator<>() {
+            long n;
+            long user;
+
+            @Override
+            public boolean hasNext() {
+              return true;
+            }
+
+            @Override
+            public io.groupbuy.session.grpc.StreamedEvent next() {
+              if (n % 10 == 0) user = r.nextLong(population);
+              long i = n++;
+              return io.groupbuy.session.grpc.StreamedEvent.newBuilder()
+                  .setEventId(prefix + stream + "-" + i)
+                  .setUserId("u" + user)
+                  .setTsMs(now + i % 1000)
+                  .setAction(i % 3 == 0 ? "click" : "view")
+                  .setSku(skus.get(r.nextInt(skus.size())))
+                  .build();
+            }
+          };
+      runs.add(
+          client
+              .send()
+              .addHeader("authorization", "Bearer " + ItSupport.OPERATOR)
+              .invoke(
+                  org.apache.pekko.stream.javadsl.Source.fromIterator(() -> events)
+                      .takeWithin(java.time.Duration.ofSeconds(seconds)))
+              .toCompletableFuture());
+    }
+    long taken = 0;
+    for (var run : runs) {
+      var summary = run.get(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
+      long dropped = summary.getDroppedMap().values().stream().mapToLong(Long::longValue).sum();
+      taken += summary.getAccepted() + dropped;
+      streamedTotal.addAndGet(summary.getAccepted() + dropped);
+      streamedAccepted.addAndGet(summary.getAccepted());
+    }
+    return taken;
   }
 
   /** A shopper's habit: two blocks of ten SKUs they buy from (deterministic per user). */
