@@ -103,6 +103,12 @@ public final class Recommendations {
     }
   }
 
+  /** What the ranker in use was trained from, or empty if none is loaded. */
+  public Optional<String> rankerSource() {
+    LoadedRanker r = ranker.get();
+    return r == null ? Optional.empty() : Optional.of("wide-deep: " + r.ranker().trainedFrom());
+  }
+
   /** What the item-CF model in use was trained from, or empty if none is loaded. */
   public Optional<String> modelSource() {
     Loaded l = current.get();

@@ -94,6 +94,15 @@ public final class SessionRoutes extends ApiDirectives {
                                                 req -> json(p, req)))))),
         endpoint(
             HttpMethods.GET,
+            "/users/{userId}/propensity",
+            path ->
+                ownUser(
+                    path.get("userId"),
+                    "propensity",
+                    userId ->
+                        parameterOptional("sku", sku -> propensity(userId, sku.orElse(null))))),
+        endpoint(
+            HttpMethods.GET,
             "/users/{userId}/recommendations",
             path ->
                 ownUser(
@@ -165,6 +174,42 @@ public final class SessionRoutes extends ApiDirectives {
                                 + recommendations.file()
                                 + "; build one with bin/recommend-train",
                             null)));
+  }
+
+  /** P(the user buys the SKU in their next order), from the ranker in use. */
+  public record PropensityView(String userId, String sku, double probability, String rankedBy) {}
+
+  private Route propensity(String userId, String sku) {
+    if (sku == null || !BehaviourIntake.ID.matcher(sku).matches()) {
+      return error(
+          StatusCodes.BAD_REQUEST,
+          sku == null ? "missing-field" : "invalid",
+          "sku is required: GET /users/{id}/propensity?sku=...",
+          "sku");
+    }
+    return onResult(
+        view(userId),
+        view ->
+            recommendations
+                .propensity(view.segment() == null ? null : view, sku)
+                .map(
+                    p ->
+                        json(
+                            StatusCodes.OK,
+                            new PropensityView(
+                                userId, sku, p, recommendations.rankerSource().orElse(""))))
+                .orElseGet(
+                    () ->
+                        error(
+                            StatusCodes.NOT_FOUND,
+                            "no-prediction",
+                            "no prediction for user "
+                                + userId
+                                + " and SKU "
+                                + sku
+                                + ": the user has no orders, the ranker does not know the SKU, or"
+                                + " no ranker is loaded",
+                            "sku")));
   }
 
   private Route session(String userId) {

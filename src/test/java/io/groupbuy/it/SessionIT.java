@@ -128,6 +128,13 @@ class SessionIT {
     var nobody = api.call("GET", "/users/nobody/recommendations?k=2", ItSupport.OPERATOR, null);
     assertEquals("item-cf", nobody.body().path("rankedBy").asText(), nobody.raw());
 
+    // the same probability through the API; none for a user without orders, 400 without a SKU
+    var propensity = api.call("GET", "/users/u-a/propensity?sku=pear", ItSupport.OPERATOR, null);
+    assertEquals(200, propensity.status(), propensity.raw());
+    assertEquals(pear, propensity.body().path("probability").asDouble(), 1e-6, propensity.raw());
+    assertEquals(
+        404, api.call("GET", "/users/u-c/propensity?sku=pear", ItSupport.OPERATOR, null).status());
+    assertEquals(400, api.call("GET", "/users/u-a/propensity", ItSupport.OPERATOR, null).status());
     // coupons for users likely to buy pears: u-a qualifies under her propensity, not above it
     String op = ItSupport.OPERATOR;
     for (var c :
