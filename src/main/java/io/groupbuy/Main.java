@@ -419,7 +419,14 @@ public final class Main {
                       new OrderViewRoutes(orderViews, auth, metrics),
                       new AuditRoutes(system, auth, metrics),
                       sessionRoutes(
-                          system, config, intake, settings, auth, metrics, recommendations),
+                          system,
+                          config,
+                          intake,
+                          settings,
+                          auth,
+                          metrics,
+                          recommendations,
+                          catalog),
                       new CouponRoutes(
                           system, settings.askTimeout(), auth, metrics, recommendations));
               OpsRoutes ops = new OpsRoutes(auth, metrics, apis);
@@ -500,7 +507,8 @@ public final class Main {
       GroupbuySettings settings,
       Auth auth,
       Metrics metrics,
-      Recommendations recommendations) {
+      Recommendations recommendations,
+      Catalog catalog) {
     Config upload = config.getConfig("groupbuy.session.upload");
     return new SessionRoutes(
         system,
@@ -510,7 +518,12 @@ public final class Main {
         upload.getBytes("body-limit"),
         settings.askTimeout(),
         auth,
-        metrics);
+        metrics,
+        category ->
+            catalog.skuList().stream()
+                .filter(s -> category.equals(s.category()))
+                .map(s -> s.sku())
+                .toList());
   }
 
   /** Orders run in ledgers (group commit), or as entities of their own when ledgers = 0. */

@@ -194,6 +194,26 @@ public final class LiveRanker implements AutoCloseable {
     return java.util.OptionalDouble.empty();
   }
 
+  /**
+   * The user's probability of buying at least one of {@code skus} (say, a category's) in their next
+   * order, taking the SKUs as independent: 1 - the product of (1 - P(each)); empty if the ranker
+   * knows none of them or nothing the user bought.
+   */
+  public java.util.OptionalDouble probabilityOfAny(
+      List<List<String>> baskets, java.util.Collection<String> skus) {
+    int[] items =
+        skus.stream().filter(index::containsKey).mapToInt(index::get).distinct().toArray();
+    List<int[]> history = history(baskets);
+    if (items.length == 0 || history.isEmpty()) return java.util.OptionalDouble.empty();
+    RankerFeatures.Candidates c = features.candidates(Integer.MIN_VALUE, history, items);
+    float[] p = net.predict(c.items(), c.dense(), c.cross());
+    java.util.Set<Integer> wanted = new java.util.HashSet<>();
+    for (int i : items) wanted.add(i);
+    double none = 1;
+    for (int i = 0; i < c.size(); i++) if (wanted.contains(c.items()[i])) none *= 1 - p[i];
+    return java.util.OptionalDouble.of(1 - none);
+  }
+
   private List<int[]> history(List<List<String>> baskets) {
     List<int[]> history = new ArrayList<>();
     for (List<String> basket : baskets) {

@@ -103,6 +103,17 @@ public final class Recommendations {
     }
   }
 
+  /**
+   * The user's probability of buying at least one of {@code skus} (a category's) next, by the
+   * ranker in use; empty as for {@link #propensity}.
+   */
+  public Optional<Double> propensityOfAny(SessionState.View view, List<String> skus) {
+    LoadedRanker r = ranker.get();
+    if (r == null || view == null || view.recentBaskets().isEmpty()) return Optional.empty();
+    var p = r.ranker().probabilityOfAny(view.recentBaskets(), skus);
+    return p.isPresent() ? Optional.of(p.getAsDouble()) : Optional.empty();
+  }
+
   /** What the ranker in use was trained from, or empty if none is loaded. */
   public Optional<String> rankerSource() {
     LoadedRanker r = ranker.get();

@@ -48,6 +48,7 @@ public final class SessionRoutes extends ApiDirectives {
   private final ActorSystem<?> system;
   private final BehaviourIntake intake;
   private final Recommendations recommendations;
+  private final java.util.function.Function<String, List<String>> skusInCategory;
   private static final int MAX_K = 100;
   private final int maxBatch;
   private final long bodyLimit;
@@ -61,11 +62,13 @@ public final class SessionRoutes extends ApiDirectives {
       long bodyLimit,
       Duration timeout,
       Auth auth,
-      Metrics metrics) {
+      Metrics metrics,
+      java.util.function.Function<String, List<String>> skusInCategory) {
     super(auth, metrics);
     this.system = system;
     this.intake = intake;
     this.recommendations = recommendations;
+    this.skusInCategory = skusInCategory;
     this.maxBatch = maxBatch;
     this.bodyLimit = bodyLimit;
     this.timeout = timeout;
@@ -100,7 +103,14 @@ public final class SessionRoutes extends ApiDirectives {
                     path.get("userId"),
                     "propensity",
                     userId ->
-                        parameterOptional("sku", sku -> propensity(userId, sku.orElse(null))))),
+                        parameterOptional(
+                            "sku",
+                            sku ->
+                                parameterOptional(
+                                    "category",
+                                    category ->
+                                        propensity(
+                                            userId, sku.orElse(null), category.orElse(null)))))),
         endpoint(
             HttpMethods.GET,
             "/users/{userId}/recommendations",
@@ -176,28 +186,51 @@ public final class SessionRoutes extends ApiDirectives {
                             null)));
   }
 
-  /** P(the user buys the SKU in their next order), from the ranker in use. */
-  public record PropensityView(String userId, String sku, double probability, String rankedBy) {}
+  /**
+   * P(the user buys the SKU, or any SKU of the category, in their next order), from the ranker in
+   * use; one of {@code sku} and {@code category} is null.
+   */
+  public record PropensityView(
+      String userId, String sku, String category, double probability, String rankedBy) {}
 
-  private Route propensity(String userId, String sku) {
-    if (sku == null || !BehaviourIntake.ID.matcher(sku).matches()) {
+  private Route propensity(String userId, String sku, String category) {
+    if ((sku == null) == (category == null)) {
       return error(
           StatusCodes.BAD_REQUEST,
-          sku == null ? "missing-field" : "invalid",
-          "sku is required: GET /users/{id}/propensity?sku=...",
-          "sku");
+          "invalid",
+          "give one of sku and category: GET /users/{id}/propensity?sku=... or ?category=...",
+          sku == null ? "sku" : "category");
+    }
+    String what = sku != null ? sku : category;
+    if (what.isBlank() || what.length() > 100) {
+      return error(
+          StatusCodes.BAD_REQUEST,
+          "invalid",
+          (sku != null ? "sku" : "category") + " must be 1-100 characters",
+          sku != null ? "sku" : "category");
+    }
+    List<String> ofCategory = category == null ? List.of() : skusInCategory.apply(category);
+    if (category != null && ofCategory.isEmpty()) {
+      return error(
+          StatusCodes.NOT_FOUND, "not-found", "no SKU in category " + category, "category");
     }
     return onResult(
         view(userId),
         view ->
-            recommendations
-                .propensity(view.segment() == null ? null : view, sku)
+            (sku != null
+                    ? recommendations.propensity(view.segment() == null ? null : view, sku)
+                    : recommendations.propensityOfAny(
+                        view.segment() == null ? null : view, ofCategory))
                 .map(
                     p ->
                         json(
                             StatusCodes.OK,
                             new PropensityView(
-                                userId, sku, p, recommendations.rankerSource().orElse(""))))
+                                userId,
+                                sku,
+                                category,
+                                p,
+                                recommendations.rankerSource().orElse(""))))
                 .orElseGet(
                     () ->
                         error(
@@ -205,11 +238,12 @@ public final class SessionRoutes extends ApiDirectives {
                             "no-prediction",
                             "no prediction for user "
                                 + userId
-                                + " and SKU "
-                                + sku
+                                + " and "
+                                + (sku != null ? "SKU " : "category ")
+                                + what
                                 + ": the user has no orders, the ranker does not know the SKU, or"
                                 + " no ranker is loaded",
-                            "sku")));
+                            sku != null ? "sku" : "category")));
   }
 
   private Route session(String userId) {

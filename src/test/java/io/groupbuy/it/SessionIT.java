@@ -93,6 +93,7 @@ class SessionIT {
     var histories = LiveRankerTest.histories(next, 600, 7);
     List<LiveRanker.Scored> expected;
     double pear;
+    double anyTest;
     try (LiveRanker ranker =
         LiveRanker.train(
             LiveRankerTest.SKUS,
@@ -107,6 +108,10 @@ class SessionIT {
               .limit(3)
               .toList();
       pear = ranker.probability(List.of(List.of("apple")), "pear").getAsDouble();
+      anyTest =
+          ranker
+              .probabilityOfAny(List.of(List.of("apple")), List.of("apple", "pear", "plum"))
+              .getAsDouble();
       ranker.save(rankerDir);
     }
     long by = System.currentTimeMillis() + 30_000;

@@ -92,6 +92,12 @@ public class LiveRankerTest {
         assertEquals(before.get(i).probability(), after.get(i).probability(), 1e-6);
       }
       assertEquals("made-up shoppers", loaded.trainedFrom());
+      // a category of plums and figs: at least as likely as either, at most certain
+      double plum = loaded.probability(plumBuyer, "plum").getAsDouble();
+      double fig = loaded.probability(plumBuyer, "fig").getAsDouble();
+      double either = loaded.probabilityOfAny(plumBuyer, List.of("plum", "fig")).getAsDouble();
+      assertEquals(1 - (1 - plum) * (1 - fig), either, 1e-6);
+      assertTrue(loaded.probabilityOfAny(plumBuyer, List.of("durian")).isEmpty());
       // nothing it knows of: no ranking, the caller falls back
       assertEquals(List.of(), loaded.rank(List.of(List.of("durian")), 5));
       assertEquals(List.of(), loaded.rank(List.of(), 5));
