@@ -59,26 +59,39 @@ public final class HttpServer {
             () ->
                 d.handleRejections(
                     rejections, () -> d.withSizeLimit(settings.maxBodyBytes(), () -> fenced)));
-    return Http.get(system)
-        .newServerAt(settings.httpInterface(), settings.httpPort())
-        .bind(guarded)
-        .whenComplete(
-            (binding, failure) -> {
-              if (failure != null) {
-                system
-                    .log()
-                    .error(
-                        "HTTP server could not bind {}:{}: {}",
-                        settings.httpInterface(),
-                        settings.httpPort(),
-                        failure.getMessage());
-                system.terminate();
-              } else {
-                binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-                InetSocketAddress a = binding.localAddress();
-                system.log().info("groupbuy API at http://{}:{}/", a.getHostString(), a.getPort());
-              }
-            });
+    return held(
+        system,
+        "HTTP server",
+        "groupbuy API at http://{}:{}/",
+        settings.httpInterface(),
+        settings.httpPort(),
+        Http.get(system).newServerAt(settings.httpInterface(), settings.httpPort()).bind(guarded));
+  }
+
+  /**
+   * The binding, unbound on coordinated shutdown and announced; a port that cannot be bound stops
+   * the node.
+   */
+  private static CompletionStage<ServerBinding> held(
+      ActorSystem<?> system,
+      String what,
+      String announcement,
+      String iface,
+      int port,
+      CompletionStage<ServerBinding> bound) {
+    return bound.whenComplete(
+        (binding, failure) -> {
+          if (failure != null) {
+            system
+                .log()
+                .error("{} could not bind {}:{}: {}", what, iface, port, failure.getMessage());
+            system.terminate();
+          } else {
+            binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+            InetSocketAddress a = binding.localAddress();
+            system.log().info(announcement, a.getHostString(), a.getPort());
+          }
+        });
   }
 
   /**
@@ -98,25 +111,12 @@ public final class HttpServer {
             com.typesafe.config.ConfigFactory.parseString(
                     "pekko.http.server.preview.enable-http2 = on")
                 .withFallback(system.settings().config()));
-    return Http.get(system)
-        .newServerAt(iface, port)
-        .withSettings(http2)
-        .bind(handler)
-        .whenComplete(
-            (binding, failure) -> {
-              if (failure != null) {
-                system
-                    .log()
-                    .error(
-                        "gRPC server could not bind {}:{}: {}", iface, port, failure.getMessage());
-                system.terminate();
-              } else {
-                binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-                InetSocketAddress a = binding.localAddress();
-                system
-                    .log()
-                    .info("groupbuy gRPC at {}:{} (HTTP/2)", a.getHostString(), a.getPort());
-              }
-            });
+    return held(
+        system,
+        "gRPC server",
+        "groupbuy gRPC at {}:{} (HTTP/2)",
+        iface,
+        port,
+        Http.get(system).newServerAt(iface, port).withSettings(http2).bind(handler));
   }
 }

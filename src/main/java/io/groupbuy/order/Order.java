@@ -706,14 +706,15 @@ public final class Order
         d.urgent());
   }
 
-  /** The order was rejected at its coupon step (every line was had; the coupon was not). */
+  /**
+   * The order was rejected at its coupon step: the coupon step comes only once every line is
+   * reserved, and so priced, and a line refused before it leaves that line unpriced.
+   */
   static boolean rejectedForCoupon(Summary s) {
     return s.status() == Status.REJECTED
         && !s.couponId().isEmpty()
-        && s.reason().startsWith(COUPON_REASON);
+        && s.lines().stream().allMatch(l -> l.unitPriceFen() > 0);
   }
-
-  static final String COUPON_REASON = "coupon ";
 
   static Summary summary(String orderId, State s) {
     Details d = s.details();

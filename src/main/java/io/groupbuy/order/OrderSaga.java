@@ -292,12 +292,7 @@ final class OrderSaga {
       // A late success after rejection or cancellation: release that line again (idempotent at the
       // inventory), in case the earlier release was processed first and its marker has since been
       // forgotten.
-      if (r.reserved()
-          && (s.status() == Status.REJECTED
-              || s.status() == Status.CANCELLING
-              || s.status() == Status.CANCELLED)) {
-        return Step.run(now -> release(now, r.sku()));
-      }
+      if (r.reserved() && undoing(s)) return Step.run(now -> release(now, r.sku()));
       return Step.NONE;
     }
     if (r.reserved()) {
@@ -363,7 +358,7 @@ final class OrderSaga {
                   new RetryRedeem(r.attempt() + 1),
                   Order.RETRY_BACKOFF.multipliedBy(r.attempt())));
     }
-    String coupon = Order.COUPON_REASON + s.details().couponId() + ": ";
+    String coupon = "coupon " + s.details().couponId() + ": ";
     return reject(
         r.definitive()
             ? coupon + r.error()

@@ -183,15 +183,7 @@ public final class LiveRanker implements AutoCloseable {
    * empty if the ranker does not know the SKU or any SKU the user bought.
    */
   public java.util.OptionalDouble probability(List<List<String>> baskets, String sku) {
-    Integer item = index.get(sku);
-    List<int[]> history = history(baskets);
-    if (item == null || history.isEmpty()) return java.util.OptionalDouble.empty();
-    RankerFeatures.Candidates c = features.candidates(Integer.MIN_VALUE, history, new int[] {item});
-    float[] p = net.predict(c.items(), c.dense(), c.cross());
-    for (int i = 0; i < c.size(); i++) {
-      if (c.items()[i] == item) return java.util.OptionalDouble.of(p[i]);
-    }
-    return java.util.OptionalDouble.empty();
+    return probabilityOfAny(baskets, List.of(sku));
   }
 
   /**

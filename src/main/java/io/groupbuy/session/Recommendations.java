@@ -157,10 +157,7 @@ public final class Recommendations {
    * without a ranker, for a user with no orders it knows of, or for a SKU it does not know.
    */
   public Optional<Double> propensity(SessionState.View view, String sku) {
-    LoadedRanker r = ranker.get();
-    if (r == null || view == null || view.recentBaskets().isEmpty()) return Optional.empty();
-    var p = r.ranker().probability(view.recentBaskets(), sku);
-    return p.isPresent() ? Optional.of(p.getAsDouble()) : Optional.empty();
+    return propensityOfAny(view, List.of(sku));
   }
 
   /** The ranked SKUs that may be sold, then item-CF's and popular ones to fill {@code k}. */

@@ -201,26 +201,21 @@ public final class SessionRoutes extends ApiDirectives {
           "give one of sku and category: GET /users/{id}/propensity?sku=... or ?category=...",
           sku == null ? "sku" : "category");
     }
+    String field = sku != null ? "sku" : "category";
     String what = sku != null ? sku : category;
     if (what.isBlank() || what.length() > 100) {
-      return error(
-          StatusCodes.BAD_REQUEST,
-          "invalid",
-          (sku != null ? "sku" : "category") + " must be 1-100 characters",
-          sku != null ? "sku" : "category");
+      return error(StatusCodes.BAD_REQUEST, "invalid", field + " must be 1-100 characters", field);
     }
-    List<String> ofCategory = category == null ? List.of() : skusInCategory.apply(category);
-    if (category != null && ofCategory.isEmpty()) {
+    List<String> skus = sku != null ? List.of(sku) : skusInCategory.apply(category);
+    if (skus.isEmpty()) {
       return error(
           StatusCodes.NOT_FOUND, "not-found", "no SKU in category " + category, "category");
     }
     return onResult(
         view(userId),
         view ->
-            (sku != null
-                    ? recommendations.propensity(view.segment() == null ? null : view, sku)
-                    : recommendations.propensityOfAny(
-                        view.segment() == null ? null : view, ofCategory))
+            recommendations
+                .propensityOfAny(view.segment() == null ? null : view, skus)
                 .map(
                     p ->
                         json(
@@ -239,11 +234,12 @@ public final class SessionRoutes extends ApiDirectives {
                             "no prediction for user "
                                 + userId
                                 + " and "
-                                + (sku != null ? "SKU " : "category ")
+                                + field
+                                + " "
                                 + what
                                 + ": the user has no orders, the ranker does not know the SKU, or"
                                 + " no ranker is loaded",
-                            sku != null ? "sku" : "category")));
+                            field)));
   }
 
   private Route session(String userId) {
