@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,9 +32,12 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  *   <li>(b) raw single-partition batches of {@value OrderThroughputBench#BATCH_ROWS} event-sized
  *       rows through the Java driver: rows/s, the ceiling;
+ *   <li>(s) one event for each of the {@code --population} users: their sessions start (a journal
+ *       recovery each), timed on its own, so that (u) and (g) both measure running sessions;
  *   <li>(u) POST /behaviour uploads of {@code --events} events for {@code --users-per-upload} users
- *       from {@code --clients} concurrent clients: events accepted and persisted per second, and
- *       Cassandra's own write count per event;
+ *       from {@code --clients} concurrent clients (bodies encoded before the run, ids and times
+ *       written in per request): events accepted and persisted per second, Cassandra's own write
+ *       count per event, and the CPU of the node, Cassandra and the load client;
  *   <li>(g) the same through {@code --clients} gRPC client streams (10 events in a row per user):
  *       events taken per second against the same ceiling;
  *   <li>(r) GET /users/{id}/recommendations at {@code --rec-rate} per second (open loop, latency
@@ -133,8 +137,12 @@ public final class BehaviourIngestBench {
         var put = node.client().call("PUT", "/catalog/skus", ItSupport.OPERATOR, new SkuList(list));
         if (!put.ok()) throw new IllegalStateException("catalog: " + put.raw());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        AtomicLong sequence = new AtomicLong();
+        firstTouch(node, http, events, population, skus);
+        PreEncodedUploads bodies =
+            new PreEncodedUploads(64, events, usersPerUpload, population, skus, 7);
+        AtomicLong sequence = new AtomicLong(1_000_000);
         AtomicLong accepted = new AtomicLong();
+        CpuMeter uploadCpu = cpuMeter(node, cassandra);
         WriteCounter.Counts before = counter.read();
         OrderThroughputBench.Rate uploads =
             OrderThroughputBench.measure(
@@ -142,20 +150,18 @@ public final class BehaviourIngestBench {
                 clients,
                 seconds,
                 warmup,
-                () -> {
-                  long n = sequence.incrementAndGet();
-                  return http.sendAsync(
-                          upload(node, n, events, usersPerUpload, population, skus),
-                          HttpResponse.BodyHandlers.ofString())
-                      .thenApply(
-                          r -> {
-                            if (r.statusCode() != 200)
-                              throw new IllegalStateException(r.statusCode() + " " + r.body());
-                            accepted.addAndGet(acceptedOf(r.body()));
-                            return r;
-                          });
-                },
-                null);
+                () ->
+                    http.sendAsync(
+                            upload(node, bodies.body(sequence.incrementAndGet(), now())),
+                            HttpResponse.BodyHandlers.ofString())
+                        .thenApply(
+                            r -> {
+                              if (r.statusCode() != 200)
+                                throw new IllegalStateException(r.statusCode() + " " + r.body());
+                              accepted.addAndGet(acceptedOf(r.body()));
+                              return r;
+                            }),
+                uploadCpu);
         WriteCounter.Counts cost = counter.read().minus(before);
         double eventsPerSecond = uploads.perSecond() * events;
         System.out.printf(
@@ -168,15 +174,19 @@ public final class BehaviourIngestBench {
         System.out.printf(
             "      ratio (u) events/s / (b) raw rows/s = %.2f (goal >= 0.5)%n",
             eventsPerSecond / rawRows);
+        System.out.println(
+            "      " + uploadCpu.line(uploads.count() * events / 1000, "1,000 events"));
 
         WriteCounter.Counts beforeStreams = counter.read();
-        double streamed = streams(grpcPort, clients, seconds, warmup, population, skus);
+        CpuMeter streamCpu = cpuMeter(node, cassandra);
+        double streamed = streams(grpcPort, clients, seconds, warmup, population, skus, streamCpu);
         WriteCounter.Counts streamCost = counter.read().minus(beforeStreams);
         System.out.printf(
             "      Cassandra's own counters over the streams, warm-up included:%n%s",
             streamCost.perUnit(streamedTotal.get(), "event"));
         System.out.printf(
             "      ratio (g) events/s / (b) raw rows/s = %.2f (goal >= 0.5)%n", streamed / rawRows);
+        System.out.println("      " + streamCpu.line(streamMeasured.get() / 1000, "1,000 events"));
 
         System.out.printf(
             "[4/5] (r) recommendations at %.0f/s for %d s (after %d s at the same rate) ...%n",
@@ -203,35 +213,73 @@ public final class BehaviourIngestBench {
     }
   }
 
-  /** Events of {@code usersPerUpload} users drawn from the population, as a collector sends. */
-  private static HttpRequest upload(
-      NodeProcess node, long n, int events, int usersPerUpload, int population, List<String> skus) {
-    SplittableRandom r = new SplittableRandom(n);
-    long[] users = new long[usersPerUpload];
-    for (int u = 0; u < users.length; u++) users[u] = r.nextLong(population);
-    long now = System.currentTimeMillis();
-    String[] actions = {"view", "view", "view", "click", "click", "cart"};
-    List<Map<String, Object>> list = new ArrayList<>(events);
-    for (int i = 0; i < events; i++) {
-      Map<String, Object> e = new HashMap<>();
-      e.put("eventId", "e" + n + "-" + i);
-      e.put("userId", "u" + users[i % usersPerUpload]);
-      e.put("ts", now - 1000 + i);
-      e.put("action", actions[r.nextInt(actions.length)]);
-      e.put("sku", skus.get(r.nextInt(skus.size())));
-      list.add(e);
+  private static HttpRequest upload(NodeProcess node, byte[] body) {
+    return HttpRequest.newBuilder(URI.create(node.url() + "/behaviour"))
+        .header("Authorization", "Bearer " + ItSupport.OPERATOR)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
+  private static CpuMeter cpuMeter(NodeProcess node, CassandraLauncher.Node cassandra) {
+    return new CpuMeter()
+        .watch("node", node.pid())
+        .watch("Cassandra", cassandra.pid())
+        .watch("load client", -1);
+  }
+
+  /**
+   * (s) Every user of the population gets one event, so that (u) and (g) both measure sessions that
+   * are already running (the steady state of a collector's stream); what starting them cost is
+   * printed on its own line: a session's first event recovers it from the journal.
+   */
+  private static void firstTouch(
+      NodeProcess node, HttpClient http, int events, int population, List<String> skus)
+      throws Exception {
+    System.out.printf(
+        "      (s) starting the %,d users' sessions (one event each, %d users an upload, two uploads"
+            + " at a time) ...%n",
+        population, events);
+    int uploads = (population + events - 1) / events;
+    long t0 = System.nanoTime();
+    // two uploads at a time: 16 uploads of 200 new users at once (3,200 recoveries) outlast the
+    // node's 5 s ask timeout on 2 cores
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(2);
+    List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+    for (int k = 0; k < uploads; k++) {
+      StringBuilder b = new StringBuilder("{\"events\":[");
+      for (int u = k * events; u < Math.min(population, (k + 1) * events); u++) {
+        if (u > k * events) b.append(',');
+        b.append("{\"eventId\":\"s")
+            .append(u)
+            .append("\",\"userId\":\"u")
+            .append(u)
+            .append("\",\"ts\":")
+            .append(now())
+            .append(",\"action\":\"view\",\"sku\":\"")
+            .append(skus.get(u % skus.size()))
+            .append("\"}");
+      }
+      inFlight.acquire();
+      sent.add(
+          http.sendAsync(
+                  upload(node, b.append("]}").toString().getBytes(StandardCharsets.UTF_8)),
+                  HttpResponse.BodyHandlers.ofString())
+              .whenComplete((r, e) -> inFlight.release()));
     }
-    try {
-      return HttpRequest.newBuilder(URI.create(node.url() + "/behaviour"))
-          .header("Authorization", "Bearer " + ItSupport.OPERATOR)
-          .header("Content-Type", "application/json")
-          .POST(
-              HttpRequest.BodyPublishers.ofByteArray(
-                  JsonSupport.MAPPER.writeValueAsBytes(Map.of("events", list))))
-          .build();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    for (var s : sent) {
+      HttpResponse<String> r = s.get(120, java.util.concurrent.TimeUnit.SECONDS);
+      if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
     }
+    double took = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(
+        "      (s) %,d sessions started in %.1f s: %.0f sessions/s (each a journal recovery and its"
+            + " first event)%n",
+        population, took, population / took);
   }
 
   private static long acceptedOf(String body) {
@@ -244,6 +292,7 @@ public final class BehaviourIngestBench {
 
   private static final AtomicLong streamedTotal = new AtomicLong();
   private static final AtomicLong streamedAccepted = new AtomicLong();
+  private static final AtomicLong streamMeasured = new AtomicLong();
 
   /**
    * (g) {@code clients} gRPC client streams at once, each sending events as fast as the node takes
@@ -251,7 +300,13 @@ public final class BehaviourIngestBench {
    * s counted: events taken (accepted or dropped by rule) per second, from the streams' summaries.
    */
   private static double streams(
-      int grpcPort, int clients, int seconds, int warmup, int population, List<String> skus)
+      int grpcPort,
+      int clients,
+      int seconds,
+      int warmup,
+      int population,
+      List<String> skus,
+      CpuMeter cpu)
       throws Exception {
     System.out.printf(
         "      (g) %d gRPC client streams, %d s warm-up then %d s counted ...%n",
@@ -272,7 +327,10 @@ public final class BehaviourIngestBench {
       streamFor(client, clients, warmup, population, skus, "w");
       long t0 = System.nanoTime();
       long acceptedBefore = streamedAccepted.get();
+      cpu.start();
       long taken = streamFor(client, clients, seconds, population, skus, "m");
+      cpu.stop();
+      streamMeasured.set(taken);
       double elapsed = (System.nanoTime() - t0) / 1e9;
       double perSecond = taken / elapsed;
       long accepted = streamedAccepted.get() - acceptedBefore;
@@ -417,7 +475,9 @@ public final class BehaviourIngestBench {
       }
     }
     long t0 = System.nanoTime();
-    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(clients);
+    // two uploads at a time: 16 uploads of 200 new users at once (3,200 recoveries) outlast the
+    // node's 5 s ask timeout on 2 cores
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(2);
     AtomicLong placed = new AtomicLong();
     List<CompletableFuture<?>> all = new ArrayList<>();
     for (int i = 0; i < orders.size(); i++) {
