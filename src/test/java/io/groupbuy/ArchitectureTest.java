@@ -60,6 +60,8 @@ class ArchitectureTest {
           .definedBy("io.groupbuy.routing..")
           .layer("Recommend")
           .definedBy("io.groupbuy.recommend..")
+          .layer("Forecast")
+          .definedBy("io.groupbuy.forecast..")
           .whereLayer("Main")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("Simulator")
@@ -92,6 +94,8 @@ class ArchitectureTest {
           .mayNotAccessAnyLayer()
           .whereLayer("Recommend")
           .mayNotAccessAnyLayer()
+          .whereLayer("Forecast")
+          .mayNotAccessAnyLayer()
           .because(
               "dependencies point inward (DESIGN.md §2): a feature calls another only through a port it owns");
 
@@ -99,7 +103,7 @@ class ArchitectureTest {
   static final ArchRule ALGORITHMS_WITHOUT_PEKKO =
       noClasses()
           .that()
-          .resideInAPackage("io.groupbuy.routing..")
+          .resideInAnyPackage("io.groupbuy.routing..", "io.groupbuy.forecast..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.apache.pekko..")
