@@ -62,12 +62,15 @@ class ArchitectureTest {
           .definedBy("io.groupbuy.recommend..")
           .layer("Forecast")
           .definedBy("io.groupbuy.forecast..")
+          .layer("Planning")
+          .definedBy("io.groupbuy.planning..")
           .whereLayer("Main")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("Simulator")
           .mayOnlyBeAccessedByLayers("Main")
           .whereLayer("Simulator")
-          .mayOnlyAccessLayers("Catalog", "Recommend", "Http", "Platform", "Routing")
+          .mayOnlyAccessLayers(
+              "Catalog", "Recommend", "Http", "Platform", "Routing", "Forecast", "Planning")
           .whereLayer("Audit")
           .mayOnlyAccessLayers("Order", "Inventory", "Http", "Platform")
           .whereLayer("OrderView")
@@ -96,6 +99,8 @@ class ArchitectureTest {
           .mayNotAccessAnyLayer()
           .whereLayer("Forecast")
           .mayNotAccessAnyLayer()
+          .whereLayer("Planning")
+          .mayOnlyAccessLayers("Forecast")
           .because(
               "dependencies point inward (DESIGN.md §2): a feature calls another only through a port it owns");
 
@@ -103,7 +108,8 @@ class ArchitectureTest {
   static final ArchRule ALGORITHMS_WITHOUT_PEKKO =
       noClasses()
           .that()
-          .resideInAnyPackage("io.groupbuy.routing..", "io.groupbuy.forecast..")
+          .resideInAnyPackage(
+              "io.groupbuy.routing..", "io.groupbuy.forecast..", "io.groupbuy.planning..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.apache.pekko..")

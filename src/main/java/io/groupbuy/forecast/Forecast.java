@@ -25,7 +25,7 @@ public record Forecast(String model, double level, double[] mean, double[] lower
    * A forecast with normal errors: {@code mean[i]} ± z·{@code sd[i]}, where z is the normal
    * quantile of the two-sided {@code level}.
    */
-  static Forecast normal(String model, double level, double[] mean, double[] sd) {
+  public static Forecast normal(String model, double level, double[] mean, double[] sd) {
     double z = normalQuantile(0.5 + level / 2);
     double[] lower = new double[mean.length];
     double[] upper = new double[mean.length];
@@ -55,7 +55,7 @@ public record Forecast(String model, double level, double[] mean, double[] lower
    * The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9,
    * ample for interval widths).
    */
-  static double normalQuantile(double p) {
+  public static double normalQuantile(double p) {
     if (!(p > 0 && p < 1)) throw new IllegalArgumentException("p must be in (0, 1)");
     double[] a = {
       -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,

@@ -1,0 +1,108 @@
+package io.groupbuy.sim.market;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.groupbuy.forecast.PriceSeries;
+import io.groupbuy.planning.StaticMinMax;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class MarketTest {
+  /** Items with a price every day, loss rates 2%, 4%, …. */
+  private static List<PriceSeries.Item> prices(int items, int days) {
+    List<PriceSeries.Item> out = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(1);
+    for (int i = 0; i < items; i++) {
+      double[] p = new double[days];
+      boolean[] seen = new boolean[days];
+      for (int t = 0; t < days; t++) {
+        p[t] = 4 + 0.5 * Math.sin(t / 9.0) + 0.1 * r.nextDouble();
+        seen[t] = true;
+      }
+      out.add(
+          new PriceSeries.Item("i" + i, i % 2 == 0 ? "leafy" : "pepper", LocalDate.EPOCH, p, seen));
+    }
+    return out;
+  }
+
+  private static Map<String, Double> losses(int items) {
+    Map<String, Double> m = new HashMap<>();
+    for (int i = 0; i < items; i++) m.put("i" + i, 2.0 * (i + 1));
+    return m;
+  }
+
+  @Test
+  void theSameSeedGivesTheSameMarketAndAnotherSeedAnother() {
+    var a = Market.simulate(prices(6, 100), losses(6), 4, 100, 7, Market.Settings.defaults());
+    var b = Market.simulate(prices(6, 100), losses(6), 4, 100, 7, Market.Settings.defaults());
+    var c = Market.simulate(prices(6, 100), losses(6), 4, 100, 8, Market.Settings.defaults());
+    assertEquals(4, a.size());
+    for (int i = 0; i < a.size(); i++) assertArrayEquals(a.get(i).demand(), b.get(i).demand());
+    assertNotEquals(a.get(0).demand()[5], c.get(0).demand()[5] + 0.5);
+    assertTrue(!java.util.Arrays.equals(a.get(0).demand(), c.get(0).demand()));
+    // items are spread over the loss rates: the lowest and the highest are both taken
+    assertEquals(0.02, a.get(0).lossRate(), 1e-9);
+    assertEquals(0.12, a.get(a.size() - 1).lossRate(), 1e-9);
+  }
+
+  @Test
+  void demandIsDrawnAroundTheTrueMeanWithItsWeeklyPattern() {
+    var items = Market.simulate(prices(2, 2000), losses(2), 1, 2000, 3, Market.Settings.defaults());
+    Market.Item item = items.get(0);
+    double drawn = 0;
+    double mean = 0;
+    for (int t = 0; t < item.days(); t++) {
+      drawn += item.demand()[t];
+      mean += item.meanDemand()[t];
+    }
+    assertEquals(1.0, drawn / mean, 0.02);
+    double weeklyAverage = 0;
+    for (double w : item.weekly()) weeklyAverage += w / 7;
+    assertEquals(1.0, weeklyAverage, 1e-9);
+  }
+
+  @Test
+  void negativeBinomialDrawsHaveTheirMeanAndVariance() {
+    SplittableRandom r = new SplittableRandom(9);
+    int n = 40_000;
+    double sum = 0;
+    double square = 0;
+    for (int i = 0; i < n; i++) {
+      int d = Market.negativeBinomialDraw(60, 8, r);
+      sum += d;
+      square += (double) d * d;
+    }
+    double mean = sum / n;
+    assertEquals(60, mean, 0.6);
+    assertEquals(60 + 3600 / 8.0, square / n - mean * mean, 25);
+  }
+
+  @Test
+  void aRunKeepsItsBooksAndTheOptimumCostsLeast() {
+    var items = Market.simulate(prices(6, 150), losses(6), 6, 150, 4, Market.Settings.defaults());
+    double fixedCost = 0;
+    double optimumCost = 0;
+    for (Market.Item item : items) {
+      Map<String, PolicyRun.Outcome> runs = PolicyEvaluation.runItem(item, 60);
+      for (PolicyRun.Outcome o : runs.values()) {
+        assertEquals(o.demand, o.sold + o.lost);
+        assertTrue(o.bought >= o.sold + o.spoiled, "bought covers sold and spoiled");
+        assertEquals(90, o.days);
+      }
+      fixedCost += runs.get(PolicyEvaluation.REFERENCE).totalCost();
+      optimumCost += runs.get(PolicyEvaluation.OPTIMUM).totalCost();
+    }
+    assertTrue(optimumCost < fixedCost, optimumCost + " vs " + fixedCost);
+    // the static policy's bounds come from the history alone
+    double[] history = {10, 12, 8, 10};
+    assertEquals(10, StaticMinMax.fromHistory(history, 0.5).bounds().reorderPoint());
+  }
+}
