@@ -27,6 +27,7 @@ import io.groupbuy.order.OrderArchive;
 import io.groupbuy.order.OrderLedger;
 import io.groupbuy.order.OrderRoutes;
 import io.groupbuy.order.SagaAdapters;
+import io.groupbuy.orderview.DemandForecasts;
 import io.groupbuy.orderview.OrderViewProjection;
 import io.groupbuy.orderview.OrderViewRebuild;
 import io.groupbuy.orderview.OrderViewRoutes;
@@ -416,7 +417,19 @@ public final class Main {
                           metrics),
                       new InventoryRoutes(inventory, settings, catalog, auth, metrics),
                       new CatalogRoutes(catalog, auth, metrics),
-                      new OrderViewRoutes(orderViews, auth, metrics),
+                      new OrderViewRoutes(
+                          orderViews,
+                          new DemandForecasts(
+                              orderViews::dailyUnits,
+                              config.getInt("groupbuy.forecast.history-days"),
+                              java.time.ZoneId.of(config.getString("groupbuy.time-zone")),
+                              java.time.Clock.systemUTC(),
+                              system
+                                  .dispatchers()
+                                  .lookup(
+                                      org.apache.pekko.actor.typed.DispatcherSelector.blocking())),
+                          auth,
+                          metrics),
                       new AuditRoutes(system, auth, metrics),
                       sessionRoutes(
                           system,

@@ -76,7 +76,7 @@ class ArchitectureTest {
           .whereLayer("OrderView")
           .mayOnlyBeAccessedByLayers("Main")
           .whereLayer("OrderView")
-          .mayOnlyAccessLayers("Order", "Session", "Catalog", "Http", "Platform")
+          .mayOnlyAccessLayers("Order", "Session", "Catalog", "Http", "Platform", "Forecast")
           .whereLayer("Order")
           .mayOnlyAccessLayers("Inventory", "Dispatch", "Coupon", "Catalog", "Http", "Platform")
           .whereLayer("Dispatch")

@@ -14,9 +14,10 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The order read models over HTTP: a customer's own orders (paged, newest first), what a pickup
- * point hands out on a date, and confirmed demand of a SKU at a warehouse on a day. They follow the
- * journal within seconds (see {@code groupbuy_projection_lag_seconds}); an order's live status is
- * {@code GET /orders/{orderId}}.
+ * point hands out on a date, confirmed demand of a SKU at a warehouse on a day, and the forecast of
+ * that demand for the coming days ({@link DemandForecasts}). They follow the journal within seconds
+ * (see {@code groupbuy_projection_lag_seconds}); an order's live status is {@code GET
+ * /orders/{orderId}}.
  */
 public final class OrderViewRoutes extends ApiDirectives {
   static final int DEFAULT_PAGE = 20;
@@ -24,10 +25,13 @@ public final class OrderViewRoutes extends ApiDirectives {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
   private final OrderViewStore store;
+  private final DemandForecasts forecasts;
 
-  public OrderViewRoutes(OrderViewStore store, Auth auth, Metrics metrics) {
+  public OrderViewRoutes(
+      OrderViewStore store, DemandForecasts forecasts, Auth auth, Metrics metrics) {
     super(auth, metrics);
     this.store = store;
+    this.forecasts = forecasts;
   }
 
   @Override
@@ -91,7 +95,40 @@ public final class OrderViewRoutes extends ApiDirectives {
                                             day ->
                                                 onResult(
                                                     store.demand(sku, warehouse, day),
-                                                    d -> json(StatusCodes.OK, d))))))));
+                                                    d -> json(StatusCodes.OK, d))))))),
+        endpoint(
+            HttpMethods.GET,
+            "/forecasts/{warehouseId}/{sku}",
+            path ->
+                operator(
+                    p ->
+                        withId(
+                            path.get("warehouseId"),
+                            "warehouseId",
+                            warehouse ->
+                                withId(
+                                    path.get("sku"),
+                                    "sku",
+                                    sku ->
+                                        parameterOptional(
+                                            "days", days -> forecast(warehouse, sku, days)))))));
+  }
+
+  private Route forecast(String warehouse, String sku, Optional<String> days) {
+    int horizon;
+    try {
+      horizon = days.map(Integer::parseInt).orElse(7);
+    } catch (NumberFormatException e) {
+      horizon = -1;
+    }
+    if (horizon < 1 || horizon > DemandForecasts.MAX_HORIZON) {
+      return error(
+          StatusCodes.BAD_REQUEST,
+          "invalid-days",
+          "days must be a whole number from 1 to " + DemandForecasts.MAX_HORIZON,
+          "days");
+    }
+    return onResult(forecasts.forecast(warehouse, sku, horizon), f -> json(StatusCodes.OK, f));
   }
 
   public record PickupPointOrders(

@@ -390,6 +390,25 @@ public final class OrderViewStore {
                     rows.size()));
   }
 
+  /**
+   * Confirmed units of a SKU at a warehouse on each day from {@code from} to {@code to} inclusive
+   * (one partition read a day, all at once).
+   */
+  public CompletionStage<long[]> dailyUnits(
+      String warehouseId, String sku, LocalDate from, LocalDate to) {
+    int days = (int) java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1;
+    List<CompletableFuture<Demand>> reads = new ArrayList<>();
+    for (int d = 0; d < days; d++)
+      reads.add(demand(sku, warehouseId, from.plusDays(d)).toCompletableFuture());
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              long[] units = new long[days];
+              for (int d = 0; d < days; d++) units[d] = reads.get(d).join().units();
+              return units;
+            });
+  }
+
   /** Every row of the three tables, as text, for comparing a rebuild with the live models. */
   public CompletionStage<Map<String, String>> dump() {
     Map<String, String> all = new HashMap<>();

@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.groupbuy.orderview.OrderViewRebuild;
 import io.groupbuy.orderview.OrderViewStore;
+import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.sim.ApiClient;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -79,6 +84,93 @@ class OrderViewIT {
     var r = api.call("POST", "/orders", token, ItSupport.order(key, sku, quantity));
     assertEquals(201, r.status(), r.raw());
     return r.body();
+  }
+
+  /**
+   * Eight weeks of confirmed demand written into the read model as the projection writes it (the
+   * order path cannot place orders in the past): the forecast endpoint reads the closed days and
+   * forecasts the weekly pattern; bad requests are named.
+   */
+  @Test
+  void demandForecastsComeFromTheClosedDaysOfTheReadModel() throws Exception {
+    java.time.ZoneId zone = java.time.ZoneId.of("Asia/Shanghai");
+    java.time.LocalDate today = java.time.LocalDate.now(zone);
+    int[] week = {20, 18, 19, 22, 30, 45, 40};
+    CassandraLauncher.Node cassandra = TestCassandra.shared();
+    try (CqlSession cql =
+        CqlSession.builder()
+            .withConfigLoader(DriverConfigLoader.fromMap(OptionsMap.driverDefaults()))
+            .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
+            .withLocalDatacenter("datacenter1")
+            .build()) {
+      var insert =
+          cql.prepare(
+              "INSERT INTO "
+                  + KEYSPACE
+                  + ".daily_demand (warehouse_id, day, sku, order_id, quantity) VALUES (?, ?, ?, ?, ?)");
+      for (int d = 56; d >= 1; d--) {
+        java.time.LocalDate day = today.minusDays(d);
+        int units = week[day.getDayOfWeek().getValue() - 1];
+        // two orders a day, as the projection keeps one row per order
+        cql.execute(
+            insert.bind(ItSupport.WAREHOUSE, day.toString(), "fc-sku", "o" + d + "a", units - 5));
+        cql.execute(insert.bind(ItSupport.WAREHOUSE, day.toString(), "fc-sku", "o" + d + "b", 5));
+      }
+      try {
+        checkForecasts(today, week);
+      } finally {
+        // rows no order made: a rebuild from the journal (the other test) must not meet them
+        for (int d = 56; d >= 1; d--)
+          cql.execute(
+              "DELETE FROM "
+                  + KEYSPACE
+                  + ".daily_demand WHERE warehouse_id = ? AND day = ? AND sku = 'fc-sku'",
+              ItSupport.WAREHOUSE,
+              today.minusDays(d).toString());
+      }
+    }
+  }
+
+  private void checkForecasts(java.time.LocalDate today, int[] week) {
+    var r =
+        api.call(
+            "GET",
+            "/forecasts/" + ItSupport.WAREHOUSE + "/fc-sku?days=14",
+            ItSupport.OPERATOR,
+            null);
+    assertEquals(200, r.status(), r.raw());
+    assertEquals(56, r.body().path("basedOnDays").asInt(), r.raw());
+    assertEquals(14, r.body().path("days").size());
+    assertEquals(today.toString(), r.body().path("days").get(0).path("day").asText());
+    for (JsonNode day : r.body().path("days")) {
+      int expected =
+          week[java.time.LocalDate.parse(day.path("day").asText()).getDayOfWeek().getValue() - 1];
+      assertEquals(expected, day.path("mean").asDouble(), 2.0, r.raw());
+    }
+    // a SKU without demand forecasts nothing; bad requests are named
+    var none =
+        api.call(
+            "GET", "/forecasts/" + ItSupport.WAREHOUSE + "/no-such-sku", ItSupport.OPERATOR, null);
+    assertEquals("no confirmed demand yet", none.body().path("model").asText(), none.raw());
+    assertEquals(7, none.body().path("days").size());
+    var tooFar =
+        api.call(
+            "GET",
+            "/forecasts/" + ItSupport.WAREHOUSE + "/fc-sku?days=29",
+            ItSupport.OPERATOR,
+            null);
+    assertEquals(400, tooFar.status());
+    assertEquals("days", tooFar.body().path("field").asText(), tooFar.raw());
+    assertEquals(
+        400, api.call("GET", "/forecasts/w%20x/fc-sku", ItSupport.OPERATOR, null).status());
+    assertEquals(
+        403,
+        api.call(
+                "GET",
+                "/forecasts/" + ItSupport.WAREHOUSE + "/fc-sku",
+                ItSupport.customer("c1"),
+                null)
+            .status());
   }
 
   @Test
