@@ -4,7 +4,6 @@ import io.groupbuy.forecast.AutoSarima;
 import io.groupbuy.forecast.BacktestedChoice;
 import io.groupbuy.forecast.Forecast;
 import io.groupbuy.forecast.MovingAverage;
-import io.groupbuy.forecast.PriceSeries;
 import io.groupbuy.forecast.SeasonalNaive;
 import io.groupbuy.planning.DynamicBounds;
 import io.groupbuy.planning.ForecastPolicy;
@@ -13,15 +12,10 @@ import io.groupbuy.planning.PerishableDp;
 import io.groupbuy.planning.ReplenishmentPolicy;
 import io.groupbuy.planning.SalesHistory;
 import io.groupbuy.planning.StaticMinMax;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,25 +58,13 @@ public final class PolicyEvaluation {
   private PolicyEvaluation() {}
 
   public static void main(String[] args) {
-    Map<String, String> o = options(args);
-    Path prices =
-        Path.of(
-            o.getOrDefault(
-                "prices", "../shared/data/cumcm2023c_vegetables/wholesale_prices_train.csv"));
-    Path dir = prices.toAbsolutePath().getParent();
-    Path losses =
-        Path.of(o.getOrDefault("loss-rates", dir.resolve("item_loss_rates.csv").toString()));
-    Path items = Path.of(o.getOrDefault("items", dir.resolve("items.csv").toString()));
-    int skus = Integer.parseInt(o.getOrDefault("skus", "24"));
-    int days = Integer.parseInt(o.getOrDefault("days", "90"));
-    int history = Integer.parseInt(o.getOrDefault("history", "120"));
-    long[] seeds =
-        Arrays.stream(o.getOrDefault("seeds", "1,2,3").split(","))
-            .mapToLong(Long::parseLong)
-            .toArray();
+    MarketSetup setup = MarketSetup.fromArgs(args);
+    int skus = setup.skus();
+    int days = setup.days();
+    int history = setup.history();
+    long[] seeds = setup.seeds();
+    Path prices = setup.prices();
     long t0 = System.nanoTime();
-    List<PriceSeries.Item> series = PriceSeries.read(prices, PriceSeries.categories(items));
-    Map<String, Double> lossRates = lossRates(losses);
     out.printf(
         Locale.ROOT,
         "Inventory policies over a simulated market: %d items x %d seeds, %d days counted after %d days of"
@@ -97,10 +79,7 @@ public final class PolicyEvaluation {
     int total = skus * seeds.length;
     List<Object[]> runs = new ArrayList<>();
     for (long seed : seeds) {
-      for (Market.Item item :
-          Market.simulate(
-              series, lossRates, skus, history + days, seed, Market.Settings.defaults()))
-        runs.add(new Object[] {seed, item});
+      for (Market.Item item : setup.items(seed)) runs.add(new Object[] {seed, item});
     }
     List<Map<String, PolicyRun.Outcome>> results =
         runs.parallelStream()
@@ -295,30 +274,5 @@ public final class PolicyEvaluation {
         o.lostMargin,
         o.totalCost(),
         o.profit());
-  }
-
-  static Map<String, Double> lossRates(Path file) {
-    Map<String, Double> out = new HashMap<>();
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      for (String line : lines.subList(1, lines.size())) {
-        String[] f = line.split(",");
-        if (f.length >= 3) out.put(f[0].trim(), Double.parseDouble(f[f.length - 1].trim()));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> o = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--"))
-        throw new IllegalArgumentException(
-            "unexpected argument " + args[i] + " (options are --name value)");
-      o.put(args[i].substring(2), args[i + 1]);
-    }
-    return o;
   }
 }

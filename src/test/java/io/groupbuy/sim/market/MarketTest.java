@@ -105,4 +105,21 @@ class MarketTest {
     double[] history = {10, 12, 8, 10};
     assertEquals(10, StaticMinMax.fromHistory(history, 0.5).bounds().reorderPoint());
   }
+
+  @Test
+  void buyingAtTheCutoffServesConfirmedOrdersFirstAndTheForecastCoversLateOnes() {
+    var items = Market.simulate(prices(4, 150), losses(4), 3, 150, 5, Market.Settings.defaults());
+    CutoffEvaluation.Outcome plain = new CutoffEvaluation.Outcome();
+    CutoffEvaluation.Outcome ours = new CutoffEvaluation.Outcome();
+    for (Market.Item item : items) {
+      Map<String, CutoffEvaluation.Outcome> r = CutoffEvaluation.run(item, 60);
+      CutoffEvaluation.Outcome only = r.get(CutoffEvaluation.WAYS.get(0));
+      // buying for the confirmed orders alone leaves every late order unserved
+      assertEquals(only.late, only.lateLost);
+      plain.add(r.get(CutoffEvaluation.WAYS.get(1)));
+      ours.add(r.get(CutoffEvaluation.WAYS.get(2)));
+    }
+    assertTrue(ours.lateLost < plain.lateLost / 3, ours.lateLost + " vs " + plain.lateLost);
+    assertTrue(ours.confirmedShort <= plain.confirmedShort);
+  }
 }
