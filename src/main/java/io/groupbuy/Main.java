@@ -42,6 +42,7 @@ import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
 import io.groupbuy.platform.ParentWatchdog;
+import io.groupbuy.replenishment.ForecastBoundsRoutes;
 import io.groupbuy.session.BehaviourIntake;
 import io.groupbuy.session.BehaviourStreamService;
 import io.groupbuy.session.Recommendations;
@@ -398,6 +399,15 @@ public final class Main {
               BehaviourIntake intake =
                   new BehaviourIntake(
                       system, sku -> categoryOf(catalog, sku), settings.askTimeout(), metrics);
+              DemandForecasts forecasts =
+                  new DemandForecasts(
+                      orderViews::dailyUnits,
+                      config.getInt("groupbuy.forecast.history-days"),
+                      java.time.ZoneId.of(config.getString("groupbuy.time-zone")),
+                      java.time.Clock.systemUTC(),
+                      system
+                          .dispatchers()
+                          .lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
               List<ApiDirectives> apis =
                   List.of(
                       new OrderRoutes(system, settings, catalog, dispatch, auth, metrics),
@@ -417,17 +427,14 @@ public final class Main {
                           metrics),
                       new InventoryRoutes(inventory, settings, catalog, auth, metrics),
                       new CatalogRoutes(catalog, auth, metrics),
-                      new OrderViewRoutes(
-                          orderViews,
-                          new DemandForecasts(
-                              orderViews::dailyUnits,
-                              config.getInt("groupbuy.forecast.history-days"),
-                              java.time.ZoneId.of(config.getString("groupbuy.time-zone")),
-                              java.time.Clock.systemUTC(),
-                              system
-                                  .dispatchers()
-                                  .lookup(
-                                      org.apache.pekko.actor.typed.DispatcherSelector.blocking())),
+                      new OrderViewRoutes(orderViews, forecasts, auth, metrics),
+                      new ForecastBoundsRoutes(
+                          inventory,
+                          forecasts,
+                          catalog,
+                          settings,
+                          config.getDouble("groupbuy.replenishment.default-loss-rate"),
+                          config.getDouble("groupbuy.replenishment.holding-share"),
                           auth,
                           metrics),
                       new AuditRoutes(system, auth, metrics),

@@ -51,7 +51,7 @@ class OrderViewIT {
             null,
             Map.of("groupbuy.order.archive-when-settled-after", "2s"));
     api = node.client();
-    ItSupport.loadCatalog(api, List.of("view-a", "view-b"));
+    ItSupport.loadCatalog(api, List.of("view-a", "view-b", "view-fc"));
     local = localSystem(KEYSPACE);
   }
 
@@ -113,8 +113,8 @@ class OrderViewIT {
         int units = week[day.getDayOfWeek().getValue() - 1];
         // two orders a day, as the projection keeps one row per order
         cql.execute(
-            insert.bind(ItSupport.WAREHOUSE, day.toString(), "fc-sku", "o" + d + "a", units - 5));
-        cql.execute(insert.bind(ItSupport.WAREHOUSE, day.toString(), "fc-sku", "o" + d + "b", 5));
+            insert.bind(ItSupport.WAREHOUSE, day.toString(), "view-fc", "o" + d + "a", units - 5));
+        cql.execute(insert.bind(ItSupport.WAREHOUSE, day.toString(), "view-fc", "o" + d + "b", 5));
       }
       try {
         checkForecasts(today, week);
@@ -124,7 +124,7 @@ class OrderViewIT {
           cql.execute(
               "DELETE FROM "
                   + KEYSPACE
-                  + ".daily_demand WHERE warehouse_id = ? AND day = ? AND sku = 'fc-sku'",
+                  + ".daily_demand WHERE warehouse_id = ? AND day = ? AND sku = 'view-fc'",
               ItSupport.WAREHOUSE,
               today.minusDays(d).toString());
       }
@@ -132,10 +132,49 @@ class OrderViewIT {
   }
 
   private void checkForecasts(java.time.LocalDate today, int[] week) {
+    checkDemandForecast(today, week);
+    checkBoundsFromTheForecast(today, week);
+  }
+
+  /**
+   * The bounds from the forecast reach the inventory; stock under the new reorder point opens one
+   * replenishment request, and recomputing the same day opens no second one.
+   */
+  private void checkBoundsFromTheForecast(java.time.LocalDate today, int[] week) {
+    ItSupport.receive(api, "view-fc", 10);
+    String url = "/inventory/" + ItSupport.WAREHOUSE + "/view-fc/bounds/from-forecast";
+    var r = api.call("POST", url, ItSupport.OPERATOR, Map.of("lossRate", 0.1));
+    assertEquals(200, r.status(), r.raw());
+    JsonNode bounds = r.body().path("made").path("bounds");
+    JsonNode stock = r.body().path("stock");
+    int tomorrow = week[today.plusDays(1).getDayOfWeek().getValue() - 1];
+    int orderUpTo = bounds.path("orderUpTo").asInt();
+    assertTrue(orderUpTo >= tomorrow - 2 && orderUpTo <= tomorrow + 15, r.raw());
+    assertEquals(orderUpTo, stock.path("maxStock").asInt(), r.raw());
+    assertEquals(bounds.path("reorderPoint").asInt(), stock.path("reorderPoint").asInt());
+    assertEquals(orderUpTo - 10, stock.path("replenishmentOpen").asInt(), r.raw());
+    var again = api.call("POST", url, ItSupport.OPERATOR, Map.of());
+    assertEquals(200, again.status(), again.raw());
+    assertEquals(orderUpTo - 10, again.body().path("stock").path("replenishmentOpen").asInt());
+    // bad requests are named
+    var loss = api.call("POST", url, ItSupport.OPERATOR, Map.of("lossRate", 1.5));
+    assertEquals(422, loss.status(), loss.raw());
+    assertEquals("lossRate", loss.body().path("field").asText());
+    var unknown =
+        api.call(
+            "POST",
+            "/inventory/" + ItSupport.WAREHOUSE + "/no-such-sku/bounds/from-forecast",
+            ItSupport.OPERATOR,
+            Map.of());
+    assertEquals(404, unknown.status(), unknown.raw());
+    assertEquals(403, api.call("POST", url, ItSupport.customer("c1"), Map.of()).status());
+  }
+
+  private void checkDemandForecast(java.time.LocalDate today, int[] week) {
     var r =
         api.call(
             "GET",
-            "/forecasts/" + ItSupport.WAREHOUSE + "/fc-sku?days=14",
+            "/forecasts/" + ItSupport.WAREHOUSE + "/view-fc?days=14",
             ItSupport.OPERATOR,
             null);
     assertEquals(200, r.status(), r.raw());
@@ -156,18 +195,18 @@ class OrderViewIT {
     var tooFar =
         api.call(
             "GET",
-            "/forecasts/" + ItSupport.WAREHOUSE + "/fc-sku?days=29",
+            "/forecasts/" + ItSupport.WAREHOUSE + "/view-fc?days=29",
             ItSupport.OPERATOR,
             null);
     assertEquals(400, tooFar.status());
     assertEquals("days", tooFar.body().path("field").asText(), tooFar.raw());
     assertEquals(
-        400, api.call("GET", "/forecasts/w%20x/fc-sku", ItSupport.OPERATOR, null).status());
+        400, api.call("GET", "/forecasts/w%20x/view-fc", ItSupport.OPERATOR, null).status());
     assertEquals(
         403,
         api.call(
                 "GET",
-                "/forecasts/" + ItSupport.WAREHOUSE + "/fc-sku",
+                "/forecasts/" + ItSupport.WAREHOUSE + "/view-fc",
                 ItSupport.customer("c1"),
                 null)
             .status());
