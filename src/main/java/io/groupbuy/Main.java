@@ -42,7 +42,9 @@ import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
 import io.groupbuy.platform.ParentWatchdog;
+import io.groupbuy.replenishment.DailyBoundsRefresh;
 import io.groupbuy.replenishment.ForecastBoundsRoutes;
+import io.groupbuy.replenishment.ForecastBoundsService;
 import io.groupbuy.session.BehaviourIntake;
 import io.groupbuy.session.BehaviourStreamService;
 import io.groupbuy.session.Recommendations;
@@ -408,6 +410,20 @@ public final class Main {
                       system
                           .dispatchers()
                           .lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
+              ForecastBoundsService boundsFromForecasts =
+                  new ForecastBoundsService(
+                      inventory,
+                      forecasts,
+                      catalog,
+                      settings,
+                      config.getDouble("groupbuy.replenishment.default-loss-rate"),
+                      config.getDouble("groupbuy.replenishment.holding-share"));
+              DailyBoundsRefresh.start(
+                  system,
+                  boundsFromForecasts,
+                  catalog,
+                  DailyBoundsRefresh.settings(
+                      config, java.time.ZoneId.of(config.getString("groupbuy.time-zone"))));
               List<ApiDirectives> apis =
                   List.of(
                       new OrderRoutes(system, settings, catalog, dispatch, auth, metrics),
@@ -428,15 +444,7 @@ public final class Main {
                       new InventoryRoutes(inventory, settings, catalog, auth, metrics),
                       new CatalogRoutes(catalog, auth, metrics),
                       new OrderViewRoutes(orderViews, forecasts, auth, metrics),
-                      new ForecastBoundsRoutes(
-                          inventory,
-                          forecasts,
-                          catalog,
-                          settings,
-                          config.getDouble("groupbuy.replenishment.default-loss-rate"),
-                          config.getDouble("groupbuy.replenishment.holding-share"),
-                          auth,
-                          metrics),
+                      new ForecastBoundsRoutes(boundsFromForecasts, auth, metrics),
                       new AuditRoutes(system, auth, metrics),
                       sessionRoutes(
                           system,

@@ -163,6 +163,19 @@ public final class Catalog {
   }
 
   /**
+   * Every SKU id and every warehouse, read afresh from Cassandra (for jobs that go over the whole
+   * assortment).
+   */
+  public CompletionStage<Map.Entry<List<String>, List<String>>> skusAndWarehouses() {
+    return reload()
+        .thenApply(
+            d ->
+                Map.entry(
+                    skus.keySet().stream().sorted().toList(),
+                    warehouses.stream().sorted().toList()));
+  }
+
+  /**
    * A SKU; a miss reads its row from Cassandra, so an entry written through another node is found
    * at once.
    */

@@ -1,17 +1,9 @@
 package io.groupbuy.replenishment;
 
-import io.groupbuy.catalog.Catalog;
 import io.groupbuy.http.ApiDirectives;
-import io.groupbuy.http.ApiError;
 import io.groupbuy.http.Auth;
 import io.groupbuy.http.JsonSupport;
-import io.groupbuy.inventory.ProductInventory;
-import io.groupbuy.inventory.ShardedInventory;
-import io.groupbuy.orderview.DemandForecasts;
-import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.platform.Metrics;
-import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -23,37 +15,14 @@ import org.apache.pekko.http.javadsl.server.Route;
  * sets the same bounds (the forecast is made once a day).
  */
 public final class ForecastBoundsRoutes extends ApiDirectives {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
-
   /** {@code lossRate}: the share lost overnight, default from configuration. */
   public record Request(Double lossRate) {}
 
-  /** What was set, from what, and the stock after it. */
-  public record Result(ForecastBounds.Made made, ProductInventory.Stock stock) {}
+  private final ForecastBoundsService service;
 
-  private final ShardedInventory inventory;
-  private final DemandForecasts forecasts;
-  private final Catalog catalog;
-  private final GroupbuySettings settings;
-  private final double defaultLossRate;
-  private final double holdingShare;
-
-  public ForecastBoundsRoutes(
-      ShardedInventory inventory,
-      DemandForecasts forecasts,
-      Catalog catalog,
-      GroupbuySettings settings,
-      double defaultLossRate,
-      double holdingShare,
-      Auth auth,
-      Metrics metrics) {
+  public ForecastBoundsRoutes(ForecastBoundsService service, Auth auth, Metrics metrics) {
     super(auth, metrics);
-    this.inventory = inventory;
-    this.forecasts = forecasts;
-    this.catalog = catalog;
-    this.settings = settings;
-    this.defaultLossRate = defaultLossRate;
-    this.holdingShare = holdingShare;
+    this.service = service;
   }
 
   @Override
@@ -68,58 +37,7 @@ public final class ForecastBoundsRoutes extends ApiDirectives {
                         JsonSupport.body(Request.class),
                         req ->
                             onResult(
-                                recompute(path.get("warehouseId"), path.get("sku"), req),
+                                service.recompute(path.get("warehouseId"), path.get("sku"), req),
                                 r -> json(StatusCodes.OK, r)))));
-  }
-
-  private CompletionStage<Result> recompute(String warehouse, String sku, Request req) {
-    if (!ID.matcher(warehouse).matches() || !ID.matcher(sku).matches())
-      throw new ApiError.Failure(404, "not-found", "no such warehouse or SKU", null);
-    double lossRate = req.lossRate() == null ? defaultLossRate : req.lossRate();
-    if (!(lossRate >= 0 && lossRate < 1))
-      throw new ApiError.Failure(
-          422, "invalid-loss-rate", "lossRate must be at least 0 and below 1", "lossRate");
-    return catalog
-        .sku(sku)
-        .thenCombine(catalog.hasWarehouse(warehouse), java.util.Map::entry)
-        .thenCompose(
-            found -> {
-              if (found.getKey().isEmpty())
-                throw new ApiError.Failure(
-                    404, "unknown-sku", "no SKU " + sku + "; see GET /catalog/skus", "sku");
-              if (!found.getValue())
-                throw new ApiError.Failure(
-                    404, "unknown-warehouse", "no warehouse " + warehouse, "warehouseId");
-              var entity = inventory.entity(sku, warehouse);
-              return entity
-                  .ask(ProductInventory.GetStock::new, settings.askTimeout())
-                  .thenCombine(forecasts.forecast(warehouse, sku, 8), java.util.Map::entry)
-                  .thenCompose(
-                      both -> {
-                        ProductInventory.Stock stock = both.getKey();
-                        if (stock.priceFen() <= 0)
-                          throw new ApiError.Failure(
-                              409,
-                              "no-price",
-                              "the SKU has no selling price here yet: receive stock or set a price",
-                              "sku");
-                        ForecastBounds.Made made =
-                            ForecastBounds.of(
-                                both.getValue(),
-                                found.getKey().get().cost(),
-                                stock.priceFen() / 100.0,
-                                lossRate,
-                                holdingShare);
-                        int limit = settings.maxReceiptQuantity();
-                        int max = (int) Math.min(limit, made.bounds().orderUpTo());
-                        int min = (int) Math.min(max, made.bounds().minimum());
-                        int reorder = (int) Math.min(max, made.bounds().reorderPoint());
-                        return entity
-                            .<ProductInventory.Stock>askWithStatus(
-                                r -> new ProductInventory.SetBounds(min, max, reorder, r),
-                                settings.askTimeout())
-                            .thenApply(s -> new Result(made, s));
-                      });
-            });
   }
 }

@@ -36,6 +36,40 @@ public final class ItSupport {
     return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
   }
 
+  /**
+   * A driver session on the shared test Cassandra (driver defaults only), for tests that write what
+   * no API can, such as past days of a read model.
+   */
+  public static com.datastax.oss.driver.api.core.CqlSession cql() {
+    var cassandra = TestCassandra.shared();
+    return com.datastax.oss.driver.api.core.CqlSession.builder()
+        .withConfigLoader(
+            com.datastax.oss.driver.api.core.config.DriverConfigLoader.fromMap(
+                com.datastax.oss.driver.api.core.config.OptionsMap.driverDefaults()))
+        .addContactPoint(new java.net.InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
+        .withLocalDatacenter("datacenter1")
+        .build();
+  }
+
+  /**
+   * Writes {@code units[d]} confirmed units of {@code sku} at the test warehouse for each of the
+   * {@code units.length} days before today (Asia/Shanghai), into the node's demand read model, as
+   * its projection writes them (a row per order).
+   */
+  public static void writePastDemand(
+      com.datastax.oss.driver.api.core.CqlSession cql, String keyspace, String sku, int[] units) {
+    var insert =
+        cql.prepare(
+            "INSERT INTO "
+                + keyspace
+                + ".daily_demand (warehouse_id, day, sku, order_id, quantity) VALUES (?, ?, ?, ?, ?)");
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"));
+    for (int d = 0; d < units.length; d++) {
+      java.time.LocalDate day = today.minusDays(units.length - d);
+      cql.execute(insert.bind(WAREHOUSE, day.toString(), sku, "past-" + d, units[d]));
+    }
+  }
+
   public static void loadCatalog(ApiClient api, List<String> skus) {
     var skuList = skus.stream().map(s -> new Sku(s, "test item " + s, "test", 1.5)).toList();
     assertEquals(200, api.call("PUT", "/catalog/skus", OPERATOR, new SkuList(skuList)).status());

@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.config.OptionsMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.groupbuy.orderview.OrderViewRebuild;
 import io.groupbuy.orderview.OrderViewStore;
-import io.groupbuy.platform.CassandraLauncher;
 import io.groupbuy.sim.ApiClient;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -49,7 +45,12 @@ class OrderViewIT {
             TestCassandra.shared(),
             KEYSPACE,
             null,
-            Map.of("groupbuy.order.archive-when-settled-after", "2s"));
+            Map.of(
+                "groupbuy.order.archive-when-settled-after",
+                "2s",
+                // no scheduled bounds refresh during the test: it sets bounds by hand
+                "groupbuy.replenishment.refresh.interval",
+                "1000d"));
     api = node.client();
     ItSupport.loadCatalog(api, List.of("view-a", "view-b", "view-fc"));
     local = localSystem(KEYSPACE);
@@ -96,26 +97,11 @@ class OrderViewIT {
     java.time.ZoneId zone = java.time.ZoneId.of("Asia/Shanghai");
     java.time.LocalDate today = java.time.LocalDate.now(zone);
     int[] week = {20, 18, 19, 22, 30, 45, 40};
-    CassandraLauncher.Node cassandra = TestCassandra.shared();
-    try (CqlSession cql =
-        CqlSession.builder()
-            .withConfigLoader(DriverConfigLoader.fromMap(OptionsMap.driverDefaults()))
-            .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.cqlPort()))
-            .withLocalDatacenter("datacenter1")
-            .build()) {
-      var insert =
-          cql.prepare(
-              "INSERT INTO "
-                  + KEYSPACE
-                  + ".daily_demand (warehouse_id, day, sku, order_id, quantity) VALUES (?, ?, ?, ?, ?)");
-      for (int d = 56; d >= 1; d--) {
-        java.time.LocalDate day = today.minusDays(d);
-        int units = week[day.getDayOfWeek().getValue() - 1];
-        // two orders a day, as the projection keeps one row per order
-        cql.execute(
-            insert.bind(ItSupport.WAREHOUSE, day.toString(), "view-fc", "o" + d + "a", units - 5));
-        cql.execute(insert.bind(ItSupport.WAREHOUSE, day.toString(), "view-fc", "o" + d + "b", 5));
-      }
+    int[] units = new int[56];
+    for (int d = 0; d < units.length; d++)
+      units[d] = week[today.minusDays(units.length - d).getDayOfWeek().getValue() - 1];
+    try (CqlSession cql = ItSupport.cql()) {
+      ItSupport.writePastDemand(cql, KEYSPACE, "view-fc", units);
       try {
         checkForecasts(today, week);
       } finally {

@@ -1,0 +1,74 @@
+package io.groupbuy.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scheduled refresh: a node that recomputes bounds every two seconds (in production once a day)
+ * sets a SKU's bounds from the demand in its read model without being asked, opens one
+ * replenishment request for stock under the new reorder point and no second one on later runs, and
+ * leaves a SKU without demand alone.
+ */
+class BoundsRefreshIT {
+  private static final String KEYSPACE = ItSupport.uniqueKeyspace("it_bounds");
+
+  @Test
+  void boundsFollowTheForecastOnScheduleAndReplenishmentOpensOnce() throws Exception {
+    try (NodeProcess node =
+        NodeProcess.start(
+            "n1",
+            TestCassandra.shared(),
+            KEYSPACE,
+            null,
+            Map.of("groupbuy.replenishment.refresh.interval", "2s"))) {
+      var api = node.client();
+      // demand first (the read model's table exists once the node runs), then the catalog, so
+      // that no run forecasts the SKU before its history is there
+      int[] week = {20, 18, 19, 22, 30, 45, 40};
+      int[] units = new int[42];
+      LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
+      for (int d = 0; d < units.length; d++)
+        units[d] = week[today.minusDays(units.length - d).getDayOfWeek().getValue() - 1];
+      try (var cql = ItSupport.cql()) {
+        ItSupport.writePastDemand(cql, KEYSPACE, "br-a", units);
+      }
+      ItSupport.loadCatalog(api, List.of("br-a", "br-b"));
+      ItSupport.receive(api, "br-a", 5);
+      ItSupport.receive(api, "br-b", 5);
+
+      JsonNode stock = waitForBounds(api, "br-a");
+      int maxStock = stock.path("maxStock").asInt();
+      int tomorrow = week[today.plusDays(1).getDayOfWeek().getValue() - 1];
+      assertTrue(maxStock >= tomorrow - 2 && maxStock <= tomorrow + 15, stock.toString());
+      assertEquals(maxStock - 5, stock.path("replenishmentOpen").asInt(), stock.toString());
+
+      // later runs set the same bounds and open nothing more
+      Thread.sleep(5_000);
+      JsonNode later = ItSupport.stock(api, "br-a");
+      assertEquals(maxStock, later.path("maxStock").asInt(), later.toString());
+      assertEquals(maxStock - 5, later.path("replenishmentOpen").asInt(), later.toString());
+      JsonNode untouched = ItSupport.stock(api, "br-b");
+      assertEquals(0, untouched.path("maxStock").asInt(), untouched.toString());
+      assertEquals(0, untouched.path("replenishmentOpen").asInt(), untouched.toString());
+    }
+  }
+
+  private static JsonNode waitForBounds(io.groupbuy.sim.ApiClient api, String sku)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    JsonNode stock = ItSupport.stock(api, sku);
+    while (stock.path("maxStock").asInt() == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(500);
+      stock = ItSupport.stock(api, sku);
+    }
+    assertTrue(stock.path("maxStock").asInt() > 0, "no bounds set within 60 s: " + stock);
+    return stock;
+  }
+}
