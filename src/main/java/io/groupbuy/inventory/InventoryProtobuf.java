@@ -3,11 +3,14 @@ package io.groupbuy.inventory;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.groupbuy.inventory.ProductInventory.Bounds;
 import io.groupbuy.inventory.ProductInventory.BoundsSet;
+import io.groupbuy.inventory.ProductInventory.DayReviewed;
 import io.groupbuy.inventory.ProductInventory.Price;
 import io.groupbuy.inventory.ProductInventory.PriceSet;
+import io.groupbuy.inventory.ProductInventory.PromotionSuggested;
 import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
 import io.groupbuy.inventory.ProductInventory.ReservationCommitted;
 import io.groupbuy.inventory.ProductInventory.ReservationReleased;
+import io.groupbuy.inventory.ProductInventory.Review;
 import io.groupbuy.inventory.ProductInventory.StockReceived;
 import io.groupbuy.inventory.ProductInventory.StockReserved;
 import io.groupbuy.inventory.proto.InventorySnapshot;
@@ -117,6 +120,35 @@ public final class InventoryProtobuf implements ProtoCodecs {
                     p.getRequestId(), p.getQuantity(), p.getProjectedAvailable());
               }),
           ProtoCodec.of(
+              DayReviewed.class,
+              "inventory.DayReviewed",
+              e ->
+                  io.groupbuy.inventory.proto.DayReviewed.newBuilder()
+                      .setDay(e.day())
+                      .setSold(e.sold())
+                      .setForecast(e.forecast())
+                      .setAhead(e.ahead())
+                      .build(),
+              b -> {
+                var p = io.groupbuy.inventory.proto.DayReviewed.parseFrom(b);
+                return new DayReviewed(p.getDay(), p.getSold(), p.getForecast(), p.getAhead());
+              }),
+          ProtoCodec.of(
+              PromotionSuggested.class,
+              "inventory.PromotionSuggested",
+              e ->
+                  io.groupbuy.inventory.proto.PromotionSuggested.newBuilder()
+                      .setDay(e.day())
+                      .setDiscountPercent(e.discountPercent())
+                      .setValidUntil(e.validUntil())
+                      .setDaysOfCover(e.daysOfCover())
+                      .build(),
+              b -> {
+                var p = io.groupbuy.inventory.proto.PromotionSuggested.parseFrom(b);
+                return new PromotionSuggested(
+                    p.getDay(), p.getDiscountPercent(), p.getValidUntil(), p.getDaysOfCover());
+              }),
+          ProtoCodec.of(
               StockState.class,
               "inventory.Snapshot",
               InventoryProtobuf::snapshot,
@@ -147,7 +179,12 @@ public final class InventoryProtobuf implements ProtoCodecs {
             .setListPriceFen(s.price().listFen())
             .setSetPriceFen(s.price().setFen())
             .addAllPriceChangeIds(s.price().recentChanges())
-            .addAllReceiptIds(s.receipts());
+            .addAllReceiptIds(s.receipts())
+            .setLastReviewedDay(s.review().lastDay())
+            .setAheadStreak(s.review().aheadStreak())
+            .addAllRecentSold(s.review().recentSold())
+            .setLastPromotionDay(s.review().lastPromotionDay())
+            .setPromotionUntil(s.review().promotionUntil());
     s.reserved()
         .forEach(
             (order, qty) ->
@@ -182,6 +219,12 @@ public final class InventoryProtobuf implements ProtoCodecs {
         p.getOpenReplenishmentId(),
         p.getOpenReplenishmentQuantity(),
         p.getReplenishmentCounter(),
-        new Price(p.getListPriceFen(), p.getSetPriceFen(), p.getPriceChangeIdsList()));
+        new Price(p.getListPriceFen(), p.getSetPriceFen(), p.getPriceChangeIdsList()),
+        new Review(
+            p.getLastReviewedDay(),
+            p.getAheadStreak(),
+            List.copyOf(p.getRecentSoldList()),
+            p.getLastPromotionDay(),
+            p.getPromotionUntil()));
   }
 }

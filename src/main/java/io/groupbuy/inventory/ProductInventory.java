@@ -100,6 +100,17 @@ public final class ProductInventory
       int minStock, int maxStock, int reorderPoint, ActorRef<StatusReply<Stock>> replyTo)
       implements StockCommand {}
 
+  /**
+   * The review of a closed day: the units sold that day and what had been forecast for it. Sales
+   * ahead of forecast for {@value StockRules#AHEAD_DAYS} days in a row request replenishment at
+   * once (once per run of such days); stock covering more than {@value StockRules#COVER_DAYS} days
+   * of recent sales suggests a time-limited discount. A day already reviewed, or older than the
+   * last, has no effect. Replies with {@link Stock}.
+   */
+  public record ReviewDay(
+      String day, int sold, double forecast, ActorRef<StatusReply<Stock>> replyTo)
+      implements StockCommand {}
+
   /** Replies with the current {@link Stock}. */
   public record GetStock(ActorRef<Stock> replyTo) implements Command {}
 
@@ -132,7 +143,10 @@ public final class ProductInventory
       int minStock,
       int maxStock,
       int reorderPoint,
-      int replenishmentOpen)
+      int replenishmentOpen,
+      String reviewedDay,
+      int aheadDays,
+      String promotionSuggestedUntil)
       implements CborSerializable {}
 
   // ---- events ----
@@ -168,6 +182,43 @@ public final class ProductInventory
 
   public record ReplenishmentRequested(String requestId, int quantity, int projectedAvailable)
       implements Event {}
+
+  /** A closed day reviewed: its sales, its forecast, and whether the sales ran ahead of it. */
+  public record DayReviewed(String day, int sold, double forecast, boolean ahead)
+      implements Event {}
+
+  /**
+   * Turnover is low: a discount of {@code discountPercent} is suggested from {@code day} to {@code
+   * validUntil} (inclusive), for pricing to act on.
+   */
+  public record PromotionSuggested(
+      String day, int discountPercent, String validUntil, double daysOfCover) implements Event {}
+
+  /**
+   * The daily review's memory: the last day reviewed ("" before the first), the days in a row that
+   * sales ran ahead of forecast, the latest days' sales (oldest first, at most {@value
+   * StockRules#TURNOVER_WINDOW}), and the last promotion suggested ("" for none) and until when.
+   */
+  public record Review(
+      String lastDay,
+      int aheadStreak,
+      List<Integer> recentSold,
+      String lastPromotionDay,
+      String promotionUntil) {
+    public static final Review NONE = new Review("", 0, List.of(), "", "");
+
+    Review reviewed(String day, int sold, boolean ahead) {
+      List<Integer> recent = new java.util.ArrayList<>(recentSold);
+      recent.add(sold);
+      while (recent.size() > StockRules.TURNOVER_WINDOW) recent.remove(0);
+      return new Review(
+          day, ahead ? aheadStreak + 1 : 0, List.copyOf(recent), lastPromotionDay, promotionUntil);
+    }
+
+    Review promoted(String day, String until) {
+      return new Review(lastDay, aheadStreak, recentSold, day, until);
+    }
+  }
 
   public record Bounds(int minStock, int maxStock, int reorderPoint) {
     static final Bounds NONE = new Bounds(0, 0, 0);
@@ -350,6 +401,9 @@ public final class ProductInventory
         b.minStock(),
         b.maxStock(),
         b.reorderPoint(),
-        s.openReplenishmentQuantity());
+        s.openReplenishmentQuantity(),
+        s.review().lastDay().isEmpty() ? null : s.review().lastDay(),
+        s.review().aheadStreak(),
+        s.review().promotionUntil().isEmpty() ? null : s.review().promotionUntil());
   }
 }

@@ -3,15 +3,19 @@ package io.groupbuy.inventory;
 import io.groupbuy.inventory.ProductInventory.Bounds;
 import io.groupbuy.inventory.ProductInventory.BoundsSet;
 import io.groupbuy.inventory.ProductInventory.Commit;
+import io.groupbuy.inventory.ProductInventory.DayReviewed;
 import io.groupbuy.inventory.ProductInventory.Event;
 import io.groupbuy.inventory.ProductInventory.PriceSet;
 import io.groupbuy.inventory.ProductInventory.PriceSource;
+import io.groupbuy.inventory.ProductInventory.PromotionSuggested;
 import io.groupbuy.inventory.ProductInventory.ReceiveStock;
 import io.groupbuy.inventory.ProductInventory.Release;
 import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
 import io.groupbuy.inventory.ProductInventory.ReservationCommitted;
 import io.groupbuy.inventory.ProductInventory.ReservationReleased;
 import io.groupbuy.inventory.ProductInventory.Reserve;
+import io.groupbuy.inventory.ProductInventory.Review;
+import io.groupbuy.inventory.ProductInventory.ReviewDay;
 import io.groupbuy.inventory.ProductInventory.SetBounds;
 import io.groupbuy.inventory.ProductInventory.SetPrice;
 import io.groupbuy.inventory.ProductInventory.StockCommand;
@@ -27,6 +31,23 @@ import java.util.Optional;
  * commands before left. Nothing here persists or answers.
  */
 final class StockRules {
+  /** Days in a row of sales ahead of forecast that request replenishment at once. */
+  static final int AHEAD_DAYS = 3;
+
+  /** Sales are ahead when above the forecast by this share (and by at least two units). */
+  static final double AHEAD_MARGIN = 0.2;
+
+  /** Days of sales the turnover looks at; it is judged once that many days are reviewed. */
+  static final int TURNOVER_WINDOW = 7;
+
+  /** Stock covering more days than this of the recent mean sales is turning over too slowly. */
+  static final double COVER_DAYS = 10;
+
+  /** The discount suggested for slow stock, and for how many days. */
+  static final int PROMOTION_PERCENT = 20;
+
+  static final int PROMOTION_DAYS = 3;
+
   private final String sku;
   private final String warehouseId;
 
@@ -55,6 +76,7 @@ final class StockRules {
     if (command instanceof ReceiveStock c) return decideReceive(s, c);
     if (command instanceof SetBounds c) return decideBounds(s, c);
     if (command instanceof SetPrice c) return decidePrice(s, c);
+    if (command instanceof ReviewDay c) return decideReview(s, c);
     throw new IllegalArgumentException("unknown command " + command);
   }
 
@@ -151,6 +173,56 @@ final class StockRules {
     return replenishmentIfNeeded(s.apply(set))
         .map(r -> Decision.persist(set, r))
         .orElseGet(() -> Decision.persist(set));
+  }
+
+  private Decision decideReview(StockState s, ReviewDay c) {
+    java.time.LocalDate day;
+    try {
+      day = java.time.LocalDate.parse(c.day());
+    } catch (java.time.format.DateTimeParseException e) {
+      return Decision.refuse(new DomainError.Invalid("day must be YYYY-MM-DD", "day"));
+    }
+    if (c.sold() < 0 || !(c.forecast() >= 0))
+      return Decision.refuse(new DomainError.Invalid("sold and forecast must be >= 0", "sold"));
+    Review before = s.review();
+    if (!before.lastDay().isEmpty() && c.day().compareTo(before.lastDay()) <= 0)
+      return Decision.NOTHING;
+    boolean ahead = c.sold() > c.forecast() * (1 + AHEAD_MARGIN) && c.sold() >= c.forecast() + 2;
+    List<Event> events = new java.util.ArrayList<>();
+    DayReviewed reviewed = new DayReviewed(c.day(), c.sold(), c.forecast(), ahead);
+    events.add(reviewed);
+    StockState after = s.apply(reviewed);
+    // once per run of days ahead: the day the run reaches its length, not the days after
+    if (after.review().aheadStreak() == AHEAD_DAYS
+        && after.bounds().maxStock() > 0
+        && after.openReplenishmentId().isEmpty()) {
+      int projected = after.available();
+      int quantity =
+          Math.max(
+              1, after.bounds().maxStock() - projected + (int) Math.round(c.sold() - c.forecast()));
+      String requestId = sku + "@" + warehouseId + "#r" + (after.replenishmentCounter() + 1);
+      ReplenishmentRequested request = new ReplenishmentRequested(requestId, quantity, projected);
+      events.add(request);
+      after = after.apply(request);
+    }
+    List<Integer> recent = after.review().recentSold();
+    if (recent.size() >= TURNOVER_WINDOW && after.onHand() > 0) {
+      double mean = recent.stream().mapToInt(Integer::intValue).average().orElse(0);
+      double cover = mean > 0 ? after.onHand() / mean : Double.POSITIVE_INFINITY;
+      String last = after.review().lastPromotionDay();
+      boolean running =
+          !last.isEmpty()
+              && !day.isAfter(java.time.LocalDate.parse(after.review().promotionUntil()));
+      if (cover > COVER_DAYS && !running) {
+        events.add(
+            new PromotionSuggested(
+                c.day(),
+                PROMOTION_PERCENT,
+                day.plusDays(PROMOTION_DAYS - 1).toString(),
+                Double.isInfinite(cover) ? -1 : Math.round(cover * 10) / 10.0));
+      }
+    }
+    return new Decision(List.copyOf(events), null);
   }
 
   /** One open request at a time: projected stock counts what is already on its way. */

@@ -2,12 +2,15 @@ package io.groupbuy.inventory;
 
 import io.groupbuy.inventory.ProductInventory.Bounds;
 import io.groupbuy.inventory.ProductInventory.BoundsSet;
+import io.groupbuy.inventory.ProductInventory.DayReviewed;
 import io.groupbuy.inventory.ProductInventory.Event;
 import io.groupbuy.inventory.ProductInventory.Price;
 import io.groupbuy.inventory.ProductInventory.PriceSet;
+import io.groupbuy.inventory.ProductInventory.PromotionSuggested;
 import io.groupbuy.inventory.ProductInventory.ReplenishmentRequested;
 import io.groupbuy.inventory.ProductInventory.ReservationCommitted;
 import io.groupbuy.inventory.ProductInventory.ReservationReleased;
+import io.groupbuy.inventory.ProductInventory.Review;
 import io.groupbuy.inventory.ProductInventory.StockReceived;
 import io.groupbuy.inventory.ProductInventory.StockReserved;
 import io.groupbuy.platform.ProtoPersisted;
@@ -34,10 +37,11 @@ public record StockState(
     String openReplenishmentId,
     int openReplenishmentQuantity,
     long replenishmentCounter,
-    Price price)
+    Price price,
+    Review review)
     implements ProtoPersisted {
   public static final StockState EMPTY =
-      of(0, 0, Map.of(), Map.of(), Set.of(), Bounds.NONE, "", 0, 0, Price.NONE);
+      of(0, 0, Map.of(), Map.of(), Set.of(), Bounds.NONE, "", 0, 0, Price.NONE, Review.NONE);
 
   public StockState {
     reserved = reserved instanceof OrderedPMap<String, Integer> p ? p : OrderedPMap.from(reserved);
@@ -57,7 +61,8 @@ public record StockState(
       String openReplenishmentId,
       int openReplenishmentQuantity,
       long replenishmentCounter,
-      Price price) {
+      Price price,
+      Review review) {
     int total = reserved.values().stream().mapToInt(Integer::intValue).sum();
     return new StockState(
         received,
@@ -70,7 +75,8 @@ public record StockState(
         openReplenishmentId,
         openReplenishmentQuantity,
         replenishmentCounter,
-        price);
+        price,
+        review);
   }
 
   public int onHand() {
@@ -94,7 +100,8 @@ public record StockState(
           "",
           0,
           replenishmentCounter,
-          price.withList(e.listPriceFen()));
+          price.withList(e.listPriceFen()),
+          review);
     } else if (event instanceof StockReserved e) {
       Integer before = reserved.get(e.orderId());
       return new StockState(
@@ -108,7 +115,8 @@ public record StockState(
           openReplenishmentId,
           openReplenishmentQuantity,
           replenishmentCounter,
-          price);
+          price,
+          review);
     } else if (event instanceof ReservationReleased e) {
       return new StockState(
           received,
@@ -121,7 +129,8 @@ public record StockState(
           openReplenishmentId,
           openReplenishmentQuantity,
           replenishmentCounter,
-          price);
+          price,
+          review);
     } else if (event instanceof ReservationCommitted e) {
       return new StockState(
           received,
@@ -134,7 +143,8 @@ public record StockState(
           openReplenishmentId,
           openReplenishmentQuantity,
           replenishmentCounter,
-          price);
+          price,
+          review);
     } else if (event instanceof BoundsSet e) {
       return new StockState(
           received,
@@ -147,7 +157,8 @@ public record StockState(
           openReplenishmentId,
           openReplenishmentQuantity,
           replenishmentCounter,
-          price);
+          price,
+          review);
     } else if (event instanceof ReplenishmentRequested e) {
       return new StockState(
           received,
@@ -160,7 +171,8 @@ public record StockState(
           e.requestId(),
           e.quantity(),
           replenishmentCounter + 1,
-          price);
+          price,
+          review);
     } else if (event instanceof PriceSet e) {
       return new StockState(
           received,
@@ -173,9 +185,30 @@ public record StockState(
           openReplenishmentId,
           openReplenishmentQuantity,
           replenishmentCounter,
-          price.set(e.changeId(), e.priceFen()));
+          price.set(e.changeId(), e.priceFen()),
+          review);
     }
+    if (event instanceof DayReviewed e)
+      return withReview(review.reviewed(e.day(), e.sold(), e.ahead()));
+    if (event instanceof PromotionSuggested e)
+      return withReview(review.promoted(e.day(), e.validUntil()));
     throw new IllegalArgumentException("unknown event " + event);
+  }
+
+  private StockState withReview(Review next) {
+    return new StockState(
+        received,
+        committedTotal,
+        reserved,
+        reservedTotal,
+        closedOrders,
+        receipts,
+        bounds,
+        openReplenishmentId,
+        openReplenishmentQuantity,
+        replenishmentCounter,
+        price,
+        next);
   }
 
   @SuppressWarnings("unchecked")

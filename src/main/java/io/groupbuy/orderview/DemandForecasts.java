@@ -79,6 +79,36 @@ public final class DemandForecasts {
     this.fitting = fitting;
   }
 
+  /** A closed day: the units sold and what had been forecast for it from the days before. */
+  public record DayCheck(String day, long sold, double forecast) {}
+
+  /**
+   * Each closed day from {@code from} to {@code to}: its confirmed units and the one-day-ahead
+   * forecast from the days before it (the same method as {@link #forecast}); days before the SKU's
+   * first demand are left out. Not kept: a daily job asks once.
+   */
+  public CompletionStage<List<DayCheck>> dayChecks(
+      String warehouseId, String sku, LocalDate from, LocalDate to) {
+    LocalDate start = from.minusDays(historyDays);
+    return demand
+        .units(warehouseId, sku, start, to)
+        .thenApplyAsync(
+            units -> {
+              int first = 0;
+              while (first < units.length && units[first] == 0) first++;
+              List<DayCheck> checks = new ArrayList<>();
+              int offset = (int) java.time.temporal.ChronoUnit.DAYS.between(start, from);
+              for (int t = Math.max(offset, first + 1); t < units.length; t++) {
+                double[] before = new double[t - first];
+                for (int k = first; k < t; k++) before[k - first] = units[k];
+                double f = forecaster.forecast(before, 1, 0.8).floored(0).at(1);
+                checks.add(new DayCheck(start.plusDays(t).toString(), units[t], f));
+              }
+              return checks;
+            },
+            fitting);
+  }
+
   /** The forecast of the next {@code horizon} days (1 to 28), today first. */
   public CompletionStage<Result> forecast(String warehouseId, String sku, int horizon) {
     if (horizon < 1 || horizon > MAX_HORIZON)

@@ -18,9 +18,11 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * Once a day, after the day has closed (at {@code at} local time), or every {@code interval} if one
- * is set, recomputes the bounds of every SKU at every warehouse from its demand forecast, one pair
- * at a time. It runs as a cluster singleton, so one node does it; pairs without demand or without a
- * price are skipped and counted.
+ * is set, goes over every SKU at every warehouse, one pair at a time: its inventory reviews the
+ * closed days it has not seen (sales against forecast: replenishment at once when ahead for days in
+ * a row, a discount suggested when stock turns over slowly), then its bounds are recomputed from
+ * its demand forecast. It runs as a cluster singleton, so one node does it; pairs without demand or
+ * without a price are skipped and counted.
  */
 public final class DailyBoundsRefresh {
   private DailyBoundsRefresh() {}
@@ -60,7 +62,7 @@ public final class DailyBoundsRefresh {
                           Tick.class,
                           t -> {
                             context.pipeToSelf(
-                                runOnce(service, catalog),
+                                runOnce(service, catalog, settings.zone()),
                                 (summary, failure) ->
                                     new Done(failure == null ? summary : new Summary(0, 0, 0, -1)));
                             return Behaviors.same();
@@ -85,7 +87,8 @@ public final class DailyBoundsRefresh {
   }
 
   /** Every SKU at every warehouse, one after another. */
-  static CompletionStage<Summary> runOnce(ForecastBoundsService service, Catalog catalog) {
+  static CompletionStage<Summary> runOnce(
+      ForecastBoundsService service, Catalog catalog, ZoneId zone) {
     return catalog
         .skusAndWarehouses()
         .thenCompose(
@@ -98,7 +101,10 @@ public final class DailyBoundsRefresh {
                       chain.thenCompose(
                           v ->
                               service
-                                  .recompute(warehouse, sku, (Double) null)
+                                  .reviewClosedDays(warehouse, sku, today(zone))
+                                  .handle((stock, e) -> null)
+                                  .thenCompose(
+                                      r -> service.recompute(warehouse, sku, (Double) null))
                                   .handle(
                                       (r, e) -> {
                                         counts[outcome(r, e)]++;
@@ -114,6 +120,10 @@ public final class DailyBoundsRefresh {
     if (e == null) return 0;
     if (!(Failures.unwrap(e) instanceof ApiError.Failure f)) return 3;
     return f.error.code().equals(ForecastBoundsService.NO_DEMAND) ? 1 : 2;
+  }
+
+  private static java.time.LocalDate today(ZoneId zone) {
+    return java.time.LocalDate.now(zone);
   }
 
   static Duration untilNext(Settings settings, Clock clock) {

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * demand or a selling price there, 422 for a loss rate outside [0, 1).
  */
 public final class ForecastBoundsService {
+  /** Days reviewed the first time a SKU's inventory is reviewed, and at most after a gap. */
+  static final int FIRST_REVIEW_DAYS = 7;
+
   /** The refusal code of a SKU without confirmed demand at the warehouse. */
   public static final String NO_DEMAND = "no-demand";
 
@@ -105,6 +108,48 @@ public final class ForecastBoundsService {
                                 r -> new ProductInventory.SetBounds(min, max, reorder, r),
                                 settings.askTimeout())
                             .thenApply(s -> new Result(made, s));
+                      });
+            });
+  }
+
+  /**
+   * Reviews the closed days the SKU's inventory has not reviewed yet (the last {@value
+   * #FIRST_REVIEW_DAYS} the first time, at most as many after a gap), in order: each day's sales
+   * against the forecast made for it. Replies with the stock after the last one.
+   */
+  public CompletionStage<ProductInventory.Stock> reviewClosedDays(
+      String warehouse, String sku, java.time.LocalDate today) {
+    var entity = inventory.entity(sku, warehouse);
+    java.time.LocalDate yesterday = today.minusDays(1);
+    return entity
+        .ask(ProductInventory.GetStock::new, settings.askTimeout())
+        .thenCompose(
+            stock -> {
+              java.time.LocalDate from = yesterday.minusDays(FIRST_REVIEW_DAYS - 1);
+              if (stock.reviewedDay() != null) {
+                java.time.LocalDate next =
+                    java.time.LocalDate.parse(stock.reviewedDay()).plusDays(1);
+                if (next.isAfter(from)) from = next;
+              }
+              if (from.isAfter(yesterday))
+                return java.util.concurrent.CompletableFuture.completedFuture(stock);
+              return forecasts
+                  .dayChecks(warehouse, sku, from, yesterday)
+                  .thenCompose(
+                      checks -> {
+                        CompletionStage<ProductInventory.Stock> chain =
+                            java.util.concurrent.CompletableFuture.completedFuture(stock);
+                        for (DemandForecasts.DayCheck c : checks) {
+                          chain =
+                              chain.thenCompose(
+                                  s ->
+                                      entity.<ProductInventory.Stock>askWithStatus(
+                                          r ->
+                                              new ProductInventory.ReviewDay(
+                                                  c.day(), (int) c.sold(), c.forecast(), r),
+                                          settings.askTimeout()));
+                        }
+                        return chain;
                       });
             });
   }

@@ -222,6 +222,58 @@ class ProductInventoryTest {
     assertTrue(((ReplenishmentRequested) next.events().get(1)).requestId().endsWith("#r2"));
   }
 
+  private CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> review(
+      int day, int sold, double forecast) {
+    String date = java.time.LocalDate.parse("2026-12-01").plusDays(day).toString();
+    return kit.runCommand(r -> new ProductInventory.ReviewDay(date, sold, forecast, r));
+  }
+
+  @Test
+  void salesAheadOfForecastThreeDaysInARowRequestReplenishmentOnce() {
+    receive("r1", 100);
+    bounds(5, 100, 10);
+    assertEquals(1, review(1, 20, 10).events().size());
+    assertEquals(1, review(2, 20, 10).events().size());
+    var third = review(3, 20, 10);
+    assertEquals(2, third.events().size(), third.events().toString());
+    var request = (ReplenishmentRequested) third.events().get(1);
+    // up to the maximum, plus the day's excess over forecast: 100 - 100 + 10
+    assertEquals(10, request.quantity());
+    assertEquals(3, third.reply().getValue().aheadDays());
+    // the same day again, or an older one: nothing
+    assertTrue(review(3, 20, 10).events().isEmpty());
+    assertTrue(review(2, 20, 10).events().isEmpty());
+    // the run goes on: no second request
+    assertEquals(1, review(4, 25, 10).events().size());
+    // within the margin is not ahead: 11 against 10 ends the run
+    assertEquals(0, review(5, 11, 10).reply().getValue().aheadDays());
+    // a restart keeps the review
+    StockState before = kit.getState();
+    kit.restart();
+    assertEquals(before, kit.getState());
+    CommandResultWithReply<Command, Event, StockState, StatusReply<Stock>> bad =
+        kit.runCommand(r -> new ProductInventory.ReviewDay("bad", 1, 1, r));
+    assertTrue(bad.reply().isError());
+    assertTrue(bad.events().isEmpty());
+  }
+
+  @Test
+  void slowStockSuggestsATimeLimitedDiscount() {
+    receive("r1", 100);
+    for (int d = 1; d <= 6; d++) assertEquals(1, review(d, 1, 1).events().size());
+    // a week of one unit a day against 100 on hand: 100 days of cover
+    var seventh = review(7, 1, 1);
+    assertEquals(2, seventh.events().size());
+    var suggested = (ProductInventory.PromotionSuggested) seventh.events().get(1);
+    assertEquals(20, suggested.discountPercent());
+    assertEquals("2026-12-10", suggested.validUntil());
+    assertEquals("2026-12-10", seventh.reply().getValue().promotionSuggestedUntil());
+    // while it runs, no other; after it, a new one
+    assertEquals(1, review(8, 1, 1).events().size());
+    assertEquals(1, review(9, 1, 1).events().size()); // 2026-12-10, its last day
+    assertEquals(2, review(10, 1, 1).events().size());
+  }
+
   @Test
   void recoversStateAfterRestart() {
     receive("r", 10);

@@ -11,10 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scheduled refresh: a node that recomputes bounds every two seconds (in production once a day)
- * sets a SKU's bounds from the demand in its read model without being asked, opens one
- * replenishment request for stock under the new reorder point and no second one on later runs, and
- * leaves a SKU without demand alone.
+ * The scheduled refresh: a node that runs it every two seconds (in production once a day) has the
+ * SKU's inventory review its closed days against their forecasts and sets its bounds from the
+ * demand in its read model without being asked, opens one replenishment request for stock under the
+ * new reorder point and no second one on later runs, and leaves a SKU without demand alone.
  */
 class BoundsRefreshIT {
   private static final String KEYSPACE = ItSupport.uniqueKeyspace("it_bounds");
@@ -48,6 +48,10 @@ class BoundsRefreshIT {
       int tomorrow = week[today.plusDays(1).getDayOfWeek().getValue() - 1];
       assertTrue(maxStock >= tomorrow - 2 && maxStock <= tomorrow + 15, stock.toString());
       assertEquals(maxStock - 5, stock.path("replenishmentOpen").asInt(), stock.toString());
+      // the closed days were reviewed against their forecasts: on the weekly pattern, not ahead
+      assertEquals(
+          today.minusDays(1).toString(), stock.path("reviewedDay").asText(), stock.toString());
+      assertEquals(0, stock.path("aheadDays").asInt(), stock.toString());
 
       // later runs set the same bounds and open nothing more
       Thread.sleep(5_000);
@@ -57,6 +61,7 @@ class BoundsRefreshIT {
       JsonNode untouched = ItSupport.stock(api, "br-b");
       assertEquals(0, untouched.path("maxStock").asInt(), untouched.toString());
       assertEquals(0, untouched.path("replenishmentOpen").asInt(), untouched.toString());
+      assertTrue(untouched.path("reviewedDay").isNull(), untouched.toString());
     }
   }
 

@@ -114,4 +114,28 @@ class DemandForecastsTest {
     assertEquals(0.0, r.days().get(6).mean());
     assertEquals(2, reads.get());
   }
+
+  @Test
+  void closedDaysAreCheckedAgainstTheirOneDayForecasts() throws Exception {
+    DemandForecasts forecasts =
+        new DemandForecasts(
+            (w, sku, from, to) -> CompletableFuture.completedFuture(weekly(from, to)),
+            120,
+            ZONE,
+            new TestClock(),
+            Runnable::run);
+    var checks =
+        forecasts
+            .dayChecks("w1", "apple", LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-09"))
+            .toCompletableFuture()
+            .get();
+    assertEquals(7, checks.size());
+    assertEquals("2026-03-03", checks.get(0).day());
+    assertEquals("2026-03-09", checks.get(6).day());
+    for (var c : checks) {
+      double truth = WEEK[LocalDate.parse(c.day()).getDayOfWeek().getValue() - 1];
+      assertEquals(truth, c.sold(), 1e-9);
+      assertEquals(truth, c.forecast(), 1.0, c.toString());
+    }
+  }
 }

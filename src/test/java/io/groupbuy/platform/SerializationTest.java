@@ -74,6 +74,8 @@ class SerializationTest {
           new ProductInventory.ReservationCommitted("o2", 3),
           new ProductInventory.BoundsSet(1, 100, 20),
           new ProductInventory.ReplenishmentRequested("apple@wh#r1", 80, 19),
+          new ProductInventory.DayReviewed("2026-12-01", 42, 30.5, true),
+          new ProductInventory.PromotionSuggested("2026-12-01", 20, "2026-12-03", 12.5),
           StockState.of(
               10,
               3,
@@ -84,7 +86,9 @@ class SerializationTest {
               "apple@wh#r1",
               80,
               1,
-              new ProductInventory.Price(1290, 1590, List.of("c0", "c1"))),
+              new ProductInventory.Price(1290, 1590, List.of("c0", "c1")),
+              new ProductInventory.Review(
+                  "2026-12-01", 2, List.of(3, 5, 8), "2026-11-20", "2026-11-22")),
           StockState.EMPTY,
           new Order.OrderPlaced(DETAILS),
           new Order.OrderPlaced(
@@ -247,6 +251,7 @@ class SerializationTest {
             new ProductInventory.Release("o1", stockProbe.getRef()),
             new ProductInventory.Commit("o1", stockProbe.getRef()),
             new ProductInventory.SetBounds(1, 2, 1, stockProbe.getRef()),
+            new ProductInventory.ReviewDay("2026-12-01", 4, 3.5, stockProbe.getRef()),
             new ProductInventory.GetStock(plainStock.getRef()),
             new ProductInventory.Stock(
                 "apple",
@@ -262,7 +267,10 @@ class SerializationTest {
                 0,
                 0,
                 0,
-                0),
+                0,
+                "2026-12-01",
+                2,
+                "2026-12-03"),
             new Order.Place(DETAILS, orderProbe.getRef()),
             new Order.Get("c1", orderProbe.getRef()),
             new OrderLedger.ToOrder("o1", new Order.Get("c1", orderProbe.getRef())),
