@@ -44,6 +44,14 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
         : String.format(java.util.Locale.ROOT, "forecast bounds at %.1f%%", 100 * serviceLevel);
   }
 
+  /**
+   * The one-day-ahead forecast made for each day ordered for (0 where none was made), to score
+   * against the truth where it is known.
+   */
+  public double[] oneDayForecasts() {
+    return forecastFor == null ? new double[0] : forecastFor.clone();
+  }
+
   /** The bounds of the last order decision. */
   public StockBounds lastBounds() {
     return last;

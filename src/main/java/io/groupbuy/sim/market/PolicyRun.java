@@ -26,6 +26,11 @@ final class PolicyRun {
     double spoiledCost;
     double lostMargin;
 
+    /** For a forecast policy: its one-day forecasts' absolute errors against the true mean. */
+    double forecastError;
+
+    double trueMean;
+
     void add(Outcome o) {
       demand += o.demand;
       sold += o.sold;
@@ -39,6 +44,8 @@ final class PolicyRun {
       holding += o.holding;
       spoiledCost += o.spoiledCost;
       lostMargin += o.lostMargin;
+      forecastError += o.forecastError;
+      trueMean += o.trueMean;
     }
 
     double stockoutRate() {
