@@ -39,7 +39,8 @@ public final class DailyBoundsRefresh {
     INSTANCE
   }
 
-  private record Done(Summary summary) implements Message {}
+  /** A run's summary, or why the run could not go over the assortment at all. */
+  private record Done(Summary summary, Throwable failure) implements Message {}
 
   /** Starts the singleton on this node's cluster. */
   public static void start(
@@ -62,23 +63,29 @@ public final class DailyBoundsRefresh {
                           Tick.class,
                           t -> {
                             context.pipeToSelf(
-                                runOnce(service, catalog, settings.zone()),
-                                (summary, failure) ->
-                                    new Done(failure == null ? summary : new Summary(0, 0, 0, -1)));
+                                runOnce(service, catalog, settings.zone()), Done::new);
                             return Behaviors.same();
                           })
                       .onMessage(
                           Done.class,
                           d -> {
-                            context
-                                .getLog()
-                                .info(
-                                    "Bounds from forecasts: {} set, {} without demand, {} refused"
-                                        + " (no price or unknown), {} failed",
-                                    d.summary().set(),
-                                    d.summary().withoutDemand(),
-                                    d.summary().refused(),
-                                    d.summary().failed());
+                            if (d.failure() != null)
+                              context
+                                  .getLog()
+                                  .warn(
+                                      "Bounds from forecasts: the run failed, next at the usual"
+                                          + " time",
+                                      d.failure());
+                            else
+                              context
+                                  .getLog()
+                                  .info(
+                                      "Bounds from forecasts: {} set, {} without demand, {} refused"
+                                          + " (no price or unknown), {} failed",
+                                      d.summary().set(),
+                                      d.summary().withoutDemand(),
+                                      d.summary().refused(),
+                                      d.summary().failed());
                             timers.startSingleTimer(Tick.INSTANCE, untilNext(settings, clock));
                             return Behaviors.same();
                           })
@@ -103,8 +110,7 @@ public final class DailyBoundsRefresh {
                               service
                                   .reviewClosedDays(warehouse, sku, today(zone))
                                   .handle((stock, e) -> null)
-                                  .thenCompose(
-                                      r -> service.recompute(warehouse, sku, (Double) null))
+                                  .thenCompose(r -> service.recompute(warehouse, sku, null))
                                   .handle(
                                       (r, e) -> {
                                         counts[outcome(r, e)]++;

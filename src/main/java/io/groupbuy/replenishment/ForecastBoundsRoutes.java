@@ -37,7 +37,8 @@ public final class ForecastBoundsRoutes extends ApiDirectives {
                         JsonSupport.body(Request.class),
                         req ->
                             onResult(
-                                service.recompute(path.get("warehouseId"), path.get("sku"), req),
+                                service.recompute(
+                                    path.get("warehouseId"), path.get("sku"), req.lossRate()),
                                 r -> json(StatusCodes.OK, r)))));
   }
 }

@@ -49,16 +49,11 @@ public final class ForecastBoundsService {
     this.holdingShare = holdingShare;
   }
 
-  /** With the configured loss rate when {@code lossRate} is null. */
-  public CompletionStage<Result> recompute(String warehouse, String sku, Double lossRate) {
-    return recompute(warehouse, sku, new ForecastBoundsRoutes.Request(lossRate));
-  }
-
-  CompletionStage<Result> recompute(
-      String warehouse, String sku, ForecastBoundsRoutes.Request req) {
+  /** With the configured loss rate when {@code requestedLossRate} is null. */
+  public CompletionStage<Result> recompute(String warehouse, String sku, Double requestedLossRate) {
     if (!ID.matcher(warehouse).matches() || !ID.matcher(sku).matches())
       throw new ApiError.Failure(404, "not-found", "no such warehouse or SKU", null);
-    double lossRate = req.lossRate() == null ? defaultLossRate : req.lossRate();
+    double lossRate = requestedLossRate == null ? defaultLossRate : requestedLossRate;
     if (!(lossRate >= 0 && lossRate < 1))
       throw new ApiError.Failure(
           422, "invalid-loss-rate", "lossRate must be at least 0 and below 1", "lossRate");
