@@ -2,95 +2,49 @@ package io.groupbuy.replenishment;
 
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.http.ApiError;
+import io.groupbuy.platform.DailyJob;
 import io.groupbuy.platform.Failures;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * Once a day, after the day has closed (at {@code at} local time), or every {@code interval} if one
- * is set, goes over every SKU at every warehouse, one pair at a time: its inventory reviews the
- * closed days it has not seen (sales against forecast: replenishment at once when ahead for days in
- * a row, a discount suggested when stock turns over slowly), then its bounds are recomputed from
- * its demand forecast. It runs as a cluster singleton, so one node does it; pairs without demand or
- * without a price are skipped and counted.
+ * Once a day, after the day has closed, goes over every SKU at every warehouse, one pair at a time:
+ * its inventory reviews the closed days it has not seen (sales against forecast: replenishment at
+ * once when ahead for days in a row, a discount suggested when stock turns over slowly), then its
+ * bounds are recomputed from its demand forecast. A {@link DailyJob}, so one node does it; pairs
+ * without demand or without a price are skipped and counted.
  */
 public final class DailyBoundsRefresh {
   private DailyBoundsRefresh() {}
 
-  /** {@code interval} null: daily at {@code at}. */
-  public record Settings(LocalTime at, Duration interval, ZoneId zone) {}
-
   /** What a run came to. */
-  public record Summary(int set, int withoutDemand, int refused, int failed) {}
-
-  interface Message {}
-
-  private enum Tick implements Message {
-    INSTANCE
+  public record Summary(int set, int withoutDemand, int refused, int failed) {
+    @Override
+    public String toString() {
+      return set
+          + " set, "
+          + withoutDemand
+          + " without demand, "
+          + refused
+          + " refused (no price or unknown), "
+          + failed
+          + " failed";
+    }
   }
 
-  /** A run's summary, or why the run could not go over the assortment at all. */
-  private record Done(Summary summary, Throwable failure) implements Message {}
-
-  /** Starts the singleton on this node's cluster. */
+  /** Starts the job on this node's cluster. */
   public static void start(
-      ActorSystem<?> system, ForecastBoundsService service, Catalog catalog, Settings settings) {
-    ClusterSingleton.get(system)
-        .init(
-            SingletonActor.of(
-                behavior(service, catalog, settings, Clock.systemUTC()), "daily-bounds-refresh"));
-  }
-
-  static Behavior<Message> behavior(
-      ForecastBoundsService service, Catalog catalog, Settings settings, Clock clock) {
-    return Behaviors.setup(
-        context ->
-            Behaviors.withTimers(
-                timers -> {
-                  timers.startSingleTimer(Tick.INSTANCE, untilNext(settings, clock));
-                  return Behaviors.receive(Message.class)
-                      .onMessage(
-                          Tick.class,
-                          t -> {
-                            context.pipeToSelf(
-                                runOnce(service, catalog, settings.zone()), Done::new);
-                            return Behaviors.same();
-                          })
-                      .onMessage(
-                          Done.class,
-                          d -> {
-                            if (d.failure() != null)
-                              context
-                                  .getLog()
-                                  .warn(
-                                      "Bounds from forecasts: the run failed, next at the usual"
-                                          + " time",
-                                      d.failure());
-                            else
-                              context
-                                  .getLog()
-                                  .info(
-                                      "Bounds from forecasts: {} set, {} without demand, {} refused"
-                                          + " (no price or unknown), {} failed",
-                                      d.summary().set(),
-                                      d.summary().withoutDemand(),
-                                      d.summary().refused(),
-                                      d.summary().failed());
-                            timers.startSingleTimer(Tick.INSTANCE, untilNext(settings, clock));
-                            return Behaviors.same();
-                          })
-                      .build();
-                }));
+      ActorSystem<?> system,
+      ForecastBoundsService service,
+      Catalog catalog,
+      DailyJob.Schedule schedule) {
+    DailyJob.start(
+        system,
+        "daily-bounds-refresh",
+        schedule,
+        () -> runOnce(service, catalog, schedule.zone()).thenApply(Summary::toString));
   }
 
   /** Every SKU at every warehouse, one after another. */
@@ -130,23 +84,5 @@ public final class DailyBoundsRefresh {
 
   private static java.time.LocalDate today(ZoneId zone) {
     return java.time.LocalDate.now(zone);
-  }
-
-  static Duration untilNext(Settings settings, Clock clock) {
-    if (settings.interval() != null) return settings.interval();
-    ZonedDateTime now = ZonedDateTime.now(clock.withZone(settings.zone()));
-    ZonedDateTime next = now.with(settings.at());
-    if (!next.isAfter(now)) next = next.plusDays(1);
-    return Duration.between(now, next);
-  }
-
-  /** Reads {@code groupbuy.replenishment.refresh}. */
-  public static Settings settings(com.typesafe.config.Config config, ZoneId zone) {
-    var c = config.getConfig("groupbuy.replenishment.refresh");
-    String interval = c.getString("interval");
-    return new Settings(
-        LocalTime.parse(c.getString("at")),
-        interval.equals("off") ? null : c.getDuration("interval"),
-        zone);
   }
 }
