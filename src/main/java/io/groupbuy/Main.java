@@ -42,6 +42,11 @@ import io.groupbuy.platform.GroupbuySettings;
 import io.groupbuy.platform.JournalFence;
 import io.groupbuy.platform.Metrics;
 import io.groupbuy.platform.ParentWatchdog;
+import io.groupbuy.purchasing.CutoffPurchase;
+import io.groupbuy.purchasing.DailyPurchaseCutoff;
+import io.groupbuy.purchasing.PurchaseOrders;
+import io.groupbuy.purchasing.PurchaseReceiving;
+import io.groupbuy.purchasing.PurchasingRoutes;
 import io.groupbuy.replenishment.DailyBoundsRefresh;
 import io.groupbuy.replenishment.ForecastBoundsRoutes;
 import io.groupbuy.replenishment.ForecastBoundsService;
@@ -378,6 +383,7 @@ public final class Main {
                           .behaviourEvents
                           .labelValues(rule.name().toLowerCase(Locale.ROOT))
                           .inc(n));
+              PurchaseOrders.init(system);
               Campaign.init(
                   system,
                   GroupCommitFront.Settings.fromConfig(config.getConfig("groupbuy.coupon.batch")),
@@ -392,7 +398,8 @@ public final class Main {
                       Vehicle.ENTITY_KEY,
                       DispatchRegion.ENTITY_KEY,
                       UserSession.ENTITY_KEY,
-                      Campaign.ENTITY_KEY));
+                      Campaign.ENTITY_KEY,
+                      PurchaseOrders.ENTITY_KEY));
               return catalog.createTables();
             })
         .thenCompose(
@@ -422,8 +429,31 @@ public final class Main {
                   system,
                   boundsFromForecasts,
                   catalog,
-                  DailyBoundsRefresh.settings(
-                      config, java.time.ZoneId.of(config.getString("groupbuy.time-zone"))));
+                  io.groupbuy.platform.DailyJob.Schedule.fromConfig(
+                      config.getConfig("groupbuy.replenishment.refresh"),
+                      java.time.ZoneId.of(config.getString("groupbuy.time-zone"))));
+              java.time.ZoneId zone = java.time.ZoneId.of(config.getString("groupbuy.time-zone"));
+              CutoffPurchase purchasing =
+                  new CutoffPurchase(
+                      system,
+                      inventory,
+                      forecasts,
+                      orderViews::unitsBySku,
+                      catalog,
+                      new CutoffPurchase.Settings(
+                          config.getDouble("groupbuy.purchasing.loss-rate"),
+                          config.getDouble("groupbuy.purchasing.holding-share"),
+                          settings.cutoffTime(),
+                          zone,
+                          settings.askTimeout(),
+                          settings.maxReceiptQuantity()),
+                      java.time.Clock.systemUTC());
+              DailyPurchaseCutoff.start(
+                  system,
+                  purchasing,
+                  catalog,
+                  io.groupbuy.platform.DailyJob.Schedule.fromConfig(
+                      config.getConfig("groupbuy.purchasing.cutoff"), zone));
               List<ApiDirectives> apis =
                   List.of(
                       new OrderRoutes(system, settings, catalog, dispatch, auth, metrics),
@@ -445,6 +475,12 @@ public final class Main {
                       new CatalogRoutes(catalog, auth, metrics),
                       new OrderViewRoutes(orderViews, forecasts, auth, metrics),
                       new ForecastBoundsRoutes(boundsFromForecasts, auth, metrics),
+                      new PurchasingRoutes(
+                          purchasing,
+                          new PurchaseReceiving(purchasing, inventory, catalog, settings),
+                          settings.askTimeout(),
+                          auth,
+                          metrics),
                       new AuditRoutes(system, auth, metrics),
                       sessionRoutes(
                           system,

@@ -125,9 +125,13 @@ public final class OrderViewStore {
     return Instant.ofEpochMilli(d.cutoffEpochMs()).atZone(zone).toLocalDate().plusDays(1);
   }
 
-  /** The day whose demand the order counts in: the day it was placed. */
+  /**
+   * The sales day the order's demand counts in: the day of its cutoff, so a day's demand is what
+   * the next delivery date hands out. It is the day the order was placed, but for orders placed
+   * after the day's cutoff, which count in the next day.
+   */
   public LocalDate demandDay(Order.Details d) {
-    return Instant.ofEpochMilli(d.placedAtEpochMs()).atZone(zone).toLocalDate();
+    return Instant.ofEpochMilli(d.cutoffEpochMs()).atZone(zone).toLocalDate();
   }
 
   /** Writes the rows: one unlogged batch per partition touched. */
@@ -388,6 +392,22 @@ public final class OrderViewStore {
                     day.toString(),
                     rows.stream().mapToLong(r -> r.getInt("quantity")).sum(),
                     rows.size()));
+  }
+
+  /** Confirmed units per SKU at the warehouse on the sales day (one partition read). */
+  public CompletionStage<Map<String, Long>> unitsBySku(String warehouseId, LocalDate day) {
+    return session
+        .selectAll(
+            "SELECT sku, quantity FROM " + table(DEMAND) + " WHERE warehouse_id = ? AND day = ?",
+            warehouseId,
+            day.toString())
+        .thenApply(
+            rows -> {
+              Map<String, Long> units = new java.util.TreeMap<>();
+              for (Row r : rows)
+                units.merge(r.getString("sku"), (long) r.getInt("quantity"), Long::sum);
+              return units;
+            });
   }
 
   /**

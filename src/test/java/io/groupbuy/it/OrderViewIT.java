@@ -263,9 +263,9 @@ class OrderViewIT {
     assertEquals(200, point.status(), point.raw());
     assertEquals(20 + 3, point.body().path("orders").size(), point.raw());
 
-    // confirmed demand of view-a on the day, net of the cancellations
+    // confirmed demand of view-a on the sales day (its cutoff's), net of the cancellations
     String day =
-        Instant.ofEpochMilli(any.path("placedAtEpochMs").asLong())
+        Instant.ofEpochMilli(any.path("cutoffEpochMs").asLong())
             .atZone(zone)
             .toLocalDate()
             .toString();

@@ -78,11 +78,11 @@ class ReadModelKillIT {
     api = node.client();
 
     // clients retry, with the same key, what got no answer; then the rest of the orders come in
-    long placedAt = 0;
+    long cutoffAt = 0;
     for (int i = 0; i < ORDERS; i++) {
       var answer = answers.get("k" + i);
       if (answer != null && !answer.isCompletedExceptionally() && answer.join().status() == 201) {
-        placedAt = answer.join().body().path("placedAtEpochMs").asLong();
+        cutoffAt = answer.join().body().path("cutoffEpochMs").asLong();
         continue;
       }
       String sku = SKUS.get(i % 2);
@@ -90,7 +90,7 @@ class ReadModelKillIT {
       var r =
           api.callRetrying("POST", "/orders", token, ItSupport.order("k" + i, sku, 1 + i % 3), 10);
       assertEquals(201, r.status(), "k" + i + ": " + r.raw());
-      placedAt = r.body().path("placedAtEpochMs").asLong();
+      cutoffAt = r.body().path("cutoffEpochMs").asLong();
     }
     for (int i = 0; i < ORDERS; i++) {
       var r =
@@ -104,7 +104,7 @@ class ReadModelKillIT {
 
     // confirmed demand counts every order exactly once
     String day =
-        Instant.ofEpochMilli(placedAt).atZone(ZoneId.of("Asia/Shanghai")).toLocalDate().toString();
+        Instant.ofEpochMilli(cutoffAt).atZone(ZoneId.of("Asia/Shanghai")).toLocalDate().toString();
     for (String sku : SKUS) {
       int shown = -1;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);

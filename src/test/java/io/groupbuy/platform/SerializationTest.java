@@ -13,6 +13,8 @@ import io.groupbuy.inventory.ProductInventory;
 import io.groupbuy.inventory.StockState;
 import io.groupbuy.order.Order;
 import io.groupbuy.order.OrderLedger;
+import io.groupbuy.purchasing.PurchaseBook;
+import io.groupbuy.purchasing.PurchaseOrders;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -210,7 +212,26 @@ class SerializationTest {
               Set.of(new RegionState.ServedStop("v1", "pp")),
               Set.of("v2"),
               Set.of("day-1")),
-          RegionState.EMPTY);
+          RegionState.EMPTY,
+          new PurchaseOrders.PurchaseRaised("2026-12-08", "PO-W1-20261208", 7, List.of(poLine())),
+          new PurchaseOrders.PurchaseRaised("2026-12-09", "", 8, List.of()),
+          new PurchaseOrders.PurchaseReceived("PO-W1-20261208", "r1", Map.of("cabbage", 5L)),
+          new PurchaseOrders.PurchaseClosed("PO-W1-20261208", "supplier short", false),
+          new PurchaseBook(
+              List.of(
+                  new PurchaseOrders.PurchaseOrder(
+                      "PO-W1-20261208",
+                      "2026-12-08",
+                      7,
+                      PurchaseOrders.Status.CLOSED_SHORT,
+                      "supplier short",
+                      List.of(poLine()),
+                      List.of(new PurchaseOrders.Receipt("r1", Map.of("cabbage", 5L))))),
+              Map.of("2026-12-08", "PO-W1-20261208", "2026-12-09", "")));
+
+  private static PurchaseOrders.Line poLine() {
+    return new PurchaseOrders.Line("cabbage", 12, 5, 9, 2, 1, 1, 1, 0);
+  }
 
   @Test
   void eventsAndSnapshotsRoundTripAsProtobuf() {
@@ -253,6 +274,22 @@ class SerializationTest {
             new ProductInventory.SetBounds(1, 2, 1, stockProbe.getRef()),
             new ProductInventory.ReviewDay("2026-12-01", 4, 3.5, stockProbe.getRef()),
             new ProductInventory.GetStock(plainStock.getRef()),
+            new PurchaseOrders.RaiseAtCutoff(
+                "2026-12-08",
+                7,
+                List.of(poLine()),
+                testKit.<StatusReply<PurchaseOrders.CutoffOutcome>>createTestProbe().getRef()),
+            new PurchaseOrders.Receive(
+                "PO-W1-20261208",
+                "r1",
+                Map.of("cabbage", 5L),
+                testKit.<StatusReply<PurchaseOrders.PurchaseOrder>>createTestProbe().getRef()),
+            new PurchaseOrders.Close(
+                "PO-W1-20261208",
+                "short",
+                testKit.<StatusReply<PurchaseOrders.PurchaseOrder>>createTestProbe().getRef()),
+            new PurchaseOrders.GetBook(testKit.<PurchaseOrders.Summary>createTestProbe().getRef()),
+            new PurchaseOrders.CutoffOutcome("W1", "2026-12-08", true, "PO-W1-20261208", null),
             new ProductInventory.Stock(
                 "apple",
                 "wh",
