@@ -2,6 +2,7 @@ package io.groupbuy.planning;
 
 import io.groupbuy.forecast.Forecast;
 import io.groupbuy.forecast.Forecaster;
+import io.groupbuy.forecast.PriceResponse;
 import java.util.Arrays;
 
 /**
@@ -19,6 +20,7 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
   private int fittedFrom;
   private final Double serviceLevel;
   private StockBounds last;
+  private final boolean byPrice;
 
   /** The one-day-ahead forecast made for each day, to stand in for the demand of a sold-out one. */
   private double[] forecastFor;
@@ -30,6 +32,22 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
    */
   public ForecastPolicy(
       Forecaster forecaster, int refitEvery, int window, int horizon, Double serviceLevel) {
+    this(forecaster, refitEvery, window, horizon, serviceLevel, false);
+  }
+
+  /**
+   * {@code byPrice}: where the sales history has prices, forecast with {@link PriceResponse} from
+   * the day's shelf price (and the competitor's last seen), refitted daily; {@code forecaster}
+   * otherwise.
+   */
+  public ForecastPolicy(
+      Forecaster forecaster,
+      int refitEvery,
+      int window,
+      int horizon,
+      Double serviceLevel,
+      boolean byPrice) {
+    this.byPrice = byPrice;
     this.serviceLevel = serviceLevel;
     this.forecaster = forecaster;
     this.refitEvery = refitEvery;
@@ -39,6 +57,11 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
 
   @Override
   public String name() {
+    if (byPrice)
+      return serviceLevel == null
+          ? "price-response bounds"
+          : String.format(
+              java.util.Locale.ROOT, "price-response bounds at %.1f%%", 100 * serviceLevel);
     return serviceLevel == null
         ? "forecast bounds"
         : String.format(java.util.Locale.ROOT, "forecast bounds at %.1f%%", 100 * serviceLevel);
@@ -60,20 +83,51 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
   @Override
   public long order(int day, long leftover, SalesHistory history, ItemEconomics economics) {
     if (forecastFor == null) forecastFor = new double[history.sales().length + 1];
-    double[] demand = unconstrained(history, day);
-    if (model == null || day - fittedAt >= refitEvery) {
-      fittedFrom = Math.max(0, day - window);
-      model = forecaster.model(Arrays.copyOfRange(demand, fittedFrom, day));
-      fittedAt = day;
-    }
     Forecast f =
-        model.forecast(Arrays.copyOfRange(demand, fittedFrom, day), horizon, 0.8).floored(0);
+        byPrice && history.price() != null && day >= PriceResponse.MIN_DAYS
+            ? byPrice(history, day)
+            : univariate(unconstrained(history, day), day);
     if (day < forecastFor.length) forecastFor[day] = f.at(1);
     last =
         serviceLevel == null
             ? DynamicBounds.of(f, economics)
             : DynamicBounds.of(f, economics, serviceLevel);
     return last.orderFor(leftover);
+  }
+
+  /** The regression takes the sold-out days as censored: it needs no stand-in for them. */
+  private Forecast byPrice(SalesHistory history, int day) {
+    int from = Math.max(0, day - window);
+    double[] competitor =
+        history.competitor() == null || day < 1
+            ? null
+            : Arrays.copyOfRange(history.competitor(), from, day);
+    // a competitor price not seen on some day leaves the competitor out
+    if (competitor != null && Arrays.stream(competitor).anyMatch(q -> !(q > 0))) competitor = null;
+    PriceResponse fit =
+        PriceResponse.fit(
+            Arrays.copyOfRange(history.sales(), from, day),
+            Arrays.copyOfRange(history.soldOut(), from, day),
+            Arrays.copyOfRange(history.price(), from, day),
+            competitor,
+            from);
+    double[] price = new double[horizon];
+    double[] rival = competitor == null ? null : new double[horizon];
+    for (int h = 0; h < horizon; h++) {
+      // the day's own price is set; later ones and the competitor's are taken to stay
+      price[h] = history.price()[day];
+      if (rival != null) rival[h] = history.competitor()[day - 1];
+    }
+    return fit.forecast(price, rival, 0.8);
+  }
+
+  private Forecast univariate(double[] demand, int day) {
+    if (model == null || day - fittedAt >= refitEvery) {
+      fittedFrom = Math.max(0, day - window);
+      model = forecaster.model(Arrays.copyOfRange(demand, fittedFrom, day));
+      fittedAt = day;
+    }
+    return model.forecast(Arrays.copyOfRange(demand, fittedFrom, day), horizon, 0.8).floored(0);
   }
 
   /**

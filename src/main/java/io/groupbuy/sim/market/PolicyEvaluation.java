@@ -46,6 +46,11 @@ public final class PolicyEvaluation {
   static final String OURS = "forecast bounds";
   static final String OPTIMUM = "DP optimum";
   static final String ORACLE = "true-demand bounds";
+  static final String PRICED = "price-response bounds";
+
+  static String pricedName(double level) {
+    return String.format(Locale.ROOT, "price-response bounds at %.1f%%", 100 * level);
+  }
 
   static String staticName(double level) {
     return String.format(Locale.ROOT, "static min/max at %.1f%%", 100 * level);
@@ -127,6 +132,16 @@ public final class PolicyEvaluation {
       oursOutcome.trueMean += item.meanDemand()[t];
     }
     out.put(OURS, oursOutcome);
+    ForecastPolicy priced = pricedPolicy(history, null);
+    PolicyRun.Outcome pricedOutcome = PolicyRun.run(item, priced, history);
+    made = priced.oneDayForecasts();
+    for (int t = history; t < item.days() && t < made.length; t++) {
+      pricedOutcome.forecastError += Math.abs(made[t] - item.meanDemand()[t]);
+      pricedOutcome.trueMean += item.meanDemand()[t];
+    }
+    out.put(PRICED, pricedOutcome);
+    for (double level : FORECAST_LEVELS)
+      out.put(pricedName(level), PolicyRun.run(item, pricedPolicy(history, level), history));
     out.put(ORACLE, PolicyRun.run(item, oracle(item), history));
     for (double level : FORECAST_LEVELS)
       out.put(forecastName(level), PolicyRun.run(item, forecastPolicy(history, level), history));
@@ -169,6 +184,17 @@ public final class PolicyEvaluation {
             .orderFor(leftover);
       }
     };
+  }
+
+  private static ForecastPolicy pricedPolicy(int history, Double level) {
+    return new ForecastPolicy(
+        new BacktestedChoice(
+            List.of(new AutoSarima(7), new SeasonalNaive(7), new MovingAverage(7)), 28, 7),
+        7,
+        history,
+        7,
+        level,
+        true);
   }
 
   private static ForecastPolicy forecastPolicy(int history, Double level) {
@@ -215,14 +241,15 @@ public final class PolicyEvaluation {
     for (String band : List.of("loss < 8%", "loss 8-13%", "loss >= 13%")) {
       Map<String, PolicyRun.Outcome> b = byBand.get(band);
       if (b == null) continue;
-      for (String p : List.of(REFERENCE, OURS, ORACLE, OPTIMUM)) row(band, p, b.get(p));
+      for (String p : List.of(REFERENCE, OURS, PRICED, ORACLE, OPTIMUM)) row(band, p, b.get(p));
     }
     out.println();
     for (double level : STATIC_LEVELS) {
       PolicyRun.Outcome fixed = t.get(staticName(level));
       String match = null;
       for (var e : t.entrySet()) {
-        if (!e.getKey().startsWith(OURS)) continue; // forecast bounds at any setting
+        // forecast or price-response bounds at any setting
+        if (!e.getKey().startsWith(OURS) && !e.getKey().startsWith(PRICED)) continue;
         PolicyRun.Outcome o = e.getValue();
         if (o.stockoutRate() <= fixed.stockoutRate()
             && (match == null || o.wasteShare() < t.get(match).wasteShare())) match = e.getKey();
@@ -253,26 +280,30 @@ public final class PolicyEvaluation {
           staticName(level),
           verdict);
     }
-    PolicyRun.Outcome ours = t.get(OURS);
     PolicyRun.Outcome best = t.get(OPTIMUM);
-    double overOptimum = ours.totalCost() / best.totalCost() - 1;
-    out.printf(
-        Locale.ROOT,
-        "Goal: total cost within 10%% of the DP optimum: %s %.0f vs %.0f (%+.1f%%) -> %s; profit %.0f vs %.0f%n",
-        OURS,
-        ours.totalCost(),
-        best.totalCost(),
-        100 * overOptimum,
-        overOptimum <= 0.10 ? "met" : "not met",
-        ours.profit(),
-        best.profit());
-    out.printf(
-        Locale.ROOT,
-        "Its one-day demand forecasts against the simulator's true mean: mean absolute error %.1f%% of"
-            + " the mean (the daily noise alone has a coefficient of variation of %.2f at the mean).%n",
-        100 * ours.forecastError / ours.trueMean,
-        Math.sqrt(
-            1 / (ours.trueMean / ours.days) + 1 / Market.Settings.defaults().dispersionShape()));
+    for (String name : List.of(OURS, PRICED)) {
+      PolicyRun.Outcome ours = t.get(name);
+      double overOptimum = ours.totalCost() / best.totalCost() - 1;
+      out.printf(
+          Locale.ROOT,
+          "Goal: total cost within 10%% of the DP optimum: %s %.0f vs %.0f (%+.1f%%) -> %s; profit %.0f vs"
+              + " %.0f%n",
+          name,
+          ours.totalCost(),
+          best.totalCost(),
+          100 * overOptimum,
+          overOptimum <= 0.10 ? "met" : "not met",
+          ours.profit(),
+          best.profit());
+      out.printf(
+          Locale.ROOT,
+          "  its one-day demand forecasts against the simulator's true mean: mean absolute error %.1f%%"
+              + " of the mean (the daily noise alone has a coefficient of variation of %.2f at the"
+              + " mean).%n",
+          100 * ours.forecastError / ours.trueMean,
+          Math.sqrt(
+              1 / (ours.trueMean / ours.days) + 1 / Market.Settings.defaults().dispersionShape()));
+    }
   }
 
   private static void row(String band, String policy, PolicyRun.Outcome o) {

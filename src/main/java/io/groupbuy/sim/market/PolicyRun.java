@@ -71,13 +71,22 @@ final class PolicyRun {
   static Outcome run(Market.Item item, ReplenishmentPolicy policy, int firstDay) {
     double[] sales = new double[item.days()];
     boolean[] soldOut = new boolean[item.days()];
-    for (int t = 0; t < firstDay; t++) sales[t] = item.demand()[t];
-    SalesHistory history = new SalesHistory(sales, soldOut);
+    double[] price = new double[item.days()];
+    double[] competitor = new double[item.days()];
+    for (int t = 0; t < firstDay; t++) {
+      sales[t] = item.demand()[t];
+      price[t] = item.economics()[t].price();
+      competitor[t] = item.competitorPrice()[t];
+    }
+    SalesHistory history = new SalesHistory(sales, soldOut, price, competitor);
     Outcome o = new Outcome();
     long leftover = 0;
     for (int t = firstDay; t < item.days(); t++) {
       ItemEconomics e = item.economics()[t];
+      // the shelf price is set before the day; the competitor's is seen during it
+      price[t] = e.price();
       long order = Math.max(0, policy.order(t, leftover, history, e));
+      competitor[t] = item.competitorPrice()[t];
       long stock = leftover + order;
       int demand = item.demand()[t];
       long sold = Math.min(stock, demand);
