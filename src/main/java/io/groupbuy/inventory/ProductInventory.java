@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -102,10 +103,10 @@ public final class ProductInventory
 
   /**
    * The review of a closed day: the units sold that day and what had been forecast for it. Sales
-   * ahead of forecast for {@value StockRules#AHEAD_DAYS} days in a row request replenishment at
-   * once (once per run of such days); stock covering more than {@value StockRules#COVER_DAYS} days
-   * of recent sales suggests a time-limited discount. A day already reviewed, or older than the
-   * last, has no effect. Replies with {@link Stock}.
+   * ahead of forecast for some days in a row request replenishment at once (once per run of such
+   * days); stock covering many days of recent sales suggests a time-limited discount ({@link
+   * StockRules.ReviewRules}, from {@code groupbuy.inventory.review}). A day already reviewed, or
+   * older than the last, has no effect. Replies with {@link Stock}.
    */
   public record ReviewDay(
       String day, int sold, double forecast, ActorRef<StatusReply<Stock>> replyTo)
@@ -197,7 +198,7 @@ public final class ProductInventory
   /**
    * The daily review's memory: the last day reviewed ("" before the first), the days in a row that
    * sales ran ahead of forecast, the latest days' sales (oldest first, at most {@value
-   * StockRules#TURNOVER_WINDOW}), and the last promotion suggested ("" for none) and until when.
+   * StockRules#SALES_MEMORY}), and the last promotion suggested ("" for none) and until when.
    */
   public record Review(
       String lastDay,
@@ -210,7 +211,7 @@ public final class ProductInventory
     Review reviewed(String day, int sold, boolean ahead) {
       List<Integer> recent = new java.util.ArrayList<>(recentSold);
       recent.add(sold);
-      while (recent.size() > StockRules.TURNOVER_WINDOW) recent.remove(0);
+      while (recent.size() > StockRules.SALES_MEMORY) recent.remove(0);
       return new Review(
           day, ahead ? aheadStreak + 1 : 0, List.copyOf(recent), lastPromotionDay, promotionUntil);
     }
@@ -275,12 +276,17 @@ public final class ProductInventory
   }
 
   public static Behavior<Command> create(String entityId) {
-    return new ProductInventory(entityId, null);
+    return create(entityId, null);
   }
 
   /** The entity behind its front, which it tells when it has recovered. */
   static Behavior<Command> create(String entityId, ActorRef<Command> front) {
-    return new ProductInventory(entityId, front);
+    return Behaviors.setup(
+        context ->
+            new ProductInventory(
+                entityId,
+                front,
+                StockRules.ReviewRules.fromConfig(context.getSystem().settings().config())));
   }
 
   private final String sku;
@@ -288,7 +294,8 @@ public final class ProductInventory
   private final StockRules rules;
   private final ActorRef<Command> front; // null when alone
 
-  private ProductInventory(String entityId, ActorRef<Command> front) {
+  private ProductInventory(
+      String entityId, ActorRef<Command> front, StockRules.ReviewRules review) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -299,7 +306,7 @@ public final class ProductInventory
     }
     this.sku = entityId.substring(0, at);
     this.warehouseId = entityId.substring(at + 1);
-    this.rules = new StockRules(sku, warehouseId);
+    this.rules = new StockRules(sku, warehouseId, review);
     this.front = front;
   }
 

@@ -31,29 +31,68 @@ import java.util.Optional;
  * commands before left. Nothing here persists or answers.
  */
 final class StockRules {
-  /** Days in a row of sales ahead of forecast that request replenishment at once. */
-  static final int AHEAD_DAYS = 3;
+  /** The most days of sales the review remembers; the turnover looks at the last of them. */
+  static final int SALES_MEMORY = 28;
 
-  /** Sales are ahead when above the forecast by this share (and by at least two units). */
-  static final double AHEAD_MARGIN = 0.2;
+  /**
+   * The daily review's rules ({@code groupbuy.inventory.review}): sales ahead of forecast by more
+   * than {@code aheadMargin} (and by {@code aheadMinUnits} units) for {@code aheadDays} days in a
+   * row request replenishment at once; stock covering more than {@code coverDays} days of the mean
+   * sales of the last {@code turnoverDays} is turning over too slowly and suggests {@code
+   * promotionPercent} off for {@code promotionDays} days.
+   */
+  public record ReviewRules(
+      int aheadDays,
+      double aheadMargin,
+      int aheadMinUnits,
+      int turnoverDays,
+      double coverDays,
+      int promotionPercent,
+      int promotionDays) {
+    public static final ReviewRules DEFAULTS = new ReviewRules(3, 0.2, 2, 7, 10, 20, 3);
 
-  /** Days of sales the turnover looks at; it is judged once that many days are reviewed. */
-  static final int TURNOVER_WINDOW = 7;
+    public ReviewRules {
+      if (aheadDays < 1
+          || !(aheadMargin >= 0)
+          || aheadMinUnits < 0
+          || turnoverDays < 1
+          || turnoverDays > SALES_MEMORY
+          || !(coverDays > 0)
+          || promotionPercent < 1
+          || promotionPercent > 90
+          || promotionDays < 1)
+        throw new IllegalArgumentException(
+            "groupbuy.inventory.review: ahead-days >= 1, ahead-margin >= 0, ahead-min-units >= 0,"
+                + " turnover-days 1 to "
+                + SALES_MEMORY
+                + ", cover-days > 0, promotion-percent 1 to 90, promotion-days >= 1");
+    }
 
-  /** Stock covering more days than this of the recent mean sales is turning over too slowly. */
-  static final double COVER_DAYS = 10;
-
-  /** The discount suggested for slow stock, and for how many days. */
-  static final int PROMOTION_PERCENT = 20;
-
-  static final int PROMOTION_DAYS = 3;
+    /** {@code groupbuy.inventory.review} of the configuration, the defaults where it has none. */
+    public static ReviewRules fromConfig(com.typesafe.config.Config root) {
+      String at = "groupbuy.inventory.review";
+      if (!root.hasPath(at)) return DEFAULTS;
+      com.typesafe.config.Config c = root.getConfig(at);
+      return new ReviewRules(
+          c.getInt("ahead-days"),
+          c.getDouble("ahead-margin"),
+          c.getInt("ahead-min-units"),
+          c.getInt("turnover-days"),
+          c.getDouble("cover-days"),
+          c.getInt("promotion-percent"),
+          c.getInt("promotion-days"));
+    }
+  }
 
   private final String sku;
   private final String warehouseId;
 
-  StockRules(String sku, String warehouseId) {
+  private final ReviewRules review;
+
+  StockRules(String sku, String warehouseId, ReviewRules review) {
     this.sku = sku;
     this.warehouseId = warehouseId;
+    this.review = review;
   }
 
   /** What one command does: the events it persists, or the refusal it answers with. */
@@ -187,13 +226,15 @@ final class StockRules {
     Review before = s.review();
     if (!before.lastDay().isEmpty() && c.day().compareTo(before.lastDay()) <= 0)
       return Decision.NOTHING;
-    boolean ahead = c.sold() > c.forecast() * (1 + AHEAD_MARGIN) && c.sold() >= c.forecast() + 2;
+    boolean ahead =
+        c.sold() > c.forecast() * (1 + review.aheadMargin())
+            && c.sold() >= c.forecast() + review.aheadMinUnits();
     List<Event> events = new java.util.ArrayList<>();
     DayReviewed reviewed = new DayReviewed(c.day(), c.sold(), c.forecast(), ahead);
     events.add(reviewed);
     StockState after = s.apply(reviewed);
     // once per run of days ahead: the day the run reaches its length, not the days after
-    if (after.review().aheadStreak() == AHEAD_DAYS
+    if (after.review().aheadStreak() == review.aheadDays()
         && after.bounds().maxStock() > 0
         && after.openReplenishmentId().isEmpty()) {
       int projected = after.available();
@@ -205,20 +246,23 @@ final class StockRules {
       events.add(request);
       after = after.apply(request);
     }
-    List<Integer> recent = after.review().recentSold();
-    if (recent.size() >= TURNOVER_WINDOW && after.onHand() > 0) {
+    List<Integer> remembered = after.review().recentSold();
+    List<Integer> recent =
+        remembered.subList(
+            Math.max(0, remembered.size() - review.turnoverDays()), remembered.size());
+    if (recent.size() >= review.turnoverDays() && after.onHand() > 0) {
       double mean = recent.stream().mapToInt(Integer::intValue).average().orElse(0);
       double cover = mean > 0 ? after.onHand() / mean : Double.POSITIVE_INFINITY;
       String last = after.review().lastPromotionDay();
       boolean running =
           !last.isEmpty()
               && !day.isAfter(java.time.LocalDate.parse(after.review().promotionUntil()));
-      if (cover > COVER_DAYS && !running) {
+      if (cover > review.coverDays() && !running) {
         events.add(
             new PromotionSuggested(
                 c.day(),
-                PROMOTION_PERCENT,
-                day.plusDays(PROMOTION_DAYS - 1).toString(),
+                review.promotionPercent(),
+                day.plusDays(review.promotionDays() - 1).toString(),
                 Double.isInfinite(cover) ? -1 : Math.round(cover * 10) / 10.0));
       }
     }
