@@ -95,14 +95,7 @@ public record PurchaseBook(List<PurchaseOrder> orders, Map<String, String> cutof
           }
           List<PurchaseOrders.Receipt> receipts = new ArrayList<>(o.receipts());
           receipts.add(new PurchaseOrders.Receipt(e.receiptId(), e.quantities()));
-          return new PurchaseOrder(
-              o.poId(),
-              o.deliveryDate(),
-              o.raisedAtEpochMs(),
-              o.status(),
-              o.closeReason(),
-              lines,
-              receipts);
+          return o.received(lines, receipts);
         });
   }
 
@@ -110,15 +103,7 @@ public record PurchaseBook(List<PurchaseOrder> orders, Map<String, String> cutof
     PurchaseBook book =
         replace(
             e.poId(),
-            o ->
-                new PurchaseOrder(
-                    o.poId(),
-                    o.deliveryDate(),
-                    o.raisedAtEpochMs(),
-                    e.complete() ? Status.RECEIVED : Status.CLOSED_SHORT,
-                    e.reason(),
-                    o.lines(),
-                    o.receipts()));
+            o -> o.closed(e.complete() ? Status.RECEIVED : Status.CLOSED_SHORT, e.reason()));
     // forget the oldest closed orders beyond the memory; open ones always stay
     List<PurchaseOrder> kept = new ArrayList<>(book.orders());
     long closedCount = kept.stream().filter(o -> o.status() != Status.OPEN).count();

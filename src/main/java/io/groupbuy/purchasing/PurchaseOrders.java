@@ -113,6 +113,16 @@ public final class PurchaseOrders
       for (Line l : lines) if (l.sku().equals(sku)) return l;
       return null;
     }
+
+    PurchaseOrder received(List<Line> nextLines, List<Receipt> nextReceipts) {
+      return new PurchaseOrder(
+          poId, deliveryDate, raisedAtEpochMs, status, closeReason, nextLines, nextReceipts);
+    }
+
+    PurchaseOrder closed(Status nextStatus, String reason) {
+      return new PurchaseOrder(
+          poId, deliveryDate, raisedAtEpochMs, nextStatus, reason, lines, receipts);
+    }
   }
 
   /** Goods received against the order: units per SKU. */

@@ -123,28 +123,15 @@ public final class PolicyEvaluation {
     for (double level : STATIC_LEVELS)
       out.put(
           staticName(level), PolicyRun.run(item, StaticMinMax.fromHistory(recent, level), history));
-    ForecastPolicy ours = forecastPolicy(history, null);
-    PolicyRun.Outcome oursOutcome = PolicyRun.run(item, ours, history);
-    // the simulator knows each day's true mean demand: score the forecasts the policy acted on
-    double[] made = ours.oneDayForecasts();
-    for (int t = history; t < item.days() && t < made.length; t++) {
-      oursOutcome.forecastError += Math.abs(made[t] - item.meanDemand()[t]);
-      oursOutcome.trueMean += item.meanDemand()[t];
-    }
-    out.put(OURS, oursOutcome);
-    ForecastPolicy priced = pricedPolicy(history, null);
-    PolicyRun.Outcome pricedOutcome = PolicyRun.run(item, priced, history);
-    made = priced.oneDayForecasts();
-    for (int t = history; t < item.days() && t < made.length; t++) {
-      pricedOutcome.forecastError += Math.abs(made[t] - item.meanDemand()[t]);
-      pricedOutcome.trueMean += item.meanDemand()[t];
-    }
-    out.put(PRICED, pricedOutcome);
+    out.put(OURS, scored(item, forecastPolicy(history, null, false), history));
+    out.put(PRICED, scored(item, forecastPolicy(history, null, true), history));
     for (double level : FORECAST_LEVELS)
-      out.put(pricedName(level), PolicyRun.run(item, pricedPolicy(history, level), history));
+      out.put(
+          pricedName(level), PolicyRun.run(item, forecastPolicy(history, level, true), history));
     out.put(ORACLE, PolicyRun.run(item, oracle(item), history));
     for (double level : FORECAST_LEVELS)
-      out.put(forecastName(level), PolicyRun.run(item, forecastPolicy(history, level), history));
+      out.put(
+          forecastName(level), PolicyRun.run(item, forecastPolicy(history, level, false), history));
     int days = item.days() - history;
     double[][] demand = new double[days][];
     int maxDemand = 0;
@@ -186,7 +173,22 @@ public final class PolicyEvaluation {
     };
   }
 
-  private static ForecastPolicy pricedPolicy(int history, Double level) {
+  /**
+   * The run of a forecast policy, with the one-day forecasts it acted on scored against the
+   * simulator's true mean demand.
+   */
+  private static PolicyRun.Outcome scored(Market.Item item, ForecastPolicy policy, int history) {
+    PolicyRun.Outcome outcome = PolicyRun.run(item, policy, history);
+    double[] made = policy.oneDayForecasts();
+    for (int t = history; t < item.days() && t < made.length; t++) {
+      outcome.forecastError += Math.abs(made[t] - item.meanDemand()[t]);
+      outcome.trueMean += item.meanDemand()[t];
+    }
+    return outcome;
+  }
+
+  /** {@code byPrice}: price-response forecasts; otherwise the univariate choice. */
+  private static ForecastPolicy forecastPolicy(int history, Double level, boolean byPrice) {
     return new ForecastPolicy(
         new BacktestedChoice(
             List.of(new AutoSarima(7), new SeasonalNaive(7), new MovingAverage(7)), 28, 7),
@@ -194,17 +196,7 @@ public final class PolicyEvaluation {
         history,
         7,
         level,
-        true);
-  }
-
-  private static ForecastPolicy forecastPolicy(int history, Double level) {
-    return new ForecastPolicy(
-        new BacktestedChoice(
-            List.of(new AutoSarima(7), new SeasonalNaive(7), new MovingAverage(7)), 28, 7),
-        7,
-        history,
-        7,
-        level);
+        byPrice);
   }
 
   static String band(double lossRate) {
