@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -109,10 +108,11 @@ public final class BehaviourCleaner {
 
   // package-private for SessionProtobuf, which writes and reads them for snapshots
   final Settings settings;
-  final LinkedHashSet<String> seenIds = new LinkedHashSet<>();
-  final PriorityQueue<Held> held =
-      new PriorityQueue<>(
-          Comparator.comparingLong((Held h) -> h.event().tsMs()).thenComparingLong(Held::seq));
+  private static final Comparator<Held> BY_TIME =
+      Comparator.comparingLong((Held h) -> h.event().tsMs()).thenComparingLong(Held::seq);
+
+  final RecentIds seenIds;
+  final PriorityQueue<Held> held;
   // in the order runs opened, so that a copy or a restored snapshot closes them in the same order
   final Map<String, Run> runs = new LinkedHashMap<>();
   final EnumMap<Rule, Long> counts = new EnumMap<>(Rule.class);
@@ -121,8 +121,14 @@ public final class BehaviourCleaner {
   long releasedUpTo = Long.MIN_VALUE;
 
   public BehaviourCleaner(Settings settings) {
-    this.settings = settings;
+    this(settings, new RecentIds(), new PriorityQueue<>(BY_TIME));
     for (Rule r : Rule.values()) counts.put(r, 0L);
+  }
+
+  private BehaviourCleaner(Settings settings, RecentIds seenIds, PriorityQueue<Held> held) {
+    this.settings = settings;
+    this.seenIds = seenIds;
+    this.held = held;
   }
 
   /** A cleaner in the same state, changed apart from this one from now on. */
@@ -132,9 +138,8 @@ public final class BehaviourCleaner {
 
   /** As {@link #copy()}, under other settings. */
   public BehaviourCleaner copy(Settings settings) {
-    BehaviourCleaner c = new BehaviourCleaner(settings);
-    c.seenIds.addAll(seenIds);
-    c.held.addAll(held);
+    // the queue's own copy takes its array as it is, where adding would sift each event in again
+    BehaviourCleaner c = new BehaviourCleaner(settings, seenIds.copy(), new PriorityQueue<>(held));
     runs.forEach((sku, run) -> c.runs.put(sku, run.copy()));
     c.counts.putAll(counts);
     c.seq = seq;
@@ -148,12 +153,7 @@ public final class BehaviourCleaner {
     if (e.tsMs() < nowMs - settings.maxAge().toMillis()) return dropped(Rule.TOO_OLD, nowMs);
     if (e.tsMs() > nowMs + settings.maxAhead().toMillis())
       return dropped(Rule.TOO_FAR_AHEAD, nowMs);
-    if (!seenIds.add(e.eventId())) return dropped(Rule.DUPLICATE, nowMs);
-    if (seenIds.size() > settings.rememberedIds()) {
-      Iterator<String> oldest = seenIds.iterator();
-      oldest.next();
-      oldest.remove();
-    }
+    if (!seenIds.add(e.eventId(), settings.rememberedIds())) return dropped(Rule.DUPLICATE, nowMs);
     count(Rule.ACCEPTED, 1);
     List<Clean> out = new ArrayList<>();
     if (e.tsMs() < releasedUpTo) {

@@ -270,7 +270,9 @@ public final class SessionProtobuf implements ProtoCodecs {
 
   private static BehaviourCleaner cleaner(CleanerSnapshot p) {
     BehaviourCleaner c = new BehaviourCleaner(null);
-    c.seenIds.addAll(p.getSeenIdsList());
+    // as many as the snapshot kept: the node's own limit applies from the next event on
+    int kept = Math.max(1, p.getSeenIdsCount());
+    for (String id : p.getSeenIdsList()) c.seenIds.add(id, kept);
     for (HeldEvent h : p.getHeldList()) {
       c.held.add(new BehaviourCleaner.Held(event(h.getEvent()), h.getArrivedMs(), h.getSeq()));
     }
