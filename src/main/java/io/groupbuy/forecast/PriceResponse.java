@@ -15,6 +15,44 @@ public final class PriceResponse {
   /** Days of history needed: four weeks for the weekday effects. */
   public static final int MIN_DAYS = 28;
 
+  /** The coefficients of the days of the week (weekday 0 is the baseline in the intercept). */
+  public static final int[] WEEKDAYS = {1, 2, 3, 4, 5, 6};
+
+  /** The coefficient of the log shelf price (the own-price elasticity, competitor held). */
+  public static final int PRICE = 8;
+
+  /** The coefficient of the log price against the competitor's. */
+  public static final int COMPETITOR = 9;
+
+  /**
+   * What other series say about some coefficients: a normal prior on each, {@code mean[j]} and
+   * {@code precision[j]} (1 / variance; 0 leaves coefficient j to the series' own data alone).
+   */
+  public record Prior(double[] mean, double[] precision) {
+    public static final Prior NONE = new Prior(new double[0], new double[0]);
+
+    /** This prior with {@code other}'s on the coefficients {@code other} has one for. */
+    public Prior and(Prior other) {
+      int k = Math.max(mean.length, other.mean.length);
+      double[] m = java.util.Arrays.copyOf(mean, k);
+      double[] p = java.util.Arrays.copyOf(precision, k);
+      for (int j = 0; j < other.mean.length; j++)
+        if (other.precision[j] > 0) {
+          m[j] = other.mean[j];
+          p[j] = other.precision[j];
+        }
+      return new Prior(m, p);
+    }
+
+    double precisionOf(int j) {
+      return j < precision.length ? precision[j] : 0;
+    }
+
+    double meanOf(int j) {
+      return j < mean.length ? mean[j] : 0;
+    }
+  }
+
   private static final double RIDGE = 1e-2;
   // EM on sold-out days converges slowly when many days sold out; uncensored fits stop in a few
   private static final int ITERATIONS = 300;
@@ -64,6 +102,21 @@ public final class PriceResponse {
    */
   public static PriceResponse fit(
       double[] demand, boolean[] soldOut, double[] price, double[] competitor, int firstDay) {
+    return fit(demand, soldOut, price, competitor, firstDay, Prior.NONE);
+  }
+
+  /**
+   * As {@link #fit(double[], boolean[], double[], double[], int)}, with the coefficients drawn
+   * towards {@code prior} (a penalised fit: the posterior mode under a normal prior), so that a
+   * series of a few noisy months borrows what related series show of the week and of prices.
+   */
+  public static PriceResponse fit(
+      double[] demand,
+      boolean[] soldOut,
+      double[] price,
+      double[] competitor,
+      int firstDay,
+      Prior prior) {
     int n = demand.length;
     if (soldOut != null && soldOut.length != n)
       throw new IllegalArgumentException("demand and soldOut differ in length");
@@ -89,6 +142,8 @@ public final class PriceResponse {
     double[] y = new double[n];
     for (int i = 0; i < n; i++) y[i] = Math.max(0, demand[i]);
     double inverseShape = 0;
+    // the prior's precision is on the likelihood's scale, which over-dispersion divides
+    double scale = 1;
     double[][] a = new double[k][k];
     for (int iteration = 0; iteration < ITERATIONS; iteration++) {
       a = new double[k][k];
@@ -107,12 +162,16 @@ public final class PriceResponse {
       for (int r = 0; r < k; r++) {
         for (int c = 0; c < r; c++) a[c][r] = a[r][c];
         if (r > 0) a[r][r] += RIDGE * n;
+        double precision = scale * prior.precisionOf(r);
+        a[r][r] += precision;
+        b[r] += precision * prior.meanOf(r);
       }
       double[] next = solve(a, b);
       double change = 0;
       for (int r = 0; r < k; r++) change = Math.max(change, Math.abs(next[r] - beta[r]));
       beta = next;
       inverseShape = overDispersion(beta, x, y, soldOut);
+      scale = pearsonScale(beta, x, y, soldOut);
       if (change < 1e-7 && iteration > 0) break;
     }
     return new PriceResponse(
@@ -124,6 +183,40 @@ public final class PriceResponse {
         inverseShape,
         covariance(a, pearsonScale(beta, x, y, soldOut)));
   }
+
+  /**
+   * A prior on {@code coefficients} from fits of related series (empirical Bayes): for each, the
+   * fits' mean, and a precision of 1 / the variance between series beyond what each fit's own
+   * uncertainty explains (method of moments), floored so that series that look alike are still
+   * allowed to differ. Fewer than 3 fits tell too little: no prior.
+   */
+  public static Prior pool(java.util.List<PriceResponse> fits, int... coefficients) {
+    int k = 0;
+    for (int j : coefficients) k = Math.max(k, j + 1);
+    double[] mean = new double[k];
+    double[] precision = new double[k];
+    for (int j : coefficients) {
+      java.util.List<PriceResponse> having = fits.stream().filter(f -> f.beta.length > j).toList();
+      int m = having.size();
+      if (m < 3) continue;
+      double sum = 0;
+      double within = 0;
+      for (PriceResponse f : having) {
+        sum += f.beta[j];
+        within += f.covariance[j][j] / m;
+      }
+      double centre = sum / m;
+      double spread = 0;
+      for (PriceResponse f : having) spread += (f.beta[j] - centre) * (f.beta[j] - centre);
+      double between = Math.max(MIN_BETWEEN_VARIANCE, spread / (m - 1) - within);
+      mean[j] = centre;
+      precision[j] = 1 / between;
+    }
+    return new Prior(mean, precision);
+  }
+
+  /** sd 0.02 on the log scale: two series are never taken to share a coefficient exactly. */
+  private static final double MIN_BETWEEN_VARIANCE = 4e-4;
 
   /** phi (X'WX)^-1: the quasi-likelihood covariance of the coefficients. */
   private static double[][] covariance(double[][] information, double scale) {

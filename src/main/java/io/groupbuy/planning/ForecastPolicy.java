@@ -21,6 +21,7 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
   private final Double serviceLevel;
   private StockBounds last;
   private final boolean byPrice;
+  private final PriceResponse.Prior prior;
 
   /** The one-day-ahead forecast made for each day, to stand in for the demand of a sold-out one. */
   private double[] forecastFor;
@@ -47,6 +48,18 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
       int horizon,
       Double serviceLevel,
       boolean byPrice) {
+    this(forecaster, refitEvery, window, horizon, serviceLevel, byPrice, PriceResponse.Prior.NONE);
+  }
+
+  private ForecastPolicy(
+      Forecaster forecaster,
+      int refitEvery,
+      int window,
+      int horizon,
+      Double serviceLevel,
+      boolean byPrice,
+      PriceResponse.Prior prior) {
+    this.prior = prior;
     this.byPrice = byPrice;
     this.serviceLevel = serviceLevel;
     this.forecaster = forecaster;
@@ -55,13 +68,23 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
     this.horizon = horizon;
   }
 
+  /**
+   * This policy with its price-response fits drawn towards {@code prior}: what related items show
+   * of the week and of prices ({@link PriceResponse#pool}).
+   */
+  public ForecastPolicy pooled(PriceResponse.Prior prior) {
+    return new ForecastPolicy(
+        forecaster, refitEvery, window, horizon, serviceLevel, byPrice, prior);
+  }
+
   @Override
   public String name() {
-    if (byPrice)
+    if (byPrice) {
+      String kind = prior == PriceResponse.Prior.NONE ? "price-response" : "pooled price-response";
       return serviceLevel == null
-          ? "price-response bounds"
-          : String.format(
-              java.util.Locale.ROOT, "price-response bounds at %.1f%%", 100 * serviceLevel);
+          ? kind + " bounds"
+          : String.format(java.util.Locale.ROOT, "%s bounds at %.1f%%", kind, 100 * serviceLevel);
+    }
     return serviceLevel == null
         ? "forecast bounds"
         : String.format(java.util.Locale.ROOT, "forecast bounds at %.1f%%", 100 * serviceLevel);
@@ -110,7 +133,8 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
             Arrays.copyOfRange(history.soldOut(), from, day),
             Arrays.copyOfRange(history.price(), from, day),
             competitor,
-            from);
+            from,
+            prior);
     double[] price = new double[horizon];
     double[] rival = competitor == null ? null : new double[horizon];
     for (int h = 0; h < horizon; h++) {

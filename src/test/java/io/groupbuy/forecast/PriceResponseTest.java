@@ -106,4 +106,67 @@ class PriceResponseTest {
     assertTrue(PriceResponse.meanAtLeast(15, mu, 0.2) > above / weight);
     assertEquals(mu, PriceResponse.meanAtLeast(0, mu, 0.2), 1e-12);
   }
+
+  /** Series of {@code n} days around {@code level}, with the shared week and this elasticity. */
+  private static PriceResponse series(
+      double level, double elasticity, int n, SplittableRandom r, PriceResponse.Prior prior) {
+    double[] y = new double[n];
+    double[] price = new double[n];
+    double[] competitor = new double[n];
+    for (int t = 0; t < n; t++) {
+      price[t] = 10 * (0.85 + 0.3 * r.nextDouble());
+      competitor[t] = 10 * (0.95 + 0.1 * r.nextDouble());
+      y[t] = poisson(level * WEEKLY[t % 7] * Math.pow(price[t] / 10, elasticity), r);
+    }
+    return PriceResponse.fit(y, null, price, competitor, 0, prior);
+  }
+
+  @Test
+  void poolingRelatedSeriesRecoversTheirSharedResponseBetterThanEachAlone() {
+    int items = 10;
+    double alone = 0;
+    double pooled = 0;
+    java.util.List<PriceResponse> fits = new java.util.ArrayList<>();
+    for (int i = 0; i < items; i++)
+      fits.add(
+          series(8 + 3 * i, -2.0, 56, new SplittableRandom(100 + i), PriceResponse.Prior.NONE));
+    PriceResponse.Prior prior =
+        PriceResponse.pool(
+            fits, PriceResponse.PRICE, PriceResponse.COMPETITOR, PriceResponse.WEEKDAYS[4]);
+    // the two price terms share the elasticity between them (the price against the competitor's
+    // moves mostly with the price)
+    assertEquals(
+        -2.0, prior.mean()[PriceResponse.PRICE] + prior.mean()[PriceResponse.COMPETITOR], 0.3);
+    // weekday 5 against weekday 0, the baseline: log(1.25 / 0.9)
+    assertEquals(Math.log(1.25 / 0.9), prior.mean()[PriceResponse.WEEKDAYS[4]], 0.1);
+    for (int i = 0; i < items; i++) {
+      // the same draws again, now with the prior
+      PriceResponse with = series(8 + 3 * i, -2.0, 56, new SplittableRandom(100 + i), prior);
+      alone += Math.pow(fits.get(i).elasticity() + 2.0, 2);
+      pooled += Math.pow(with.elasticity() + 2.0, 2);
+    }
+    assertTrue(pooled < 0.5 * alone, "squared error pooled " + pooled + " vs alone " + alone);
+  }
+
+  @Test
+  void seriesThatDifferGetAWeakPrior() {
+    java.util.List<PriceResponse> alike = new java.util.ArrayList<>();
+    java.util.List<PriceResponse> unlike = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      alike.add(series(30, -1.5, 84, new SplittableRandom(i), PriceResponse.Prior.NONE));
+      unlike.add(
+          series(
+              30, i % 2 == 0 ? -0.5 : -3.5, 84, new SplittableRandom(i), PriceResponse.Prior.NONE));
+    }
+    double strong = PriceResponse.pool(alike, PriceResponse.PRICE).precision()[PriceResponse.PRICE];
+    double weak = PriceResponse.pool(unlike, PriceResponse.PRICE).precision()[PriceResponse.PRICE];
+    // between-series sd about 1.5 against about 0.02 to 0.3
+    assertTrue(weak < 1, "precision " + weak);
+    assertTrue(strong > 10 * weak, strong + " vs " + weak);
+    // too few series: no prior
+    assertEquals(
+        0,
+        PriceResponse.pool(alike.subList(0, 2), PriceResponse.PRICE)
+            .precision()[PriceResponse.PRICE]);
+  }
 }

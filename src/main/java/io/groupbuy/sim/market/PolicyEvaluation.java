@@ -2,8 +2,10 @@ package io.groupbuy.sim.market;
 
 import io.groupbuy.forecast.AutoSarima;
 import io.groupbuy.forecast.BacktestedChoice;
+import io.groupbuy.forecast.CategoryPriors;
 import io.groupbuy.forecast.Forecast;
 import io.groupbuy.forecast.MovingAverage;
+import io.groupbuy.forecast.PriceResponse;
 import io.groupbuy.forecast.SeasonalNaive;
 import io.groupbuy.planning.DynamicBounds;
 import io.groupbuy.planning.ForecastPolicy;
@@ -47,6 +49,11 @@ public final class PolicyEvaluation {
   static final String OPTIMUM = "DP optimum";
   static final String ORACLE = "true-demand bounds";
   static final String PRICED = "price-response bounds";
+  static final String POOLED = "pooled price-response bounds";
+
+  static String pooledName(double level) {
+    return String.format(Locale.ROOT, "pooled price-response bounds at %.1f%%", 100 * level);
+  }
 
   static String pricedName(double level) {
     return String.format(Locale.ROOT, "price-response bounds at %.1f%%", 100 * level);
@@ -84,13 +91,17 @@ public final class PolicyEvaluation {
     int total = skus * seeds.length;
     List<Object[]> runs = new ArrayList<>();
     for (long seed : seeds) {
-      for (Market.Item item : setup.items(seed)) runs.add(new Object[] {seed, item});
+      List<Market.Item> items = setup.items(seed);
+      CategoryPriors priors = priors(items, history);
+      for (Market.Item item : items)
+        runs.add(new Object[] {seed, item, priors.of(item.category())});
     }
     List<Map<String, PolicyRun.Outcome>> results =
         runs.parallelStream()
             .map(
                 r -> {
-                  Map<String, PolicyRun.Outcome> m = runItem((Market.Item) r[1], history);
+                  Map<String, PolicyRun.Outcome> m =
+                      runItem((Market.Item) r[1], history, (PriceResponse.Prior) r[2]);
                   int n = done.incrementAndGet();
                   if (n % 8 == 0 || n == total)
                     out.printf(
@@ -116,7 +127,29 @@ public final class PolicyEvaluation {
     out.printf(Locale.ROOT, "Took %.0f s.%n", (System.nanoTime() - t0) / 1e9);
   }
 
-  static Map<String, PolicyRun.Outcome> runItem(Market.Item item, int history) {
+  /**
+   * Priors pooled from every item's fit over the history days: what the platform knows of its items
+   * before the counted days begin.
+   */
+  static CategoryPriors priors(List<Market.Item> items, int history) {
+    Map<String, List<PriceResponse>> fits = new java.util.TreeMap<>();
+    for (Market.Item item : items) {
+      double[] demand = new double[history];
+      double[] price = new double[history];
+      double[] competitor = new double[history];
+      for (int t = 0; t < history; t++) {
+        demand[t] = item.demand()[t];
+        price[t] = item.economics()[t].price();
+        competitor[t] = item.competitorPrice()[t];
+      }
+      fits.computeIfAbsent(item.category(), c -> new ArrayList<>())
+          .add(PriceResponse.fit(demand, price, competitor, 0));
+    }
+    return new CategoryPriors(fits);
+  }
+
+  static Map<String, PolicyRun.Outcome> runItem(
+      Market.Item item, int history, PriceResponse.Prior prior) {
     Map<String, PolicyRun.Outcome> out = new LinkedHashMap<>();
     double[] past = Arrays.stream(Arrays.copyOf(item.demand(), history)).asDoubleStream().toArray();
     double[] recent = Arrays.copyOfRange(past, Math.max(0, history - 28), history);
@@ -128,6 +161,11 @@ public final class PolicyEvaluation {
     for (double level : FORECAST_LEVELS)
       out.put(
           pricedName(level), PolicyRun.run(item, forecastPolicy(history, level, true), history));
+    out.put(POOLED, scored(item, forecastPolicy(history, null, true).pooled(prior), history));
+    for (double level : FORECAST_LEVELS)
+      out.put(
+          pooledName(level),
+          PolicyRun.run(item, forecastPolicy(history, level, true).pooled(prior), history));
     out.put(ORACLE, PolicyRun.run(item, oracle(item), history));
     for (double level : FORECAST_LEVELS)
       out.put(
@@ -209,7 +247,7 @@ public final class PolicyEvaluation {
     String header =
         String.format(
             Locale.ROOT,
-            "%-12s %-26s %9s %9s %8s %9s %9s %9s %10s %10s",
+            "%-12s %-38s %9s %9s %8s %9s %9s %9s %10s %10s",
             "items",
             "policy",
             "stockout",
@@ -233,7 +271,8 @@ public final class PolicyEvaluation {
     for (String band : List.of("loss < 8%", "loss 8-13%", "loss >= 13%")) {
       Map<String, PolicyRun.Outcome> b = byBand.get(band);
       if (b == null) continue;
-      for (String p : List.of(REFERENCE, OURS, PRICED, ORACLE, OPTIMUM)) row(band, p, b.get(p));
+      for (String p : List.of(REFERENCE, OURS, PRICED, POOLED, ORACLE, OPTIMUM))
+        row(band, p, b.get(p));
     }
     out.println();
     for (double level : STATIC_LEVELS) {
@@ -241,7 +280,9 @@ public final class PolicyEvaluation {
       String match = null;
       for (var e : t.entrySet()) {
         // forecast or price-response bounds at any setting
-        if (!e.getKey().startsWith(OURS) && !e.getKey().startsWith(PRICED)) continue;
+        if (!e.getKey().startsWith(OURS)
+            && !e.getKey().startsWith(PRICED)
+            && !e.getKey().startsWith(POOLED)) continue;
         PolicyRun.Outcome o = e.getValue();
         if (o.stockoutRate() <= fixed.stockoutRate()
             && (match == null || o.wasteShare() < t.get(match).wasteShare())) match = e.getKey();
@@ -273,7 +314,7 @@ public final class PolicyEvaluation {
           verdict);
     }
     PolicyRun.Outcome best = t.get(OPTIMUM);
-    for (String name : List.of(OURS, PRICED)) {
+    for (String name : List.of(OURS, PRICED, POOLED)) {
       PolicyRun.Outcome ours = t.get(name);
       double overOptimum = ours.totalCost() / best.totalCost() - 1;
       out.printf(
@@ -301,7 +342,7 @@ public final class PolicyEvaluation {
   private static void row(String band, String policy, PolicyRun.Outcome o) {
     out.printf(
         Locale.ROOT,
-        "%-12s %-26s %8.2f%% %8.2f%% %7.2f%% %9.0f %9.0f %9.0f %10.0f %10.0f%n",
+        "%-12s %-38s %8.2f%% %8.2f%% %7.2f%% %9.0f %9.0f %9.0f %10.0f %10.0f%n",
         band,
         policy,
         100 * o.stockoutRate(),

@@ -90,8 +90,10 @@ class MarketTest {
     var items = Market.simulate(prices(6, 150), losses(6), 6, 150, 4, Market.Settings.defaults());
     double fixedCost = 0;
     double optimumCost = 0;
+    var priors = PolicyEvaluation.priors(items, 60);
     for (Market.Item item : items) {
-      Map<String, PolicyRun.Outcome> runs = PolicyEvaluation.runItem(item, 60);
+      Map<String, PolicyRun.Outcome> runs =
+          PolicyEvaluation.runItem(item, 60, priors.of(item.category()));
       for (PolicyRun.Outcome o : runs.values()) {
         assertEquals(o.demand, o.sold + o.lost);
         assertTrue(o.bought >= o.sold + o.spoiled, "bought covers sold and spoiled");
