@@ -6,6 +6,9 @@ import com.typesafe.config.ConfigValueFactory;
 import io.groupbuy.audit.AuditRoutes;
 import io.groupbuy.catalog.Catalog;
 import io.groupbuy.catalog.CatalogRoutes;
+import io.groupbuy.costs.CostForecasts;
+import io.groupbuy.costs.CostQuotes;
+import io.groupbuy.costs.CostRoutes;
 import io.groupbuy.coupon.Campaign;
 import io.groupbuy.coupon.CouponRoutes;
 import io.groupbuy.dispatch.DispatchRegion;
@@ -306,6 +309,7 @@ public final class Main {
             Clock.systemUTC());
     ShardedInventory inventory = new ShardedInventory(system, settings.askTimeout(), metrics);
     Catalog catalog = new Catalog(system, settings.defaultWarehouse());
+    CostQuotes costQuotes = new CostQuotes(system);
     ShardedDispatch dispatch =
         new ShardedDispatch(
             system,
@@ -400,7 +404,7 @@ public final class Main {
                       UserSession.ENTITY_KEY,
                       Campaign.ENTITY_KEY,
                       PurchaseOrders.ENTITY_KEY));
-              return catalog.createTables();
+              return catalog.createTables().thenCompose(d -> costQuotes.createTable());
             })
         .thenCompose(
             done -> {
@@ -473,6 +477,20 @@ public final class Main {
                           metrics),
                       new InventoryRoutes(inventory, settings, catalog, auth, metrics),
                       new CatalogRoutes(catalog, auth, metrics),
+                      new CostRoutes(
+                          costQuotes,
+                          new CostForecasts(
+                              costQuotes::latest,
+                              config.getInt("groupbuy.costs.history-days"),
+                              system
+                                  .dispatchers()
+                                  .lookup(
+                                      org.apache.pekko.actor.typed.DispatcherSelector.blocking())),
+                          catalog,
+                          java.time.Clock.systemUTC(),
+                          zone,
+                          auth,
+                          metrics),
                       new OrderViewRoutes(orderViews, forecasts, auth, metrics),
                       new ForecastBoundsRoutes(boundsFromForecasts, auth, metrics),
                       new PurchasingRoutes(

@@ -5,9 +5,12 @@ import io.groupbuy.catalog.CatalogData.PickupPointList;
 import io.groupbuy.catalog.CatalogData.Sku;
 import io.groupbuy.catalog.CatalogData.SkuList;
 import io.groupbuy.catalog.CatalogImport;
+import io.groupbuy.forecast.PriceSeries;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Command that loads SKUs and pickup points from the data sets into a running node through its
@@ -22,27 +25,46 @@ public final class LoadCatalog {
 
   private LoadCatalog() {}
 
-  public record Loaded(int skus, int pickupPoints) {}
+  /** {@code costQuotes}: the wholesale cost quotes written for the SKUs' cost forecasts. */
+  public record Loaded(int skus, int pickupPoints, int costQuotes) {}
+
+  /**
+   * Each item's newest wholesale prices loaded as cost quotes by default: what a cost forecast fits
+   * on (the newest, not the last days of the file: many items were last sold long before its end).
+   */
+  public static final int COST_QUOTES = 120;
 
   public static void main(String[] args) {
     String data = "../shared/data";
     String api = "http://127.0.0.1:8080";
     String token = System.getenv("GROUPBUY_OPERATOR_TOKEN");
+    int costQuotes = COST_QUOTES;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--data" -> data = args[i + 1];
         case "--api" -> api = args[i + 1];
         case "--token" -> token = args[i + 1];
+        case "--cost-quotes" -> costQuotes = Integer.parseInt(args[i + 1]);
         default -> usage("unknown option " + args[i]);
       }
     }
     if (token == null) usage("an operator token is needed (--token or GROUPBUY_OPERATOR_TOKEN)");
-    Loaded loaded = load(Path.of(data), new ApiClient(api), token);
+    if (costQuotes < 0) usage("--cost-quotes must be 0 or more");
+    Loaded loaded = load(Path.of(data), new ApiClient(api), token, costQuotes);
     System.out.printf(
-        "Loaded %d SKUs and %d pickup points into %s%n", loaded.skus(), loaded.pickupPoints(), api);
+        "Loaded %d SKUs, %d pickup points and %d wholesale cost quotes into %s%n",
+        loaded.skus(), loaded.pickupPoints(), loaded.costQuotes(), api);
   }
 
   public static Loaded load(Path dataDir, ApiClient api, String operatorToken) {
+    return load(dataDir, api, operatorToken, COST_QUOTES);
+  }
+
+  /**
+   * Loads the SKUs, the pickup points and, for each SKU, its newest {@code costQuotes} wholesale
+   * prices as cost quotes ({@code PUT /costs/{sku}/quotes}).
+   */
+  public static Loaded load(Path dataDir, ApiClient api, String operatorToken, int costQuotes) {
     Path vegetables = dataDir.resolve("cumcm2023c_vegetables");
     Path lade = dataDir.resolve("lade_pickup_5cities");
     if (!Files.isDirectory(vegetables) || !Files.isDirectory(lade)) {
@@ -67,7 +89,23 @@ public final class LoadCatalog {
           "/catalog/pickup-points",
           new PickupPointList(points.subList(i, Math.min(points.size(), i + BATCH))));
     }
-    return new Loaded(skus.size(), points.size());
+    int quotes = 0;
+    if (costQuotes > 0) {
+      Path prices = vegetables.resolve("wholesale_prices_train.csv");
+      Map<String, String> categories = PriceSeries.categories(vegetables.resolve("items.csv"));
+      for (PriceSeries.Item item : PriceSeries.read(prices, categories)) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (int t = item.price().length - 1; t >= 0 && list.size() < costQuotes; t--) {
+          if (item.observed()[t])
+            list.add(
+                0, Map.of("day", item.first().plusDays(t).toString(), "cost", item.price()[t]));
+        }
+        if (list.isEmpty()) continue;
+        put(api, operatorToken, "/costs/" + item.code() + "/quotes", Map.of("quotes", list));
+        quotes += list.size();
+      }
+    }
+    return new Loaded(skus.size(), points.size(), quotes);
   }
 
   private static void put(ApiClient api, String token, String path, Object body) {
@@ -78,7 +116,10 @@ public final class LoadCatalog {
 
   private static void usage(String problem) {
     System.err.println(problem);
-    System.err.println("usage: LoadCatalog [--data DIR] [--api URL] [--token OPERATOR_TOKEN]");
+    System.err.println(
+        "usage: LoadCatalog [--data DIR] [--api URL] [--token OPERATOR_TOKEN] [--cost-quotes "
+            + COST_QUOTES
+            + "]");
     System.exit(2);
   }
 }

@@ -82,7 +82,8 @@ public final class OrderGenerator {
       System.out.println("[sim] loading the catalog from " + dataDir.toAbsolutePath() + " ...");
       var loaded = LoadCatalog.load(dataDir, api, operatorToken);
       System.out.printf(
-          "[sim] catalog: %d SKUs, %d pickup points%n", loaded.skus(), loaded.pickupPoints());
+          "[sim] catalog: %d SKUs, %d pickup points, %d wholesale cost quotes%n",
+          loaded.skus(), loaded.pickupPoints(), loaded.costQuotes());
       skusReply = api.call("GET", "/catalog/skus", null, null);
     }
     // a SKU without a cost has no list price, so it cannot be sold until an operator prices it

@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -589,6 +590,8 @@ class ApiIT {
     Path data = Path.of(System.getProperty("groupbuy.data.dir", "../shared/data"));
     var loaded = LoadCatalog.load(data, api, ItSupport.OPERATOR);
     assertEquals(251, loaded.skus());
+    assertTrue(loaded.costQuotes() > 251 * 60, "cost quotes: " + loaded.costQuotes());
+    servesTheCostForecastOfTheLoadedPrices(data.resolve("cumcm2023c_vegetables"));
     assertTrue(loaded.pickupPoints() > 1000, "pickup points: " + loaded.pickupPoints());
     var skus = api.call("GET", "/catalog/skus", null, null).body().path("skus");
     assertTrue(skus.size() >= 251);
@@ -596,6 +599,147 @@ class ApiIT {
     assertTrue(points.size() >= loaded.pickupPoints());
     JsonNode p = points.get(0);
     assertTrue(p.path("lat").asDouble() > 20 && p.path("lat").asDouble() < 50, p.toString());
+  }
+
+  /**
+   * The forecast served for an item is the one its newest quotes give offline: the same quotes, the
+   * same method.
+   */
+  private static void servesTheCostForecastOfTheLoadedPrices(Path vegetables) {
+    var items =
+        io.groupbuy.forecast.PriceSeries.read(
+            vegetables.resolve("wholesale_prices_train.csv"),
+            io.groupbuy.forecast.PriceSeries.categories(vegetables.resolve("items.csv")));
+    var item = items.get(0);
+    List<io.groupbuy.costs.CostQuotes.Quote> quotes = new java.util.ArrayList<>();
+    for (int t = item.price().length - 1; t >= 0 && quotes.size() < LoadCatalog.COST_QUOTES; t--)
+      if (item.observed()[t])
+        quotes.add(
+            0, new io.groupbuy.costs.CostQuotes.Quote(item.first().plusDays(t), item.price()[t]));
+    var expected =
+        new io.groupbuy.costs.CostForecasts(
+                (sku, limit) -> java.util.concurrent.CompletableFuture.completedFuture(quotes),
+                120,
+                Runnable::run)
+            .forecast(item.code(), 7)
+            .toCompletableFuture()
+            .join()
+            .orElseThrow();
+    var served =
+        api.call("GET", "/costs/" + item.code() + "/forecast?days=7", ItSupport.OPERATOR, null);
+    assertEquals(200, served.status(), served.raw());
+    assertEquals(expected.basedOnTo(), served.body().path("basedOnTo").asText());
+    assertEquals(expected.model(), served.body().path("model").asText());
+    assertEquals(quotes.size(), served.body().path("basedOnQuotes").asInt());
+    for (int h = 0; h < 7; h++)
+      assertEquals(
+          expected.days().get(h).cost(),
+          served.body().path("days").get(h).path("cost").asDouble(),
+          1e-9,
+          served.raw());
+  }
+
+  private static Map<String, Object> quotes(LocalDate from, double... costs) {
+    List<Map<String, Object>> list = new java.util.ArrayList<>();
+    for (int i = 0; i < costs.length; i++)
+      list.add(Map.of("day", from.plusDays(i).toString(), "cost", costs[i]));
+    return Map.of("quotes", list);
+  }
+
+  @Test
+  void costQuotesAreKeptPerDayAndForecastFrom() {
+    LocalDate from = LocalDate.of(2026, 6, 1);
+    double[] costs = new double[60];
+    for (int t = 0; t < costs.length; t++) costs[t] = 3 + 0.5 * ((t % 7) / 6.0);
+    var body = quotes(from, costs);
+    var put = api.call("PUT", "/costs/plum/quotes", ItSupport.OPERATOR, body);
+    assertEquals(200, put.status(), put.raw());
+    assertEquals(60, put.body().path("written").asInt());
+    // a retried upload leaves the same quotes
+    assertEquals(200, api.call("PUT", "/costs/plum/quotes", ItSupport.OPERATOR, body).status());
+    var newest = api.call("GET", "/costs/plum/quotes?limit=5", ItSupport.OPERATOR, null);
+    assertEquals(200, newest.status(), newest.raw());
+    assertEquals(5, newest.body().path("quotes").size());
+    assertEquals(
+        from.plusDays(55).toString(), newest.body().path("quotes").get(0).path("day").asText());
+    var f = api.call("GET", "/costs/plum/forecast?days=3", ItSupport.OPERATOR, null);
+    assertEquals(200, f.status(), f.raw());
+    assertEquals(60, f.body().path("basedOnQuotes").asInt());
+    assertEquals(3, f.body().path("days").size());
+    assertEquals(from.plusDays(60).toString(), f.body().path("days").get(0).path("day").asText());
+    // a new quote moves the forecast on
+    api.call("PUT", "/costs/plum/quotes", ItSupport.OPERATOR, quotes(from.plusDays(60), 7.0));
+    var after = api.call("GET", "/costs/plum/forecast?days=3", ItSupport.OPERATOR, null);
+    assertEquals(
+        from.plusDays(61).toString(), after.body().path("days").get(0).path("day").asText());
+    assertEquals(7.0, after.body().path("lastCost").asDouble());
+
+    assertError(
+        api.call("PUT", "/costs/no-such/quotes", ItSupport.OPERATOR, body),
+        404,
+        "not-found",
+        "sku");
+    assertError(
+        api.call("GET", "/costs/pear/forecast", ItSupport.OPERATOR, null), 404, "no-quotes", "sku");
+    assertError(api.call("PUT", "/costs/plum/quotes", ALICE, body), 403, "forbidden", null);
+    assertError(
+        api.call(
+            "PUT",
+            "/costs/plum/quotes",
+            ItSupport.OPERATOR,
+            Map.of("quotes", List.of(Map.of("day", "2026-13-01", "cost", 1.0)))),
+        400,
+        "invalid-date",
+        "quotes[0]");
+    assertError(
+        api.call(
+            "PUT", "/costs/plum/quotes", ItSupport.OPERATOR, quotes(LocalDate.of(2099, 1, 1), 1.0)),
+        400,
+        "invalid-date",
+        "quotes[0]");
+    assertError(
+        api.call(
+            "PUT",
+            "/costs/plum/quotes",
+            ItSupport.OPERATOR,
+            Map.of(
+                "quotes",
+                List.of(
+                    Map.of("day", "2026-06-01", "cost", 1.0),
+                    Map.of("day", "2026-06-01", "cost", 2.0)))),
+        400,
+        "duplicate-day",
+        "quotes[1]");
+    assertError(
+        api.call("PUT", "/costs/plum/quotes", ItSupport.OPERATOR, quotes(from, 2.0, -1.0)),
+        400,
+        "invalid-cost",
+        "quotes[1]");
+    assertError(
+        api.call(
+            "PUT",
+            "/costs/plum/quotes",
+            ItSupport.OPERATOR,
+            Map.of("quotes", List.of(Map.of("day", "2026-06-01", "cost", "3.5")))),
+        400,
+        "malformed-json",
+        null);
+    assertError(
+        api.call("PUT", "/costs/plum/quotes", ItSupport.OPERATOR, Map.of("quotes", List.of())),
+        400,
+        "missing-field",
+        "quotes");
+    assertError(
+        api.call("PUT", "/costs/plum/quotes", ItSupport.OPERATOR, quotes(from, new double[1001])),
+        413,
+        "too-many-quotes",
+        "quotes");
+    assertError(
+        api.call("GET", "/costs/plum/forecast?days=29", ItSupport.OPERATOR, null),
+        400,
+        "invalid-days",
+        "days");
+    assertStillServing();
   }
 
   @Test
