@@ -26,6 +26,9 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
   /** The one-day-ahead forecast made for each day, to stand in for the demand of a sold-out one. */
   private double[] forecastFor;
 
+  /** The price elasticity of the fit each day's forecast came from (NaN where none was fitted). */
+  private double[] elasticityAt;
+
   /**
    * {@code window}: the days of sales a model is estimated on; {@code horizon}: days forecast;
    * {@code serviceLevel}: the chance of not running out in a day to hold stock for, or {@code null}
@@ -98,6 +101,14 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
     return forecastFor == null ? new double[0] : forecastFor.clone();
   }
 
+  /**
+   * For each day ordered for, the own-price elasticity of demand the price-response fit found (NaN
+   * where the forecast did not come from one), to score against the truth where it is known.
+   */
+  public double[] elasticities() {
+    return elasticityAt == null ? new double[0] : elasticityAt.clone();
+  }
+
   /** The bounds of the last order decision. */
   public StockBounds lastBounds() {
     return last;
@@ -105,7 +116,11 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
 
   @Override
   public long order(int day, long leftover, SalesHistory history, ItemEconomics economics) {
-    if (forecastFor == null) forecastFor = new double[history.sales().length + 1];
+    if (forecastFor == null) {
+      forecastFor = new double[history.sales().length + 1];
+      elasticityAt = new double[forecastFor.length];
+      Arrays.fill(elasticityAt, Double.NaN);
+    }
     Forecast f =
         byPrice && history.price() != null && day >= PriceResponse.MIN_DAYS
             ? byPrice(history, day)
@@ -135,6 +150,7 @@ public final class ForecastPolicy implements ReplenishmentPolicy {
             competitor,
             from,
             prior);
+    if (day < elasticityAt.length) elasticityAt[day] = fit.elasticity();
     double[] price = new double[horizon];
     double[] rival = competitor == null ? null : new double[horizon];
     for (int h = 0; h < horizon; h++) {

@@ -10,18 +10,28 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A seeded market for fresh items at one warehouse: customers at pickup points, in segments with
- * their own price elasticities per category, buy each item at a daily rate with a weekly pattern
- * and a trend; the selling price follows the item's real wholesale cost (CUMCM) at a markup, and a
- * competitor's price wanders around it, which price-sensitive customers compare against. Daily
- * demand is negative binomial around the resulting mean. The ground truth (elasticities, means) is
- * here for scoring estimators; the policies only see what was sold.
+ * A seeded market for fresh items at one warehouse: the customers of each pickup point, in a mix of
+ * segments of its own (a neighbourhood of bargain hunters, another of loyal members), with price
+ * elasticities per segment and category, buy each item at a daily rate with a weekly pattern and a
+ * trend; the selling price follows the item's real wholesale cost (CUMCM) at a markup, and a
+ * competitor's price wanders around it, which price-sensitive customers compare against. Each
+ * point's daily demand is negative binomial around its mean; the warehouse sells their sum. The
+ * ground truth (elasticities, means, distributions) is here for scoring estimators; the policies
+ * only see what was sold.
  */
 public final class Market {
-  /** A customer segment: its share of customers and its price elasticity by category. */
+  /** A customer segment: its typical share of customers and its price elasticity by category. */
   public record Segment(String name, double share, Map<String, Double> elasticity) {}
 
-  /** One item's truth over the simulated days. */
+  /** A pickup point: its customers and their shares of the segments, in the segments' order. */
+  public record PickupPoint(int customers, double[] segmentShares) {}
+
+  /**
+   * One item's truth over the simulated days: per pickup point ({@code pointMean[k][t]}, {@code
+   * pointDemand[k][t]}) and for the warehouse, their sums; {@code elasticity[t]}, the elasticity of
+   * the warehouse's mean demand to the item's own price on day t, the competitor's held (each
+   * segment's, weighted by its share of the day's demand).
+   */
   public record Item(
       String code,
       String category,
@@ -32,14 +42,35 @@ public final class Market {
       ItemEconomics[] economics,
       double[] competitorPrice,
       double[] weekly,
-      double trendPerDay) {
+      double trendPerDay,
+      double[][] pointMean,
+      int[][] pointDemand,
+      double[] elasticity) {
     public int days() {
       return demand.length;
     }
 
-    /** The demand distribution of {@code day} as the simulator draws it. */
+    /**
+     * The distribution of the warehouse's demand on {@code day} as the simulator draws it: the sum
+     * of the points' negative binomials.
+     */
     public double[] distribution(int day) {
-      return PerishableDp.negativeBinomial(meanDemand[day], shape);
+      double[] sum = {1};
+      for (double[] point : pointMean) {
+        double[] one = PerishableDp.negativeBinomial(point[day], shape);
+        double[] next = new double[sum.length + one.length - 1];
+        for (int a = 0; a < sum.length; a++)
+          for (int b = 0; b < one.length; b++) next[a + b] += sum[a] * one[b];
+        sum = next;
+      }
+      return sum;
+    }
+
+    /** The standard deviation of the warehouse's demand on {@code day}. */
+    public double sd(int day) {
+      double variance = 0;
+      for (double[] point : pointMean) variance += point[day] + point[day] * point[day] / shape;
+      return Math.sqrt(variance);
     }
   }
 
@@ -87,11 +118,21 @@ public final class Market {
             .thenComparing(PriceSeries.Item::code));
     SplittableRandom r = new SplittableRandom(seed);
     List<Segment> segments = segments(usable, r);
-    int customers = 0;
-    for (int k = 0; k < settings.pickupPoints(); k++)
-      customers +=
+    List<PickupPoint> points = new ArrayList<>();
+    for (int k = 0; k < settings.pickupPoints(); k++) {
+      int customers =
           settings.minCustomers()
               + r.nextInt(settings.maxCustomers() - settings.minCustomers() + 1);
+      // each point's mix: the typical shares, each scaled by 0.5 to 1.5, renormalised
+      double[] shares = new double[segments.size()];
+      double total = 0;
+      for (int s = 0; s < shares.length; s++) {
+        shares[s] = segments.get(s).share() * (0.5 + r.nextDouble());
+        total += shares[s];
+      }
+      for (int s = 0; s < shares.length; s++) shares[s] /= total;
+      points.add(new PickupPoint(customers, shares));
+    }
     // spread over the distinct loss rates first, then fill with the items between them
     List<PriceSeries.Item> picked = new ArrayList<>();
     List<Double> rates = usable.stream().map(p -> lossRates.get(p.code())).distinct().toList();
@@ -108,7 +149,7 @@ public final class Market {
       if (picked.size() < count && !picked.contains(p)) picked.add(p);
     List<Item> items = new ArrayList<>();
     for (PriceSeries.Item p : picked)
-      items.add(item(p, lossRates.get(p.code()), customers, segments, days, r.split(), settings));
+      items.add(item(p, lossRates.get(p.code()), points, segments, days, r.split(), settings));
     return items;
   }
 
@@ -131,7 +172,7 @@ public final class Market {
   private static Item item(
       PriceSeries.Item prices,
       double lossRatePct,
-      int customers,
+      List<PickupPoint> points,
       List<Segment> segments,
       int days,
       SplittableRandom r,
@@ -172,19 +213,39 @@ public final class Market {
     }
     double[] mean = new double[days];
     int[] demand = new int[days];
+    double[][] pointMean = new double[points.size()][days];
+    int[][] pointDemand = new int[points.size()][days];
     ItemEconomics[] economics = new ItemEconomics[days];
     double loss = lossRatePct / 100;
+    double[] bySegment = new double[segments.size()];
+    double[] segmentElasticity = new double[segments.size()];
+    double[] elasticity = new double[days];
     for (int t = 0; t < days; t++) {
-      double response = 0;
-      for (Segment s : segments) {
-        double e = s.elasticity().get(prices.category());
-        double own = Math.pow(price[t] / reference, e);
-        double versus =
-            s.name().equals("price-sensitive") ? Math.pow(price[t] / competitor[t], -1.0) : 1;
-        response += s.share() * own * versus;
+      for (int s = 0; s < segments.size(); s++) {
+        Segment segment = segments.get(s);
+        double e = segment.elasticity().get(prices.category());
+        boolean comparing = segment.name().equals("price-sensitive");
+        bySegment[s] =
+            Math.pow(price[t] / reference, e)
+                * (comparing ? Math.pow(price[t] / competitor[t], -1.0) : 1);
+        segmentElasticity[s] = e + (comparing ? -1.0 : 0);
       }
-      mean[t] = customers * rate * weekly[t % 7] * Math.pow(1 + trend, t) * response;
-      demand[t] = negativeBinomialDraw(mean[t], settings.dispersionShape(), r);
+      double level = rate * weekly[t % 7] * Math.pow(1 + trend, t);
+      for (int k = 0; k < points.size(); k++) {
+        PickupPoint point = points.get(k);
+        double response = 0;
+        for (int s = 0; s < bySegment.length; s++) {
+          double part = point.segmentShares()[s] * bySegment[s];
+          response += part;
+          // weighted by the segment's demand here: customers x level x part
+          elasticity[t] += point.customers() * level * part * segmentElasticity[s];
+        }
+        pointMean[k][t] = point.customers() * level * response;
+        pointDemand[k][t] = negativeBinomialDraw(pointMean[k][t], settings.dispersionShape(), r);
+        mean[t] += pointMean[k][t];
+        demand[t] += pointDemand[k][t];
+      }
+      elasticity[t] /= mean[t];
       economics[t] = new ItemEconomics(cost[t], price[t], settings.holdingShare() * cost[t], loss);
     }
     return new Item(
@@ -197,7 +258,10 @@ public final class Market {
         economics,
         competitor,
         weekly,
-        trend);
+        trend,
+        pointMean,
+        pointDemand,
+        elasticity);
   }
 
   /** A gamma-mixed Poisson draw: negative binomial with the given mean and shape. */

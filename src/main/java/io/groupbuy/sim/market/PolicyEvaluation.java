@@ -203,7 +203,7 @@ public final class PolicyEvaluation {
         double[] sd = new double[horizon];
         for (int h = 0; h < horizon; h++) {
           mean[h] = item.meanDemand()[day + h];
-          sd[h] = Math.sqrt(mean[h] + mean[h] * mean[h] / item.shape());
+          sd[h] = item.sd(day + h);
         }
         return DynamicBounds.of(Forecast.normal(ORACLE, 0.8, mean, sd), economics)
             .orderFor(leftover);
@@ -218,9 +218,16 @@ public final class PolicyEvaluation {
   private static PolicyRun.Outcome scored(Market.Item item, ForecastPolicy policy, int history) {
     PolicyRun.Outcome outcome = PolicyRun.run(item, policy, history);
     double[] made = policy.oneDayForecasts();
+    double[] elasticities = policy.elasticities();
     for (int t = history; t < item.days() && t < made.length; t++) {
       outcome.forecastError += Math.abs(made[t] - item.meanDemand()[t]);
       outcome.trueMean += item.meanDemand()[t];
+      outcome.trueSd += item.sd(t);
+      if (!Double.isNaN(elasticities[t])) {
+        outcome.elasticityError += Math.abs(elasticities[t] - item.elasticity()[t]);
+        outcome.trueElasticity += item.elasticity()[t];
+        outcome.elasticityDays++;
+      }
     }
     return outcome;
   }
@@ -334,8 +341,14 @@ public final class PolicyEvaluation {
               + " of the mean (the daily noise alone has a coefficient of variation of %.2f at the"
               + " mean).%n",
           100 * ours.forecastError / ours.trueMean,
-          Math.sqrt(
-              1 / (ours.trueMean / ours.days) + 1 / Market.Settings.defaults().dispersionShape()));
+          ours.trueSd / ours.trueMean);
+      if (ours.elasticityDays > 0)
+        out.printf(
+            Locale.ROOT,
+            "  its fits' own-price elasticities against the simulator's true one: mean absolute error"
+                + " %.2f (the truth averages %.2f)%n",
+            ours.elasticityError / ours.elasticityDays,
+            ours.trueElasticity / ours.elasticityDays);
     }
   }
 

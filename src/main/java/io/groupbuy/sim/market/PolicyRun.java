@@ -31,6 +31,15 @@ final class PolicyRun {
 
     double trueMean;
 
+    /** The true standard deviations of the days' demand, summed as {@code trueMean} is. */
+    double trueSd;
+
+    /** For a price-response policy: its fits' elasticities' absolute errors, over fitted days. */
+    double elasticityError;
+
+    double trueElasticity;
+    int elasticityDays;
+
     void add(Outcome o) {
       demand += o.demand;
       sold += o.sold;
@@ -46,6 +55,10 @@ final class PolicyRun {
       lostMargin += o.lostMargin;
       forecastError += o.forecastError;
       trueMean += o.trueMean;
+      trueSd += o.trueSd;
+      elasticityError += o.elasticityError;
+      trueElasticity += o.trueElasticity;
+      elasticityDays += o.elasticityDays;
     }
 
     double stockoutRate() {

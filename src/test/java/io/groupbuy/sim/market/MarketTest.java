@@ -70,6 +70,66 @@ class MarketTest {
   }
 
   @Test
+  void eachPickupPointHasItsOwnCustomersAndTheWarehouseSellsTheirSum() {
+    var item =
+        Market.simulate(prices(2, 120), losses(2), 1, 120, 5, Market.Settings.defaults()).get(0);
+    assertEquals(6, item.pointMean().length);
+    for (int t = 0; t < item.days(); t++) {
+      int sum = 0;
+      double mean = 0;
+      for (int k = 0; k < item.pointDemand().length; k++) {
+        sum += item.pointDemand()[k][t];
+        mean += item.pointMean()[k][t];
+      }
+      assertEquals(item.demand()[t], sum);
+      assertEquals(item.meanDemand()[t], mean, 1e-9);
+    }
+    // points differ by their customers and their mix of segments, so by demand per customer
+    double least = Double.MAX_VALUE;
+    double most = 0;
+    for (double[] point : item.pointMean()) {
+      least = Math.min(least, point[0]);
+      most = Math.max(most, point[0]);
+    }
+    assertTrue(most > 1.2 * least, least + " to " + most);
+    // the day's distribution is the sum's: it adds up to 1 around the true mean and spread
+    double[] p = item.distribution(10);
+    double total = 0;
+    double mean = 0;
+    double square = 0;
+    for (int d = 0; d < p.length; d++) {
+      total += p[d];
+      mean += d * p[d];
+      square += (double) d * d * p[d];
+    }
+    assertEquals(1, total, 1e-6);
+    assertEquals(item.meanDemand()[10], mean, 1e-3 * item.meanDemand()[10]);
+    assertEquals(item.sd(10), Math.sqrt(square - mean * mean), 0.01 * item.sd(10));
+  }
+
+  @Test
+  void thePriceResponseFitFindsTheMarketsTrueElasticity() {
+    var item =
+        Market.simulate(prices(2, 1500), losses(2), 1, 1500, 11, Market.Settings.defaults()).get(0);
+    int n = item.days();
+    double[] demand = new double[n];
+    double[] price = new double[n];
+    double[] competitor = new double[n];
+    double truth = 0;
+    for (int t = 0; t < n; t++) {
+      demand[t] = item.demand()[t];
+      price[t] = item.economics()[t].price();
+      competitor[t] = item.competitorPrice()[t];
+      truth += item.elasticity()[t] / n;
+    }
+    // segments' elasticities lie from -0.35 to -4.25: the mix is well inside
+    assertTrue(truth < -0.5 && truth > -4, "truth " + truth);
+    double found =
+        io.groupbuy.forecast.PriceResponse.fit(demand, price, competitor, 0).elasticity();
+    assertEquals(truth, found, 0.25);
+  }
+
+  @Test
   void negativeBinomialDrawsHaveTheirMeanAndVariance() {
     SplittableRandom r = new SplittableRandom(9);
     int n = 40_000;
