@@ -53,6 +53,7 @@ import io.groupbuy.purchasing.PurchasingRoutes;
 import io.groupbuy.replenishment.DailyBoundsRefresh;
 import io.groupbuy.replenishment.ForecastBoundsRoutes;
 import io.groupbuy.replenishment.ForecastBoundsService;
+import io.groupbuy.replenishment.Suggestions;
 import io.groupbuy.session.BehaviourIntake;
 import io.groupbuy.session.BehaviourStreamService;
 import io.groupbuy.session.Recommendations;
@@ -492,7 +493,13 @@ public final class Main {
                           auth,
                           metrics),
                       new OrderViewRoutes(orderViews, forecasts, auth, metrics),
-                      new ForecastBoundsRoutes(boundsFromForecasts, auth, metrics),
+                      new ForecastBoundsRoutes(
+                          boundsFromForecasts,
+                          new Suggestions(inventory, catalog, settings.askTimeout()),
+                          java.time.Clock.systemUTC(),
+                          zone,
+                          auth,
+                          metrics),
                       new PurchasingRoutes(
                           purchasing,
                           new PurchaseReceiving(purchasing, inventory, catalog, settings),

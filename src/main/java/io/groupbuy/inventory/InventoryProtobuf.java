@@ -184,7 +184,8 @@ public final class InventoryProtobuf implements ProtoCodecs {
             .setAheadStreak(s.review().aheadStreak())
             .addAllRecentSold(s.review().recentSold())
             .setLastPromotionDay(s.review().lastPromotionDay())
-            .setPromotionUntil(s.review().promotionUntil());
+            .setPromotionUntil(s.review().promotionUntil())
+            .setPromotionPercent(s.review().promotionPercent());
     s.reserved()
         .forEach(
             (order, qty) ->
@@ -225,6 +226,7 @@ public final class InventoryProtobuf implements ProtoCodecs {
             p.getAheadStreak(),
             List.copyOf(p.getRecentSoldList()),
             p.getLastPromotionDay(),
-            p.getPromotionUntil()));
+            p.getPromotionUntil(),
+            p.getPromotionPercent()));
   }
 }

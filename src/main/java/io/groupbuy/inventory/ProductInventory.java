@@ -147,7 +147,8 @@ public final class ProductInventory
       int replenishmentOpen,
       String reviewedDay,
       int aheadDays,
-      String promotionSuggestedUntil)
+      String promotionSuggestedUntil,
+      int promotionPercent)
       implements CborSerializable {}
 
   // ---- events ----
@@ -198,26 +199,33 @@ public final class ProductInventory
   /**
    * The daily review's memory: the last day reviewed ("" before the first), the days in a row that
    * sales ran ahead of forecast, the latest days' sales (oldest first, at most {@value
-   * StockRules#SALES_MEMORY}), and the last promotion suggested ("" for none) and until when.
+   * StockRules#SALES_MEMORY}), and the last promotion suggested ("" for none), until when and its
+   * discount (0 if unknown).
    */
   public record Review(
       String lastDay,
       int aheadStreak,
       List<Integer> recentSold,
       String lastPromotionDay,
-      String promotionUntil) {
-    public static final Review NONE = new Review("", 0, List.of(), "", "");
+      String promotionUntil,
+      int promotionPercent) {
+    public static final Review NONE = new Review("", 0, List.of(), "", "", 0);
 
     Review reviewed(String day, int sold, boolean ahead) {
       List<Integer> recent = new java.util.ArrayList<>(recentSold);
       recent.add(sold);
       while (recent.size() > StockRules.SALES_MEMORY) recent.remove(0);
       return new Review(
-          day, ahead ? aheadStreak + 1 : 0, List.copyOf(recent), lastPromotionDay, promotionUntil);
+          day,
+          ahead ? aheadStreak + 1 : 0,
+          List.copyOf(recent),
+          lastPromotionDay,
+          promotionUntil,
+          promotionPercent);
     }
 
-    Review promoted(String day, String until) {
-      return new Review(lastDay, aheadStreak, recentSold, day, until);
+    Review promoted(String day, String until, int percent) {
+      return new Review(lastDay, aheadStreak, recentSold, day, until, percent);
     }
   }
 
@@ -411,6 +419,7 @@ public final class ProductInventory
         s.openReplenishmentQuantity(),
         s.review().lastDay().isEmpty() ? null : s.review().lastDay(),
         s.review().aheadStreak(),
-        s.review().promotionUntil().isEmpty() ? null : s.review().promotionUntil());
+        s.review().promotionUntil().isEmpty() ? null : s.review().promotionUntil(),
+        s.review().promotionPercent());
   }
 }

@@ -191,7 +191,7 @@ public record StockState(
     if (event instanceof DayReviewed e)
       return withReview(review.reviewed(e.day(), e.sold(), e.ahead()));
     if (event instanceof PromotionSuggested e)
-      return withReview(review.promoted(e.day(), e.validUntil()));
+      return withReview(review.promoted(e.day(), e.validUntil(), e.discountPercent()));
     throw new IllegalArgumentException("unknown event " + event);
   }
 

@@ -36,12 +36,17 @@ class BoundsRefreshIT {
       LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
       for (int d = 0; d < units.length; d++)
         units[d] = week[today.minusDays(units.length - d).getDayOfWeek().getValue() - 1];
+      // br-c sells 2 a day and holds 500: slow stock, for which a discount is suggested
+      int[] slow = new int[42];
+      java.util.Arrays.fill(slow, 2);
       try (var cql = ItSupport.cql()) {
         ItSupport.writePastDemand(cql, KEYSPACE, "br-a", units);
+        ItSupport.writePastDemand(cql, KEYSPACE, "br-c", slow);
       }
-      ItSupport.loadCatalog(api, List.of("br-a", "br-b"));
+      ItSupport.loadCatalog(api, List.of("br-a", "br-b", "br-c"));
       ItSupport.receive(api, "br-a", 5);
       ItSupport.receive(api, "br-b", 5);
+      ItSupport.receive(api, "br-c", 500);
 
       JsonNode stock = waitForBounds(api, "br-a");
       int maxStock = stock.path("maxStock").asInt();
@@ -62,6 +67,33 @@ class BoundsRefreshIT {
       assertEquals(0, untouched.path("maxStock").asInt(), untouched.toString());
       assertEquals(0, untouched.path("replenishmentOpen").asInt(), untouched.toString());
       assertTrue(untouched.path("reviewedDay").isNull(), untouched.toString());
+
+      // what the warehouse's stock suggests: br-a's request, br-c's discount, nothing for br-b
+      waitForBounds(api, "br-c");
+      var reply =
+          api.call(
+              "GET", "/planning/" + ItSupport.WAREHOUSE + "/suggestions", ItSupport.OPERATOR, null);
+      assertEquals(200, reply.status(), reply.raw());
+      JsonNode replenish = reply.body().path("replenish");
+      assertEquals(1, replenish.size(), reply.raw());
+      assertEquals("br-a", replenish.get(0).path("sku").asText());
+      assertEquals(maxStock - 5, replenish.get(0).path("units").asInt(), reply.raw());
+      JsonNode discount = reply.body().path("discount");
+      assertEquals(1, discount.size(), reply.raw());
+      assertEquals("br-c", discount.get(0).path("sku").asText());
+      assertEquals(20, discount.get(0).path("percent").asInt(), reply.raw());
+      assertEquals(today.plusDays(1).toString(), discount.get(0).path("until").asText());
+      assertEquals(500, discount.get(0).path("available").asInt(), reply.raw());
+      assertEquals(
+          404, api.call("GET", "/planning/no-such/suggestions", ItSupport.OPERATOR, null).status());
+      assertEquals(
+          403,
+          api.call(
+                  "GET",
+                  "/planning/" + ItSupport.WAREHOUSE + "/suggestions",
+                  ItSupport.customer("c1"),
+                  null)
+              .status());
     }
   }
 

@@ -90,7 +90,7 @@ class SerializationTest {
               1,
               new ProductInventory.Price(1290, 1590, List.of("c0", "c1")),
               new ProductInventory.Review(
-                  "2026-12-01", 2, List.of(3, 5, 8), "2026-11-20", "2026-11-22")),
+                  "2026-12-01", 2, List.of(3, 5, 8), "2026-11-20", "2026-11-22", 20)),
           StockState.EMPTY,
           new Order.OrderPlaced(DETAILS),
           new Order.OrderPlaced(
@@ -307,7 +307,8 @@ class SerializationTest {
                 0,
                 "2026-12-01",
                 2,
-                "2026-12-03"),
+                "2026-12-03",
+                15),
             new Order.Place(DETAILS, orderProbe.getRef()),
             new Order.Get("c1", orderProbe.getRef()),
             new OrderLedger.ToOrder("o1", new Order.Get("c1", orderProbe.getRef())),
