@@ -192,7 +192,14 @@ public final class BehaviourIngestBench {
             "[4/5] (r) recommendations at %.0f/s for %d s (after %d s at the same rate) ...%n",
             recRate, seconds, warmup);
         recommendations(
-            node, http, recRate, warmup, seconds, population, "(nearly all with sessions)");
+            node,
+            http,
+            recRate,
+            warmup,
+            seconds,
+            population,
+            "(nearly all with sessions)",
+            cpuMeter(node, cassandra));
 
         System.out.printf(
             "[5/5] (o) %,d users place two orders each; then (r) recommendations over them ...%n",
@@ -206,7 +213,14 @@ public final class BehaviourIngestBench {
             "      u1 is ranked by %s: %s%n",
             sample.path("rankedBy").asText(), sample.path("items"));
         recommendations(
-            node, http, recRate, warmup, seconds, buyers, "(each with two orders: ranked)");
+            node,
+            http,
+            recRate,
+            warmup,
+            seconds,
+            buyers,
+            "(each with two orders: ranked)",
+            cpuMeter(node, cassandra));
       }
     } finally {
       cassandra.close();
@@ -518,7 +532,8 @@ public final class BehaviourIngestBench {
       int warmup,
       int seconds,
       long users,
-      String who)
+      String who,
+      CpuMeter cpu)
       throws Exception {
     int warm = (int) (perSecond * warmup);
     int total = warm + (int) (perSecond * seconds);
@@ -533,6 +548,7 @@ public final class BehaviourIngestBench {
       long due = start + (long) (i * 1e9 / perSecond);
       long wait = due - System.nanoTime();
       if (wait > 0) LockSupport.parkNanos(wait);
+      if (i == warm) cpu.start();
       int index = i;
       HttpRequest request =
           HttpRequest.newBuilder(
@@ -557,6 +573,7 @@ public final class BehaviourIngestBench {
                   });
     }
     CompletableFuture.allOf(answers).exceptionally(e -> null).join();
+    cpu.stop();
     long[] measured = Arrays.copyOfRange(latencies, warm, total);
     long errors = 0;
     for (int i = warm; i < total; i++) if (!ok[i]) errors++;
@@ -572,5 +589,8 @@ public final class BehaviourIngestBench {
         OrderThroughputBench.Rate.pct(measured, 0.999) / 1000.0,
         errors);
     if (firstError.get() != null) System.out.println("      first error: " + firstError.get());
+    // the requests touch no table: CPU that Cassandra uses here is its own work (flushes,
+    // compactions) competing with the node for the 2 cores
+    System.out.println("      " + cpu.line(total - warm, "request"));
   }
 }
