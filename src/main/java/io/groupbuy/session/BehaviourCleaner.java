@@ -168,6 +168,46 @@ public final class BehaviourCleaner {
     return new Result(Rule.ACCEPTED, out);
   }
 
+  /**
+   * The verdict {@link #offer} would give each of {@code events} arriving together at {@code
+   * nowMs}, in turn, without changing this cleaner or copying it: only the time bounds and the
+   * remembered ids decide a verdict, and the ids the earlier events of the batch would add (and
+   * push out of memory) are followed here.
+   */
+  public List<Rule> verdicts(List<BehaviourEvent> events, long nowMs) {
+    List<Rule> verdicts = new ArrayList<>(events.size());
+    int remembered = seenIds.size();
+    int capacity = settings.rememberedIds();
+    // ids this batch adds, by their place in the order ids were added (0: the oldest remembered)
+    java.util.Map<String, Integer> added = new java.util.HashMap<>();
+    int adds = 0;
+    for (BehaviourEvent e : events) {
+      if (e.tsMs() < nowMs - settings.maxAge().toMillis()) {
+        verdicts.add(Rule.TOO_OLD);
+        continue;
+      }
+      if (e.tsMs() > nowMs + settings.maxAhead().toMillis()) {
+        verdicts.add(Rule.TOO_FAR_AHEAD);
+        continue;
+      }
+      // each add first forgets the oldest while the memory is full: places under this are gone
+      int forgotten = adds == 0 ? 0 : Math.max(0, remembered + adds - capacity);
+      Integer place = added.get(e.eventId());
+      if (place == null) {
+        int index = seenIds.indexOf(e.eventId());
+        if (index >= 0) place = index;
+      }
+      if (place != null && place >= forgotten) {
+        verdicts.add(Rule.DUPLICATE);
+      } else {
+        added.put(e.eventId(), remembered + adds);
+        adds++;
+        verdicts.add(Rule.ACCEPTED);
+      }
+    }
+    return verdicts;
+  }
+
   /** What comes out by {@code nowMs} with no new event (the session's timer calls it). */
   public List<Clean> advance(long nowMs) {
     List<Clean> out = new ArrayList<>();

@@ -5,9 +5,9 @@ import java.util.NoSuchElementException;
 
 /**
  * The latest ids seen, oldest first, up to a number given when one is added. A session copies its
- * cleaner for every upload (a trial to find the verdicts, then the new state), so this is kept
- * cheap to copy: a ring of ids and a parallel array of their hashes, two array copies, where a
- * hashed set of 500 ids took 500 insertions. A lookup scans the hashes, a few hundred ints.
+ * cleaner for every upload (its state is copied on write), so this is kept cheap to copy: a ring of
+ * ids and a parallel array of their hashes, two array copies, where a hashed set of 500 ids took
+ * 500 insertions. A lookup scans the hashes, a few hundred ints.
  */
 final class RecentIds implements Iterable<String> {
   private static final int FIRST_CAPACITY = 8;
@@ -38,14 +38,19 @@ final class RecentIds implements Iterable<String> {
   }
 
   boolean contains(String id) {
+    return indexOf(id) >= 0;
+  }
+
+  /** Where {@code id} is among these, 0 for the oldest; -1 if it is not. */
+  int indexOf(String id) {
     int h = id.hashCode();
     int[] hs = hashes;
     String[] slots = ids;
     for (int k = 0; k < hs.length; k++) {
       // empty slots hold null, which equals no id
-      if (hs[k] == h && id.equals(slots[k])) return true;
+      if (hs[k] == h && id.equals(slots[k])) return Math.floorMod(k - oldest, slots.length);
     }
-    return false;
+    return -1;
   }
 
   /**

@@ -77,10 +77,7 @@ public final class SessionState implements ProtoPersisted {
 
   /** What offering events would do, without doing it: each event's verdict, in order. */
   public List<Rule> verdicts(List<BehaviourEvent> events, long arrivalMs) {
-    BehaviourCleaner trial = cleaner.copy();
-    List<Rule> verdicts = new ArrayList<>(events.size());
-    for (BehaviourEvent e : events) verdicts.add(trial.offer(e, arrivalMs).verdict());
-    return verdicts;
+    return cleaner.verdicts(events, arrivalMs);
   }
 
   /**

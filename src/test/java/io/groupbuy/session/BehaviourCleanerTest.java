@@ -176,4 +176,40 @@ class BehaviourCleanerTest {
     assertEquals(15, out.size());
     assertEquals(5, c.pending());
   }
+
+  @Test
+  void verdictsAreWhatOfferingTheBatchWouldGiveWithoutChangingTheCleaner() {
+    // a small memory, so that batches push remembered ids out and bring them back
+    BehaviourCleaner.Settings small =
+        new BehaviourCleaner.Settings(
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(2),
+            3,
+            Duration.ofSeconds(10),
+            8,
+            500);
+    Random r = new Random(5);
+    BehaviourCleaner cleaner = new BehaviourCleaner(small);
+    long now = T0;
+    Action[] actions = Action.values();
+    for (int batch = 0; batch < 2_000; batch++) {
+      now += r.nextInt(3_000);
+      List<BehaviourEvent> events = new ArrayList<>();
+      int n = 1 + r.nextInt(12);
+      for (int i = 0; i < n; i++) {
+        long ts = now + (r.nextInt(30) - 25) * 30_000L; // some too old, some too far ahead
+        events.add(
+            event("e" + r.nextInt(30), ts, actions[r.nextInt(actions.length)], "s" + r.nextInt(3)));
+      }
+      BehaviourCleaner trial = cleaner.copy();
+      List<Rule> expected = new ArrayList<>();
+      for (BehaviourEvent e : events) expected.add(trial.offer(e, now).verdict());
+      var before = cleaner.counts();
+      assertEquals(expected, cleaner.verdicts(events, now), "batch " + batch + ": " + events);
+      assertEquals(before, cleaner.counts(), "verdicts changed the cleaner");
+      // then the batch goes in, as a session records it
+      for (BehaviourEvent e : events) cleaner.offer(e, now);
+    }
+  }
 }
