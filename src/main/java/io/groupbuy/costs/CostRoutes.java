@@ -75,64 +75,52 @@ public final class CostRoutes extends ApiDirectives {
             HttpMethods.PUT,
             "/costs/{sku}/quotes",
             path ->
-                operator(
-                    p ->
-                        knownSku(
-                            path.get("sku"),
-                            sku ->
-                                entity(
-                                    JsonSupport.body(QuotesRequest.class),
-                                    req -> store(sku, req))))),
+                operatorOnSku(
+                    path.get("sku"),
+                    sku -> entity(JsonSupport.body(QuotesRequest.class), req -> store(sku, req)))),
         endpoint(
             HttpMethods.GET,
             "/costs/{sku}/quotes",
             path ->
-                operator(
-                    p ->
-                        knownSku(
-                            path.get("sku"),
-                            sku ->
-                                parameterOptional(
-                                    "limit",
-                                    limit ->
-                                        withNumber(
-                                            limit,
-                                            "limit",
-                                            28,
-                                            MAX_QUOTES,
-                                            n ->
-                                                onResult(
-                                                    quotes.latest(sku, n),
-                                                    list ->
-                                                        json(
-                                                            StatusCodes.OK,
-                                                            new QuoteList(
-                                                                sku,
-                                                                list.stream()
-                                                                    .map(
-                                                                        q ->
-                                                                            new QuoteJson(
-                                                                                q.day().toString(),
-                                                                                q.cost()))
-                                                                    .toList())))))))),
+                operatorOnSku(
+                    path.get("sku"),
+                    sku ->
+                        parameterOptional(
+                            "limit",
+                            limit ->
+                                withNumber(limit, "limit", 28, MAX_QUOTES, n -> list(sku, n))))),
         endpoint(
             HttpMethods.GET,
             "/costs/{sku}/forecast",
             path ->
-                operator(
-                    p ->
-                        knownSku(
-                            path.get("sku"),
-                            sku ->
-                                parameterOptional(
+                operatorOnSku(
+                    path.get("sku"),
+                    sku ->
+                        parameterOptional(
+                            "days",
+                            days ->
+                                withNumber(
+                                    days,
                                     "days",
-                                    days ->
-                                        withNumber(
-                                            days,
-                                            "days",
-                                            7,
-                                            CostForecasts.MAX_HORIZON,
-                                            horizon -> forecast(sku, horizon)))))));
+                                    7,
+                                    CostForecasts.MAX_HORIZON,
+                                    horizon -> forecast(sku, horizon))))));
+  }
+
+  /** For operators, on a SKU the catalog knows. */
+  private Route operatorOnSku(String sku, Function<String, Route> inner) {
+    return operator(p -> knownSku(sku, inner));
+  }
+
+  private Route list(String sku, int limit) {
+    return onResult(
+        quotes.latest(sku, limit),
+        list ->
+            json(
+                StatusCodes.OK,
+                new QuoteList(
+                    sku,
+                    list.stream().map(q -> new QuoteJson(q.day().toString(), q.cost())).toList())));
   }
 
   private Route forecast(String sku, int horizon) {

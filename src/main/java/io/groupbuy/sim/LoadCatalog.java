@@ -95,17 +95,23 @@ public final class LoadCatalog {
       Map<String, String> categories = PriceSeries.categories(vegetables.resolve("items.csv"));
       for (PriceSeries.Item item : PriceSeries.read(prices, categories)) {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (int t = item.price().length - 1; t >= 0 && list.size() < costQuotes; t--) {
-          if (item.observed()[t])
-            list.add(
-                0, Map.of("day", item.first().plusDays(t).toString(), "cost", item.price()[t]));
-        }
+        newestQuotes(item, costQuotes)
+            .forEach((day, cost) -> list.add(Map.of("day", day.toString(), "cost", cost)));
         if (list.isEmpty()) continue;
         put(api, operatorToken, "/costs/" + item.code() + "/quotes", Map.of("quotes", list));
         quotes += list.size();
       }
     }
     return new Loaded(skus.size(), points.size(), quotes);
+  }
+
+  /** The item's newest {@code count} observed prices, oldest first, by day. */
+  public static java.util.SortedMap<java.time.LocalDate, Double> newestQuotes(
+      PriceSeries.Item item, int count) {
+    java.util.TreeMap<java.time.LocalDate, Double> newest = new java.util.TreeMap<>();
+    for (int t = item.price().length - 1; t >= 0 && newest.size() < count; t--)
+      if (item.observed()[t]) newest.put(item.first().plusDays(t), item.price()[t]);
+    return newest;
   }
 
   private static void put(ApiClient api, String token, String path, Object body) {

@@ -612,10 +612,8 @@ class ApiIT {
             io.groupbuy.forecast.PriceSeries.categories(vegetables.resolve("items.csv")));
     var item = items.get(0);
     List<io.groupbuy.costs.CostQuotes.Quote> quotes = new java.util.ArrayList<>();
-    for (int t = item.price().length - 1; t >= 0 && quotes.size() < LoadCatalog.COST_QUOTES; t--)
-      if (item.observed()[t])
-        quotes.add(
-            0, new io.groupbuy.costs.CostQuotes.Quote(item.first().plusDays(t), item.price()[t]));
+    LoadCatalog.newestQuotes(item, LoadCatalog.COST_QUOTES)
+        .forEach((day, cost) -> quotes.add(new io.groupbuy.costs.CostQuotes.Quote(day, cost)));
     var expected =
         new io.groupbuy.costs.CostForecasts(
                 (sku, limit) -> java.util.concurrent.CompletableFuture.completedFuture(quotes),
