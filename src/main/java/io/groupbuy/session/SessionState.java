@@ -4,23 +4,28 @@ import io.groupbuy.platform.CborSerializable;
 import io.groupbuy.platform.ProtoPersisted;
 import io.groupbuy.session.BehaviourCleaner.Rule;
 import io.groupbuy.session.UserFeatures.Features;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One user's session as a value: the cleaner, the features and the segment. It never changes once
- * made; {@link #record} gives a new one (copy on write), so a snapshot may be written from it while
- * the session goes on. A state read from a snapshot knows no settings until {@link #boundTo} gives
- * it the node's.
+ * One user's session: the cleaner, the features and the segment. It is changed in place by its
+ * session alone, on the actor's thread: an upload used to copy the whole state, and with every user
+ * writing every few seconds those copies outlived the young generation and filled the old one. Two
+ * kinds of state are never changed: the {@link #empty} one the behaviour holds for every recovery
+ * ({@link #writable} gives a changeable copy of it), and the copy a snapshot is written from
+ * ({@link #frozenCopy}). A state read from a snapshot knows no settings until {@link #boundTo}
+ * gives it the node's.
  */
 public final class SessionState implements ProtoPersisted {
-  final BehaviourCleaner cleaner;
-  final UserFeatures features;
-  final Segment segment; // null before the first event
-  final long lastArrivalMs; // -1 before the first event
-  final List<String> recentOrders; // the latest orders recorded, oldest first
-  final List<List<String>> recentBaskets; // their SKUs, oldest first, for recommendations
+  BehaviourCleaner cleaner;
+  UserFeatures features;
+  Segment segment; // null before the first event
+  long lastArrivalMs; // -1 before the first event
+  final ArrayDeque<String> recentOrders; // the latest orders recorded, oldest first
+  final ArrayDeque<List<String>> recentBaskets; // their SKUs, oldest first, for recommendations
+  private final boolean frozen;
 
   /** Orders remembered so that one fed twice counts once. */
   static final int REMEMBERED_ORDERS = 500;
@@ -33,32 +38,68 @@ public final class SessionState implements ProtoPersisted {
       UserFeatures features,
       Segment segment,
       long lastArrival,
-      List<String> recentOrders,
-      List<List<String>> recentBaskets) {
+      Collection<String> recentOrders,
+      Collection<List<String>> recentBaskets) {
+    this(cleaner, features, segment, lastArrival, recentOrders, recentBaskets, false);
+  }
+
+  private SessionState(
+      BehaviourCleaner cleaner,
+      UserFeatures features,
+      Segment segment,
+      long lastArrival,
+      Collection<String> recentOrders,
+      Collection<List<String>> recentBaskets,
+      boolean frozen) {
     this.cleaner = cleaner;
     this.features = features;
     this.segment = segment;
     this.lastArrivalMs = lastArrival;
-    this.recentOrders = List.copyOf(recentOrders);
-    this.recentBaskets = recentBaskets.stream().map(List::copyOf).toList();
+    this.recentOrders = new ArrayDeque<>(recentOrders);
+    this.recentBaskets = new ArrayDeque<>();
+    for (List<String> basket : recentBaskets) this.recentBaskets.add(List.copyOf(basket));
+    this.frozen = frozen;
   }
 
+  /** A session with nothing in it, never changed: {@link #writable} gives one to change. */
   public static SessionState empty(
       BehaviourCleaner.Settings cleaning, UserFeatures.Settings features) {
     return new SessionState(
-        new BehaviourCleaner(cleaning), new UserFeatures(features), null, -1, List.of(), List.of());
+        new BehaviourCleaner(cleaning),
+        new UserFeatures(features),
+        null,
+        -1,
+        List.of(),
+        List.of(),
+        true);
+  }
+
+  /** This state if it may be changed, otherwise a copy of it that may. */
+  public SessionState writable() {
+    return frozen ? copy(cleaner.settings, features.settings, false) : this;
+  }
+
+  /** A copy that nothing changes: what a snapshot is written from while the session goes on. */
+  public SessionState frozenCopy() {
+    return copy(cleaner.settings, features.settings, true);
   }
 
   /** The same session under these settings (a restored snapshot, or the node's config changed). */
   public SessionState boundTo(BehaviourCleaner.Settings cleaning, UserFeatures.Settings features) {
     if (cleaner.settings == cleaning && this.features.settings == features) return this;
+    return copy(cleaning, features, frozen);
+  }
+
+  private SessionState copy(
+      BehaviourCleaner.Settings cleaning, UserFeatures.Settings featureSettings, boolean frozen) {
     return new SessionState(
         cleaner.copy(cleaning),
-        this.features.copy(features),
+        features.copy(featureSettings),
         segment,
         lastArrivalMs,
         recentOrders,
-        recentBaskets);
+        recentBaskets,
+        frozen);
   }
 
   /** Whether any behaviour or order was ever recorded. */
@@ -81,19 +122,16 @@ public final class SessionState implements ProtoPersisted {
   }
 
   /**
-   * The session after events that arrived together: {@code accepted} (those whose verdict was
-   * {@link Rule#ACCEPTED}) go through the cleaner, and what comes out into the features; {@code
-   * dropped} counts those refused.
+   * Takes in events that arrived together: {@code accepted} (those whose verdict was {@link
+   * Rule#ACCEPTED}) go through the cleaner, and what comes out into the features; {@code dropped}
+   * counts those refused.
    */
-  public SessionState record(
-      long arrivalMs, List<BehaviourEvent> accepted, Map<Rule, Long> dropped) {
-    BehaviourCleaner c = cleaner.copy();
-    UserFeatures f = features.copy();
-    for (BehaviourEvent e : accepted) feed(f, c.offer(e, arrivalMs).out());
-    feed(f, c.advance(arrivalMs));
-    dropped.forEach(c::countDropped);
-    return new SessionState(
-        c, f, segment, Math.max(lastArrivalMs, arrivalMs), recentOrders, recentBaskets);
+  public void record(long arrivalMs, List<BehaviourEvent> accepted, Map<Rule, Long> dropped) {
+    checkWritable();
+    for (BehaviourEvent e : accepted) feed(features, cleaner.offer(e, arrivalMs).out());
+    feed(features, cleaner.advance(arrivalMs));
+    dropped.forEach(cleaner::countDropped);
+    lastArrivalMs = Math.max(lastArrivalMs, arrivalMs);
   }
 
   /** Whether the order was recorded (among the latest {@value #REMEMBERED_ORDERS}). */
@@ -101,28 +139,31 @@ public final class SessionState implements ProtoPersisted {
     return recentOrders.contains(orderId);
   }
 
-  /** The session after a confirmed order of the user's. */
-  public SessionState order(
+  /** Takes in a confirmed order of the user's. */
+  public void order(
       String orderId,
       long tsMs,
       List<UserFeatures.OrderLine> lines,
       long subtotalFen,
       long discountFen) {
-    UserFeatures f = features.copy();
-    f.onOrder(tsMs, lines, subtotalFen, discountFen);
-    List<String> orders = new ArrayList<>(recentOrders);
-    orders.add(orderId);
-    if (orders.size() > REMEMBERED_ORDERS) orders.remove(0);
-    List<List<String>> baskets = new ArrayList<>(recentBaskets);
-    baskets.add(lines.stream().map(UserFeatures.OrderLine::sku).distinct().toList());
-    if (baskets.size() > REMEMBERED_BASKETS) baskets.remove(0);
-    return new SessionState(cleaner, f, segment, lastArrivalMs, orders, baskets);
+    checkWritable();
+    features.onOrder(tsMs, lines, subtotalFen, discountFen);
+    recentOrders.addLast(orderId);
+    if (recentOrders.size() > REMEMBERED_ORDERS) recentOrders.removeFirst();
+    recentBaskets.addLast(lines.stream().map(UserFeatures.OrderLine::sku).distinct().toList());
+    if (recentBaskets.size() > REMEMBERED_BASKETS) recentBaskets.removeFirst();
   }
 
-  /** What the cleaner counted, by rule, since {@code before} (an earlier state of this session). */
-  public Map<Rule, Long> countedSince(SessionState before) {
+  /**
+   * The cleaner's counts by rule as they are now, to compare with later ({@link #countedSince}).
+   */
+  public Map<Rule, Long> counts() {
+    return cleaner.counts();
+  }
+
+  /** What the cleaner counted, by rule, since it counted {@code then} ({@link #counts}). */
+  public Map<Rule, Long> countedSince(Map<Rule, Long> then) {
     Map<Rule, Long> now = cleaner.counts();
-    Map<Rule, Long> then = before.cleaner.counts();
     Map<Rule, Long> delta = new java.util.EnumMap<>(Rule.class);
     now.forEach(
         (rule, n) -> {
@@ -132,8 +173,13 @@ public final class SessionState implements ProtoPersisted {
     return delta;
   }
 
-  public SessionState withSegment(Segment to) {
-    return new SessionState(cleaner, features, to, lastArrivalMs, recentOrders, recentBaskets);
+  public void segment(Segment to) {
+    checkWritable();
+    segment = to;
+  }
+
+  private void checkWritable() {
+    if (frozen) throw new IllegalStateException("a frozen session state is never changed");
   }
 
   /** The segment the features put the user in as of {@code nowMs}. */
@@ -152,7 +198,7 @@ public final class SessionState implements ProtoPersisted {
         now,
         c.counts(),
         c.pending(),
-        recentBaskets,
+        List.copyOf(recentBaskets),
         f.openCarts());
   }
 

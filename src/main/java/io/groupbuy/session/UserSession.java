@@ -24,6 +24,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -204,12 +205,12 @@ public final class UserSession
   private final LongSupplier clock;
 
   /**
-   * What each event just persisted makes of the state, worked out when it was decided: the event
-   * handler takes it rather than cleaning the same events again. Recovery works it out anew.
+   * The events decided and not yet through the event handler, each with the state it left: a
+   * decision changes the state in place as it goes (each command sees what the ones before it
+   * left), so the handler takes that state rather than applying the event a second time. Recovery,
+   * with nothing here, applies every event.
    */
-  private final Map<Event, Decided> decided = new IdentityHashMap<>();
-
-  private record Decided(SessionState before, SessionState after) {}
+  private final Map<Event, SessionState> decided = new IdentityHashMap<>();
 
   private UserSession(
       String userId,
@@ -229,6 +230,25 @@ public final class UserSession
   @Override
   public SessionState emptyState() {
     return SessionState.empty(settings.cleaning(), settings.features());
+  }
+
+  /**
+   * A snapshot is written, off this actor, from a copy that nothing changes; one read back gets
+   * this node's settings.
+   */
+  @Override
+  public SnapshotAdapter<SessionState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(SessionState state) {
+        return state.frozenCopy();
+      }
+
+      @Override
+      public SessionState fromJournal(Object stored) {
+        return ((SessionState) stored).boundTo(settings.cleaning(), settings.features());
+      }
+    };
   }
 
   @Override
@@ -252,9 +272,9 @@ public final class UserSession
   public CommandHandlerWithReply<Command, Event, SessionState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(Batch.class, (s, b) -> decide(bound(s), b.commands(), b.number()))
+        .onCommand(Batch.class, (s, b) -> decide(s, b.commands(), b.number()))
         .onCommand(BatchWritten.class, (s, c) -> Effect().noReply())
-        .onAnyCommand((s, c) -> decide(bound(s), List.of(c), -1));
+        .onAnyCommand((s, c) -> decide(s, List.of(c), -1));
   }
 
   @Override
@@ -264,22 +284,20 @@ public final class UserSession
         .onAnyEvent((SessionState s, Event e) -> apply(s, e));
   }
 
-  private SessionState bound(SessionState s) {
-    return s.boundTo(settings.cleaning(), settings.features());
-  }
-
   private SessionState apply(SessionState s, Event e) {
-    Decided d = decided.remove(e);
-    if (d != null && d.before() == s) return d.after();
-    return applied(bound(s), e);
+    SessionState after = decided.remove(e);
+    if (after != null) return after;
+    SessionState state = s.writable();
+    applyTo(state, e);
+    return state;
   }
 
-  private static SessionState applied(SessionState s, Event e) {
-    if (e instanceof BehaviourRecorded r) return s.record(r.arrivalMs(), r.events(), r.dropped());
-    if (e instanceof SegmentChanged c) return s.withSegment(c.to());
-    if (e instanceof OrderRecorded o)
-      return s.order(o.orderId(), o.tsMs(), o.lines(), o.subtotalFen(), o.discountFen());
-    throw new IllegalArgumentException("unknown session event " + e);
+  private static void applyTo(SessionState s, Event e) {
+    if (e instanceof BehaviourRecorded r) s.record(r.arrivalMs(), r.events(), r.dropped());
+    else if (e instanceof SegmentChanged c) s.segment(c.to());
+    else if (e instanceof OrderRecorded o)
+      s.order(o.orderId(), o.tsMs(), o.lines(), o.subtotalFen(), o.discountFen());
+    else throw new IllegalArgumentException("unknown session event " + e);
   }
 
   /**
@@ -290,6 +308,8 @@ public final class UserSession
       SessionState s, List<Command> commands, long number) {
     List<Event> events = new ArrayList<>();
     List<Runnable> answers = new ArrayList<>(commands.size());
+    Map<Rule, Long> countedBefore = s.counts();
+    // the state is changed in place; should the write fail, the session restarts from its journal
     SessionState current = s;
     for (Command c : commands) {
       if (c instanceof GetSession g) {
@@ -327,7 +347,7 @@ public final class UserSession
         answers.add(() -> o.replyTo().tell(StatusReply.success(answer)));
       }
     }
-    Map<Rule, Long> counts = current.countedSince(s);
+    Map<Rule, Long> counts = current.countedSince(countedBefore);
     Runnable answerAll =
         () -> {
           counts.forEach(counted::accept);
@@ -349,8 +369,9 @@ public final class UserSession
   }
 
   private SessionState persist(Event e, SessionState before, List<Event> events) {
-    SessionState after = applied(before, e);
-    decided.put(e, new Decided(before, after));
+    SessionState after = before.writable();
+    applyTo(after, e);
+    decided.put(e, after);
     events.add(e);
     return after;
   }

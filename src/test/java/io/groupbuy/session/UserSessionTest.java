@@ -2,6 +2,7 @@ package io.groupbuy.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -142,6 +143,51 @@ class UserSessionTest {
     assertEquals(
         List.of(Rule.DUPLICATE),
         record(event(last, clock.get() - 1, Action.VIEW, "sku0")).reply().getValue().verdicts());
+  }
+
+  /**
+   * The state is changed in place while an upload is decided, before it is written: a write that
+   * fails must leave none of it, neither in the session nor in the empty state every recovery
+   * starts from (the first write of a session is the case that would change that one).
+   */
+  @Test
+  void aFailedWriteLeavesNothingOfWhatItDecided() {
+    kit.persistenceTestKit().failNextPersisted();
+    assertThrows(AssertionError.class, () -> record(event("e1", T0 - 10, Action.VIEW, "apple")));
+    assertEquals(
+        List.of(Rule.ACCEPTED),
+        record(event("e1", T0 - 10, Action.VIEW, "apple")).reply().getValue().verdicts(),
+        "the failed first write remembered nothing");
+    assertEquals(1L, view().cleaning().get(Rule.ACCEPTED));
+
+    kit.persistenceTestKit().failNextPersisted();
+    assertThrows(AssertionError.class, () -> record(event("e2", T0 - 5, Action.CART, "pear")));
+    SessionState.View after = view();
+    assertEquals(1L, after.cleaning().get(Rule.ACCEPTED));
+    assertEquals(List.of(), after.inCart());
+    assertEquals(
+        List.of(Rule.DUPLICATE, Rule.ACCEPTED),
+        record(event("e1", T0 - 10, Action.VIEW, "apple"), event("e2", T0 - 5, Action.CART, "pear"))
+            .reply()
+            .getValue()
+            .verdicts());
+  }
+
+  /** A snapshot is written from a copy: what the session does after it does not reach the copy. */
+  @Test
+  void aSnapshotIsTakenFromACopyThatLaterEventsDoNotChange() {
+    record(event("e1", T0 - 10, Action.VIEW, "apple"));
+    SessionState live = kit.getState();
+    SessionState copy = live.frozenCopy();
+    assertEquals(live, copy);
+    record(event("e2", T0 - 5, Action.CART, "pear"));
+    assertTrue(live != copy && !live.equals(copy), "the live state moved on, the copy did not");
+    assertEquals(
+        List.of(Rule.ACCEPTED),
+        copy.verdicts(List.of(event("e2", T0 - 5, Action.CART, "pear")), T0));
+    assertThrows(
+        IllegalStateException.class,
+        () -> copy.record(T0, List.of(event("e3", T0, Action.VIEW, "apple")), Map.of()));
   }
 
   @Test
