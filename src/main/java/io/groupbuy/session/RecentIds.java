@@ -1,36 +1,43 @@
 package io.groupbuy.session;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The latest ids seen, oldest first, up to a number given when one is added. A session copies its
- * cleaner for every upload (its state is copied on write), so this is kept cheap to copy: a ring of
- * ids and a parallel array of their hashes, two array copies, where a hashed set of 500 ids took
- * 500 insertions. A lookup scans the hashes, a few hundred ints.
+ * The latest event ids seen, oldest first, up to a number given when one is added, each kept as a
+ * 64-bit fingerprint rather than as the id: every session keeps hundreds of ids for as long as it
+ * lives, and as strings they were most of a session's memory. Two different ids share a fingerprint
+ * with probability about 2^-64, so among 500 remembered ids a new event is taken for a duplicate
+ * about once in 3 × 10^16. A copy is one array copy; a lookup scans a few hundred longs.
  */
-final class RecentIds implements Iterable<String> {
+final class RecentIds {
   private static final int FIRST_CAPACITY = 8;
 
-  private String[] ids;
-  private int[] hashes;
+  /** FarmHash Fingerprint64: Guava promises it never changes, so snapshots stay readable. */
+  private static final HashFunction FINGERPRINT = Hashing.farmHashFingerprint64();
+
+  private long[] ring;
   private int oldest;
   private int size;
 
   RecentIds() {
-    this.ids = new String[FIRST_CAPACITY];
-    this.hashes = new int[FIRST_CAPACITY];
+    this.ring = new long[FIRST_CAPACITY];
   }
 
-  private RecentIds(String[] ids, int[] hashes, int oldest, int size) {
-    this.ids = ids;
-    this.hashes = hashes;
+  private RecentIds(long[] ring, int oldest, int size) {
+    this.ring = ring;
     this.oldest = oldest;
     this.size = size;
   }
 
+  /** The fingerprint an id is remembered by. */
+  static long fingerprint(String id) {
+    return FINGERPRINT.hashString(id, StandardCharsets.UTF_8).asLong();
+  }
+
   RecentIds copy() {
-    return new RecentIds(ids.clone(), hashes.clone(), oldest, size);
+    return new RecentIds(ring.clone(), oldest, size);
   }
 
   int size() {
@@ -43,12 +50,9 @@ final class RecentIds implements Iterable<String> {
 
   /** Where {@code id} is among these, 0 for the oldest; -1 if it is not. */
   int indexOf(String id) {
-    int h = id.hashCode();
-    int[] hs = hashes;
-    String[] slots = ids;
-    for (int k = 0; k < hs.length; k++) {
-      // empty slots hold null, which equals no id
-      if (hs[k] == h && id.equals(slots[k])) return Math.floorMod(k - oldest, slots.length);
+    long f = fingerprint(id);
+    for (int i = 0; i < size; i++) {
+      if (ring[(oldest + i) % ring.length] == f) return i;
     }
     return -1;
   }
@@ -58,51 +62,37 @@ final class RecentIds implements Iterable<String> {
    * capacity} remain. Whether it was added.
    */
   boolean add(String id, int capacity) {
+    return addFingerprint(fingerprint(id), capacity);
+  }
+
+  /** As {@link #add}, for an id known by its fingerprint (a restored snapshot). */
+  boolean addFingerprint(long f, int capacity) {
     if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1");
-    if (contains(id)) return false;
+    for (int i = 0; i < size; i++) {
+      if (ring[(oldest + i) % ring.length] == f) return false;
+    }
     while (size >= capacity) {
-      ids[oldest] = null;
-      hashes[oldest] = 0;
-      oldest = (oldest + 1) % ids.length;
+      oldest = (oldest + 1) % ring.length;
       size--;
     }
-    if (size == ids.length) grow(Math.min(capacity, 2 * ids.length));
-    int slot = (oldest + size) % ids.length;
-    ids[slot] = id;
-    hashes[slot] = id.hashCode();
+    if (size == ring.length) grow(Math.min(capacity, 2 * ring.length));
+    ring[(oldest + size) % ring.length] = f;
     size++;
     return true;
   }
 
-  private void grow(int length) {
-    String[] moved = new String[length];
-    int[] movedHashes = new int[length];
-    for (int i = 0; i < size; i++) {
-      int from = (oldest + i) % ids.length;
-      moved[i] = ids[from];
-      movedHashes[i] = hashes[from];
-    }
-    ids = moved;
-    hashes = movedHashes;
-    oldest = 0;
+  /** The fingerprints, oldest first. */
+  long[] fingerprints() {
+    long[] out = new long[size];
+    for (int i = 0; i < size; i++) out[i] = ring[(oldest + i) % ring.length];
+    return out;
   }
 
-  /** Oldest first. */
-  @Override
-  public Iterator<String> iterator() {
-    return new Iterator<>() {
-      private int next;
-
-      @Override
-      public boolean hasNext() {
-        return next < size;
-      }
-
-      @Override
-      public String next() {
-        if (next >= size) throw new NoSuchElementException();
-        return ids[(oldest + next++) % ids.length];
-      }
-    };
+  private void grow(int length) {
+    ring = fingerprints();
+    long[] moved = new long[length];
+    System.arraycopy(ring, 0, moved, 0, size);
+    ring = moved;
+    oldest = 0;
   }
 }

@@ -247,7 +247,8 @@ public final class SessionProtobuf implements ProtoCodecs {
   private static CleanerSnapshot cleaner(BehaviourCleaner c) {
     var b =
         CleanerSnapshot.newBuilder()
-            .addAllSeenIds(c.seenIds)
+            .addAllSeenIdFingerprints(
+                java.util.Arrays.stream(c.seenIds.fingerprints()).boxed().toList())
             .addAllCounts(counts(c.counts))
             .setSeq(c.seq)
             .setLatestTsOffered(c.latestTsOffered)
@@ -271,8 +272,9 @@ public final class SessionProtobuf implements ProtoCodecs {
   private static BehaviourCleaner cleaner(CleanerSnapshot p) {
     BehaviourCleaner c = new BehaviourCleaner(null);
     // as many as the snapshot kept: the node's own limit applies from the next event on
-    int kept = Math.max(1, p.getSeenIdsCount());
+    int kept = Math.max(1, p.getSeenIdFingerprintsCount() + p.getSeenIdsCount());
     for (String id : p.getSeenIdsList()) c.seenIds.add(id, kept);
+    for (long f : p.getSeenIdFingerprintsList()) c.seenIds.addFingerprint(f, kept);
     for (HeldEvent h : p.getHeldList()) {
       c.held.add(new BehaviourCleaner.Held(event(h.getEvent()), h.getArrivedMs(), h.getSeq()));
     }
