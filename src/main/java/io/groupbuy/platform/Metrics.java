@@ -28,6 +28,7 @@ public final class Metrics {
   public final Histogram regionBatchOrders;
   public final Histogram ledgerBatchCommands;
   public final Histogram sessionBatchUploads;
+  public final Histogram recommendationSeconds;
   public final Gauge projectionLagSeconds;
   public final Counter gpsAccepted;
   public final Counter behaviourEvents;
@@ -135,6 +136,15 @@ public final class Metrics {
             .name("groupbuy_session_batch_uploads")
             .help("Uploads for one user a session persisted together in one write")
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64)
+            .register(registry);
+    recommendationSeconds =
+        Histogram.builder()
+            .name("groupbuy_recommendation_seconds")
+            .help(
+                "Time in the node to make one user's recommendations: session read, candidates and"
+                    + " ranking")
+            .classicUpperBounds(
+                0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
             .register(registry);
     projectionLagSeconds =
         Gauge.builder()

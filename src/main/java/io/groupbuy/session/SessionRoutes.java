@@ -164,11 +164,17 @@ public final class SessionRoutes extends ApiDirectives {
           StatusCodes.BAD_REQUEST, "invalid", "k must be a whole number from 1 to " + MAX_K, "k");
     }
     int wanted = k;
+    long start = System.nanoTime();
     return onResult(
         view(userId),
         view ->
             recommendations
                 .forSession(view.segment() == null ? null : view, wanted)
+                .map(
+                    made -> {
+                      metrics.recommendationSeconds.observe((System.nanoTime() - start) / 1e9);
+                      return made;
+                    })
                 .map(
                     made ->
                         json(

@@ -544,11 +544,17 @@ public final class BehaviourIngestBench {
         new java.util.concurrent.atomic.AtomicReference<>();
     SplittableRandom r = new SplittableRandom(7);
     long start = System.nanoTime();
+    double[] nodeBefore = null;
+    ClientPauses pauses = null;
     for (int i = 0; i < total; i++) {
       long due = start + (long) (i * 1e9 / perSecond);
       long wait = due - System.nanoTime();
       if (wait > 0) LockSupport.parkNanos(wait);
-      if (i == warm) cpu.start();
+      if (i == warm) {
+        cpu.start();
+        nodeBefore = NodeHistogram.read(node.client(), NodeHistogram.RECOMMENDATION);
+        pauses = new ClientPauses();
+      }
       int index = i;
       HttpRequest request =
           HttpRequest.newBuilder(
@@ -574,6 +580,8 @@ public final class BehaviourIngestBench {
     }
     CompletableFuture.allOf(answers).exceptionally(e -> null).join();
     cpu.stop();
+    pauses.close();
+    double[] nodeAfter = NodeHistogram.read(node.client(), NodeHistogram.RECOMMENDATION);
     long[] measured = Arrays.copyOfRange(latencies, warm, total);
     long errors = 0;
     for (int i = warm; i < total; i++) if (!ok[i]) errors++;
@@ -589,6 +597,10 @@ public final class BehaviourIngestBench {
         OrderThroughputBench.Rate.pct(measured, 0.999) / 1000.0,
         errors);
     if (firstError.get() != null) System.out.println("      first error: " + firstError.get());
+    System.out.println(
+        "      in the node (groupbuy_recommendation_seconds, upper bucket bounds): "
+            + NodeHistogram.describe(nodeBefore, nodeAfter, NodeHistogram.RECOMMENDATION));
+    System.out.println("      " + pauses.line());
     // the requests touch no table: CPU that Cassandra uses here is its own work (flushes,
     // compactions) competing with the node for the 2 cores
     System.out.println("      " + cpu.line(total - warm, "request"));
