@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Behaviour ingestion and recommendation serving on one node, against Cassandra's own ceiling in
@@ -537,54 +536,27 @@ public final class BehaviourIngestBench {
       throws Exception {
     int warm = (int) (perSecond * warmup);
     int total = warm + (int) (perSecond * seconds);
-    long[] latencies = new long[total];
-    boolean[] ok = new boolean[total];
-    CompletableFuture<?>[] answers = new CompletableFuture<?>[total];
-    java.util.concurrent.atomic.AtomicReference<String> firstError =
-        new java.util.concurrent.atomic.AtomicReference<>();
     SplittableRandom r = new SplittableRandom(7);
-    long start = System.nanoTime();
-    double[] nodeBefore = null;
-    ClientPauses pauses = null;
-    for (int i = 0; i < total; i++) {
-      long due = start + (long) (i * 1e9 / perSecond);
-      long wait = due - System.nanoTime();
-      if (wait > 0) LockSupport.parkNanos(wait);
-      if (i == warm) {
-        cpu.start();
-        nodeBefore = NodeHistogram.read(node.client(), NodeHistogram.RECOMMENDATION);
-        pauses = new ClientPauses();
-      }
-      int index = i;
-      HttpRequest request =
-          HttpRequest.newBuilder(
-                  URI.create(
-                      node.url()
-                          + "/users/u"
-                          + r.nextLong(Math.max(1, users))
-                          + "/recommendations"))
-              .header("Authorization", "Bearer " + ItSupport.OPERATOR)
-              .GET()
-              .build();
-      answers[i] =
-          http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-              .whenComplete(
-                  (resp, e) -> {
-                    latencies[index] = (System.nanoTime() - due) / 1000;
-                    ok[index] = e == null && resp.statusCode() == 200;
-                    if (!ok[index] && firstError.get() == null) {
-                      firstError.set(
-                          e != null ? e.toString() : resp.statusCode() + " " + resp.body());
-                    }
-                  });
-    }
-    CompletableFuture.allOf(answers).exceptionally(e -> null).join();
+    double[][] nodeBefore = new double[1][];
+    ClientPauses[] pauses = new ClientPauses[1];
+    FixedRateGets.Outcome outcome =
+        new FixedRateGets(node.url(), "Bearer " + ItSupport.OPERATOR)
+            .run(
+                total,
+                perSecond,
+                i -> "/users/u" + r.nextLong(Math.max(1, users)) + "/recommendations",
+                i -> {
+                  if (i != warm) return;
+                  cpu.start();
+                  nodeBefore[0] = NodeHistogram.read(node.client(), NodeHistogram.RECOMMENDATION);
+                  pauses[0] = new ClientPauses();
+                });
     cpu.stop();
-    pauses.close();
+    pauses[0].close();
     double[] nodeAfter = NodeHistogram.read(node.client(), NodeHistogram.RECOMMENDATION);
-    long[] measured = Arrays.copyOfRange(latencies, warm, total);
+    long[] measured = Arrays.copyOfRange(outcome.latencyMicros(), warm, total);
     long errors = 0;
-    for (int i = warm; i < total; i++) if (!ok[i]) errors++;
+    for (int i = warm; i < total; i++) if (!outcome.ok()[i]) errors++;
     Arrays.sort(measured);
     System.out.printf(
         "      (r) %.0f/s over %,d users %s: p50 %.1f ms, p99 %.1f ms, p999 %.1f ms, %d"
@@ -596,11 +568,13 @@ public final class BehaviourIngestBench {
         OrderThroughputBench.Rate.pct(measured, 0.99) / 1000.0,
         OrderThroughputBench.Rate.pct(measured, 0.999) / 1000.0,
         errors);
-    if (firstError.get() != null) System.out.println("      first error: " + firstError.get());
+    if (outcome.firstError() != null) {
+      System.out.println("      first error: " + outcome.firstError());
+    }
     System.out.println(
         "      in the node (groupbuy_recommendation_seconds, upper bucket bounds): "
-            + NodeHistogram.describe(nodeBefore, nodeAfter, NodeHistogram.RECOMMENDATION));
-    System.out.println("      " + pauses.line());
+            + NodeHistogram.describe(nodeBefore[0], nodeAfter, NodeHistogram.RECOMMENDATION));
+    System.out.println("      " + pauses[0].line());
     // the requests touch no table: CPU that Cassandra uses here is its own work (flushes,
     // compactions) competing with the node for the 2 cores
     System.out.println("      " + cpu.line(total - warm, "request"));
