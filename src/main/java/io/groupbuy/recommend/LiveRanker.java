@@ -228,6 +228,11 @@ public final class LiveRanker implements AutoCloseable {
     return stored.skus().size();
   }
 
+  /** The SKUs known, in the ranker's own order (timings and tests). */
+  List<String> skuNames() {
+    return stored.skus();
+  }
+
   /** Writes the ranker under {@code dir}: the network first, then {@value #META} atomically. */
   public void save(Path dir) {
     try {

@@ -163,10 +163,8 @@ public final class TifuKnn implements NextBasketRecommender {
       distance[u] = own.squaredNorm() + poolNorms[u] - 2 * dot[u];
     }
     if (self != null) distance[self] = Double.POSITIVE_INFINITY;
-    Integer[] order = new Integer[poolUsers.length];
-    for (int u = 0; u < order.length; u++) order[u] = u;
-    Arrays.sort(order, (a, b) -> Double.compare(distance[a], distance[b]));
-    int k = Math.min(params.k(), self != null ? order.length - 1 : order.length);
+    int k = Math.min(params.k(), self != null ? poolUsers.length - 1 : poolUsers.length);
+    int[] order = nearest(distance, k);
     double[] mean = new double[popularity.items()];
     for (int r = 0; r < k; r++) {
       Vector v = vectors.get(order[r]);
@@ -175,6 +173,64 @@ public final class TifuKnn implements NextBasketRecommender {
       }
     }
     return new Neighbourhood(own, mean, popularity);
+  }
+
+  /**
+   * The {@code k} smallest distances' indices, nearest first, ties in index order: the first {@code
+   * k} of a stable sort of all of them, found without sorting them all. Sorting the whole pool
+   * (boxed indices and a comparator) was most of a live recommendation's time; a selection finds
+   * the k-th distance in linear time and only the k nearest are sorted.
+   */
+  static int[] nearest(double[] distance, int k) {
+    int n = distance.length;
+    if (k <= 0) return new int[0];
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) keys[i] = orderedBits(distance[i]);
+    long kth = k >= n ? Long.MAX_VALUE : select(keys.clone(), k - 1);
+    Integer[] chosen = new Integer[Math.min(k, n)];
+    int c = 0;
+    for (int i = 0; i < n && c < chosen.length; i++) if (keys[i] < kth) chosen[c++] = i;
+    for (int i = 0; i < n && c < chosen.length; i++) if (keys[i] == kth) chosen[c++] = i;
+    // stable: among equal distances the lower index stays first
+    Arrays.sort(chosen, (a, b) -> Long.compare(keys[a], keys[b]));
+    int[] out = new int[chosen.length];
+    for (int i = 0; i < out.length; i++) out[i] = chosen[i];
+    return out;
+  }
+
+  /** A long that orders as {@link Double#compare} orders the doubles. */
+  private static long orderedBits(double d) {
+    long bits = Double.doubleToLongBits(d);
+    return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+  }
+
+  /** The value that would stand at {@code rank} if {@code a} were sorted (a is reordered). */
+  private static long select(long[] a, int rank) {
+    int lo = 0;
+    int hi = a.length - 1;
+    java.util.SplittableRandom pivots = new java.util.SplittableRandom(rank);
+    while (lo < hi) {
+      long pivot = a[lo + pivots.nextInt(hi - lo + 1)];
+      // three-way partition: < pivot | == pivot | > pivot
+      int lt = lo;
+      int gt = hi;
+      int i = lo;
+      while (i <= gt) {
+        if (a[i] < pivot) swap(a, lt++, i++);
+        else if (a[i] > pivot) swap(a, i, gt--);
+        else i++;
+      }
+      if (rank < lt) hi = lt - 1;
+      else if (rank > gt) lo = gt + 1;
+      else return pivot;
+    }
+    return a[lo];
+  }
+
+  private static void swap(long[] a, int i, int j) {
+    long t = a[i];
+    a[i] = a[j];
+    a[j] = t;
   }
 
   /** What the scores are made of, for any alpha. */
