@@ -89,10 +89,7 @@ final class RecentIds {
   }
 
   private void grow(int length) {
-    ring = fingerprints();
-    long[] moved = new long[length];
-    System.arraycopy(ring, 0, moved, 0, size);
-    ring = moved;
+    ring = java.util.Arrays.copyOf(fingerprints(), length);
     oldest = 0;
   }
 }

@@ -537,7 +537,7 @@ public final class BehaviourIngestBench {
     int warm = (int) (perSecond * warmup);
     int total = warm + (int) (perSecond * seconds);
     SplittableRandom r = new SplittableRandom(7);
-    double[][] nodeBefore = new double[1][];
+    java.util.List<java.util.TreeMap<Double, Double>> nodeBefore = new java.util.ArrayList<>();
     ClientPauses[] pauses = new ClientPauses[1];
     FixedRateGets.Outcome outcome =
         new FixedRateGets(node.url(), "Bearer " + ItSupport.OPERATOR)
@@ -548,12 +548,12 @@ public final class BehaviourIngestBench {
                 i -> {
                   if (i != warm) return;
                   cpu.start();
-                  nodeBefore[0] = NodeHistogram.read(node.client(), NodeHistogram.RECOMMENDATION);
+                  nodeBefore.add(NodeHistogram.read(node.client(), NodeHistogram.RECOMMENDATION));
                   pauses[0] = new ClientPauses();
                 });
     cpu.stop();
     pauses[0].close();
-    double[] nodeAfter = NodeHistogram.read(node.client(), NodeHistogram.RECOMMENDATION);
+    var nodeAfter = NodeHistogram.read(node.client(), NodeHistogram.RECOMMENDATION);
     long[] measured = Arrays.copyOfRange(outcome.latencyMicros(), warm, total);
     long errors = 0;
     for (int i = warm; i < total; i++) if (!outcome.ok()[i]) errors++;
@@ -573,7 +573,7 @@ public final class BehaviourIngestBench {
     }
     System.out.println(
         "      in the node (groupbuy_recommendation_seconds, upper bucket bounds): "
-            + NodeHistogram.describe(nodeBefore[0], nodeAfter, NodeHistogram.RECOMMENDATION));
+            + NodeHistogram.describe(nodeBefore.get(0), nodeAfter));
     System.out.println("      " + pauses[0].line());
     // the requests touch no table: CPU that Cassandra uses here is its own work (flushes,
     // compactions) competing with the node for the 2 cores
