@@ -105,7 +105,8 @@ public final class OrderViewRebuild {
         CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra"),
         c.getString("pekko.persistence.cassandra.journal.keyspace"),
         suffix,
-        ZoneId.of(c.getString("groupbuy.time-zone")));
+        ZoneId.of(c.getString("groupbuy.time-zone")),
+        CustomerOrders.Settings.fromConfig(c.getConfig("groupbuy.order.views")));
   }
 
   /**

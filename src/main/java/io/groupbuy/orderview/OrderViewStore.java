@@ -68,11 +68,26 @@ public final class OrderViewStore {
   private final Map<String, CompletionStage<PreparedStatement>> prepared =
       new ConcurrentHashMap<>();
 
-  public OrderViewStore(CassandraSession session, String keyspace, String suffix, ZoneId zone) {
+  private final CustomerOrders customers;
+
+  public OrderViewStore(
+      CassandraSession session,
+      String keyspace,
+      String suffix,
+      ZoneId zone,
+      CustomerOrders.Settings customerSettings) {
     this.session = session;
     this.keyspace = keyspace;
     this.suffix = suffix;
     this.zone = zone;
+    this.customers =
+        new CustomerOrders(
+            session, table(CustomerOrders.TABLE), zone, customerSettings, this::prepare);
+  }
+
+  /** The customers' own orders. */
+  public CustomerOrders customers() {
+    return customers;
   }
 
   private String table(String name) {
@@ -81,15 +96,7 @@ public final class OrderViewStore {
 
   public CompletionStage<Done> createTables() {
     return session
-        .executeDDL(
-            "CREATE TABLE IF NOT EXISTS "
-                + table("customer_orders")
-                + " (customer_id text, placed_at bigint, order_id text, status text,"
-                + " pickup_point_id text, warehouse_id text, lines map<text, int>,"
-                + " delivery_date text, vehicle_id text, total_fen bigint,"
-                + " PRIMARY KEY (customer_id, placed_at, order_id))"
-                + " WITH CLUSTERING ORDER BY (placed_at DESC, order_id DESC)")
-        .thenCompose(d -> addColumnIfMissing("customer_orders", "total_fen bigint"))
+        .executeDDL(customers.createTable())
         .thenCompose(
             d ->
                 session.executeDDL(
@@ -105,19 +112,6 @@ public final class OrderViewStore {
                         + table(DEMAND)
                         + " (warehouse_id text, day text, sku text, order_id text, quantity int,"
                         + " PRIMARY KEY ((warehouse_id, day), sku, order_id))"));
-  }
-
-  /** Tables made before a column existed get it; Cassandra refuses to add one twice. */
-  private CompletionStage<Done> addColumnIfMissing(String name, String column) {
-    return session
-        .executeDDL("ALTER TABLE " + table(name) + " ADD " + column)
-        .exceptionally(
-            failure -> {
-              String message = String.valueOf(failure.getMessage());
-              if (message.contains("conflicts with an existing column")
-                  || message.contains("already exists")) return Done.getInstance();
-              throw new java.util.concurrent.CompletionException(failure);
-            });
   }
 
   /** The date the order is handed out: the day after its cutoff (next-day pickup). */
@@ -137,24 +131,6 @@ public final class OrderViewStore {
   /** Writes the rows: one unlogged batch per partition touched. */
   public CompletionStage<Done> write(List<OrderRow> rows) {
     if (rows.isEmpty()) return CompletableFuture.completedFuture(Done.getInstance());
-    // the vehicle is written only by a run that names one, so that how events fall into runs
-    // cannot change the row
-    CompletionStage<PreparedStatement> customer =
-        prepare(
-            "INSERT INTO "
-                + table("customer_orders")
-                + " (customer_id, placed_at, order_id, status, pickup_point_id, warehouse_id,"
-                + " lines, delivery_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    CompletionStage<PreparedStatement> vehicle =
-        prepare(
-            "UPDATE "
-                + table("customer_orders")
-                + " SET vehicle_id = ? WHERE customer_id = ? AND placed_at = ? AND order_id = ?");
-    CompletionStage<PreparedStatement> total =
-        prepare(
-            "UPDATE "
-                + table("customer_orders")
-                + " SET total_fen = ? WHERE customer_id = ? AND placed_at = ? AND order_id = ?");
     CompletionStage<PreparedStatement> pickup =
         prepare(
             "INSERT INTO "
@@ -176,30 +152,23 @@ public final class OrderViewStore {
             "DELETE FROM "
                 + table(DEMAND)
                 + " WHERE warehouse_id = ? AND day = ? AND sku = ? AND order_id = ?");
-    return vehicle
-        .thenCombine(total, List::of)
+    return customers
+        .prepared()
         .thenCompose(
-            vt ->
-                customer.thenCompose(
-                    c ->
-                        pickup.thenCompose(
-                            p ->
-                                pickupDelete.thenCompose(
-                                    pd ->
-                                        demand.thenCompose(
-                                            dm ->
-                                                demandDelete.thenCompose(
-                                                    dd ->
-                                                        writeAll(
-                                                            rows, c, vt.get(0), vt.get(1), p, pd,
-                                                            dm, dd)))))));
+            c ->
+                pickup.thenCompose(
+                    p ->
+                        pickupDelete.thenCompose(
+                            pd ->
+                                demand.thenCompose(
+                                    dm ->
+                                        demandDelete.thenCompose(
+                                            dd -> writeAll(rows, c, p, pd, dm, dd))))));
   }
 
   private CompletionStage<Done> writeAll(
       List<OrderRow> rows,
-      PreparedStatement customer,
-      PreparedStatement vehicle,
-      PreparedStatement total,
+      CustomerOrders.Prepared customer,
       PreparedStatement pickup,
       PreparedStatement pickupDelete,
       PreparedStatement demand,
@@ -210,27 +179,8 @@ public final class OrderViewStore {
       Map<String, Integer> lines = lines(d);
       String delivery = deliveryDate(d).toString();
       partitions
-          .computeIfAbsent("c|" + d.customerId(), k -> new ArrayList<>())
-          .add(
-              customer.bind(
-                  d.customerId(),
-                  d.placedAtEpochMs(),
-                  r.orderId(),
-                  r.status().name(),
-                  d.pickupPointId(),
-                  d.warehouseId(),
-                  lines,
-                  delivery));
-      if (r.vehicleId() != null) {
-        partitions
-            .get("c|" + d.customerId())
-            .add(vehicle.bind(r.vehicleId(), d.customerId(), d.placedAtEpochMs(), r.orderId()));
-      }
-      if (r.totalFen() != null) {
-        partitions
-            .get("c|" + d.customerId())
-            .add(total.bind(r.totalFen(), d.customerId(), d.placedAtEpochMs(), r.orderId()));
-      }
+          .computeIfAbsent(customers.partitionKey(d), k -> new ArrayList<>())
+          .addAll(customers.statements(customer, r, lines, delivery));
       String pickupKey = "p|" + d.pickupPointId() + "|" + delivery;
       if (r.confirmed()) {
         partitions
@@ -291,45 +241,7 @@ public final class OrderViewStore {
   /** A page of the customer's orders, newest first; {@code after} is the previous page's next. */
   public CompletionStage<CustomerPage> customerOrders(
       String customerId, int limit, Optional<Cursor> after) {
-    String columns =
-        "SELECT order_id, placed_at, status, pickup_point_id, warehouse_id, lines, delivery_date,"
-            + " vehicle_id, total_fen FROM "
-            + table("customer_orders")
-            + " WHERE customer_id = ?";
-    CompletionStage<List<Row>> rows =
-        after.isPresent()
-            ? session.selectAll(
-                columns + " AND (placed_at, order_id) < (?, ?) LIMIT ?",
-                customerId,
-                after.get().placedAtEpochMs(),
-                after.get().orderId(),
-                limit + 1)
-            : session.selectAll(columns + " LIMIT ?", customerId, limit + 1);
-    return rows.thenApply(
-        list -> {
-          List<CustomerOrder> orders = new ArrayList<>();
-          for (Row r : list.subList(0, Math.min(limit, list.size()))) {
-            orders.add(
-                new CustomerOrder(
-                    r.getString("order_id"),
-                    r.getLong("placed_at"),
-                    r.getString("status"),
-                    r.getString("pickup_point_id"),
-                    r.getString("warehouse_id"),
-                    r.getMap("lines", String.class, Integer.class),
-                    r.getString("delivery_date"),
-                    r.getString("vehicle_id"),
-                    r.isNull("total_fen") ? null : r.getLong("total_fen")));
-          }
-          String next =
-              list.size() > limit
-                  ? new Cursor(
-                          orders.get(orders.size() - 1).placedAtEpochMs(),
-                          orders.get(orders.size() - 1).orderId())
-                      .token()
-                  : null;
-          return new CustomerPage(orders, next);
-        });
+    return customers.page(customerId, limit, after, Instant.now());
   }
 
   /** Where a page ends: the last order shown. */
@@ -432,7 +344,7 @@ public final class OrderViewStore {
   /** Every row of the three tables, as text, for comparing a rebuild with the live models. */
   public CompletionStage<Map<String, String>> dump() {
     Map<String, String> all = new HashMap<>();
-    return dumpInto(all, "customer_orders", "customer_id, placed_at, order_id")
+    return dumpInto(all, CustomerOrders.TABLE, "bucket, day, customer_id, placed_at, order_id")
         .thenCompose(
             d -> dumpInto(all, "pickup_point_orders", "pickup_point_id, delivery_date, order_id"))
         .thenCompose(d -> dumpInto(all, DEMAND, "warehouse_id, day, sku, order_id"))
@@ -463,7 +375,7 @@ public final class OrderViewStore {
   /** Empties the tables (before a rebuild into them). */
   public CompletionStage<Done> truncate() {
     return session
-        .executeDDL("TRUNCATE " + table("customer_orders"))
+        .executeDDL("TRUNCATE " + table(CustomerOrders.TABLE))
         .thenCompose(d -> session.executeDDL("TRUNCATE " + table("pickup_point_orders")))
         .thenCompose(d -> session.executeDDL("TRUNCATE " + table(DEMAND)));
   }
