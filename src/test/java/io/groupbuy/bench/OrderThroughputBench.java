@@ -350,9 +350,8 @@ public final class OrderThroughputBench {
 
   /**
    * One-line order requests over the given SKUs, each with a fresh idempotency key, from {@link
-   * #CUSTOMERS} customers in turn (a customer's orders share a partition of the read model of
-   * customers' orders, so one customer would flatter its writes); bodies and tokens made up front,
-   * so the client stays lean.
+   * #CUSTOMERS} customers in turn (one customer would flatter the writes of its session and of the
+   * read models); bodies and tokens made up front, so the client stays lean.
    */
   static Supplier<HttpRequest> orderRequests(ApiClient api, List<String> skus, String keyPrefix)
       throws Exception {
