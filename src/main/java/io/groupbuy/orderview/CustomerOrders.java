@@ -150,8 +150,14 @@ public final class CustomerOrders {
   public CompletionStage<OrderViewStore.CustomerPage> page(
       String customerId, int limit, Optional<OrderViewStore.Cursor> after, Instant now) {
     // a minute ahead: another node's clock may run a little ahead of this one's past midnight
+    LocalDate latest = dayOf(now.toEpochMilli() + 60_000);
+    // a cursor is the client's to send: one dated in the future reads no more days than a first
+    // page
     LocalDate newest =
-        after.map(c -> dayOf(c.placedAtEpochMs())).orElse(dayOf(now.toEpochMilli() + 60_000));
+        after
+            .map(c -> dayOf(c.placedAtEpochMs()))
+            .filter(day -> day.isBefore(latest))
+            .orElse(latest);
     LocalDate oldest = dayOf(now.toEpochMilli()).minusDays(settings.historyDays() - 1L);
     return readFrom(customerId, limit, after, newest, oldest, 1, new ArrayList<>())
         .thenApply(
