@@ -101,19 +101,7 @@ public final class NbrEvaluation {
       WideDeep.Settings s = WideDeep.Settings.defaults();
       ranker =
           RankerEvaluation.run(
-              histories,
-              next,
-              split,
-              items,
-              tifu,
-              cf,
-              new WideDeep.Settings(
-                  quick ? 2 : s.epochs(),
-                  s.batchSize(),
-                  s.learningRate(),
-                  s.embedding(),
-                  s.hidden(),
-                  seed));
+              histories, next, split, items, tifu, cf, s.with(quick ? 2 : s.epochs(), seed));
       ranker.forEach(o -> results.add(o.ranking()));
     }
     printTable(results);
