@@ -134,7 +134,9 @@ public final class Metrics {
     sessionBatchUploads =
         Histogram.builder()
             .name("groupbuy_session_batch_uploads")
-            .help("Uploads for one user a session persisted together in one write")
+            .help(
+                "Commands for one user (uploads, confirmed orders) a session decided together and"
+                    + " persisted in one write")
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64)
             .register(registry);
     recommendationSeconds =

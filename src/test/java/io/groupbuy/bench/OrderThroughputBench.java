@@ -202,10 +202,12 @@ public final class OrderThroughputBench {
             double[] batchesAfter = batchCounts(node.client());
             System.out.printf(
                 "      group commits per order, by the node's histograms (batches, some of which"
-                    + " write nothing): ledgers %.2f, inventory %.2f, dispatch regions %.2f%n",
+                    + " write nothing): ledgers %.2f, inventory %.2f, dispatch regions %.2f,"
+                    + " customers' sessions %.2f%n",
                 (batchesAfter[0] - batchesBefore[0]) / placed.get(),
                 (batchesAfter[1] - batchesBefore[1]) / placed.get(),
-                (batchesAfter[2] - batchesBefore[2]) / placed.get());
+                (batchesAfter[2] - batchesBefore[2]) / placed.get(),
+                (batchesAfter[3] - batchesBefore[3]) / placed.get());
           }
           if (phases.contains("h") && orders != null) {
             double target = Math.max(1, Math.round(orders.perSecond() / 2));
@@ -761,7 +763,8 @@ public final class OrderThroughputBench {
     return new double[] {
       SustainedLoad.metric(api, "groupbuy_order_ledger_batch_commands_count"),
       SustainedLoad.metric(api, "groupbuy_inventory_batch_commands_count"),
-      SustainedLoad.metric(api, "groupbuy_dispatch_region_batch_orders_count")
+      SustainedLoad.metric(api, "groupbuy_dispatch_region_batch_orders_count"),
+      SustainedLoad.metric(api, "groupbuy_session_batch_uploads_count")
     };
   }
 }
