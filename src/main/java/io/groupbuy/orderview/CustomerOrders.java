@@ -32,6 +32,38 @@ public final class CustomerOrders {
       "order_id, placed_at, status, pickup_point_id, warehouse_id, lines, delivery_date,"
           + " vehicle_id, total_fen";
 
+  public record CustomerOrder(
+      String orderId,
+      long placedAtEpochMs,
+      String status,
+      String pickupPointId,
+      String warehouseId,
+      Map<String, Integer> lines,
+      String deliveryDate,
+      String vehicleId,
+      Long totalFen) {}
+
+  public record CustomerPage(List<CustomerOrder> orders, String next) {}
+
+  /** Where a page ends: the last order shown. */
+  public record Cursor(long placedAtEpochMs, String orderId) {
+    public String token() {
+      return placedAtEpochMs + "_" + orderId;
+    }
+
+    /** Empty when the token is not one this store gave out. */
+    public static Optional<Cursor> parse(String token) {
+      int cut = token.indexOf('_');
+      if (cut < 1) return Optional.empty();
+      try {
+        return Optional.of(
+            new Cursor(Long.parseLong(token.substring(0, cut)), token.substring(cut + 1)));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
   /**
    * {@code buckets} customer buckets a day (fixed once rows exist: a change needs {@code
    * bin/rebuild-order-views --replace}); pages reach back {@code historyDays} days.
@@ -147,8 +179,12 @@ public final class CustomerOrders {
    * days are read back from today (or the cursor's day) in rounds of 1, 2, 4, … days at once, so a
    * customer who ordered today costs one read and one with no orders at all a handful of rounds.
    */
-  public CompletionStage<OrderViewStore.CustomerPage> page(
-      String customerId, int limit, Optional<OrderViewStore.Cursor> after, Instant now) {
+  public CompletionStage<CustomerPage> page(String customerId, int limit, Optional<Cursor> after) {
+    return page(customerId, limit, after, Instant.now());
+  }
+
+  CompletionStage<CustomerPage> page(
+      String customerId, int limit, Optional<Cursor> after, Instant now) {
     // a minute ahead: another node's clock may run a little ahead of this one's past midnight
     LocalDate latest = dayOf(now.toEpochMilli() + 60_000);
     // a cursor is the client's to send: one dated in the future reads no more days than a first
@@ -162,25 +198,24 @@ public final class CustomerOrders {
     return readFrom(customerId, limit, after, newest, oldest, 1, new ArrayList<>())
         .thenApply(
             found -> {
-              List<OrderViewStore.CustomerOrder> orders =
-                  found.subList(0, Math.min(limit, found.size()));
+              List<CustomerOrder> orders = found.subList(0, Math.min(limit, found.size()));
               String next = null;
               if (found.size() > limit) {
-                OrderViewStore.CustomerOrder last = orders.get(orders.size() - 1);
-                next = new OrderViewStore.Cursor(last.placedAtEpochMs(), last.orderId()).token();
+                CustomerOrder last = orders.get(orders.size() - 1);
+                next = new Cursor(last.placedAtEpochMs(), last.orderId()).token();
               }
-              return new OrderViewStore.CustomerPage(List.copyOf(orders), next);
+              return new CustomerPage(List.copyOf(orders), next);
             });
   }
 
-  private CompletionStage<List<OrderViewStore.CustomerOrder>> readFrom(
+  private CompletionStage<List<CustomerOrder>> readFrom(
       String customerId,
       int limit,
-      Optional<OrderViewStore.Cursor> after,
+      Optional<Cursor> after,
       LocalDate day,
       LocalDate oldest,
       int round,
-      List<OrderViewStore.CustomerOrder> found) {
+      List<CustomerOrder> found) {
     if (found.size() > limit || day.isBefore(oldest))
       return CompletableFuture.completedFuture(found);
     int wanted = limit + 1 - found.size();
@@ -201,7 +236,7 @@ public final class CustomerOrders {
   }
 
   private CompletionStage<List<Row>> readDay(
-      String customerId, LocalDate day, int limit, Optional<OrderViewStore.Cursor> after) {
+      String customerId, LocalDate day, int limit, Optional<Cursor> after) {
     String select =
         "SELECT "
             + COLUMNS
@@ -222,8 +257,8 @@ public final class CustomerOrders {
     return session.selectAll(select + " LIMIT ?", bucket, day.toString(), customerId, limit);
   }
 
-  private static OrderViewStore.CustomerOrder order(Row r) {
-    return new OrderViewStore.CustomerOrder(
+  private static CustomerOrder order(Row r) {
+    return new CustomerOrder(
         r.getString("order_id"),
         r.getLong("placed_at"),
         r.getString("status"),

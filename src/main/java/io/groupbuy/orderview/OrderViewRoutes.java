@@ -148,9 +148,9 @@ public final class OrderViewRoutes extends ApiDirectives {
           "limit must be a whole number from 1 to " + MAX_PAGE,
           "limit");
     }
-    Optional<OrderViewStore.Cursor> cursor = Optional.empty();
+    Optional<CustomerOrders.Cursor> cursor = Optional.empty();
     if (after.isPresent()) {
-      cursor = OrderViewStore.Cursor.parse(after.get());
+      cursor = CustomerOrders.Cursor.parse(after.get());
       if (cursor.isEmpty()) {
         return error(
             StatusCodes.BAD_REQUEST,
@@ -160,7 +160,7 @@ public final class OrderViewRoutes extends ApiDirectives {
       }
     }
     return onResult(
-        store.customerOrders(customerId, size, cursor), page -> json(StatusCodes.OK, page));
+        store.customers().page(customerId, size, cursor), page -> json(StatusCodes.OK, page));
   }
 
   private Route withId(String value, String field, Function<String, Route> inner) {

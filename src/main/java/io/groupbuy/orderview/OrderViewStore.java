@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,19 +41,6 @@ public final class OrderViewStore {
    * It replaced {@code confirmed_demand}, partitioned per SKU, which a rebuild does not fill.
    */
   static final String DEMAND = "daily_demand";
-
-  public record CustomerOrder(
-      String orderId,
-      long placedAtEpochMs,
-      String status,
-      String pickupPointId,
-      String warehouseId,
-      Map<String, Integer> lines,
-      String deliveryDate,
-      String vehicleId,
-      Long totalFen) {}
-
-  public record CustomerPage(List<CustomerOrder> orders, String next) {}
 
   public record PickupOrder(
       String orderId, String customerId, String status, Map<String, Integer> lines) {}
@@ -236,31 +222,6 @@ public final class OrderViewStore {
     Map<String, Integer> lines = new LinkedHashMap<>();
     d.lines().forEach(l -> lines.merge(l.sku(), l.quantity(), Integer::sum));
     return lines;
-  }
-
-  /** A page of the customer's orders, newest first; {@code after} is the previous page's next. */
-  public CompletionStage<CustomerPage> customerOrders(
-      String customerId, int limit, Optional<Cursor> after) {
-    return customers.page(customerId, limit, after, Instant.now());
-  }
-
-  /** Where a page ends: the last order shown. */
-  public record Cursor(long placedAtEpochMs, String orderId) {
-    public String token() {
-      return placedAtEpochMs + "_" + orderId;
-    }
-
-    /** Empty when the token is not one this store gave out. */
-    public static Optional<Cursor> parse(String token) {
-      int cut = token.indexOf('_');
-      if (cut < 1) return Optional.empty();
-      try {
-        return Optional.of(
-            new Cursor(Long.parseLong(token.substring(0, cut)), token.substring(cut + 1)));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    }
   }
 
   /** The orders a pickup point hands out on the date, by order id. */
